@@ -1,0 +1,186 @@
+// Package civil is a calendar date with no time of day and no time zone: the
+// dates of the SEND Code of Practice ("15 days beginning with", "12 months
+// after") are counted in whole days in England, so a time.Time would invite
+// off-by-one-hour bugs around British Summer Time.
+package civil
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+)
+
+// Date is a day in the proleptic Gregorian calendar, stored as the number of
+// days since 0001-01-01 plus one, so that the zero value means "no date" and
+// dates compare with < and ==. Four bytes keep large read models small.
+type Date int32
+
+// invalid marks a string that did not parse; validation reports it against the
+// field it came from (see Date.UnmarshalJSON).
+const invalid Date = -1
+
+// epochOffset is the number of days from 0001-01-01 to 1970-01-01.
+const epochOffset = 719162
+
+// Layout is the only accepted format: YYYY-MM-DD.
+const Layout = "2006-01-02"
+
+// New returns the date y-m-d; out-of-range days and months normalise as in time.Date.
+func New(y int, m time.Month, d int) Date {
+	return FromTime(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+}
+
+// FromTime returns the calendar date of t in t's location.
+func FromTime(t time.Time) Date {
+	y, m, d := t.Date()
+	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return Date(u.Unix()/86400 + epochOffset + 1)
+}
+
+// Parse reads YYYY-MM-DD.
+func Parse(s string) (Date, error) {
+	t, err := time.Parse(Layout, s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
+	}
+	return FromTime(t), nil
+}
+
+// MustParse is Parse for tests and constant tables.
+func MustParse(s string) Date {
+	d, err := Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d == 0 }
+
+// Valid reports whether d is a set, well-formed date.
+func (d Date) Valid() bool { return d > 0 }
+
+// Time is midnight UTC at the start of d.
+func (d Date) Time() time.Time {
+	return time.Unix(int64(d-1-epochOffset)*86400, 0).UTC()
+}
+
+// Parts returns year, month and day.
+func (d Date) Parts() (int, time.Month, int) { return d.Time().Date() }
+
+// Year returns d's year.
+func (d Date) Year() int { y, _, _ := d.Parts(); return y }
+
+// String formats d as YYYY-MM-DD, or "" when unset.
+func (d Date) String() string {
+	if !d.Valid() {
+		return ""
+	}
+	return d.Time().Format(Layout)
+}
+
+// AddDays returns d + n days.
+func (d Date) AddDays(n int) Date { return d + Date(n) }
+
+// AddWeeks returns d + 7n days: "N weeks of" a date in the Regulations.
+func (d Date) AddWeeks(n int) Date { return d + Date(7*n) }
+
+// AddMonths returns the same day of the month n months later, or the last day
+// of that month where it has no such day (29 Feb 2024 + 12 months = 28 Feb 2025).
+// time.AddDate would normalise 29 Feb 2025 to 1 March instead.
+func (d Date) AddMonths(n int) Date {
+	y, m, day := d.Parts()
+	total := int(m) - 1 + n
+	ny := y + floorDiv(total, 12)
+	nm := time.Month(total - floorDiv(total, 12)*12 + 1)
+	if last := DaysIn(ny, nm); day > last {
+		day = last
+	}
+	return New(ny, nm, day)
+}
+
+// DaysIn returns the number of days in month m of year y.
+func DaysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+// DaysUntil returns the number of days from d to e (negative when e is earlier).
+func (d Date) DaysUntil(e Date) int { return int(e - d) }
+
+// Before reports d < e.
+func (d Date) Before(e Date) bool { return d < e }
+
+// After reports d > e.
+func (d Date) After(e Date) bool { return d > e }
+
+// MarshalJSON writes "YYYY-MM-DD", or null when unset.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if !d.Valid() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON accepts "YYYY-MM-DD" or null. A string that is not a date is
+// kept as an invalid Date rather than failing the whole decode, so that
+// validation can name the offending field (encoding/json cannot).
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*d = 0
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return &json.UnmarshalTypeError{Value: "non-string", Type: dateType}
+	}
+	if s == "" {
+		*d = 0
+		return nil
+	}
+	p, err := Parse(s)
+	if err != nil {
+		*d = invalid
+		return nil
+	}
+	*d = p
+	return nil
+}
+
+var dateType = reflect.TypeOf(Date(0))
+
+// Min returns the earlier of a and b, ignoring unset dates.
+func Min(a, b Date) Date {
+	switch {
+	case !a.Valid():
+		return b
+	case !b.Valid():
+		return a
+	case a < b:
+		return a
+	}
+	return b
+}
+
+// Max returns the later of a and b.
+func Max(a, b Date) Date {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// Today returns the calendar date of now in England. Only adapters (the API,
+// command-line tools) call it; the domain is always handed its dates.
+func Today(now time.Time) Date {
+	return FromTime(now.In(London))
+}

@@ -1,0 +1,114 @@
+package civil
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestAddMonths(t *testing.T) {
+	tests := []struct {
+		from   string
+		months int
+		want   string
+	}{
+		{"2024-02-29", 12, "2025-02-28"},
+		{"2023-02-28", 12, "2024-02-28"},
+		{"2024-01-31", 1, "2024-02-29"},
+		{"2023-01-31", 1, "2023-02-28"},
+		{"2024-03-31", 1, "2024-04-30"},
+		{"2024-08-31", 12, "2025-08-31"},
+		{"2024-12-15", 1, "2025-01-15"},
+		{"2024-12-31", 2, "2025-02-28"},
+		{"2025-03-31", -1, "2025-02-28"},
+		{"2025-01-15", -1, "2024-12-15"},
+		{"2028-02-29", 48, "2032-02-29"},
+	}
+	for _, tt := range tests {
+		got := MustParse(tt.from).AddMonths(tt.months).String()
+		if got != tt.want {
+			t.Errorf("%s + %d months = %s, want %s", tt.from, tt.months, got, tt.want)
+		}
+	}
+}
+
+func TestDayArithmetic(t *testing.T) {
+	d := MustParse("2025-01-01")
+	if got := d.AddWeeks(6).String(); got != "2025-02-12" {
+		t.Errorf("6 weeks: %s", got)
+	}
+	if got := d.AddDays(14).String(); got != "2025-01-15" {
+		t.Errorf("14 days: %s", got)
+	}
+	if got := d.DaysUntil(MustParse("2025-03-01")); got != 59 {
+		t.Errorf("days until: %d", got)
+	}
+	// Crossing the clocks going forward must not lose a day.
+	if got := MustParse("2025-03-29").AddDays(2).String(); got != "2025-03-31" {
+		t.Errorf("across BST: %s", got)
+	}
+}
+
+func TestParseAndJSON(t *testing.T) {
+	for _, bad := range []string{"2025-13-01", "2025-02-30", "01/02/2025", "2025-1-1", ""} {
+		if _, err := Parse(bad); err == nil {
+			t.Errorf("Parse(%q) accepted", bad)
+		}
+	}
+	var v struct {
+		D Date `json:"d"`
+	}
+	if err := json.Unmarshal([]byte(`{"d":"2025-02-30"}`), &v); err != nil || v.D.Valid() || v.D.IsZero() {
+		t.Errorf("bad date string: err=%v d=%d", err, v.D)
+	}
+	err := json.Unmarshal([]byte(`{"d":12}`), &v)
+	var te *json.UnmarshalTypeError
+	if !asTypeErr(err, &te) || te.Field != "d" {
+		t.Errorf("number: want type error on field d, got %v", err)
+	}
+	if err := json.Unmarshal([]byte(`{"d":"2025-09-01"}`), &v); err != nil || v.D.String() != "2025-09-01" {
+		t.Errorf("good date: %v %s", err, v.D)
+	}
+	b, _ := json.Marshal(v)
+	if string(b) != `{"d":"2025-09-01"}` {
+		t.Errorf("marshal: %s", b)
+	}
+}
+
+func asTypeErr(err error, te **json.UnmarshalTypeError) bool {
+	e, ok := err.(*json.UnmarshalTypeError)
+	*te = e
+	return ok
+}
+
+func TestTodayInLondon(t *testing.T) {
+	// 23:30 UTC on 30 June is already 1 July in London (BST).
+	now := time.Date(2025, 6, 30, 23, 30, 0, 0, time.UTC)
+	if got := Today(now).String(); got != "2025-07-01" {
+		t.Errorf("Today = %s", got)
+	}
+}
+
+func FuzzAddMonths(f *testing.F) {
+	f.Add(int32(738945), 12)
+	f.Add(int32(739000), -5)
+	f.Fuzz(func(t *testing.T, days int32, n int) {
+		if days < 1 || days > 1_000_000 || n < -1200 || n > 1200 {
+			return
+		}
+		d := Date(days)
+		got := d.AddMonths(n)
+		y, m, day := d.Parts()
+		gy, gm, gd := got.Parts()
+		wantMonths := y*12 + int(m) - 1 + n
+		if gy*12+int(gm)-1 != wantMonths {
+			t.Fatalf("%s + %d months = %s: wrong month", d, n, got)
+		}
+		if gd > day {
+			t.Fatalf("%s + %d months = %s: later than the anniversary", d, n, got)
+		}
+		if gd < day && gd != DaysIn(gy, gm) {
+			t.Fatalf("%s + %d months = %s: clamped but not to the month end", d, n, got)
+		}
+	})
+}

@@ -1,0 +1,131 @@
+// Package event defines the stored form of facts: the envelope every event
+// carries (who, when it happened, when it was recorded, its id and version),
+// the commit that groups one command's events, and the registry that turns a
+// stored type name back into a Go value.
+package event
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/sendcase/sendcase/domain/civil"
+)
+
+// Actor is who caused an event.
+type Actor struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// Data is an event's payload. Every payload type has a stable name and says
+// on which business date it happened.
+type Data interface {
+	EventType() string
+	OccurredOn() civil.Date
+}
+
+// Event is one stored fact about an aggregate.
+type Event struct {
+	ID         string     `json:"event_id"`
+	Type       string     `json:"type"`
+	Schema     int        `json:"schema"`
+	Version    int        `json:"version"`
+	OccurredOn civil.Date `json:"occurred_on"`
+	RecordedAt time.Time  `json:"recorded_at"`
+	Actor      Actor      `json:"actor"`
+	// Raw is the payload exactly as stored; the audit hash chain covers it.
+	Raw json.RawMessage `json:"data"`
+
+	// Data is Raw decoded; set by New and by Commit.Decode.
+	Data Data `json:"-"`
+	// Seq is the stream sequence of the commit that holds the event; set on load.
+	Seq uint64 `json:"-"`
+}
+
+// New wraps d in an envelope. The caller supplies the id, actor and recording
+// time because the domain neither mints randomness nor reads the clock.
+func New(id string, version int, actor Actor, recordedAt time.Time, d Data) (Event, error) {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return Event{}, fmt.Errorf("encode %s: %w", d.EventType(), err)
+	}
+	return Event{
+		ID: id, Type: d.EventType(), Schema: SchemaOf(d.EventType()), Version: version,
+		OccurredOn: d.OccurredOn(), RecordedAt: recordedAt.UTC(), Actor: actor, Raw: raw, Data: d,
+	}, nil
+}
+
+// Commit is the events of one command, stored as one JetStream message so
+// that they are written all together or not at all.
+type Commit struct {
+	Aggregate   string  `json:"aggregate"`
+	AggregateID string  `json:"aggregate_id"`
+	Events      []Event `json:"events"`
+	// Result is the command's answer to the client, kept so that a retried
+	// command with the same idempotency key can be answered from the stream.
+	Result json.RawMessage `json:"result,omitempty"`
+	// IdempotencyKey is the hash of the client's key, when one was sent.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+}
+
+// Decode fills in each event's Data and Seq.
+func (c *Commit) Decode(seq uint64) error {
+	for i := range c.Events {
+		e := &c.Events[i]
+		e.Seq = seq
+		d, err := decode(e.Type, e.Raw)
+		if err != nil {
+			return fmt.Errorf("event %s (%s) at seq %d: %w", e.ID, e.Type, seq, err)
+		}
+		e.Data = d
+	}
+	return nil
+}
+
+type registration struct {
+	typ    reflect.Type
+	schema int
+}
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]registration{}
+)
+
+// Register makes payload type T decodable under its EventType name.
+// Aggregates call it from init; registering a name twice is a programming error.
+func Register[T Data](schema int) {
+	var zero T
+	name := zero.EventType()
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[name]; dup {
+		panic("event: " + name + " registered twice")
+	}
+	registry[name] = registration{typ: reflect.TypeOf(zero), schema: schema}
+}
+
+// SchemaOf returns the current schema version of an event type.
+func SchemaOf(name string) int {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return registry[name].schema
+}
+
+func decode(name string, raw json.RawMessage) (Data, error) {
+	registryMu.RLock()
+	reg, ok := registry[name]
+	registryMu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("unknown event type %q", name)
+	}
+	ptr := reflect.New(reg.typ)
+	if err := json.Unmarshal(raw, ptr.Interface()); err != nil {
+		return nil, err
+	}
+	return ptr.Elem().Interface().(Data), nil
+}

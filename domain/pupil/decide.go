@@ -1,0 +1,416 @@
+package pupil
+
+import (
+	"fmt"
+
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/upn"
+	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/domain/yeargroup"
+)
+
+// Commands. Field tags are the first line of validation; the decide
+// functions add the rules that need the current state.
+type (
+	Register struct {
+		UPN           string          `json:"upn" validate:"required,upn"`
+		FirstName     string          `json:"first_name" validate:"notblank,max=100"`
+		LastName      string          `json:"last_name" validate:"notblank,max=100"`
+		DateOfBirth   civil.Date      `json:"date_of_birth" validate:"required,date"`
+		YearGroup     yeargroup.Group `json:"year_group" validate:"required,yeargroup"`
+		SENStatus     need.Status     `json:"sen_status" validate:"required,oneof=K E N"`
+		PrimaryNeed   string          `json:"primary_need"`
+		SecondaryNeed string          `json:"secondary_need"`
+		// RegisteredOn is the day the year group was given; default today.
+		RegisteredOn civil.Date `json:"registered_on" validate:"date"`
+	}
+	ChangeStatus struct {
+		SENStatus     need.Status `json:"sen_status" validate:"required,oneof=K E N"`
+		PrimaryNeed   string      `json:"primary_need"`
+		SecondaryNeed string      `json:"secondary_need"`
+		On            civil.Date  `json:"on" validate:"required,date"`
+	}
+	OpenCycleCmd struct {
+		OpenedOn civil.Date `json:"opened_on" validate:"required,date"`
+	}
+	RecordAssessment struct {
+		AssessedOn civil.Date  `json:"assessed_on" validate:"required,date"`
+		Summary    string      `json:"summary" validate:"notblank,max=10000"`
+		NeedAreas  []need.Area `json:"need_areas" validate:"min=1,max=5,unique,dive,oneof=communication_interaction cognition_learning semh sensory_physical other"`
+	}
+	OutcomeInput struct {
+		Description     string `json:"description" validate:"notblank,max=2000"`
+		SuccessCriteria string `json:"success_criteria" validate:"notblank,max=2000"`
+	}
+	ProvisionInput struct {
+		ProvisionID       string `json:"provision_id" validate:"required,uuid"`
+		SessionsPerWeek   int    `json:"sessions_per_week" validate:"required,gte=1,lte=35"`
+		MinutesPerSession int    `json:"minutes_per_session" validate:"required,gte=1,lte=480"`
+		GroupSize         int    `json:"group_size" validate:"required,gte=1,lte=60"`
+	}
+	AgreePlan struct {
+		AgreedOn    civil.Date       `json:"agreed_on" validate:"required,date"`
+		ReviewDueOn civil.Date       `json:"review_due_on" validate:"required,date"`
+		Outcomes    []OutcomeInput   `json:"outcomes" validate:"min=1,max=20,dive"`
+		Provisions  []ProvisionInput `json:"provisions" validate:"max=20,dive"`
+		ParentViews string           `json:"parent_views" validate:"notblank,max=10000"`
+		PupilViews  string           `json:"pupil_views" validate:"notblank,max=10000"`
+	}
+	LogSession struct {
+		ProvisionID string     `json:"provision_id" validate:"required,uuid"`
+		DeliveredOn civil.Date `json:"delivered_on" validate:"required,date"`
+		Minutes     int        `json:"minutes" validate:"required,gte=1,lte=480"`
+		Attended    *bool      `json:"attended" validate:"required"`
+	}
+	RatingInput struct {
+		OutcomeID string `json:"outcome_id" validate:"required"`
+		Rating    string `json:"rating" validate:"required,oneof=not_met partly_met met exceeded"`
+	}
+	RecordReview struct {
+		HeldOn      civil.Date    `json:"held_on" validate:"required,date"`
+		Outcomes    []RatingInput `json:"outcomes" validate:"min=1,max=20,dive"`
+		Decision    string        `json:"decision" validate:"required,oneof=continue escalate_ehc_request refer exit_sen_support"`
+		ParentViews string        `json:"parent_views" validate:"notblank,max=10000"`
+		PupilViews  string        `json:"pupil_views" validate:"notblank,max=10000"`
+	}
+	Transfer struct {
+		SchoolID string     `json:"school_id" validate:"required,uuid"`
+		On       civil.Date `json:"on" validate:"required,date"`
+	}
+	Leave struct {
+		On          civil.Date `json:"on" validate:"required,date"`
+		Destination string     `json:"destination" validate:"max=200"`
+	}
+	GrantAccess struct {
+		UserID string     `json:"user_id" validate:"required,uuid"`
+		Until  civil.Date `json:"until" validate:"required,date"`
+	}
+)
+
+// RegisterPupil decides the registration of pupil id at a school of a trust.
+// Uniqueness of the UPN in the trust spans aggregates and is enforced by the
+// event store; everything else is checked here.
+func RegisterPupil(id, trustID, schoolID string, cmd Register, ctx Context) ([]event.Data, error) {
+	cmd.UPN = upn.Normalize(cmd.UPN)
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	on := cmd.RegisteredOn
+	if on.IsZero() {
+		on = ctx.Today
+	}
+	var p domain.Problems
+	for _, fp := range need.CheckStatus(cmd.SENStatus, cmd.PrimaryNeed, cmd.SecondaryNeed) {
+		p.Add(fp.Field, "%s", fp.Err)
+	}
+	if cmd.DateOfBirth.After(on) {
+		p.Add("date_of_birth", "must not be after the date of registration (%s)", on)
+	} else if on.Year()-cmd.DateOfBirth.Year() > 26 {
+		p.Add("date_of_birth", "the SEND Code of Practice covers ages 0 to 25")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return []event.Data{Registered{
+		PupilID: id, TrustID: trustID, SchoolID: schoolID, UPN: cmd.UPN,
+		FirstName: cmd.FirstName, LastName: cmd.LastName, DateOfBirth: cmd.DateOfBirth,
+		YearGroup: cmd.YearGroup, SENStatus: cmd.SENStatus, PrimaryNeed: cmd.PrimaryNeed,
+		SecondaryNeed: cmd.SecondaryNeed, On: on,
+	}}, nil
+}
+
+// onRoll guards every command on an existing pupil.
+func (p *Pupil) onRoll() error {
+	if !p.Exists() {
+		return domain.NotFound("pupil")
+	}
+	if !p.OnRoll {
+		return domain.Conflict("the pupil left on %s; the record is kept but can no longer change", p.LeftOn)
+	}
+	return nil
+}
+
+// notBeforeBirth names field when date d is before the pupil's date of birth.
+func (p *Pupil) notBeforeBirth(probs *domain.Problems, field string, d civil.Date) {
+	if d.Valid() && d.Before(p.DateOfBirth) {
+		probs.Add(field, "must not be before the date of birth")
+	}
+}
+
+// ChangeStatus decides a change of SEN status or need; no change records nothing.
+func (p *Pupil) ChangeStatus(cmd ChangeStatus, _ Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	var probs domain.Problems
+	for _, fp := range need.CheckStatus(cmd.SENStatus, cmd.PrimaryNeed, cmd.SecondaryNeed) {
+		probs.Add(fp.Field, "%s", fp.Err)
+	}
+	if cmd.On.Before(p.RegisteredOn) {
+		probs.Add("on", "must not be before the pupil was registered (%s)", p.RegisteredOn)
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	if cmd.SENStatus == p.SENStatus && cmd.PrimaryNeed == p.PrimaryNeed && cmd.SecondaryNeed == p.SecondaryNeed {
+		return nil, nil
+	}
+	return []event.Data{StatusChanged{SENStatus: cmd.SENStatus, PrimaryNeed: cmd.PrimaryNeed, SecondaryNeed: cmd.SecondaryNeed, On: cmd.On}}, nil
+}
+
+// OpenCycle decides opening a new APDR cycle; only one may be open.
+func (p *Pupil) OpenCycle(cmd OpenCycleCmd, ctx Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	if c := p.CurrentCycle(); c != nil {
+		return nil, domain.Conflict("cycle %s is still open (stage %s); review it before opening another", c.ID, c.Stage)
+	}
+	var probs domain.Problems
+	p.notBeforeBirth(&probs, "opened_on", cmd.OpenedOn)
+	if n := len(p.Cycles); n > 0 {
+		if last := p.Cycles[n-1].lastDate(); cmd.OpenedOn.Before(last) {
+			probs.Add("opened_on", "must not be before the previous cycle's review (%s)", last)
+		}
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return []event.Data{CycleOpened{CycleID: ctx.NewID(), OpenedOn: cmd.OpenedOn}}, nil
+}
+
+// cycleAt returns cycle id when it is at stage want, or the error to answer.
+func (p *Pupil) cycleAt(id string, want Stage, doing string) (*Cycle, error) {
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	c := p.Cycle(id)
+	if c == nil {
+		return nil, domain.NotFound("cycle %s", id)
+	}
+	if c.Stage != want {
+		return nil, domain.Conflict("cannot %s: the cycle is at stage %s, not %s", doing, c.Stage, want)
+	}
+	return c, nil
+}
+
+// RecordAssessment decides the Assess stage.
+func (p *Pupil) RecordAssessment(cycleID string, cmd RecordAssessment, _ Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	c, err := p.cycleAt(cycleID, Assess, "record an assessment")
+	if err != nil {
+		return nil, err
+	}
+	if cmd.AssessedOn.Before(c.OpenedOn) {
+		return nil, domain.Invalid("assessed_on", "must not be before the cycle was opened (%s)", c.OpenedOn)
+	}
+	return []event.Data{AssessmentRecorded{CycleID: c.ID, Assessment: Assessment{
+		AssessedOn: cmd.AssessedOn, Summary: cmd.Summary, NeedAreas: cmd.NeedAreas,
+	}}}, nil
+}
+
+// AgreePlan decides the Plan stage: outcomes, provisions from the trust's
+// catalogue and a clear review date.
+func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, ctx Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	c, err := p.cycleAt(cycleID, Plan, "agree a plan")
+	if err != nil {
+		return nil, err
+	}
+	var probs domain.Problems
+	if cmd.AgreedOn.Before(c.Assessment.AssessedOn) {
+		probs.Add("agreed_on", "must not be before the assessment (%s)", c.Assessment.AssessedOn)
+	}
+	if cmd.ReviewDueOn.Before(cmd.AgreedOn) {
+		probs.Add("review_due_on", "must not be before agreed_on")
+	}
+	seen := map[string]bool{}
+	for i, in := range cmd.Provisions {
+		field := fmt.Sprintf("provisions[%d]", i)
+		prov, ok := ctx.Provision(in.ProvisionID)
+		switch {
+		case !ok:
+			probs.Add(field+".provision_id", "not a provision in the trust's catalogue")
+		case seen[in.ProvisionID]:
+			probs.Add(field+".provision_id", "is already in this plan")
+		case in.GroupSize > prov.MaxGroupSize:
+			probs.Add(field+".group_size", "must be at most %d for %s", prov.MaxGroupSize, prov.Name)
+		}
+		seen[in.ProvisionID] = true
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	plan := PlanDoc{AgreedOn: cmd.AgreedOn, ReviewDueOn: cmd.ReviewDueOn, ParentViews: cmd.ParentViews, PupilViews: cmd.PupilViews,
+		Outcomes: make([]Outcome, len(cmd.Outcomes)), Provisions: make([]PlannedProvision, len(cmd.Provisions))}
+	for i, o := range cmd.Outcomes {
+		plan.Outcomes[i] = Outcome{ID: ctx.NewID(), Description: o.Description, SuccessCriteria: o.SuccessCriteria}
+	}
+	for i, in := range cmd.Provisions {
+		plan.Provisions[i] = PlannedProvision(in)
+	}
+	return []event.Data{PlanAgreed{CycleID: c.ID, Plan: plan}}, nil
+}
+
+// LogSession decides recording a delivered session; only in Do.
+func (p *Pupil) LogSession(cycleID string, cmd LogSession, ctx Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	c, err := p.cycleAt(cycleID, Do, "log a session")
+	if err != nil {
+		return nil, err
+	}
+	var probs domain.Problems
+	planned := false
+	for _, pp := range c.Plan.Provisions {
+		planned = planned || pp.ProvisionID == cmd.ProvisionID
+	}
+	if !planned {
+		probs.Add("provision_id", "not a provision of this cycle's plan")
+	}
+	if cmd.DeliveredOn.Before(c.Plan.AgreedOn) {
+		probs.Add("delivered_on", "must not be before the plan was agreed (%s)", c.Plan.AgreedOn)
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return []event.Data{SessionLogged{CycleID: c.ID, Session: Session{
+		ID: ctx.NewID(), ProvisionID: cmd.ProvisionID, DeliveredOn: cmd.DeliveredOn, Minutes: cmd.Minutes, Attended: *cmd.Attended,
+	}}}, nil
+}
+
+// RecordReview decides the Review stage, which closes the cycle. Every
+// outcome of the plan is rated exactly once. "continue" opens the next cycle
+// on the day of the review; "exit_sen_support" ends provisions and takes a
+// pupil on SEN support off the register.
+func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, ctx Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	c, err := p.cycleAt(cycleID, Do, "record a review")
+	if err != nil {
+		return nil, err
+	}
+	var probs domain.Problems
+	if last := c.lastDate(); cmd.HeldOn.Before(last) {
+		probs.Add("held_on", "must not be before the last record of the cycle (%s)", last)
+	}
+	rated := map[string]bool{}
+	for i, r := range cmd.Outcomes {
+		field := fmt.Sprintf("outcomes[%d].outcome_id", i)
+		switch {
+		case !c.Plan.hasOutcome(r.OutcomeID):
+			probs.Add(field, "not an outcome of this cycle's plan")
+		case rated[r.OutcomeID]:
+			probs.Add(field, "is rated twice")
+		}
+		rated[r.OutcomeID] = true
+	}
+	for _, o := range c.Plan.Outcomes {
+		if !rated[o.ID] {
+			probs.Add("outcomes", "every outcome of the plan must be rated; %q (%s) is not", o.Description, o.ID)
+		}
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	if cmd.Decision == DecisionExitSENSupport && p.SENStatus == need.EHCPlan {
+		return nil, domain.Conflict("the pupil has an EHC plan: SEN support cannot end while the plan is maintained")
+	}
+	review := ReviewDoc{HeldOn: cmd.HeldOn, Decision: cmd.Decision, ParentViews: cmd.ParentViews, PupilViews: cmd.PupilViews,
+		Outcomes: make([]Rating, len(cmd.Outcomes))}
+	for i, r := range cmd.Outcomes {
+		review.Outcomes[i] = Rating(r)
+	}
+	out := []event.Data{CycleReviewed{CycleID: c.ID, Review: review}}
+	switch cmd.Decision {
+	case DecisionContinue:
+		out = append(out, CycleOpened{CycleID: ctx.NewID(), OpenedOn: cmd.HeldOn})
+	case DecisionExitSENSupport:
+		if p.SENStatus == need.SENSupport {
+			out = append(out, StatusChanged{SENStatus: need.NoSEN, On: cmd.HeldOn})
+		}
+	}
+	return out, nil
+}
+
+func (plan *PlanDoc) hasOutcome(id string) bool {
+	for _, o := range plan.Outcomes {
+		if o.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Transfer decides moving the pupil to another school of the same trust.
+func (p *Pupil) Transfer(cmd Transfer, ctx Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	var probs domain.Problems
+	if t, ok := ctx.SchoolTrust(cmd.SchoolID); !ok || t != p.TrustID {
+		probs.Add("school_id", "no such school in the pupil's trust")
+	} else if cmd.SchoolID == p.SchoolID {
+		probs.Add("school_id", "the pupil is already at this school")
+	}
+	if last := p.Schools[len(p.Schools)-1].From; cmd.On.Before(last) {
+		probs.Add("on", "must not be before the pupil joined the current school (%s)", last)
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return []event.Data{Transferred{FromSchoolID: p.SchoolID, ToSchoolID: cmd.SchoolID, On: cmd.On}}, nil
+}
+
+// Leave decides taking the pupil off roll; the history is kept.
+func (p *Pupil) Leave(cmd Leave, _ Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	if last := p.Schools[len(p.Schools)-1].From; cmd.On.Before(last) {
+		return nil, domain.Invalid("on", "must not be before the pupil joined the current school (%s)", last)
+	}
+	return []event.Data{Left{On: cmd.On, Destination: cmd.Destination}}, nil
+}
+
+// GrantAccess decides giving an LA reviewer read access until a date.
+func (p *Pupil) GrantAccess(cmd GrantAccess, ctx Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if !p.Exists() {
+		return nil, domain.NotFound("pupil")
+	}
+	var probs domain.Problems
+	if u, ok := ctx.User(cmd.UserID); !ok || u.Role != user.LAReviewer {
+		probs.Add("user_id", "not an la_reviewer")
+	}
+	if cmd.Until.Before(ctx.Today) {
+		probs.Add("until", "must not be in the past")
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return []event.Data{AccessGranted{Grant: Grant{UserID: cmd.UserID, GrantedOn: ctx.Today, Until: cmd.Until}}}, nil
+}

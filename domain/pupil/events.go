@@ -1,0 +1,156 @@
+package pupil
+
+import (
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/yeargroup"
+)
+
+// Events of the pupil aggregate. Type names are stable: they are stored.
+type (
+	Registered struct {
+		PupilID       string          `json:"pupil_id"`
+		TrustID       string          `json:"trust_id"`
+		SchoolID      string          `json:"school_id"`
+		UPN           string          `json:"upn"`
+		FirstName     string          `json:"first_name"`
+		LastName      string          `json:"last_name"`
+		DateOfBirth   civil.Date      `json:"date_of_birth"`
+		YearGroup     yeargroup.Group `json:"year_group"`
+		SENStatus     need.Status     `json:"sen_status"`
+		PrimaryNeed   string          `json:"primary_need,omitempty"`
+		SecondaryNeed string          `json:"secondary_need,omitempty"`
+		On            civil.Date      `json:"on"`
+	}
+	StatusChanged struct {
+		SENStatus     need.Status `json:"sen_status"`
+		PrimaryNeed   string      `json:"primary_need,omitempty"`
+		SecondaryNeed string      `json:"secondary_need,omitempty"`
+		On            civil.Date  `json:"on"`
+	}
+	CycleOpened struct {
+		CycleID  string     `json:"cycle_id"`
+		OpenedOn civil.Date `json:"opened_on"`
+	}
+	AssessmentRecorded struct {
+		CycleID    string     `json:"cycle_id"`
+		Assessment Assessment `json:"assessment"`
+	}
+	PlanAgreed struct {
+		CycleID string  `json:"cycle_id"`
+		Plan    PlanDoc `json:"plan"`
+	}
+	SessionLogged struct {
+		CycleID string  `json:"cycle_id"`
+		Session Session `json:"session"`
+	}
+	CycleReviewed struct {
+		CycleID string    `json:"cycle_id"`
+		Review  ReviewDoc `json:"review"`
+	}
+	Transferred struct {
+		FromSchoolID string     `json:"from_school_id"`
+		ToSchoolID   string     `json:"to_school_id"`
+		On           civil.Date `json:"on"`
+	}
+	Left struct {
+		On          civil.Date `json:"on"`
+		Destination string     `json:"destination,omitempty"`
+	}
+	AccessGranted struct {
+		Grant Grant `json:"grant"`
+	}
+)
+
+func (Registered) EventType() string         { return "pupil_registered" }
+func (StatusChanged) EventType() string      { return "sen_status_changed" }
+func (CycleOpened) EventType() string        { return "cycle_opened" }
+func (AssessmentRecorded) EventType() string { return "assessment_recorded" }
+func (PlanAgreed) EventType() string         { return "plan_agreed" }
+func (SessionLogged) EventType() string      { return "session_logged" }
+func (CycleReviewed) EventType() string      { return "cycle_reviewed" }
+func (Transferred) EventType() string        { return "pupil_transferred" }
+func (Left) EventType() string               { return "pupil_left" }
+func (AccessGranted) EventType() string      { return "access_granted" }
+
+func (e Registered) OccurredOn() civil.Date         { return e.On }
+func (e StatusChanged) OccurredOn() civil.Date      { return e.On }
+func (e CycleOpened) OccurredOn() civil.Date        { return e.OpenedOn }
+func (e AssessmentRecorded) OccurredOn() civil.Date { return e.Assessment.AssessedOn }
+func (e PlanAgreed) OccurredOn() civil.Date         { return e.Plan.AgreedOn }
+func (e SessionLogged) OccurredOn() civil.Date      { return e.Session.DeliveredOn }
+func (e CycleReviewed) OccurredOn() civil.Date      { return e.Review.HeldOn }
+func (e Transferred) OccurredOn() civil.Date        { return e.On }
+func (e Left) OccurredOn() civil.Date               { return e.On }
+func (e AccessGranted) OccurredOn() civil.Date      { return e.Grant.GrantedOn }
+
+func init() {
+	event.Register[Registered](1)
+	event.Register[StatusChanged](1)
+	event.Register[CycleOpened](1)
+	event.Register[AssessmentRecorded](1)
+	event.Register[PlanAgreed](1)
+	event.Register[SessionLogged](1)
+	event.Register[CycleReviewed](1)
+	event.Register[Transferred](1)
+	event.Register[Left](1)
+	event.Register[AccessGranted](1)
+}
+
+// Apply evolves the pupil by one event. It trusts the event: decisions have
+// already checked it, and stored history is never refused.
+func (p *Pupil) Apply(e event.Event) {
+	p.Version = e.Version
+	switch d := e.Data.(type) {
+	case Registered:
+		p.ID, p.TrustID, p.SchoolID, p.UPN = d.PupilID, d.TrustID, d.SchoolID, d.UPN
+		p.FirstName, p.LastName, p.DateOfBirth, p.YearGroup = d.FirstName, d.LastName, d.DateOfBirth, d.YearGroup
+		p.SENStatus, p.PrimaryNeed, p.SecondaryNeed = d.SENStatus, d.PrimaryNeed, d.SecondaryNeed
+		p.RegisteredOn, p.OnRoll = d.On, true
+		p.Cycles, p.ActiveProvisions, p.Grants = []*Cycle{}, []PlannedProvision{}, []Grant{}
+		p.Schools = []SchoolSpell{{SchoolID: d.SchoolID, From: d.On}}
+	case StatusChanged:
+		p.SENStatus, p.PrimaryNeed, p.SecondaryNeed = d.SENStatus, d.PrimaryNeed, d.SecondaryNeed
+	case CycleOpened:
+		p.Cycles = append(p.Cycles, &Cycle{ID: d.CycleID, Stage: Assess, OpenedOn: d.OpenedOn, Sessions: []Session{}})
+	case AssessmentRecorded:
+		if c := p.Cycle(d.CycleID); c != nil {
+			a := d.Assessment
+			c.Assessment, c.Stage = &a, Plan
+		}
+	case PlanAgreed:
+		if c := p.Cycle(d.CycleID); c != nil {
+			plan := d.Plan
+			c.Plan, c.Stage = &plan, Do
+			// A plan replaces the list of active provisions.
+			p.ActiveProvisions = append([]PlannedProvision{}, plan.Provisions...)
+		}
+	case SessionLogged:
+		if c := p.Cycle(d.CycleID); c != nil {
+			c.Sessions = append(c.Sessions, d.Session)
+		}
+	case CycleReviewed:
+		if c := p.Cycle(d.CycleID); c != nil {
+			r := d.Review
+			c.Review, c.Stage = &r, Closed
+			if r.Decision == DecisionExitSENSupport {
+				p.ActiveProvisions = []PlannedProvision{}
+			}
+		}
+	case Transferred:
+		if n := len(p.Schools); n > 0 {
+			p.Schools[n-1].To = d.On
+		}
+		p.Schools = append(p.Schools, SchoolSpell{SchoolID: d.ToSchoolID, From: d.On})
+		p.SchoolID = d.ToSchoolID
+	case Left:
+		p.OnRoll, p.LeftOn, p.Destination = false, d.On, d.Destination
+		p.ActiveProvisions = []PlannedProvision{}
+		if n := len(p.Schools); n > 0 {
+			p.Schools[n-1].To = d.On
+		}
+	case AccessGranted:
+		p.Grants = append(p.Grants, d.Grant)
+	}
+}

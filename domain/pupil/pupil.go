@@ -1,0 +1,230 @@
+// Package pupil is the pupil aggregate: registration, SEN status, and the
+// Assess-Plan-Do-Review cycles of the graduated approach (CoP 6.44–6.56).
+// Every decision is a pure function of the current state, the command and a
+// Context that carries today's date and what the pupil must know of the trust.
+package pupil
+
+import (
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/trust"
+	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/domain/yeargroup"
+)
+
+// Stage is where a cycle is in Assess-Plan-Do-Review; review closes it.
+type Stage string
+
+const (
+	Assess Stage = "assess"
+	Plan   Stage = "plan"
+	Do     Stage = "do"
+	Closed Stage = "closed"
+)
+
+// Review decisions.
+const (
+	DecisionContinue       = "continue"
+	DecisionEHCRequest     = "escalate_ehc_request"
+	DecisionRefer          = "refer"
+	DecisionExitSENSupport = "exit_sen_support"
+)
+
+// Pupil is the aggregate state; it is also the body of GET /v1/pupils/{id}.
+type Pupil struct {
+	ID            string          `json:"id"`
+	TrustID       string          `json:"trust_id"`
+	SchoolID      string          `json:"school_id"`
+	UPN           string          `json:"upn"`
+	FirstName     string          `json:"first_name"`
+	LastName      string          `json:"last_name"`
+	DateOfBirth   civil.Date      `json:"date_of_birth"`
+	YearGroup     yeargroup.Group `json:"year_group"`
+	RegisteredOn  civil.Date      `json:"registered_on"`
+	SENStatus     need.Status     `json:"sen_status"`
+	PrimaryNeed   string          `json:"primary_need,omitempty"`
+	SecondaryNeed string          `json:"secondary_need,omitempty"`
+	OnRoll        bool            `json:"on_roll"`
+	LeftOn        civil.Date      `json:"left_on,omitempty"`
+	Destination   string          `json:"destination,omitempty"`
+	Version       int             `json:"version"`
+
+	Cycles           []*Cycle           `json:"cycles"`
+	ActiveProvisions []PlannedProvision `json:"active_provisions"`
+	Grants           []Grant            `json:"grants"`
+	// History of schools, for scoping reads of a pupil who transferred.
+	Schools []SchoolSpell `json:"schools"`
+}
+
+// SchoolSpell is a period on one school's roll.
+type SchoolSpell struct {
+	SchoolID string     `json:"school_id"`
+	From     civil.Date `json:"from"`
+	To       civil.Date `json:"to,omitempty"`
+}
+
+// Cycle is one Assess-Plan-Do-Review cycle.
+type Cycle struct {
+	ID         string      `json:"id"`
+	Stage      Stage       `json:"stage"`
+	OpenedOn   civil.Date  `json:"opened_on"`
+	Assessment *Assessment `json:"assessment"`
+	Plan       *PlanDoc    `json:"plan"`
+	Sessions   []Session   `json:"sessions"`
+	Review     *ReviewDoc  `json:"review"`
+}
+
+// Assessment is the Assess stage's record.
+type Assessment struct {
+	AssessedOn civil.Date  `json:"assessed_on"`
+	Summary    string      `json:"summary"`
+	NeedAreas  []need.Area `json:"need_areas"`
+}
+
+// Outcome is what the plan aims for.
+type Outcome struct {
+	ID              string `json:"id"`
+	Description     string `json:"description"`
+	SuccessCriteria string `json:"success_criteria"`
+}
+
+// PlannedProvision is a catalogue provision as the plan sets it up.
+type PlannedProvision struct {
+	ProvisionID       string `json:"provision_id"`
+	SessionsPerWeek   int    `json:"sessions_per_week"`
+	MinutesPerSession int    `json:"minutes_per_session"`
+	GroupSize         int    `json:"group_size"`
+}
+
+// PlanDoc is the Plan stage's record.
+type PlanDoc struct {
+	AgreedOn    civil.Date         `json:"agreed_on"`
+	ReviewDueOn civil.Date         `json:"review_due_on"`
+	Outcomes    []Outcome          `json:"outcomes"`
+	Provisions  []PlannedProvision `json:"provisions"`
+	ParentViews string             `json:"parent_views"`
+	PupilViews  string             `json:"pupil_views"`
+}
+
+// Session is one delivered session of a provision.
+type Session struct {
+	ID          string     `json:"id"`
+	ProvisionID string     `json:"provision_id"`
+	DeliveredOn civil.Date `json:"delivered_on"`
+	Minutes     int        `json:"minutes"`
+	Attended    bool       `json:"attended"`
+}
+
+// Rating is an outcome's rating at review.
+type Rating struct {
+	OutcomeID string `json:"outcome_id"`
+	Rating    string `json:"rating"`
+}
+
+// ReviewDoc is the Review stage's record.
+type ReviewDoc struct {
+	HeldOn      civil.Date `json:"held_on"`
+	Outcomes    []Rating   `json:"outcomes"`
+	Decision    string     `json:"decision"`
+	ParentViews string     `json:"parent_views"`
+	PupilViews  string     `json:"pupil_views"`
+}
+
+// Grant gives an LA reviewer read access until a date.
+type Grant struct {
+	UserID    string     `json:"user_id"`
+	GrantedOn civil.Date `json:"granted_on"`
+	Until     civil.Date `json:"until"`
+}
+
+// Context is what a decision is given besides the state and the command.
+type Context struct {
+	Today civil.Date
+	// NewID mints ids for parts of the aggregate (cycles, outcomes, sessions).
+	NewID func() string
+	// Provision looks up the trust's catalogue.
+	Provision func(id string) (trust.Provision, bool)
+	// SchoolTrust returns the trust of a school.
+	SchoolTrust func(schoolID string) (string, bool)
+	// User looks up a user (for grants).
+	User func(id string) (user.User, bool)
+}
+
+// Exists reports whether the pupil has been registered.
+func (p *Pupil) Exists() bool { return p.Version > 0 }
+
+// CurrentCycle returns the open cycle, or nil.
+func (p *Pupil) CurrentCycle() *Cycle {
+	if n := len(p.Cycles); n > 0 && p.Cycles[n-1].Stage != Closed {
+		return p.Cycles[n-1]
+	}
+	return nil
+}
+
+// Cycle returns the cycle with id, or nil.
+func (p *Pupil) Cycle(id string) *Cycle {
+	for _, c := range p.Cycles {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
+}
+
+// CurrentYearGroup is the pupil's year group on date on.
+func (p *Pupil) CurrentYearGroup(on civil.Date) yeargroup.Group {
+	g, err := yeargroup.On(p.YearGroup, p.RegisteredOn, on)
+	if err != nil {
+		return p.YearGroup
+	}
+	return g
+}
+
+// HasLiveGrant reports whether user id may read the pupil on date on.
+func (p *Pupil) HasLiveGrant(userID string, on civil.Date) bool {
+	for _, g := range p.Grants {
+		if g.UserID == userID && !on.After(g.Until) {
+			return true
+		}
+	}
+	return false
+}
+
+// WasAtSchool reports whether the pupil is or was on the roll of school id.
+func (p *Pupil) WasAtSchool(id string) bool {
+	for _, s := range p.Schools {
+		if s.SchoolID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ReviewOverdue reports whether the open cycle is in Do with its review due
+// before asOf, and by how many days.
+func (p *Pupil) ReviewOverdue(asOf civil.Date) (bool, int) {
+	c := p.CurrentCycle()
+	if c == nil || c.Stage != Do || !c.Plan.ReviewDueOn.Before(asOf) {
+		return false, 0
+	}
+	return true, c.Plan.ReviewDueOn.DaysUntil(asOf)
+}
+
+// lastDate is the latest date recorded in cycle c, which the next record
+// of the cycle may not precede.
+func (c *Cycle) lastDate() civil.Date {
+	d := c.OpenedOn
+	if c.Assessment != nil {
+		d = civil.Max(d, c.Assessment.AssessedOn)
+	}
+	if c.Plan != nil {
+		d = civil.Max(d, c.Plan.AgreedOn)
+	}
+	for _, s := range c.Sessions {
+		d = civil.Max(d, s.DeliveredOn)
+	}
+	if c.Review != nil {
+		d = civil.Max(d, c.Review.HeldOn)
+	}
+	return d
+}

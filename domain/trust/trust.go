@@ -1,0 +1,217 @@
+// Package trust is the multi-academy trust aggregate: its schools, its
+// catalogue of costed provisions, and the settings its views are worked out with.
+package trust
+
+import (
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/need"
+)
+
+// Phase is a school's phase of education.
+type Phase string
+
+// Phases lists the accepted phases.
+var Phases = []Phase{"primary", "secondary", "special", "all_through", "alternative_provision", "infant", "junior"}
+
+// School is one school of the trust.
+type School struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	URN   string `json:"urn"`
+	Phase Phase  `json:"phase"`
+}
+
+// Provision is an intervention in the trust's catalogue, with its cost.
+type Provision struct {
+	ID              string    `json:"id"`
+	Name            string    `json:"name"`
+	AreaOfNeed      need.Area `json:"area_of_need"`
+	Delivery        string    `json:"delivery"`
+	StaffRole       string    `json:"staff_role"`
+	HourlyCostPence int64     `json:"hourly_cost_pence"`
+	MaxGroupSize    int       `json:"max_group_size"`
+}
+
+// AdminHours weights statutory and APDR work in the trust workload view.
+type AdminHours struct {
+	AnnualReview float64 `json:"annual_review" validate:"gte=0,lte=200"`
+	EHCRequest   float64 `json:"ehc_request" validate:"gte=0,lte=200"`
+	APDRReview   float64 `json:"apdr_review" validate:"gte=0,lte=200"`
+	Referral     float64 `json:"referral" validate:"gte=0,lte=200"`
+}
+
+// Settings are the trust's figures for costs and workload.
+type Settings struct {
+	WeeksPerYear int        `json:"weeks_per_year" validate:"gte=1,lte=52"`
+	AdminHours   AdminHours `json:"admin_hours"`
+}
+
+// DefaultSettings apply until a trust lead sets its own: 39 school weeks, and
+// admin-hour weights a SENCO would recognise (an annual review takes most of a day).
+var DefaultSettings = Settings{
+	WeeksPerYear: 39,
+	AdminHours:   AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1},
+}
+
+// Trust is the aggregate.
+type Trust struct {
+	ID         string      `json:"id"`
+	Name       string      `json:"name"`
+	Schools    []School    `json:"schools"`
+	Provisions []Provision `json:"provisions"`
+	Settings   Settings    `json:"settings"`
+	Version    int         `json:"version"`
+}
+
+// Events.
+type (
+	Created struct {
+		TrustID string     `json:"trust_id"`
+		Name    string     `json:"name"`
+		On      civil.Date `json:"on"`
+	}
+	SchoolAdded struct {
+		School School     `json:"school"`
+		On     civil.Date `json:"on"`
+	}
+	ProvisionAdded struct {
+		Provision Provision  `json:"provision"`
+		On        civil.Date `json:"on"`
+	}
+	SettingsUpdated struct {
+		Settings Settings   `json:"settings"`
+		On       civil.Date `json:"on"`
+	}
+)
+
+func (Created) EventType() string                { return "trust_created" }
+func (SchoolAdded) EventType() string            { return "school_added" }
+func (ProvisionAdded) EventType() string         { return "provision_added" }
+func (SettingsUpdated) EventType() string        { return "trust_settings_updated" }
+func (e Created) OccurredOn() civil.Date         { return e.On }
+func (e SchoolAdded) OccurredOn() civil.Date     { return e.On }
+func (e ProvisionAdded) OccurredOn() civil.Date  { return e.On }
+func (e SettingsUpdated) OccurredOn() civil.Date { return e.On }
+
+func init() {
+	event.Register[Created](1)
+	event.Register[SchoolAdded](1)
+	event.Register[ProvisionAdded](1)
+	event.Register[SettingsUpdated](1)
+}
+
+// Apply evolves the trust by one event.
+func (t *Trust) Apply(e event.Event) {
+	t.Version = e.Version
+	switch d := e.Data.(type) {
+	case Created:
+		t.ID, t.Name, t.Settings = d.TrustID, d.Name, DefaultSettings
+	case SchoolAdded:
+		t.Schools = append(t.Schools, d.School)
+	case ProvisionAdded:
+		t.Provisions = append(t.Provisions, d.Provision)
+	case SettingsUpdated:
+		t.Settings = d.Settings
+	}
+}
+
+// Exists reports whether the trust has been created.
+func (t *Trust) Exists() bool { return t.Version > 0 }
+
+// School returns the school with id.
+func (t *Trust) School(id string) (School, bool) {
+	for _, s := range t.Schools {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return School{}, false
+}
+
+// Provision returns the catalogue entry with id.
+func (t *Trust) Provision(id string) (Provision, bool) {
+	for _, p := range t.Provisions {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Provision{}, false
+}
+
+// Commands.
+type (
+	Create struct {
+		Name string `json:"name" validate:"notblank,max=200"`
+	}
+	AddSchool struct {
+		Name  string `json:"name" validate:"notblank,max=200"`
+		URN   string `json:"urn" validate:"required,len=6,numeric"`
+		Phase Phase  `json:"phase" validate:"required,oneof=primary secondary special all_through alternative_provision infant junior"`
+	}
+	AddProvision struct {
+		Name            string    `json:"name" validate:"notblank,max=200"`
+		AreaOfNeed      need.Area `json:"area_of_need" validate:"required,oneof=communication_interaction cognition_learning semh sensory_physical other"`
+		Delivery        string    `json:"delivery" validate:"required,oneof=individual group in_class"`
+		StaffRole       string    `json:"staff_role" validate:"notblank,max=100"`
+		HourlyCostPence *int64    `json:"hourly_cost_pence" validate:"required,gte=0,lte=100000000"`
+		MaxGroupSize    int       `json:"max_group_size" validate:"required,gte=1,lte=60"`
+	}
+	UpdateSettings struct {
+		WeeksPerYear int         `json:"weeks_per_year" validate:"required,gte=1,lte=52"`
+		AdminHours   *AdminHours `json:"admin_hours" validate:"required"`
+	}
+)
+
+// CreateTrust decides the creation of trust id.
+func CreateTrust(id string, cmd Create, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	return []event.Data{Created{TrustID: id, Name: cmd.Name, On: today}}, nil
+}
+
+// AddSchool decides adding school id to t. A URN identifies one school in England.
+func (t *Trust) AddSchool(id string, cmd AddSchool, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	for _, s := range t.Schools {
+		if s.URN == cmd.URN {
+			return nil, domain.Conflict("school with URN %s is already in this trust", cmd.URN)
+		}
+	}
+	return []event.Data{SchoolAdded{School: School{ID: id, Name: cmd.Name, URN: cmd.URN, Phase: cmd.Phase}, On: today}}, nil
+}
+
+// AddProvision decides adding provision id to the catalogue.
+func (t *Trust) AddProvision(id string, cmd AddProvision, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if cmd.Delivery == "individual" && cmd.MaxGroupSize != 1 {
+		return nil, domain.Invalid("max_group_size", "must be 1 for individual delivery")
+	}
+	for _, p := range t.Provisions {
+		if p.Name == cmd.Name {
+			return nil, domain.Conflict("the catalogue already has a provision named %q", cmd.Name)
+		}
+	}
+	return []event.Data{ProvisionAdded{On: today, Provision: Provision{
+		ID: id, Name: cmd.Name, AreaOfNeed: cmd.AreaOfNeed, Delivery: cmd.Delivery,
+		StaffRole: cmd.StaffRole, HourlyCostPence: *cmd.HourlyCostPence, MaxGroupSize: cmd.MaxGroupSize,
+	}}}, nil
+}
+
+// UpdateSettings decides new settings; unchanged settings record nothing.
+func (t *Trust) UpdateSettings(cmd UpdateSettings, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	s := Settings{WeeksPerYear: cmd.WeeksPerYear, AdminHours: *cmd.AdminHours}
+	if s == t.Settings {
+		return nil, nil
+	}
+	return []event.Data{SettingsUpdated{Settings: s, On: today}}, nil
+}

@@ -1,0 +1,124 @@
+// Package user is the aggregate of a person who signs in: their role, the
+// trust and schools they work for, and the hash of their bearer token.
+package user
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+)
+
+// Role decides what a user may see and do.
+type Role string
+
+const (
+	Admin      Role = "admin"
+	TrustLead  Role = "trust_lead"
+	SENCO      Role = "senco"
+	LAReviewer Role = "la_reviewer"
+)
+
+// User is the aggregate.
+type User struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Email     string   `json:"email"`
+	Role      Role     `json:"role"`
+	TrustID   string   `json:"trust_id,omitempty"`
+	SchoolIDs []string `json:"school_ids"`
+	// TokenHash is the SHA-256 of the bearer token; the token itself is shown
+	// once and never stored.
+	TokenHash string `json:"-"`
+	Version   int    `json:"version"`
+}
+
+// Created is the user's first event.
+type Created struct {
+	UserID    string     `json:"user_id"`
+	Name      string     `json:"name"`
+	Email     string     `json:"email"`
+	Role      Role       `json:"role"`
+	TrustID   string     `json:"trust_id,omitempty"`
+	SchoolIDs []string   `json:"school_ids,omitempty"`
+	TokenHash string     `json:"token_hash"`
+	On        civil.Date `json:"on"`
+}
+
+func (Created) EventType() string        { return "user_created" }
+func (e Created) OccurredOn() civil.Date { return e.On }
+
+func init() { event.Register[Created](1) }
+
+// Apply evolves the user by one event.
+func (u *User) Apply(e event.Event) {
+	u.Version = e.Version
+	switch d := e.Data.(type) {
+	case Created:
+		*u = User{ID: d.UserID, Name: d.Name, Email: d.Email, Role: d.Role, TrustID: d.TrustID,
+			SchoolIDs: d.SchoolIDs, TokenHash: d.TokenHash, Version: e.Version}
+	}
+}
+
+// Exists reports whether the user has been created.
+func (u *User) Exists() bool { return u.Version > 0 }
+
+// InSchool reports whether the user works for school id.
+func (u *User) InSchool(id string) bool { return slices.Contains(u.SchoolIDs, id) }
+
+// Create is the command to add a user.
+type Create struct {
+	Name      string   `json:"name" validate:"notblank,max=200"`
+	Email     string   `json:"email" validate:"required,email,max=254"`
+	Role      Role     `json:"role" validate:"required,oneof=senco trust_lead la_reviewer admin"`
+	TrustID   string   `json:"trust_id" validate:"omitempty,uuid"`
+	SchoolIDs []string `json:"school_ids" validate:"max=100,unique,dive,uuid"`
+}
+
+// Facts is what deciding a new user needs to know about the trust.
+type Facts struct {
+	TrustExists func(id string) bool
+	// SchoolTrust returns the trust of a school.
+	SchoolTrust func(schoolID string) (string, bool)
+}
+
+// CreateUser decides the creation of user id with the given token hash.
+func CreateUser(id, tokenHash string, cmd Create, f Facts, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	var p domain.Problems
+	switch cmd.Role {
+	case SENCO, TrustLead:
+		if cmd.TrustID == "" {
+			p.Add("trust_id", "is required for role %s", cmd.Role)
+		}
+	case Admin:
+		if cmd.TrustID != "" || len(cmd.SchoolIDs) > 0 {
+			p.Add("role", "an admin belongs to no trust or school")
+		}
+	}
+	if cmd.TrustID != "" && !f.TrustExists(cmd.TrustID) {
+		p.Add("trust_id", "no such trust")
+	}
+	if cmd.Role == SENCO && len(cmd.SchoolIDs) == 0 {
+		p.Add("school_ids", "a senco works for at least one school")
+	}
+	if cmd.Role == LAReviewer && len(cmd.SchoolIDs) > 0 {
+		p.Add("school_ids", "an la_reviewer sees pupils by grant, not by school")
+	}
+	for i, s := range cmd.SchoolIDs {
+		if t, ok := f.SchoolTrust(s); !ok || t != cmd.TrustID {
+			p.Add(fmt.Sprintf("school_ids[%d]", i), "no such school in trust %s", cmd.TrustID)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return []event.Data{Created{
+		UserID: id, Name: cmd.Name, Email: cmd.Email, Role: cmd.Role, TrustID: cmd.TrustID,
+		SchoolIDs: cmd.SchoolIDs, TokenHash: tokenHash, On: today,
+	}}, nil
+}

@@ -1,0 +1,137 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/upn"
+	"github.com/sendcase/sendcase/domain/yeargroup"
+)
+
+var (
+	validateOnce sync.Once
+	validate     *validator.Validate
+)
+
+func validatorInstance() *validator.Validate {
+	validateOnce.Do(func() {
+		v := validator.New(validator.WithRequiredStructEnabled())
+		// Report fields by their JSON names, which is what clients sent.
+		v.RegisterTagNameFunc(func(f reflect.StructField) string {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				return ""
+			}
+			if name == "" {
+				return f.Name
+			}
+			return name
+		})
+		must(v.RegisterValidation("date", func(fl validator.FieldLevel) bool {
+			d, ok := fl.Field().Interface().(civil.Date)
+			return ok && (d.IsZero() || d.Valid())
+		}))
+		must(v.RegisterValidation("upn", func(fl validator.FieldLevel) bool {
+			_, err := upn.Check(fl.Field().String())
+			return err == nil
+		}))
+		must(v.RegisterValidation("yeargroup", func(fl validator.FieldLevel) bool {
+			return yeargroup.Valid(yeargroup.Group(fl.Field().String()))
+		}))
+		must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
+			return strings.TrimSpace(fl.Field().String()) != ""
+		}))
+		validate = v
+	})
+	return validate
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// Validate checks v's `validate` struct tags and returns a *ValidationError
+// naming every offending field by its JSON path, or nil.
+func Validate(v any) error {
+	err := validatorInstance().Struct(v)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return fmt.Errorf("validate: %w", err)
+	}
+	var p Problems
+	for _, fe := range verrs {
+		p = append(p, FieldError{Field: fieldPath(fe.Namespace()), Message: message(fe)})
+	}
+	return p.Err()
+}
+
+// fieldPath drops the Go struct name that validator puts first.
+func fieldPath(ns string) string {
+	if _, rest, ok := strings.Cut(ns, "."); ok {
+		return rest
+	}
+	return ns
+}
+
+func message(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required", "notblank":
+		if _, ok := fe.Value().(civil.Date); ok {
+			return "is required (a date, YYYY-MM-DD)"
+		}
+		return "is required"
+	case "date":
+		return "is not a date (YYYY-MM-DD)"
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "max":
+		if fe.Kind() == reflect.String {
+			return "must be at most " + fe.Param() + " characters"
+		}
+		if fe.Kind() == reflect.Slice {
+			return "must have at most " + fe.Param() + " entries"
+		}
+		return "must be at most " + fe.Param()
+	case "min":
+		if fe.Kind() == reflect.Slice {
+			return "must have at least " + fe.Param() + " entries"
+		}
+		if fe.Kind() == reflect.String {
+			return "must be at least " + fe.Param() + " characters"
+		}
+		return "must be at least " + fe.Param()
+	case "gte":
+		return "must be at least " + fe.Param()
+	case "lte":
+		return "must be at most " + fe.Param()
+	case "gt":
+		return "must be more than " + fe.Param()
+	case "len":
+		return "must have exactly " + fe.Param() + " characters"
+	case "numeric":
+		return "must contain digits only"
+	case "uuid":
+		return "must be a UUID"
+	case "email":
+		return "must be an email address"
+	case "upn":
+		_, err := upn.Check(fmt.Sprint(fe.Value()))
+		return "is not a valid UPN: " + err.Error()
+	case "yeargroup":
+		return "must be one of N1, N2, R, 1–14"
+	case "unique":
+		return "must not repeat a value"
+	}
+	return "is invalid (" + fe.Tag() + ")"
+}
