@@ -1,0 +1,92 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+const defaultLoadTimeout = 5 * time.Second
+
+// Answer is a command's reply as the client first received it.
+type Answer struct {
+	Status int             `json:"status"`
+	Body   json.RawMessage `json:"body"`
+}
+
+// IdempotencyRecord is what the idempotency bucket holds for a key: either the
+// answer, or, while the command runs, the subject it writes to, so that a
+// retry after a crash can look there for a commit carrying the key.
+type IdempotencyRecord struct {
+	Subject string  `json:"subject,omitempty"`
+	Answer  *Answer `json:"answer,omitempty"`
+}
+
+// Recall returns the record for key (already hashed to a KV-safe form).
+func (s *Store) Recall(ctx context.Context, key string) (IdempotencyRecord, bool, error) {
+	e, err := s.idem.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return IdempotencyRecord{}, false, nil
+	}
+	if err != nil {
+		return IdempotencyRecord{}, false, fmt.Errorf("recall idempotency key: %w", wrapUnavailable(err))
+	}
+	var r IdempotencyRecord
+	if err := json.Unmarshal(e.Value(), &r); err != nil {
+		return IdempotencyRecord{}, false, fmt.Errorf("decode idempotency record: %w", err)
+	}
+	return r, true, nil
+}
+
+// Remember stores the record for key for IdempotencyTTL.
+func (s *Store) Remember(ctx context.Context, key string, r IdempotencyRecord) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode idempotency record: %w", err)
+	}
+	if _, err := s.idem.Put(ctx, key, b); err != nil {
+		return fmt.Errorf("remember idempotency key: %w", wrapUnavailable(err))
+	}
+	return nil
+}
+
+// Claim is a value's current owner in the unique bucket.
+type Claim struct {
+	Owner    string
+	Revision uint64
+}
+
+// ErrClaimed means another owner already holds the value.
+var ErrClaimed = errors.New("eventstore: value already claimed")
+
+// ClaimUnique records owner as the holder of key if nobody holds it. If
+// someone does, it returns their claim and ErrClaimed.
+func (s *Store) ClaimUnique(ctx context.Context, key, owner string) (Claim, error) {
+	rev, err := s.unique.Create(ctx, key, []byte(owner))
+	if err == nil {
+		return Claim{Owner: owner, Revision: rev}, nil
+	}
+	if !errors.Is(err, jetstream.ErrKeyExists) {
+		return Claim{}, fmt.Errorf("claim %s: %w", key, wrapUnavailable(err))
+	}
+	e, err := s.unique.Get(ctx, key)
+	if err != nil {
+		return Claim{}, fmt.Errorf("read claim %s: %w", key, wrapUnavailable(err))
+	}
+	return Claim{Owner: string(e.Value()), Revision: e.Revision()}, ErrClaimed
+}
+
+// TakeOverClaim replaces an abandoned claim, if it is still at revision.
+func (s *Store) TakeOverClaim(ctx context.Context, key, owner string, revision uint64) error {
+	if _, err := s.unique.Update(ctx, key, []byte(owner), revision); err != nil {
+		if errors.Is(err, jetstream.ErrKeyExists) || isWrongLastSeq(err) {
+			return ErrClaimed
+		}
+		return fmt.Errorf("take over claim %s: %w", key, wrapUnavailable(err))
+	}
+	return nil
+}

@@ -1,0 +1,266 @@
+// Package eventstore keeps events on NATS JetStream.
+//
+// Each aggregate has one subject, sendcase.<kind>.<id>, and each command's
+// events are one message (a commit) on it. A commit is written with the
+// aggregate's expected last subject sequence, so of two writers deciding on
+// the same state only one can win, and all of a command's events land
+// together or not at all. See docs/eventstore.md.
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sendcase/sendcase/domain/event"
+)
+
+// Names of what the store creates on the server.
+const (
+	StreamName      = "SENDCASE"
+	SubjectPrefix   = "sendcase."
+	idempotencyKV   = "sendcase_idempotency"
+	uniqueKV        = "sendcase_unique"
+	IdempotencyTTL  = 24 * time.Hour
+	commitHeader    = "Sendcase-Commit"
+	minServerMajor  = 2
+	minServerMinor  = 11
+	defaultDupesWin = 2 * time.Minute
+)
+
+// Errors the store returns; callers test them with errors.Is.
+var (
+	// ErrConflict: the aggregate moved on since the state the command was decided on.
+	ErrConflict = errors.New("eventstore: aggregate changed concurrently")
+	// ErrUnavailable: NATS could not be reached or did not answer in time.
+	ErrUnavailable = errors.New("eventstore: NATS unavailable")
+)
+
+// Subject returns the subject of aggregate kind/id.
+func Subject(kind, id string) string { return SubjectPrefix + kind + "." + id }
+
+// Options for Open.
+type Options struct {
+	// Replicas of the stream and buckets (1 for a single server, 3 in a cluster).
+	Replicas int
+}
+
+// Store appends and loads commits.
+type Store struct {
+	nc     *nats.Conn
+	js     jetstream.JetStream
+	stream jetstream.Stream
+	idem   jetstream.KeyValue
+	unique jetstream.KeyValue
+	loader *loader
+}
+
+// Open checks the server, then creates or updates the stream and buckets.
+func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
+	if err := checkServerVersion(nc.ConnectedServerVersion()); err != nil {
+		return nil, err
+	}
+	if o.Replicas < 1 {
+		o.Replicas = 1
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	stream, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        StreamName,
+		Description: "sendcase events: one subject per aggregate, one message per command",
+		Subjects:    []string{SubjectPrefix + ">"},
+		Storage:     jetstream.FileStorage,
+		Replicas:    o.Replicas,
+		Retention:   jetstream.LimitsPolicy,
+		Discard:     jetstream.DiscardNew,
+		MaxMsgs:     -1,
+		MaxBytes:    -1,
+		MaxAge:      0,
+		Duplicates:  defaultDupesWin,
+		AllowDirect: true,
+		// Events are never deleted or purged: the audit trail depends on it.
+		DenyDelete: true,
+		DenyPurge:  true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create stream %s: %w", StreamName, wrapUnavailable(err))
+	}
+	idem, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: idempotencyKV, Description: "answers to commands sent with an Idempotency-Key",
+		TTL: IdempotencyTTL, Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create bucket %s: %w", idempotencyKV, wrapUnavailable(err))
+	}
+	unique, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: uniqueKV, Description: "claims on values unique across aggregates (UPN within a trust)",
+		Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create bucket %s: %w", uniqueKV, wrapUnavailable(err))
+	}
+	l, err := newLoader(nc, StreamName)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, loader: l}, nil
+}
+
+// Close releases the store's subscription; the connection stays open.
+func (s *Store) Close() { s.loader.close() }
+
+// JetStream exposes the JetStream context for projections' consumers.
+func (s *Store) JetStream() jetstream.JetStream { return s.js }
+
+// Conn is the NATS connection.
+func (s *Store) Conn() *nats.Conn { return s.nc }
+
+// AppendResult tells where a commit landed.
+type AppendResult struct {
+	// Seq is the stream sequence of the commit.
+	Seq uint64
+	// Duplicate is true when a commit with the same message id was already
+	// stored (a retry); Seq is then the original's.
+	Duplicate bool
+}
+
+// Append writes commit c to subject if the subject's last sequence is still
+// expected (0: no message yet). msgID, when set, makes a retry within the
+// server's duplicate window a no-op that reports the first write.
+func (s *Store) Append(ctx context.Context, subject string, expected uint64, c *event.Commit, msgID string) (AppendResult, error) {
+	data, err := json.Marshal(c)
+	if err != nil {
+		return AppendResult{}, fmt.Errorf("append %s: encode: %w", subject, err)
+	}
+	msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
+	msg.Header.Set(commitHeader, strconv.Itoa(len(c.Events)))
+	opts := []jetstream.PublishOpt{
+		jetstream.WithExpectStream(StreamName),
+		jetstream.WithExpectLastSequencePerSubject(expected),
+	}
+	if msgID != "" {
+		opts = append(opts, jetstream.WithMsgID(msgID))
+	}
+	ack, err := s.js.PublishMsg(ctx, msg, opts...)
+	if err != nil {
+		if isWrongLastSeq(err) {
+			return AppendResult{}, fmt.Errorf("append %s at %d: %w", subject, expected, ErrConflict)
+		}
+		return AppendResult{}, fmt.Errorf("append %s: %w", subject, wrapUnavailable(err))
+	}
+	return AppendResult{Seq: ack.Sequence, Duplicate: ack.Duplicate}, nil
+}
+
+// Loaded is one commit read back, with where it is stored.
+type Loaded struct {
+	Seq    uint64
+	Commit event.Commit
+}
+
+// Load reads the commits of subject stored after stream sequence after, in
+// order, and returns them with their events decoded. It creates no consumer:
+// it asks for the messages in batches with JetStream's direct get.
+func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loaded, error) {
+	var out []Loaded
+	err := s.loader.each(ctx, subject, after+1, func(seq uint64, data []byte) error {
+		var c event.Commit
+		if err := json.Unmarshal(data, &c); err != nil {
+			return fmt.Errorf("decode commit at seq %d: %w", seq, err)
+		}
+		if err := c.Decode(seq); err != nil {
+			return err
+		}
+		out = append(out, Loaded{Seq: seq, Commit: c})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", subject, err)
+	}
+	return out, nil
+}
+
+// CommitAt reads the commit stored at stream sequence seq.
+func (s *Store) CommitAt(ctx context.Context, seq uint64) (event.Commit, error) {
+	m, err := s.stream.GetMsg(ctx, seq)
+	if err != nil {
+		return event.Commit{}, fmt.Errorf("get seq %d: %w", seq, wrapUnavailable(err))
+	}
+	var c event.Commit
+	if err := json.Unmarshal(m.Data, &c); err != nil {
+		return event.Commit{}, fmt.Errorf("decode commit at seq %d: %w", seq, err)
+	}
+	return c, c.Decode(seq)
+}
+
+// LastSeq is the stream's last sequence: what a projection must reach to be current.
+func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
+	info, err := s.stream.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("stream info: %w", wrapUnavailable(err))
+	}
+	return info.State.LastSeq, nil
+}
+
+// HasMessages reports whether subject holds any message.
+func (s *Store) HasMessages(ctx context.Context, subject string) (bool, error) {
+	_, err := s.stream.GetLastMsgForSubject(ctx, subject)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("last message of %s: %w", subject, wrapUnavailable(err))
+	}
+	return true, nil
+}
+
+func isWrongLastSeq(err error) bool {
+	var apiErr *jetstream.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	return apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
+		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant
+}
+
+// wrapUnavailable marks connection-level failures so the API can answer 503.
+func wrapUnavailable(err error) error {
+	switch {
+	case errors.Is(err, nats.ErrConnectionClosed), errors.Is(err, nats.ErrNoResponders),
+		errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, nats.ErrConnectionReconnecting), errors.Is(err, nats.ErrDisconnected),
+		errors.Is(err, jetstream.ErrNoStreamResponse), errors.Is(err, nats.ErrReconnectBufExceeded):
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) && apiErr.Code == 503 {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}
+
+// checkServerVersion refuses servers older than 2.11, whose batched direct
+// get and per-subject expectations behave differently.
+func checkServerVersion(v string) error {
+	parts := strings.SplitN(strings.TrimPrefix(v, "v"), ".", 3)
+	if len(parts) < 2 {
+		return fmt.Errorf("nats server version %q: cannot tell", v)
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("nats server version %q: cannot tell", v)
+	}
+	if major < minServerMajor || (major == minServerMajor && minor < minServerMinor) {
+		return fmt.Errorf("nats server %s is too old: sendcase needs %d.%d or newer", v, minServerMajor, minServerMinor)
+	}
+	return nil
+}
