@@ -58,6 +58,17 @@ func must(err error) {
 	}
 }
 
+// Check is Validate as a list, so that decide functions can add the
+// problems their own rules find and report every offending field at once.
+func Check(v any) (Problems, error) {
+	err := Validate(v)
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Fields, nil
+	}
+	return nil, err
+}
+
 // Validate checks v's `validate` struct tags and returns a *ValidationError
 // naming every offending field by its JSON path, or nil.
 func Validate(v any) error {

@@ -95,20 +95,23 @@ type (
 // event store; everything else is checked here.
 func RegisterPupil(id, trustID, schoolID string, cmd Register, ctx Context) ([]event.Data, error) {
 	cmd.UPN = upn.Normalize(cmd.UPN)
-	if err := domain.Validate(cmd); err != nil {
+	p, err := domain.Check(cmd)
+	if err != nil {
 		return nil, err
 	}
 	on := cmd.RegisteredOn
-	if on.IsZero() {
+	if !on.Valid() {
 		on = ctx.Today
 	}
-	var p domain.Problems
-	for _, fp := range need.CheckStatus(cmd.SENStatus, cmd.PrimaryNeed, cmd.SecondaryNeed) {
-		p.Add(fp.Field, "%s", fp.Err)
+	if need.ValidStatus(cmd.SENStatus) {
+		for _, fp := range need.CheckStatus(cmd.SENStatus, cmd.PrimaryNeed, cmd.SecondaryNeed) {
+			p.Add(fp.Field, "%s", fp.Err)
+		}
 	}
-	if cmd.DateOfBirth.After(on) {
+	// An invalid date of birth is already reported by Check.
+	if dob := cmd.DateOfBirth; dob.Valid() && dob.After(on) {
 		p.Add("date_of_birth", "must not be after the date of registration (%s)", on)
-	} else if on.Year()-cmd.DateOfBirth.Year() > 26 {
+	} else if dob.Valid() && on.Year()-dob.Year() > 26 {
 		p.Add("date_of_birth", "the SEND Code of Practice covers ages 0 to 25")
 	}
 	if err := p.Err(); err != nil {
@@ -142,17 +145,19 @@ func (p *Pupil) notBeforeBirth(probs *domain.Problems, field string, d civil.Dat
 
 // ChangeStatus decides a change of SEN status or need; no change records nothing.
 func (p *Pupil) ChangeStatus(cmd ChangeStatus, _ Context) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	probs, err := domain.Check(cmd)
+	if err != nil {
 		return nil, err
 	}
 	if err := p.onRoll(); err != nil {
 		return nil, err
 	}
-	var probs domain.Problems
-	for _, fp := range need.CheckStatus(cmd.SENStatus, cmd.PrimaryNeed, cmd.SecondaryNeed) {
-		probs.Add(fp.Field, "%s", fp.Err)
+	if need.ValidStatus(cmd.SENStatus) {
+		for _, fp := range need.CheckStatus(cmd.SENStatus, cmd.PrimaryNeed, cmd.SecondaryNeed) {
+			probs.Add(fp.Field, "%s", fp.Err)
+		}
 	}
-	if cmd.On.Before(p.RegisteredOn) {
+	if cmd.On.Valid() && cmd.On.Before(p.RegisteredOn) {
 		probs.Add("on", "must not be before the pupil was registered (%s)", p.RegisteredOn)
 	}
 	if err := probs.Err(); err != nil {

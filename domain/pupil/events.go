@@ -61,29 +61,37 @@ type (
 	AccessGranted struct {
 		Grant Grant `json:"grant"`
 	}
+	// RegistrationAbandoned closes the subject of a registration that claimed
+	// a UPN but never landed (a crash between the two writes), so that the
+	// late write can no longer land and the UPN can be claimed again.
+	RegistrationAbandoned struct {
+		On civil.Date `json:"on"`
+	}
 )
 
-func (Registered) EventType() string         { return "pupil_registered" }
-func (StatusChanged) EventType() string      { return "sen_status_changed" }
-func (CycleOpened) EventType() string        { return "cycle_opened" }
-func (AssessmentRecorded) EventType() string { return "assessment_recorded" }
-func (PlanAgreed) EventType() string         { return "plan_agreed" }
-func (SessionLogged) EventType() string      { return "session_logged" }
-func (CycleReviewed) EventType() string      { return "cycle_reviewed" }
-func (Transferred) EventType() string        { return "pupil_transferred" }
-func (Left) EventType() string               { return "pupil_left" }
-func (AccessGranted) EventType() string      { return "access_granted" }
+func (Registered) EventType() string            { return "pupil_registered" }
+func (StatusChanged) EventType() string         { return "sen_status_changed" }
+func (CycleOpened) EventType() string           { return "cycle_opened" }
+func (AssessmentRecorded) EventType() string    { return "assessment_recorded" }
+func (PlanAgreed) EventType() string            { return "plan_agreed" }
+func (SessionLogged) EventType() string         { return "session_logged" }
+func (CycleReviewed) EventType() string         { return "cycle_reviewed" }
+func (Transferred) EventType() string           { return "pupil_transferred" }
+func (Left) EventType() string                  { return "pupil_left" }
+func (AccessGranted) EventType() string         { return "access_granted" }
+func (RegistrationAbandoned) EventType() string { return "pupil_registration_abandoned" }
 
-func (e Registered) OccurredOn() civil.Date         { return e.On }
-func (e StatusChanged) OccurredOn() civil.Date      { return e.On }
-func (e CycleOpened) OccurredOn() civil.Date        { return e.OpenedOn }
-func (e AssessmentRecorded) OccurredOn() civil.Date { return e.Assessment.AssessedOn }
-func (e PlanAgreed) OccurredOn() civil.Date         { return e.Plan.AgreedOn }
-func (e SessionLogged) OccurredOn() civil.Date      { return e.Session.DeliveredOn }
-func (e CycleReviewed) OccurredOn() civil.Date      { return e.Review.HeldOn }
-func (e Transferred) OccurredOn() civil.Date        { return e.On }
-func (e Left) OccurredOn() civil.Date               { return e.On }
-func (e AccessGranted) OccurredOn() civil.Date      { return e.Grant.GrantedOn }
+func (e Registered) OccurredOn() civil.Date            { return e.On }
+func (e StatusChanged) OccurredOn() civil.Date         { return e.On }
+func (e CycleOpened) OccurredOn() civil.Date           { return e.OpenedOn }
+func (e AssessmentRecorded) OccurredOn() civil.Date    { return e.Assessment.AssessedOn }
+func (e PlanAgreed) OccurredOn() civil.Date            { return e.Plan.AgreedOn }
+func (e SessionLogged) OccurredOn() civil.Date         { return e.Session.DeliveredOn }
+func (e CycleReviewed) OccurredOn() civil.Date         { return e.Review.HeldOn }
+func (e Transferred) OccurredOn() civil.Date           { return e.On }
+func (e Left) OccurredOn() civil.Date                  { return e.On }
+func (e AccessGranted) OccurredOn() civil.Date         { return e.Grant.GrantedOn }
+func (e RegistrationAbandoned) OccurredOn() civil.Date { return e.On }
 
 func init() {
 	event.Register[Registered](1)
@@ -96,6 +104,7 @@ func init() {
 	event.Register[Transferred](1)
 	event.Register[Left](1)
 	event.Register[AccessGranted](1)
+	event.Register[RegistrationAbandoned](1)
 }
 
 // Apply evolves the pupil by one event. It trusts the event: decisions have

@@ -150,8 +150,9 @@ type Context struct {
 	User func(id string) (user.User, bool)
 }
 
-// Exists reports whether the pupil has been registered.
-func (p *Pupil) Exists() bool { return p.Version > 0 }
+// Exists reports whether the pupil has been registered (an abandoned
+// registration leaves a version but no pupil).
+func (p *Pupil) Exists() bool { return p.ID != "" }
 
 // CurrentCycle returns the open cycle, or nil.
 func (p *Pupil) CurrentCycle() *Cycle {

@@ -263,6 +263,12 @@ func TestFieldRules(t *testing.T) {
 			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
 			return err
 		}, []string{"upn", "first_name", "year_group"}},
+		{"register: every field problem at once", "", func(p *Pupil, ctx Context, _ string) error {
+			r := validRegister()
+			r.UPN, r.SENStatus, r.DateOfBirth = "A801200005001", "N", -1
+			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
+			return err
+		}, []string{"upn", "date_of_birth", "primary_need"}},
 		{"register: N with a need", "", func(p *Pupil, ctx Context, _ string) error {
 			r := validRegister()
 			r.SENStatus = "N"

@@ -1,0 +1,30 @@
+# sendcase — see README.md.
+GO ?= go
+STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: run test lint build bench fuzz clean
+
+## run: serve on :8080 with an embedded NATS server (JetStream on disk in ./data)
+run:
+	$(GO) run ./cmd/sendcase serve
+
+## test: every test, with the race detector
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+## lint: formatting and staticcheck
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(STATICCHECK) ./...
+
+## build: the sendcase binary in ./bin
+build:
+	$(GO) build -o bin/sendcase ./cmd/sendcase
+
+## bench: short benchmarks of the event store
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 2s -benchmem ./eventstore/
+
+clean:
+	rm -rf bin data

@@ -1,0 +1,207 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sendcase/sendcase/domain/upn"
+	"github.com/sendcase/sendcase/internal/natstest"
+	"github.com/sendcase/sendcase/internal/node"
+)
+
+func TestMain(m *testing.M) {
+	natstest.MaybeRunServer()
+	os.Exit(m.Run())
+}
+
+const adminToken = "test-admin-token"
+
+// fixedNow is the tests' clock: 10 November 2025, a school day.
+var fixedNow = time.Date(2025, 11, 10, 9, 0, 0, 0, time.UTC)
+
+// env is a running sendcase over HTTP.
+type env struct {
+	t    *testing.T
+	dir  string
+	node *node.Node
+	srv  *httptest.Server
+	logs *bytes.Buffer
+}
+
+func start(t *testing.T, dir string) *env {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	logs := &bytes.Buffer{}
+	n, err := node.Start(context.Background(), node.Config{
+		DataDir: dir, AdminToken: adminToken, Now: func() time.Time { return fixedNow },
+		Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, dir: dir, node: n, srv: httptest.NewServer(n.Handler), logs: logs}
+	t.Cleanup(e.stop)
+	return e
+}
+
+func (e *env) stop() {
+	if e.srv != nil {
+		e.srv.Close()
+		e.node.Close()
+		e.srv = nil
+	}
+}
+
+// restart stops the node and starts a new one on the same data.
+func (e *env) restart() *env {
+	e.stop()
+	return start(e.t, e.dir)
+}
+
+type resp struct {
+	Status int
+	Header http.Header
+	Body   map[string]any
+	Raw    []byte
+}
+
+func (r resp) str(key string) string { s, _ := r.Body[key].(string); return s }
+func (r resp) num(key string) int    { f, _ := r.Body[key].(float64); return int(f) }
+
+// fields lists the problem's offending fields.
+func (r resp) fields() []string {
+	var out []string
+	errs, _ := r.Body["errors"].([]any)
+	for _, e := range errs {
+		out = append(out, e.(map[string]any)["field"].(string))
+	}
+	return out
+}
+
+func (e *env) do(method, path, token string, body any, headers ...string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, e.srv.URL+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
+	_ = json.Unmarshal(raw, &out.Body)
+	return out
+}
+
+// must asserts the status and returns the response.
+func (e *env) must(status int, method, path, token string, body any, headers ...string) resp {
+	e.t.Helper()
+	r := e.do(method, path, token, body, headers...)
+	if r.Status != status {
+		e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, status, r.Raw)
+	}
+	return r
+}
+
+// world is a trust with two schools, a catalogue entry and a user per role.
+type world struct {
+	trust, schoolA, schoolB, provision        string
+	lead, sencoA, sencoB, reviewer, otherLead string
+	reviewerID                                string
+	otherTrust, otherSchool                   string
+}
+
+func (e *env) world() world {
+	e.t.Helper()
+	var w world
+	w.trust = e.must(201, "POST", "/v1/trusts", adminToken, map[string]any{"name": "Oak Learning Trust"}).str("id")
+	w.otherTrust = e.must(201, "POST", "/v1/trusts", adminToken, map[string]any{"name": "Elm Trust"}).str("id")
+	w.lead = e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Lee Lead", "email": "lee@oak.org.uk", "role": "trust_lead", "trust_id": w.trust}).str("token")
+	w.otherLead = e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Ola Other", "email": "ola@elm.org.uk", "role": "trust_lead", "trust_id": w.otherTrust}).str("token")
+	w.schoolA = e.must(201, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": "Oak Primary", "urn": "100001", "phase": "primary"}).str("id")
+	w.schoolB = e.must(201, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": "Oak Secondary", "urn": "100002", "phase": "secondary"}).str("id")
+	w.otherSchool = e.must(201, "POST", "/v1/trusts/"+w.otherTrust+"/schools", w.otherLead, map[string]any{"name": "Elm Primary", "urn": "200001", "phase": "primary"}).str("id")
+	w.provision = e.must(201, "POST", "/v1/trusts/"+w.trust+"/provisions", w.lead, map[string]any{
+		"name": "Talk Boost", "area_of_need": "communication_interaction", "delivery": "group", "staff_role": "Teaching assistant",
+		"hourly_cost_pence": 1800, "max_group_size": 4}).str("id")
+	w.sencoA = e.must(201, "POST", "/v1/users", w.lead, map[string]any{"name": "Sam Senco", "email": "sam@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("token")
+	w.sencoB = e.must(201, "POST", "/v1/users", w.lead, map[string]any{"name": "Bo Senco", "email": "bo@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolB}}).str("token")
+	rev := e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Rae Reviewer", "email": "rae@la.gov.uk", "role": "la_reviewer"})
+	w.reviewer, w.reviewerID = rev.str("token"), rev.str("id")
+	return w
+}
+
+var upnSerial = 0
+
+// newUPN returns a valid permanent UPN not used before in this test binary.
+func newUPN() string {
+	upnSerial++
+	rest := fmt.Sprintf("8012%08d", upnSerial)
+	l, err := upn.CheckLetter(rest)
+	if err != nil {
+		panic(err)
+	}
+	return string(l) + rest
+}
+
+func pupilBody(u string) map[string]any {
+	return map[string]any{"upn": u, "first_name": "Ada", "last_name": "Lovelace", "date_of_birth": "2015-03-04",
+		"year_group": "5", "sen_status": "K", "primary_need": "SLCN", "registered_on": "2025-09-03"}
+}
+
+func (e *env) lastSeq() uint64 {
+	e.t.Helper()
+	seq, err := e.node.Store.LastSeq(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return seq
+}
+
+// lockedWriter lets concurrent requests log into one buffer.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,203 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/domain/yeargroup"
+)
+
+func (s *Server) registerPupil(w http.ResponseWriter, r *http.Request, p principal) {
+	schoolID := r.PathValue("school")
+	_, trustID, found := s.svc.Directory().School(schoolID)
+	switch {
+	case !found:
+		problem(w, http.StatusNotFound, "Not found.")
+		return
+	case p.is(user.Admin), p.is(user.SENCO) && p.InSchool(schoolID):
+	case p.is(user.TrustLead) && p.TrustID == trustID:
+		problem(w, http.StatusForbidden, "Pupils are registered by their school's SENCO.")
+		return
+	default:
+		problem(w, http.StatusNotFound, "Not found.")
+		return
+	}
+	var cmd pupil.Register
+	key, ok := s.commandInput(w, r, &cmd)
+	if !ok {
+		return
+	}
+	ans, err := s.svc.RegisterPupil(r.Context(), p.actor(), app.IdempotencyKey(p.ID, r.Method, r.URL.Path, key), schoolID, cmd)
+	s.answer(w, r, ans, err)
+}
+
+// pupilView is the body of GET /v1/pupils/{id}.
+type pupilView struct {
+	*pupil.Pupil
+	CurrentYearGroup yeargroup.Group `json:"current_year_group"`
+	EHCP             map[string]any  `json:"ehcp"`
+	Referrals        []any           `json:"referrals"`
+}
+
+func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, p principal) {
+	today := s.svc.Today()
+	var body bytes.Buffer
+	var version int
+	err := s.svc.ReadPupil(r.Context(), r.PathValue("id"), func(pu *pupil.Pupil) error {
+		switch p.accessTo(pu, today) {
+		case noAccess:
+			return domain.NotFound("pupil")
+		case ehcpAndAudit:
+			return errForbidden
+		}
+		version = pu.Version
+		// Encode under the aggregate's lock: the cached state is shared.
+		return json.NewEncoder(&body).Encode(pupilView{
+			Pupil: pu, CurrentYearGroup: pu.CurrentYearGroup(today),
+			EHCP: map[string]any{"status": "none"}, Referrals: []any{},
+		})
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(version)))
+	_, _ = w.Write(body.Bytes())
+}
+
+// pupilCommand decodes a command on pupil {id}, checks that p may make it
+// (need is the least access required), and runs decide on the current state.
+func pupilCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p principal, status int, need pupilAccess,
+	decide func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, app.Decision, error)) {
+	key, ok := idempotencyKey(w, r)
+	if !ok {
+		return
+	}
+	expected, ok := ifMatch(w, r)
+	if !ok {
+		return
+	}
+	var cmd C
+	if !decode(w, r, &cmd) {
+		return
+	}
+	today := s.svc.Today()
+	ans, err := s.svc.PupilCommand(r.Context(), p.actor(), app.IdempotencyKey(p.ID, r.Method, r.URL.Path, key), expected, r.PathValue("id"), status,
+		func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) {
+			switch got := p.accessTo(pu, today); {
+			case got == noAccess:
+				return nil, app.Decision{}, domain.NotFound("pupil")
+			case got < need:
+				return nil, app.Decision{}, errForbidden
+			}
+			return decide(pu, cmd, c)
+		})
+	s.answer(w, r, ans, err)
+}
+
+func (s *Server) openCycle(w http.ResponseWriter, r *http.Request, p principal) {
+	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.OpenCycleCmd, c pupil.Context) ([]event.Data, app.Decision, error) {
+		evs, err := pu.OpenCycle(cmd, c)
+		if err != nil {
+			return nil, app.Decision{}, err
+		}
+		id := evs[0].(pupil.CycleOpened).CycleID
+		return evs, app.Decision{ID: id, Extra: map[string]any{"pupil_id": pu.ID, "stage": pupil.Assess}}, nil
+	})
+}
+
+// cycleCommand is a command on cycle {cycle} answered with the cycle's new stage.
+func cycleCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p principal,
+	decide func(pu *pupil.Pupil, cycleID string, cmd C, c pupil.Context) ([]event.Data, error), extra func(evs []event.Data) map[string]any) {
+	cycleID := r.PathValue("cycle")
+	pupilCommand(s, w, r, p, http.StatusOK, readWrite, func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, app.Decision, error) {
+		evs, err := decide(pu, cycleID, cmd, c)
+		if err != nil {
+			return nil, app.Decision{}, err
+		}
+		x := map[string]any{"pupil_id": pu.ID, "stage": nextStage(evs)}
+		if extra != nil {
+			for k, v := range extra(evs) {
+				x[k] = v
+			}
+		}
+		return evs, app.Decision{ID: cycleID, Extra: x}, nil
+	})
+}
+
+// nextStage is the cycle's stage once evs are applied.
+func nextStage(evs []event.Data) pupil.Stage {
+	switch evs[0].(type) {
+	case pupil.AssessmentRecorded:
+		return pupil.Plan
+	case pupil.PlanAgreed, pupil.SessionLogged:
+		return pupil.Do
+	}
+	return pupil.Closed
+}
+
+func (s *Server) recordAssessment(w http.ResponseWriter, r *http.Request, p principal) {
+	cycleCommand(s, w, r, p, (*pupil.Pupil).RecordAssessment, nil)
+}
+
+func (s *Server) agreePlan(w http.ResponseWriter, r *http.Request, p principal) {
+	cycleCommand(s, w, r, p, (*pupil.Pupil).AgreePlan, func(evs []event.Data) map[string]any {
+		return map[string]any{"outcomes": evs[0].(pupil.PlanAgreed).Plan.Outcomes}
+	})
+}
+
+func (s *Server) logSession(w http.ResponseWriter, r *http.Request, p principal) {
+	cycleID := r.PathValue("cycle")
+	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.LogSession, c pupil.Context) ([]event.Data, app.Decision, error) {
+		evs, err := pu.LogSession(cycleID, cmd, c)
+		if err != nil {
+			return nil, app.Decision{}, err
+		}
+		return evs, app.Decision{ID: evs[0].(pupil.SessionLogged).Session.ID, Extra: map[string]any{"pupil_id": pu.ID, "cycle_id": cycleID}}, nil
+	})
+}
+
+func (s *Server) recordReview(w http.ResponseWriter, r *http.Request, p principal) {
+	cycleCommand(s, w, r, p, (*pupil.Pupil).RecordReview, func(evs []event.Data) map[string]any {
+		for _, e := range evs {
+			if o, ok := e.(pupil.CycleOpened); ok {
+				return map[string]any{"next_cycle_id": o.CycleID}
+			}
+		}
+		return nil
+	})
+}
+
+// simplePupilCommand is a command on the pupil itself answered with its id.
+func simplePupilCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p principal, status int, need pupilAccess,
+	decide func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, error)) {
+	pupilCommand(s, w, r, p, status, need, func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, app.Decision, error) {
+		evs, err := decide(pu, cmd, c)
+		return evs, app.Decision{ID: pu.ID}, err
+	})
+}
+
+func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, p principal) {
+	simplePupilCommand(s, w, r, p, http.StatusOK, readWrite, (*pupil.Pupil).ChangeStatus)
+}
+
+func (s *Server) transfer(w http.ResponseWriter, r *http.Request, p principal) {
+	simplePupilCommand(s, w, r, p, http.StatusOK, readWrite, (*pupil.Pupil).Transfer)
+}
+
+func (s *Server) leave(w http.ResponseWriter, r *http.Request, p principal) {
+	simplePupilCommand(s, w, r, p, http.StatusOK, readWrite, (*pupil.Pupil).Leave)
+}
+
+func (s *Server) grantAccess(w http.ResponseWriter, r *http.Request, p principal) {
+	simplePupilCommand(s, w, r, p, http.StatusCreated, readOnly, (*pupil.Pupil).GrantAccess)
+}

@@ -1,0 +1,129 @@
+// Command sendcase is the one binary of sendcase: `serve` runs the service;
+// other subcommands are operator tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/sendcase/sendcase/internal/node"
+)
+
+const usage = `sendcase — SEND graduated approach case management
+
+Usage:
+  sendcase serve [flags]     run the HTTP service (see sendcase serve -h)
+  sendcase version           print the version
+`
+
+var version = "dev"
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "version":
+		fmt.Println(version)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "sendcase: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sendcase:", err)
+		os.Exit(1)
+	}
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", env("SENDCASE_ADDR", ":8080"), "listen address (SENDCASE_ADDR)")
+	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
+	natsURL := fs.String("nats", env("NATS_URL", ""), "external NATS server or cluster instead of the embedded one (NATS_URL)")
+	natsListen := fs.String("nats-listen", env("SENDCASE_NATS_LISTEN", ""), "also open the embedded NATS on host:port (SENDCASE_NATS_LISTEN)")
+	replicas := fs.Int("replicas", atoi(env("SENDCASE_REPLICAS", "1")), "stream replicas: 1, or 3 on a cluster (SENDCASE_REPLICAS)")
+	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for read models (DATABASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if *databaseURL != "" {
+		log.Warn("DATABASE_URL is set but this version keeps its read models in memory")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	n, err := node.Start(ctx, node.Config{
+		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: *replicas,
+		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           n.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	nats := "embedded"
+	if *natsURL != "" {
+		nats = "external"
+	}
+	log.Info("sendcase ready", "addr", ln.Addr().String(), "nats", nats)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Finish in-flight requests before closing NATS under them.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 1
+	}
+	return n
+}

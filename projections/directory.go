@@ -1,0 +1,144 @@
+package projections
+
+import (
+	"sync"
+
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/trust"
+	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventstore"
+)
+
+// DirectorySubjects are the subjects the directory follows.
+var DirectorySubjects = []string{eventstore.Subject("trust", ">"), eventstore.Subject("user", ">")}
+
+// Directory answers who a token belongs to and which trust a school, a
+// provision or a user belongs to. Every process keeps it in memory: it is
+// small (trusts, schools, users) and authorisation needs it on every request.
+type Directory struct {
+	*Progress
+	mu      sync.RWMutex
+	trusts  map[string]*trust.Trust
+	users   map[string]*user.User
+	byToken map[string]*user.User
+	schools map[string]string // school id → trust id
+}
+
+// NewDirectory returns an empty directory.
+func NewDirectory() *Directory {
+	return &Directory{
+		Progress: NewProgress(),
+		trusts:   map[string]*trust.Trust{}, users: map[string]*user.User{},
+		byToken: map[string]*user.User{}, schools: map[string]string{},
+	}
+}
+
+// Apply folds a trust or user commit into the directory, using the
+// aggregates' own evolve functions.
+func (d *Directory) Apply(seq uint64, c event.Commit) {
+	d.mu.Lock()
+	switch c.Aggregate {
+	case "trust":
+		t := d.trusts[c.AggregateID]
+		if t == nil {
+			t = &trust.Trust{}
+			d.trusts[c.AggregateID] = t
+		}
+		for _, e := range c.Events {
+			t.Apply(e)
+			if s, ok := e.Data.(trust.SchoolAdded); ok {
+				d.schools[s.School.ID] = t.ID
+			}
+		}
+	case "user":
+		u := d.users[c.AggregateID]
+		if u == nil {
+			u = &user.User{}
+			d.users[c.AggregateID] = u
+		}
+		old := u.TokenHash
+		for _, e := range c.Events {
+			u.Apply(e)
+		}
+		if old != u.TokenHash {
+			delete(d.byToken, old)
+		}
+		if u.TokenHash != "" {
+			d.byToken[u.TokenHash] = u
+		}
+	}
+	d.mu.Unlock()
+	d.Advance(seq)
+}
+
+// UserByTokenHash returns a copy of the user holding the token.
+func (d *Directory) UserByTokenHash(h string) (user.User, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.byToken[h]
+	if !ok {
+		return user.User{}, false
+	}
+	return *u, true
+}
+
+// User returns a copy of user id.
+func (d *Directory) User(id string) (user.User, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.users[id]
+	if !ok || !u.Exists() {
+		return user.User{}, false
+	}
+	return *u, true
+}
+
+// SchoolTrust returns the trust of school id.
+func (d *Directory) SchoolTrust(id string) (string, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	t, ok := d.schools[id]
+	return t, ok
+}
+
+// TrustExists reports whether trust id exists.
+func (d *Directory) TrustExists(id string) bool {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	t, ok := d.trusts[id]
+	return ok && t.Exists()
+}
+
+// School returns school id and its trust id.
+func (d *Directory) School(id string) (trust.School, string, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	tid, ok := d.schools[id]
+	if !ok {
+		return trust.School{}, "", false
+	}
+	s, ok := d.trusts[tid].School(id)
+	return s, tid, ok
+}
+
+// Provision returns a catalogue entry of trust tid.
+func (d *Directory) Provision(tid, id string) (trust.Provision, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	t, ok := d.trusts[tid]
+	if !ok {
+		return trust.Provision{}, false
+	}
+	return t.Provision(id)
+}
+
+// Trust returns a shallow copy of trust id.
+func (d *Directory) Trust(id string) (trust.Trust, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	t, ok := d.trusts[id]
+	if !ok || !t.Exists() {
+		return trust.Trust{}, false
+	}
+	return *t, true
+}

@@ -1,0 +1,154 @@
+// Package projections builds read models from the event stream. Each
+// projection follows the stream in order from its checkpoint with an ordered
+// consumer and applies one commit at a time.
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/eventstore"
+)
+
+// Applier receives commits in stream order.
+type Applier interface {
+	Apply(seq uint64, c event.Commit)
+}
+
+// Follower feeds an Applier from the stream until stopped.
+type Follower struct {
+	cons    jetstream.Consumer
+	cc      jetstream.ConsumeContext
+	applied atomic.Uint64
+	once    sync.Once
+}
+
+// Follow starts delivering commits on subjects matching filters, from stream
+// sequence from (1 for everything), to a. Decoding failures are logged and
+// skipped so that one bad message cannot stop every read model.
+func Follow(ctx context.Context, js jetstream.JetStream, filters []string, from uint64, a Applier, log *slog.Logger) (*Follower, error) {
+	stream, err := js.Stream(ctx, eventstore.StreamName)
+	if err != nil {
+		return nil, fmt.Errorf("follow: stream: %w", err)
+	}
+	if from == 0 {
+		from = 1
+	}
+	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+		FilterSubjects: filters,
+		DeliverPolicy:  jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:    from,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("follow: consumer: %w", err)
+	}
+	f := &Follower{cons: cons}
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		meta, err := m.Metadata()
+		if err != nil {
+			log.Error("projection: message without metadata", "err", err)
+			return
+		}
+		var c event.Commit
+		if err := json.Unmarshal(m.Data(), &c); err != nil {
+			log.Error("projection: undecodable commit", "seq", meta.Sequence.Stream, "err", err)
+			return
+		}
+		if err := c.Decode(meta.Sequence.Stream); err != nil {
+			log.Error("projection: undecodable event", "seq", meta.Sequence.Stream, "err", err)
+			return
+		}
+		a.Apply(meta.Sequence.Stream, c)
+		f.applied.Store(meta.Sequence.Stream)
+	}, jetstream.PullMaxMessages(1024))
+	if err != nil {
+		return nil, fmt.Errorf("follow: consume: %w", err)
+	}
+	f.cc = cc
+	return f, nil
+}
+
+// Lag is how many matching messages the follower has yet to apply.
+func (f *Follower) Lag(ctx context.Context) (uint64, error) {
+	info, err := f.cons.Info(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("follower lag: %w", err)
+	}
+	lag := info.NumPending
+	if d := info.Delivered.Stream; d > f.applied.Load() {
+		lag++ // delivered, not yet applied
+	}
+	return lag, nil
+}
+
+// WaitCaughtUp blocks until everything stored when it was called is applied.
+func (f *Follower) WaitCaughtUp(ctx context.Context) error {
+	for {
+		lag, err := f.Lag(ctx)
+		if err == nil && lag == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("catching up (lag %d): %w", lag, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// Stop ends delivery.
+func (f *Follower) Stop() { f.once.Do(f.cc.Stop) }
+
+// Progress tracks the last applied sequence and lets readers wait for one.
+type Progress struct {
+	mu      sync.Mutex
+	seq     uint64
+	changed chan struct{}
+}
+
+// NewProgress returns a Progress at sequence 0.
+func NewProgress() *Progress { return &Progress{changed: make(chan struct{})} }
+
+// Advance records that seq has been applied.
+func (p *Progress) Advance(seq uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if seq <= p.seq {
+		return
+	}
+	p.seq = seq
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// Seq is the last applied sequence.
+func (p *Progress) Seq() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.seq
+}
+
+// WaitFor blocks until seq has been applied or ctx ends.
+func (p *Progress) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		p.mu.Lock()
+		cur, ch := p.seq, p.changed
+		p.mu.Unlock()
+		if cur >= seq {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("wait for seq %d (at %d): %w", seq, cur, ctx.Err())
+		}
+	}
+}
