@@ -1,0 +1,89 @@
+package trust
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+)
+
+var today = civil.MustParse("2025-11-10")
+
+// applyTo returns a function that folds a decision into tr.
+func applyTo(t *testing.T, tr *Trust) func([]event.Data, error) {
+	return func(data []event.Data, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range data {
+			e, _ := event.New("e", tr.Version+1, event.Actor{}, today.Time(), d)
+			tr.Apply(e)
+		}
+	}
+}
+
+func pence(n int64) *int64 { return &n }
+
+func TestTrustRules(t *testing.T) {
+	tr := &Trust{}
+	applyTo(t, tr)(CreateTrust("t1", Create{Name: "Oak"}, today))
+	if tr.Settings != DefaultSettings {
+		t.Fatal("new trust lacks default settings")
+	}
+	applyTo(t, tr)(tr.AddSchool("s1", AddSchool{Name: "Oak Primary", URN: "100001", Phase: "infant"}, today))
+	applyTo(t, tr)(tr.AddProvision("p1", AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: pence(1800), MaxGroupSize: 4}, today))
+
+	tests := []struct {
+		name     string
+		err      error
+		fields   []string
+		conflict bool
+	}{
+		{"blank name", errOf(CreateTrust("t2", Create{Name: "  "}, today)), []string{"name"}, false},
+		{"URN not 6 digits, unknown phase", errOf(tr.AddSchool("s2", AddSchool{Name: "X", URN: "12345a", Phase: "college"}, today)), []string{"urn", "phase"}, false},
+		{"URN twice", errOf(tr.AddSchool("s2", AddSchool{Name: "X", URN: "100001", Phase: "primary"}, today)), nil, true},
+		{"provision without cost, bad area and delivery", errOf(tr.AddProvision("p2", AddProvision{Name: "X", AreaOfNeed: "maths", Delivery: "online", StaffRole: "TA", MaxGroupSize: 1}, today)), []string{"area_of_need", "delivery", "hourly_cost_pence"}, false},
+		{"individual with a group size", errOf(tr.AddProvision("p2", AddProvision{Name: "X", AreaOfNeed: "semh", Delivery: "individual", StaffRole: "TA", HourlyCostPence: pence(0), MaxGroupSize: 3}, today)), []string{"max_group_size"}, false},
+		{"provision name twice", errOf(tr.AddProvision("p2", AddProvision{Name: "Talk Boost", AreaOfNeed: "semh", Delivery: "group", StaffRole: "TA", HourlyCostPence: pence(0), MaxGroupSize: 3}, today)), nil, true},
+		{"weeks out of range", errOf(tr.UpdateSettings(UpdateSettings{WeeksPerYear: 53, AdminHours: &AdminHours{AnnualReview: -1}}, today)), []string{"weeks_per_year", "admin_hours.annual_review"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ve *domain.ValidationError
+			var ce *domain.ConflictError
+			switch {
+			case tt.conflict:
+				if !errors.As(tt.err, &ce) {
+					t.Fatalf("want conflict, got %v", tt.err)
+				}
+			case !errors.As(tt.err, &ve):
+				t.Fatalf("want validation error, got %v", tt.err)
+			default:
+				var got []string
+				for _, f := range ve.Fields {
+					got = append(got, f.Field)
+				}
+				if len(got) != len(tt.fields) {
+					t.Fatalf("fields %v, want %v", got, tt.fields)
+				}
+				for i := range got {
+					if got[i] != tt.fields[i] {
+						t.Fatalf("fields %v, want %v", got, tt.fields)
+					}
+				}
+			}
+		})
+	}
+	same, err := tr.UpdateSettings(UpdateSettings{WeeksPerYear: DefaultSettings.WeeksPerYear, AdminHours: &DefaultSettings.AdminHours}, today)
+	if err != nil || len(same) != 0 {
+		t.Fatalf("unchanged settings recorded: %v %v", same, err)
+	}
+	if p, ok := tr.Provision("p1"); !ok || p.HourlyCostPence != 1800 {
+		t.Fatal("provision lookup")
+	}
+}
+
+func errOf(_ []event.Data, err error) error { return err }
