@@ -8,6 +8,7 @@ import (
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
@@ -42,8 +43,8 @@ func (s *Server) registerPupil(w http.ResponseWriter, r *http.Request, p princip
 type pupilView struct {
 	*pupil.Pupil
 	CurrentYearGroup yeargroup.Group `json:"current_year_group"`
-	EHCP             map[string]any  `json:"ehcp"`
-	Referrals        []any           `json:"referrals"`
+	EHCP             ehcp.View       `json:"ehcp"`
+	Referrals        []referralView  `json:"referrals"`
 }
 
 func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, p principal) {
@@ -61,7 +62,7 @@ func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, p principal) {
 		// Encode under the aggregate's lock: the cached state is shared.
 		return json.NewEncoder(&body).Encode(pupilView{
 			Pupil: pu, CurrentYearGroup: pu.CurrentYearGroup(today),
-			EHCP: map[string]any{"status": "none"}, Referrals: []any{},
+			EHCP: pu.EHCP(today, s.phaseOf(pu)), Referrals: referralViews(pu, today),
 		})
 	})
 	if err != nil {

@@ -78,6 +78,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/pupils/{id}/transfer", s.authed(s.transfer))
 	m.HandleFunc("POST /v1/pupils/{id}/leave", s.authed(s.leave))
 	m.HandleFunc("POST /v1/pupils/{id}/grants", s.authed(s.grantAccess))
+	m.HandleFunc("POST /v1/pupils/{id}/ehcp/milestones", s.authed(s.recordEHCP))
+	m.HandleFunc("GET /v1/pupils/{id}/ehcp", s.authed(s.getEHCP))
+	m.HandleFunc("POST /v1/pupils/{id}/referrals", s.authed(s.makeReferral))
+	m.HandleFunc("POST /v1/pupils/{id}/referrals/{ref}/status", s.authed(s.changeReferral))
 
 	m.HandleFunc("/v1/", s.authed(func(w http.ResponseWriter, r *http.Request, _ principal) {
 		problem(w, http.StatusNotFound, "No such endpoint.")

@@ -117,7 +117,7 @@ func (p *Pupil) Apply(e event.Event) {
 		p.FirstName, p.LastName, p.DateOfBirth, p.YearGroup = d.FirstName, d.LastName, d.DateOfBirth, d.YearGroup
 		p.SENStatus, p.PrimaryNeed, p.SecondaryNeed = d.SENStatus, d.PrimaryNeed, d.SecondaryNeed
 		p.RegisteredOn, p.OnRoll = d.On, true
-		p.Cycles, p.ActiveProvisions, p.Grants = []*Cycle{}, []PlannedProvision{}, []Grant{}
+		p.Cycles, p.ActiveProvisions, p.Grants, p.Referrals = []*Cycle{}, []PlannedProvision{}, []Grant{}, []*Referral{}
 		p.Schools = []SchoolSpell{{SchoolID: d.SchoolID, From: d.On}}
 	case StatusChanged:
 		p.SENStatus, p.PrimaryNeed, p.SecondaryNeed = d.SENStatus, d.PrimaryNeed, d.SecondaryNeed
@@ -161,5 +161,9 @@ func (p *Pupil) Apply(e event.Event) {
 		}
 	case AccessGranted:
 		p.Grants = append(p.Grants, d.Grant)
+	case EHCPRecorded:
+		p.EHCPRecords = append(p.EHCPRecords, d.Record)
+	case ReferralMadeEvent, ReferralStatusChanged:
+		p.applyReferral(e)
 	}
 }

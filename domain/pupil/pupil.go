@@ -6,6 +6,7 @@ package pupil
 
 import (
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
@@ -52,6 +53,10 @@ type Pupil struct {
 	Cycles           []*Cycle           `json:"cycles"`
 	ActiveProvisions []PlannedProvision `json:"active_provisions"`
 	Grants           []Grant            `json:"grants"`
+	Referrals        []*Referral        `json:"referrals"`
+	// EHCPRecords are the recorded events of the EHC process; the statutory
+	// clock is worked out from them on demand.
+	EHCPRecords []ehcp.Record `json:"-"`
 	// History of schools, for scoping reads of a pupil who transferred.
 	Schools []SchoolSpell `json:"schools"`
 }

@@ -1,0 +1,64 @@
+package pupil
+
+import (
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/yeargroup"
+)
+
+// EHCPRecorded is one recorded event of the EHC process.
+type EHCPRecorded struct {
+	Record ehcp.Record `json:"record"`
+}
+
+func (EHCPRecorded) EventType() string        { return "ehcp_milestone_recorded" }
+func (e EHCPRecorded) OccurredOn() civil.Date { return e.Record.On }
+
+func init() { event.Register[EHCPRecorded](1) }
+
+// clock folds the pupil's EHC records.
+func (p *Pupil) clock() *ehcp.Clock {
+	c, err := ehcp.Fold(p.EHCPRecords)
+	if err != nil {
+		// Stored history was accepted when recorded; a fold error means a
+		// rule changed under it. Show what folds rather than fail reads.
+		return ehcp.New()
+	}
+	return c
+}
+
+// EHCP returns the statutory clock as of asOf, for a pupil at a school of phase.
+func (p *Pupil) EHCP(asOf civil.Date, phase string) ehcp.View {
+	return p.clock().View(asOf, ehcp.Facts{
+		HasPlan: p.SENStatus == need.EHCPlan, Phase: phase, DateOfBirth: p.DateOfBirth,
+		YearGroupOn: func(on civil.Date) yeargroup.Group { return p.CurrentYearGroup(on) },
+	})
+}
+
+// RecordEHCP decides recording an EHC process event. A final plan also puts
+// the pupil on the register with status E when the need allows it.
+func (p *Pupil) RecordEHCP(cmd ehcp.Command, _ Context) ([]event.Data, error) {
+	r, err := cmd.Check()
+	if err != nil {
+		return nil, err
+	}
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	if r.On.Before(p.DateOfBirth) {
+		return nil, domain.Invalid("on", "must not be before the date of birth")
+	}
+	c := p.clock()
+	if err := c.Apply(r, p.SENStatus == need.EHCPlan); err != nil {
+		return nil, err
+	}
+	recs := c.Records()
+	out := []event.Data{EHCPRecorded{Record: recs[len(recs)-1]}}
+	if r.Type == ehcp.FinalIssued && p.SENStatus != need.EHCPlan && p.PrimaryNeed != "" && p.PrimaryNeed != "NSA" {
+		out = append(out, StatusChanged{SENStatus: need.EHCPlan, PrimaryNeed: p.PrimaryNeed, SecondaryNeed: p.SecondaryNeed, On: r.On})
+	}
+	return out, nil
+}

@@ -1,0 +1,188 @@
+package pupil
+
+import (
+	"slices"
+
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+)
+
+// Referral statuses.
+const (
+	ReferralMade           = "made"
+	ReferralAccepted       = "accepted"
+	ReferralDeclined       = "declined"
+	ReferralSeen           = "seen"
+	ReferralReportReceived = "report_received"
+	ReferralClosed         = "closed"
+)
+
+// referralNext is the lifecycle: made → accepted | declined, accepted → seen
+// → report_received → closed; an open referral may also be closed early
+// (the pupil left, the need resolved).
+var referralNext = map[string][]string{
+	ReferralMade:           {ReferralAccepted, ReferralDeclined, ReferralClosed},
+	ReferralAccepted:       {ReferralSeen, ReferralClosed},
+	ReferralSeen:           {ReferralReportReceived, ReferralClosed},
+	ReferralReportReceived: {ReferralClosed},
+}
+
+// Referral is a referral to a service outside the school.
+type Referral struct {
+	ID               string          `json:"id"`
+	Service          string          `json:"service"`
+	Provider         string          `json:"provider"`
+	Reason           string          `json:"reason"`
+	Status           string          `json:"status"`
+	ReferredOn       civil.Date      `json:"referred_on"`
+	AcceptedOn       civil.Date      `json:"accepted_on,omitempty"`
+	DeclinedOn       civil.Date      `json:"declined_on,omitempty"`
+	SeenOn           civil.Date      `json:"seen_on,omitempty"`
+	ReportReceivedOn civil.Date      `json:"report_received_on,omitempty"`
+	ClosedOn         civil.Date      `json:"closed_on,omitempty"`
+	History          []ReferralEntry `json:"history"`
+}
+
+// ReferralEntry is one change of a referral's status.
+type ReferralEntry struct {
+	Status string     `json:"status"`
+	On     civil.Date `json:"on"`
+	Note   string     `json:"note,omitempty"`
+}
+
+// Open reports whether the referral is neither declined nor closed.
+func (r *Referral) Open() bool { return r.Status != ReferralDeclined && r.Status != ReferralClosed }
+
+// WaitDays is the days from referral to being seen, or to asOf while not
+// yet seen (to the day it was declined or closed, if it never was).
+func (r *Referral) WaitDays(asOf civil.Date) int {
+	end := asOf
+	switch {
+	case r.SeenOn.Valid():
+		end = r.SeenOn
+	case r.DeclinedOn.Valid():
+		end = civil.Min(end, r.DeclinedOn)
+	case r.ClosedOn.Valid():
+		end = civil.Min(end, r.ClosedOn)
+	}
+	if end.Before(r.ReferredOn) {
+		return 0
+	}
+	return r.ReferredOn.DaysUntil(end)
+}
+
+func (r *Referral) lastOn() civil.Date { return r.History[len(r.History)-1].On }
+
+// Referral returns the pupil's referral id, or nil.
+func (p *Pupil) Referral(id string) *Referral {
+	for _, r := range p.Referrals {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// Referral events.
+type (
+	ReferralMadeEvent struct {
+		Referral Referral `json:"referral"`
+	}
+	ReferralStatusChanged struct {
+		ReferralID string        `json:"referral_id"`
+		Entry      ReferralEntry `json:"entry"`
+	}
+)
+
+func (ReferralMadeEvent) EventType() string        { return "referral_made" }
+func (ReferralStatusChanged) EventType() string    { return "referral_status_changed" }
+func (e ReferralMadeEvent) OccurredOn() civil.Date { return e.Referral.ReferredOn }
+func (e ReferralStatusChanged) OccurredOn() civil.Date {
+	return e.Entry.On
+}
+
+func init() {
+	event.Register[ReferralMadeEvent](1)
+	event.Register[ReferralStatusChanged](1)
+}
+
+func (p *Pupil) applyReferral(e event.Event) {
+	switch d := e.Data.(type) {
+	case ReferralMadeEvent:
+		r := d.Referral
+		p.Referrals = append(p.Referrals, &r)
+	case ReferralStatusChanged:
+		r := p.Referral(d.ReferralID)
+		if r == nil {
+			return
+		}
+		r.Status = d.Entry.Status
+		r.History = append(r.History, d.Entry)
+		switch d.Entry.Status {
+		case ReferralAccepted:
+			r.AcceptedOn = d.Entry.On
+		case ReferralDeclined:
+			r.DeclinedOn = d.Entry.On
+		case ReferralSeen:
+			r.SeenOn = d.Entry.On
+		case ReferralReportReceived:
+			r.ReportReceivedOn = d.Entry.On
+		case ReferralClosed:
+			r.ClosedOn = d.Entry.On
+		}
+	}
+}
+
+// Referral commands.
+type (
+	MakeReferral struct {
+		Service    string     `json:"service" validate:"required,oneof=educational_psychology speech_language_therapy occupational_therapy camhs specialist_teacher paediatrics social_care early_help other"`
+		Provider   string     `json:"provider" validate:"required,oneof=local_authority nhs trust private other"`
+		Reason     string     `json:"reason" validate:"notblank,max=2000"`
+		ReferredOn civil.Date `json:"referred_on" validate:"required,date"`
+	}
+	ChangeReferral struct {
+		Status string     `json:"status" validate:"required,oneof=accepted declined seen report_received closed"`
+		On     civil.Date `json:"on" validate:"required,date"`
+		Note   string     `json:"note" validate:"max=2000"`
+	}
+)
+
+// MakeReferral decides a new referral.
+func (p *Pupil) MakeReferral(cmd MakeReferral, ctx Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	if cmd.ReferredOn.Before(p.DateOfBirth) {
+		return nil, domain.Invalid("referred_on", "must not be before the date of birth")
+	}
+	r := Referral{ID: ctx.NewID(), Service: cmd.Service, Provider: cmd.Provider, Reason: cmd.Reason,
+		Status: ReferralMade, ReferredOn: cmd.ReferredOn,
+		History: []ReferralEntry{{Status: ReferralMade, On: cmd.ReferredOn}}}
+	return []event.Data{ReferralMadeEvent{Referral: r}}, nil
+}
+
+// ChangeReferral decides a referral's next status; dates never go backwards.
+func (p *Pupil) ChangeReferral(id string, cmd ChangeReferral, _ Context) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if !p.Exists() {
+		return nil, domain.NotFound("pupil")
+	}
+	r := p.Referral(id)
+	if r == nil {
+		return nil, domain.NotFound("referral %s", id)
+	}
+	if !slices.Contains(referralNext[r.Status], cmd.Status) {
+		return nil, domain.Conflict("a referral that is %s cannot become %s", r.Status, cmd.Status)
+	}
+	if last := r.lastOn(); cmd.On.Before(last) {
+		return nil, domain.Invalid("on", "must not be before the referral's last change (%s)", last)
+	}
+	return []event.Data{ReferralStatusChanged{ReferralID: id, Entry: ReferralEntry{Status: cmd.Status, On: cmd.On, Note: cmd.Note}}}, nil
+}
