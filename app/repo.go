@@ -35,6 +35,7 @@ type entry[T any] struct {
 	state   *T
 	lastSeq uint64 // stream sequence of the last commit applied
 	version int
+	head    string // hash of the last event, which the next one chains to
 	loaded  bool
 }
 
@@ -90,7 +91,7 @@ func (r *repo[T, P]) refresh(ctx context.Context, id string, e *entry[T]) ([]eve
 	for _, l := range newer {
 		for _, ev := range l.Commit.Events {
 			P(e.state).Apply(ev)
-			e.version = ev.Version
+			e.version, e.head = ev.Version, ev.Hash
 		}
 		e.lastSeq = l.Seq
 	}
@@ -175,7 +176,7 @@ func (r *repo[T, P]) Execute(ctx context.Context, id string, req Request, decide
 			}
 			return ans, err
 		}
-		commit, err := r.commit(id, req, dec, e.version)
+		commit, err := r.commit(id, req, dec, e.version, e.head)
 		if err != nil {
 			return eventstore.Answer{}, err
 		}
@@ -208,6 +209,7 @@ func (r *repo[T, P]) Execute(ctx context.Context, id string, req Request, decide
 		for _, ev := range commit.Events {
 			ev.Seq = res.Seq
 			P(e.state).Apply(ev)
+			e.head = ev.Hash
 		}
 		e.version += len(commit.Events)
 		e.lastSeq = res.Seq
@@ -219,7 +221,7 @@ func (r *repo[T, P]) Execute(ctx context.Context, id string, req Request, decide
 	}
 }
 
-func (r *repo[T, P]) commit(id string, req Request, dec Decision, version int) (*event.Commit, error) {
+func (r *repo[T, P]) commit(id string, req Request, dec Decision, version int, head string) (*event.Commit, error) {
 	stored, err := json.Marshal(storedResult{Status: req.Status, ID: dec.ID, Extra: dec.Extra})
 	if err != nil {
 		return nil, fmt.Errorf("encode result: %w", err)
@@ -230,6 +232,10 @@ func (r *repo[T, P]) commit(id string, req Request, dec Decision, version int) (
 		if err != nil {
 			return nil, err
 		}
+		if err := event.Seal(id, head, &ev); err != nil {
+			return nil, err
+		}
+		head = ev.Hash
 		c.Events = append(c.Events, ev)
 	}
 	return c, nil

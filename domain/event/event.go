@@ -39,6 +39,9 @@ type Event struct {
 	Actor      Actor      `json:"actor"`
 	// Raw is the payload exactly as stored; the audit hash chain covers it.
 	Raw json.RawMessage `json:"data"`
+	// PrevHash and Hash chain the aggregate's events (see hash.go).
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 
 	// Data is Raw decoded; set by New and by Commit.Decode.
 	Data Data `json:"-"`

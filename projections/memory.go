@@ -1,0 +1,128 @@
+package projections
+
+import (
+	"context"
+	"sync"
+)
+
+// Memory is the in-memory store: the embedded default, rebuilt from the
+// stream at every start. Summaries change in place under the write lock;
+// readers visit them under the read lock, so nothing is copied.
+type Memory struct {
+	mu       sync.RWMutex
+	pupils   map[string]*Summary
+	bySchool map[string]map[string]*Summary
+	byTrust  map[string]map[string]*Summary
+	seq      uint64
+}
+
+// NewMemory returns an empty store.
+func NewMemory() *Memory {
+	m := &Memory{}
+	m.reset()
+	return m
+}
+
+func (m *Memory) reset() {
+	m.pupils, m.seq = map[string]*Summary{}, 0
+	m.bySchool, m.byTrust = map[string]map[string]*Summary{}, map[string]map[string]*Summary{}
+}
+
+// Apply implements Store.
+func (m *Memory) Apply(_ context.Context, batch []Item) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Like the database store, skip what was already applied.
+	for len(batch) > 0 && batch[0].Seq <= m.seq {
+		batch = batch[1:]
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	touched := map[string]*Summary{}
+	ApplyToSummaries(batch, func(id string) *Summary {
+		s, ok := m.pupils[id]
+		if !ok {
+			s = &Summary{}
+			m.pupils[id] = s
+		}
+		if _, seen := touched[id]; !seen {
+			touched[id] = s
+			m.unindex(s) // its school or roll status may change
+		}
+		return s
+	})
+	for _, s := range touched {
+		m.index(s)
+	}
+	m.seq = batch[len(batch)-1].Seq
+	return nil
+}
+
+func (m *Memory) index(s *Summary) {
+	if !s.Listed() {
+		return
+	}
+	add(m.bySchool, s.Pupil.SchoolID, s)
+	add(m.byTrust, s.Pupil.TrustID, s)
+}
+
+func add(idx map[string]map[string]*Summary, key string, s *Summary) {
+	set := idx[key]
+	if set == nil {
+		set = map[string]*Summary{}
+		idx[key] = set
+	}
+	set[s.Pupil.ID] = s
+}
+
+func (m *Memory) unindex(s *Summary) {
+	delete(m.bySchool[s.Pupil.SchoolID], s.Pupil.ID)
+	delete(m.byTrust[s.Pupil.TrustID], s.Pupil.ID)
+}
+
+// Checkpoint implements Store.
+func (m *Memory) Checkpoint(context.Context) (uint64, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.seq, nil
+}
+
+// EachSchoolPupil implements Store.
+func (m *Memory) EachSchoolPupil(_ context.Context, schoolID string, fn func(*Summary)) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, s := range m.bySchool[schoolID] {
+		fn(s)
+	}
+	return nil
+}
+
+// EachTrustPupil implements Store.
+func (m *Memory) EachTrustPupil(_ context.Context, trustID string, fn func(*Summary)) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, s := range m.byTrust[trustID] {
+		fn(s)
+	}
+	return nil
+}
+
+// Anchor implements Store.
+func (m *Memory) Anchor(_ context.Context, id string) (Anchor, bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	s, ok := m.pupils[id]
+	if !ok {
+		return Anchor{}, false, nil
+	}
+	return s.Anchor(), true, nil
+}
+
+// Reset implements Store.
+func (m *Memory) Reset(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reset()
+	return nil
+}

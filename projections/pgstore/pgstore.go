@@ -1,0 +1,317 @@
+// Package pgstore keeps the projections in PostgreSQL. Each batch of events
+// updates the read-model rows and the checkpoint in one transaction, so an
+// event is applied exactly once across crashes; a session advisory lock
+// makes one process the applier while the others serve reads.
+package pgstore
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/sendcase/sendcase/projections"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// projection is the checkpoint's name; lockKey is its advisory lock.
+const (
+	projection = "pupils"
+	lockKey    = int64(0x53454e44_43415345) // "SENDCASE"
+)
+
+// Store is the PostgreSQL store.
+type Store struct {
+	pool *pgxpool.Pool
+	// FailBeforeCommit, when set, is called inside Apply after the rows are
+	// written and before the commit; tests use it to crash mid-batch.
+	FailBeforeCommit func() error
+}
+
+var _ projections.Store = (*Store)(nil)
+var _ projections.Leaser = (*Store)(nil)
+
+// Open connects and migrates the schema (goose, embedded SQL files).
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database url: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect postgres: %w", err)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool}, nil
+}
+
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() { s.pool.Close() }
+
+// Ping checks the database.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Apply implements projections.Store: one transaction for the rows and the
+// checkpoint. Commits at or below the checkpoint are skipped, so a batch
+// delivered again after a crash is not applied twice.
+func (s *Store) Apply(ctx context.Context, batch []projections.Item) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var cp int64
+		err := tx.QueryRow(ctx, `SELECT seq FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, projection).Scan(&cp)
+		if errors.Is(err, pgx.ErrNoRows) {
+			if _, err = tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, seq) VALUES ($1, 0)`, projection); err != nil {
+				return fmt.Errorf("create checkpoint: %w", err)
+			}
+		} else if err != nil {
+			return fmt.Errorf("read checkpoint: %w", err)
+		}
+		for len(batch) > 0 && batch[0].Seq <= uint64(cp) {
+			batch = batch[1:]
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		summaries, err := s.load(ctx, tx, batch)
+		if err != nil {
+			return err
+		}
+		projections.ApplyToSummaries(batch, func(id string) *projections.Summary {
+			if sm, ok := summaries[id]; ok {
+				return sm
+			}
+			sm := &projections.Summary{}
+			summaries[id] = sm
+			return sm
+		})
+		if err := s.save(ctx, tx, summaries); err != nil {
+			return err
+		}
+		if s.FailBeforeCommit != nil {
+			if err := s.FailBeforeCommit(); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET seq = $2 WHERE name = $1`, projection, int64(batch[len(batch)-1].Seq)); err != nil {
+			return fmt.Errorf("move checkpoint: %w", err)
+		}
+		return nil
+	})
+}
+
+// load reads the current summaries of the pupils a batch touches.
+func (s *Store) load(ctx context.Context, tx pgx.Tx, batch []projections.Item) (map[string]*projections.Summary, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, it := range batch {
+		if it.Commit.Aggregate == "pupil" && !seen[it.Commit.AggregateID] {
+			seen[it.Commit.AggregateID] = true
+			ids = append(ids, it.Commit.AggregateID)
+		}
+	}
+	out := make(map[string]*projections.Summary, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE pupil_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load summaries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, fmt.Errorf("load summaries: %w", err)
+		}
+		sm := &projections.Summary{}
+		if err := json.Unmarshal(doc, sm); err != nil {
+			return nil, fmt.Errorf("decode summary %s: %w", id, err)
+		}
+		out[id] = sm
+	}
+	return out, rows.Err()
+}
+
+// save upserts the summaries in one round trip.
+func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*projections.Summary) error {
+	b := &pgx.Batch{}
+	for id, sm := range summaries {
+		doc, err := json.Marshal(sm)
+		if err != nil {
+			return fmt.Errorf("encode summary %s: %w", id, err)
+		}
+		b.Queue(`INSERT INTO pupil_summaries (pupil_id, trust_id, school_id, listed, events, head_hash, seq, doc)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (pupil_id) DO UPDATE SET trust_id = $2, school_id = $3, listed = $4, events = $5,
+				head_hash = $6, seq = $7, doc = $8`,
+			id, sm.Pupil.TrustID, sm.Pupil.SchoolID, sm.Listed(), sm.Events, sm.Head, int64(sm.Seq), doc)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("save summaries: %w", err)
+	}
+	return nil
+}
+
+// Checkpoint implements projections.Store.
+func (s *Store) Checkpoint(ctx context.Context) (uint64, error) {
+	var cp int64
+	err := s.pool.QueryRow(ctx, `SELECT seq FROM projection_checkpoints WHERE name = $1`, projection).Scan(&cp)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read checkpoint: %w", err)
+	}
+	return uint64(cp), nil
+}
+
+func (s *Store) each(ctx context.Context, query, key string, fn func(*projections.Summary)) error {
+	rows, err := s.pool.Query(ctx, query, key)
+	if err != nil {
+		return fmt.Errorf("read summaries: %w", err)
+	}
+	defer rows.Close()
+	var sm projections.Summary
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return fmt.Errorf("read summaries: %w", err)
+		}
+		sm = projections.Summary{}
+		if err := json.Unmarshal(doc, &sm); err != nil {
+			return fmt.Errorf("decode summary: %w", err)
+		}
+		fn(&sm)
+	}
+	return rows.Err()
+}
+
+// EachSchoolPupil implements projections.Store.
+func (s *Store) EachSchoolPupil(ctx context.Context, schoolID string, fn func(*projections.Summary)) error {
+	return s.each(ctx, `SELECT doc FROM pupil_summaries WHERE school_id = $1 AND listed`, schoolID, fn)
+}
+
+// EachTrustPupil implements projections.Store.
+func (s *Store) EachTrustPupil(ctx context.Context, trustID string, fn func(*projections.Summary)) error {
+	return s.each(ctx, `SELECT doc FROM pupil_summaries WHERE trust_id = $1 AND listed`, trustID, fn)
+}
+
+// Anchor implements projections.Store.
+func (s *Store) Anchor(ctx context.Context, pupilID string) (projections.Anchor, bool, error) {
+	a := projections.Anchor{PupilID: pupilID}
+	err := s.pool.QueryRow(ctx, `SELECT trust_id, school_id, events, head_hash FROM pupil_summaries WHERE pupil_id = $1`, pupilID).
+		Scan(&a.TrustID, &a.SchoolID, &a.Events, &a.Head)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return projections.Anchor{}, false, nil
+	}
+	if err != nil {
+		return projections.Anchor{}, false, fmt.Errorf("read anchor: %w", err)
+	}
+	return a, true, nil
+}
+
+// Reset implements projections.Store: the rows and the checkpoint go in one
+// transaction, so a reader never sees an empty store with an old checkpoint.
+func (s *Store) Reset(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `TRUNCATE pupil_summaries`); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM projection_checkpoints WHERE name = $1`, projection); err != nil {
+			return fmt.Errorf("reset: %w", err)
+		}
+		return nil
+	})
+}
+
+// Lead implements projections.Leaser with a session advisory lock held on
+// a dedicated connection. The returned context ends if that connection is
+// lost, since PostgreSQL then releases the lock to another process.
+func (s *Store) Lead(ctx context.Context) (context.Context, func(), error) {
+	for {
+		conn, err := s.pool.Acquire(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("lease: %w", err)
+		}
+		var ok bool
+		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, lockKey).Scan(&ok); err != nil {
+			conn.Release()
+			return nil, nil, fmt.Errorf("lease: %w", err)
+		}
+		if ok {
+			lctx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				t := time.NewTicker(time.Second)
+				defer t.Stop()
+				for {
+					select {
+					case <-lctx.Done():
+						return
+					case <-t.C:
+						if err := conn.Ping(lctx); err != nil {
+							cancel()
+							return
+						}
+					}
+				}
+			}()
+			release := func() {
+				cancel()
+				<-done
+				uctx, ucancel := context.WithTimeout(context.Background(), 2*time.Second)
+				defer ucancel()
+				if _, err := conn.Exec(uctx, `SELECT pg_advisory_unlock($1)`, lockKey); err != nil {
+					// The session is unusable; closing it releases the lock.
+					_ = conn.Conn().Close(uctx)
+				}
+				conn.Release()
+			}
+			return lctx, release, nil
+		}
+		conn.Release()
+		select {
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}

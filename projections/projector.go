@@ -1,0 +1,222 @@
+package projections
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/eventstore"
+)
+
+// Leaser is implemented by stores shared between processes: only the
+// holder of the lease applies events. Lead blocks until this process holds
+// it, and returns a context that ends when the lease is lost.
+type Leaser interface {
+	Lead(ctx context.Context) (context.Context, func(), error)
+}
+
+// Projector keeps a Store up to date with the stream.
+type Projector struct {
+	js    jetstream.JetStream
+	store Store
+	log   *slog.Logger
+	*Progress
+	// BatchSize bounds the commits applied in one store transaction.
+	BatchSize int
+	// OnApplied, when set, is called after each batch (tests use it).
+	OnApplied func(last uint64)
+}
+
+// NewProjector returns a projector of the whole stream into store.
+func NewProjector(js jetstream.JetStream, store Store, log *slog.Logger) *Projector {
+	return &Projector{js: js, store: store, log: log, Progress: NewProgress(), BatchSize: 1000}
+}
+
+// Store is the store the projector maintains.
+func (p *Projector) Store() Store { return p.store }
+
+// CatchUp applies everything stored up to now and returns; `sendcase
+// rebuild` and start-up use it.
+func (p *Projector) CatchUp(ctx context.Context, progress func(applied, total uint64)) error {
+	stream, err := p.js.Stream(ctx, eventstore.StreamName)
+	if err != nil {
+		return fmt.Errorf("catch up: %w", err)
+	}
+	info, err := stream.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("catch up: %w", err)
+	}
+	target := info.State.LastSeq
+	cp, err := p.store.Checkpoint(ctx)
+	if err != nil {
+		return err
+	}
+	p.Advance(cp)
+	if cp >= target {
+		return nil
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- p.follow(cctx, cp, target, progress) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, errReached) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var errReached = errors.New("target reached")
+
+// Run applies events until ctx ends, resuming from the store's checkpoint
+// after any failure (NATS or the database unavailable), and holding the
+// lease first if the store is shared.
+func (p *Projector) Run(ctx context.Context) {
+	for ctx.Err() == nil {
+		runCtx, release := ctx, func() {}
+		if l, ok := p.store.(Leaser); ok {
+			stop := p.pollCheckpoint(ctx) // followers still track progress for min_seq
+			lctx, rel, err := l.Lead(ctx)
+			stop()
+			if err != nil {
+				if ctx.Err() == nil {
+					p.log.Warn("projection lease", "err", err)
+					sleep(ctx, time.Second)
+				}
+				continue
+			}
+			runCtx, release = lctx, rel
+		}
+		cp, err := p.store.Checkpoint(runCtx)
+		if err == nil {
+			p.Advance(cp)
+			err = p.follow(runCtx, cp, 0, nil)
+		}
+		release()
+		if ctx.Err() == nil {
+			p.log.Warn("projection stopped; resuming from its checkpoint", "err", err)
+			sleep(ctx, time.Second)
+		}
+	}
+}
+
+// pollCheckpoint advances Progress from the shared store while another
+// process applies, until stop is called.
+func (p *Projector) pollCheckpoint(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if cp, err := p.store.Checkpoint(ctx); err == nil {
+				p.Advance(cp)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return cancel
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+// follow consumes from after cp and applies batches until ctx ends, an
+// error occurs, or (target > 0) target has been applied.
+func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func(applied, total uint64)) error {
+	stream, err := p.js.Stream(ctx, eventstore.StreamName)
+	if err != nil {
+		return fmt.Errorf("projector: %w", err)
+	}
+	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: cp + 1,
+	})
+	if err != nil {
+		return fmt.Errorf("projector consumer: %w", err)
+	}
+	items := make(chan Item, 4*p.BatchSize)
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		meta, err := m.Metadata()
+		if err != nil {
+			return
+		}
+		it := Item{Seq: meta.Sequence.Stream}
+		if err := json.Unmarshal(m.Data(), &it.Commit); err == nil {
+			err = it.Commit.Decode(it.Seq)
+		}
+		if err != nil {
+			// Skip, but say so: a commit that cannot be read changes no view.
+			p.log.Error("projector: undecodable commit skipped", "seq", it.Seq, "err", err)
+			it.Commit = event.Commit{}
+		}
+		select {
+		case items <- it:
+		case <-ctx.Done():
+		}
+	}, jetstream.PullMaxMessages(2*p.BatchSize))
+	if err != nil {
+		return fmt.Errorf("projector consume: %w", err)
+	}
+	defer cc.Stop()
+	batch := make([]Item, 0, p.BatchSize)
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case it := <-items:
+			batch = append(batch[:0], it)
+		drain:
+			for len(batch) < p.BatchSize {
+				select {
+				case it := <-items:
+					batch = append(batch, it)
+				default:
+					break drain
+				}
+			}
+			if err := p.store.Apply(ctx, batch); err != nil {
+				return fmt.Errorf("apply up to %d: %w", batch[len(batch)-1].Seq, err)
+			}
+			last := batch[len(batch)-1].Seq
+			p.Advance(last)
+			if p.OnApplied != nil {
+				p.OnApplied(last)
+			}
+			if progress != nil {
+				progress(last, target)
+			}
+			if target > 0 && last >= target {
+				return errReached
+			}
+		}
+	}
+}
+
+// Lag is how far the store is behind the stream.
+func (p *Projector) Lag(ctx context.Context, store *eventstore.Store) (uint64, error) {
+	last, err := store.LastSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if cur := p.Seq(); cur < last {
+		return last - cur, nil
+	}
+	return 0, nil
+}

@@ -1,0 +1,176 @@
+// Package storetest is the conformance suite every projections.Store must
+// pass: one scenario of a trust, applied to the store, with the views
+// checked against totals worked out by hand.
+package storetest
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/trust"
+	"github.com/sendcase/sendcase/projections"
+)
+
+// IDs of the scenario.
+const (
+	Trust   = "0193a000-0000-7000-8000-000000000001"
+	SchoolA = "0193a000-0000-7000-8000-0000000000a1"
+	SchoolB = "0193a000-0000-7000-8000-0000000000b1"
+	P1      = "0193a000-0000-7000-8000-0000000000f1" // Talk Boost
+	P2      = "0193a000-0000-7000-8000-0000000000f2" // ELSA
+	Ada     = "0193a000-0000-7000-8000-00000000000a"
+	Ben     = "0193a000-0000-7000-8000-00000000000b"
+	Cara    = "0193a000-0000-7000-8000-00000000000c"
+	Dan     = "0193a000-0000-7000-8000-00000000000d"
+	Eve     = "0193a000-0000-7000-8000-00000000000e"
+	Finn    = "0193a000-0000-7000-8000-00000000000f"
+)
+
+// AsOf is the date the expected numbers are worked out for.
+var AsOf = civil.MustParse("2025-11-10")
+
+func d(s string) civil.Date { return civil.MustParse(s) }
+
+// builder turns decisions into sealed commits with stream sequences, as the
+// app and the event store would.
+type builder struct {
+	seq      uint64
+	versions map[string]int
+	heads    map[string]string
+	items    []projections.Item
+	states   map[string]*pupil.Pupil
+	trust    *trust.Trust
+	n        int
+}
+
+func (b *builder) commit(kind, id string, data []event.Data, err error) {
+	if err != nil {
+		panic(fmt.Sprintf("scenario: %s %s: %v", kind, id, err))
+	}
+	b.seq++
+	c := event.Commit{Aggregate: kind, AggregateID: id}
+	for _, dt := range data {
+		b.versions[id]++
+		e, err := event.New(fmt.Sprintf("ev-%d-%d", b.seq, b.versions[id]), b.versions[id],
+			event.Actor{ID: "u1", Name: "Sam Senco", Role: "senco"}, time.Date(2025, 11, 1, 9, 0, 0, 0, time.UTC), dt)
+		if err != nil {
+			panic(err)
+		}
+		if err := event.Seal(id, b.heads[id], &e); err != nil {
+			panic(err)
+		}
+		b.heads[id] = e.Hash
+		e.Seq = b.seq
+		c.Events = append(c.Events, e)
+		switch kind {
+		case "pupil":
+			b.states[id].Apply(e)
+		case "trust":
+			b.trust.Apply(e)
+		}
+	}
+	b.items = append(b.items, projections.Item{Seq: b.seq, Commit: c})
+}
+
+func (b *builder) ctx() pupil.Context {
+	return pupil.Context{
+		Today: AsOf,
+		NewID: func() string { b.n++; return fmt.Sprintf("0193a000-0000-7000-9000-%012d", b.n) },
+		Provision: func(id string) (trust.Provision, bool) {
+			return b.trust.Provision(id)
+		},
+		SchoolTrust: func(id string) (string, bool) {
+			if _, ok := b.trust.School(id); ok {
+				return Trust, true
+			}
+			return "", false
+		},
+	}
+}
+
+func (b *builder) register(id, school, first string, status, primary string, group string) *pupil.Pupil {
+	b.states[id] = &pupil.Pupil{}
+	evs, err := pupil.RegisterPupil(id, Trust, school, pupil.Register{
+		UPN: "B801200005001", FirstName: first, LastName: "Test", DateOfBirth: d("2015-01-01"),
+		YearGroup: yeargroup(group), SENStatus: needStatus(status), PrimaryNeed: primary, RegisteredOn: d("2025-09-03"),
+	}, b.ctx())
+	b.commit("pupil", id, evs, err)
+	return b.states[id]
+}
+
+// cycle takes a pupil to Do with a plan of the given provisions.
+func (b *builder) cycle(id string, reviewDue string, provs ...pupil.ProvisionInput) {
+	p := b.states[id]
+	b.to("pupil", id)(p.OpenCycle(pupil.OpenCycleCmd{OpenedOn: d("2025-09-08")}, b.ctx()))
+	cyc := p.CurrentCycle().ID
+	if reviewDue == "" {
+		return // left at Assess
+	}
+	b.to("pupil", id)(p.RecordAssessment(cyc, pupil.RecordAssessment{AssessedOn: d("2025-09-10"), Summary: "s", NeedAreas: areas("semh")}, b.ctx()))
+	b.to("pupil", id)(p.AgreePlan(cyc, pupil.AgreePlan{AgreedOn: d("2025-09-15"), ReviewDueOn: d(reviewDue),
+		Outcomes: []pupil.OutcomeInput{{Description: "o", SuccessCriteria: "c"}}, Provisions: provs, ParentViews: "p", PupilViews: "q"}, b.ctx()))
+}
+
+// to returns a function committing a decision to aggregate kind/id.
+func (b *builder) to(kind, id string) func([]event.Data, error) {
+	return func(data []event.Data, err error) { b.commit(kind, id, data, err) }
+}
+
+func (b *builder) ehcp(id string, c ehcp.Command) {
+	b.to("pupil", id)(b.states[id].RecordEHCP(c, b.ctx()))
+}
+
+// Scenario returns the commits of the scenario in stream order:
+//
+//	School A (primary): Ada K/SLCN Y5 in Do (review 12 Dec, Talk Boost 3×30 in 4),
+//	  EP referral accepted; Ben E/ASD Y6 with a plan from 20 Nov 2024, in Do with
+//	  the review overdue since 1 Nov (ELSA 1×45 alone, Talk Boost 2×30 in 3), CAMHS
+//	  referral seen after 92 days; Cara K/SEMH Y3 at Assess with an EHC request of
+//	  1 Sep (decision overdue since 13 Oct); Dan N (not on the caseload); Eve left.
+//	School B (infant): Finn K/SLCN Y2 in Do (review 30 Nov, Talk Boost 1×20 in 2).
+//
+// Settings: 38 weeks; admin hours 6 / 10 / 1.5 / 1. Talk Boost 1850p/h, ELSA 2250p/h.
+func Scenario() []projections.Item {
+	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	today := AsOf
+	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Oak Infants", URN: "100002", Phase: "infant"}, today))
+	c1, c2 := int64(1850), int64(2250)
+	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
+	b.to("trust", Trust)(b.trust.AddProvision(P2, trust.AddProvision{Name: "ELSA", AreaOfNeed: "semh", Delivery: "individual", StaffRole: "ELSA", HourlyCostPence: &c2, MaxGroupSize: 1}, today))
+	b.to("trust", Trust)(b.trust.UpdateSettings(trust.UpdateSettings{WeeksPerYear: 38, AdminHours: &trust.AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1}}, today))
+
+	b.register(Ada, SchoolA, "Ada", "K", "SLCN", "5")
+	b.cycle(Ada, "2025-12-12", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 3, MinutesPerSession: 30, GroupSize: 4})
+	ada := b.states[Ada]
+	b.to("pupil", Ada)(ada.MakeReferral(pupil.MakeReferral{Service: "educational_psychology", Provider: "local_authority", Reason: "r", ReferredOn: d("2025-09-10")}, b.ctx()))
+	b.to("pupil", Ada)(ada.ChangeReferral(ada.Referrals[0].ID, pupil.ChangeReferral{Status: "accepted", On: d("2025-09-20")}, b.ctx()))
+
+	b.register(Ben, SchoolA, "Ben", "E", "ASD", "6")
+	b.ehcp(Ben, ehcp.Command{Type: "final_issued", On: d("2024-11-20")})
+	b.cycle(Ben, "2025-11-01",
+		pupil.ProvisionInput{ProvisionID: P2, SessionsPerWeek: 1, MinutesPerSession: 45, GroupSize: 1},
+		pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 2, MinutesPerSession: 30, GroupSize: 3})
+	ben := b.states[Ben]
+	b.to("pupil", Ben)(ben.MakeReferral(pupil.MakeReferral{Service: "camhs", Provider: "nhs", Reason: "r", ReferredOn: d("2025-03-01")}, b.ctx()))
+	ref := ben.Referrals[0].ID
+	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "accepted", On: d("2025-03-10")}, b.ctx()))
+	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "seen", On: d("2025-06-01")}, b.ctx()))
+
+	b.register(Cara, SchoolA, "Cara", "K", "SEMH", "3")
+	b.cycle(Cara, "")
+	b.ehcp(Cara, ehcp.Command{Type: "request", On: d("2025-09-01"), RequestedBy: "school"})
+
+	b.register(Dan, SchoolA, "Dan", "N", "", "4")
+	b.register(Eve, SchoolA, "Eve", "K", "MLD", "4")
+	b.to("pupil", Eve)(b.states[Eve].Leave(pupil.Leave{On: d("2025-10-31")}, b.ctx()))
+
+	b.register(Finn, SchoolB, "Finn", "K", "SLCN", "2")
+	b.cycle(Finn, "2025-11-30", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 1, MinutesPerSession: 20, GroupSize: 2})
+	return b.items
+}

@@ -1,0 +1,255 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/projections"
+)
+
+// Directory returns the directory of the scenario's trust.
+func Directory(items []projections.Item) *projections.Directory {
+	dir := projections.NewDirectory()
+	for _, it := range items {
+		if it.Commit.Aggregate != "pupil" {
+			dir.Apply(it.Seq, it.Commit)
+		}
+	}
+	return dir
+}
+
+// ApplyInBatches applies items to s in batches of n.
+func ApplyInBatches(t testing.TB, s projections.Store, items []projections.Item, n int) {
+	t.Helper()
+	for i := 0; i < len(items); i += n {
+		if err := s.Apply(context.Background(), items[i:min(i+n, len(items))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Snapshot renders every view of the scenario as JSON, to compare stores.
+func Snapshot(t testing.TB, s projections.Store, items []projections.Item) string {
+	t.Helper()
+	ctx := context.Background()
+	v := projections.Views{Store: s, Dir: Directory(items)}
+	out := map[string]any{}
+	for _, asOf := range []string{"2025-11-01", "2025-11-10", "2026-02-20"} {
+		on := civil.MustParse(asOf)
+		ca, err := v.Caseload(ctx, SchoolA, on, projections.CaseloadFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cb, _ := v.Caseload(ctx, SchoolB, on, projections.CaseloadFilter{})
+		w, err := v.Workload(ctx, Trust, on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pm, err := v.ProvisionMap(ctx, Trust, "", on)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pa, _ := v.ProvisionMap(ctx, Trust, SchoolA, on)
+		out[asOf] = []any{ca, cb, w, pm, pa}
+	}
+	b, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// Run runs the conformance suite against stores made by open; each call
+// must return an empty store.
+func Run(t *testing.T, open func(t *testing.T) projections.Store) {
+	items := Scenario()
+	ctx := context.Background()
+
+	t.Run("views match hand-worked totals", func(t *testing.T) {
+		s := open(t)
+		ApplyInBatches(t, s, items, 7)
+		checkViews(t, projections.Views{Store: s, Dir: Directory(items)})
+	})
+
+	t.Run("checkpoint, redelivery and reset", func(t *testing.T) {
+		s := open(t)
+		if cp, err := s.Checkpoint(ctx); err != nil || cp != 0 {
+			t.Fatalf("empty store checkpoint %d %v", cp, err)
+		}
+		ApplyInBatches(t, s, items, 5)
+		want := Snapshot(t, s, items)
+		last := items[len(items)-1].Seq
+		if cp, _ := s.Checkpoint(ctx); cp != last {
+			t.Fatalf("checkpoint %d, want %d", cp, last)
+		}
+		// Delivering the last batches again (a crash before the ack) changes nothing.
+		ApplyInBatches(t, s, items[len(items)-12:], 4)
+		if got := Snapshot(t, s, items); got != want {
+			t.Fatalf("redelivery changed the views:\n%s", diff(want, got))
+		}
+		a, ok, err := s.Anchor(ctx, Ben)
+		if err != nil || !ok || a.Events != 8 || a.Head == "" || a.SchoolID != SchoolA {
+			t.Fatalf("anchor %+v %v %v", a, ok, err)
+		}
+		if err := s.Reset(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if cp, _ := s.Checkpoint(ctx); cp != 0 {
+			t.Fatalf("checkpoint after reset %d", cp)
+		}
+		if _, ok, _ := s.Anchor(ctx, Ben); ok {
+			t.Fatal("anchor after reset")
+		}
+		ApplyInBatches(t, s, items, 1000)
+		if got := Snapshot(t, s, items); got != want {
+			t.Fatalf("rebuild differs:\n%s", diff(want, got))
+		}
+	})
+
+	t.Run("batch size does not change answers", func(t *testing.T) {
+		a, b := open(t), projections.Store(projections.NewMemory())
+		ApplyInBatches(t, a, items, 1)
+		ApplyInBatches(t, b, items, len(items))
+		if sa, sb := Snapshot(t, a, items), Snapshot(t, b, items); sa != sb {
+			t.Fatalf("one by one vs all at once:\n%s", diff(sa, sb))
+		}
+	})
+}
+
+func checkViews(t *testing.T, v projections.Views) {
+	ctx := context.Background()
+	names := func(rows []projections.CaseloadRow) string {
+		var n []string
+		for _, r := range rows {
+			n = append(n, strings.Fields(r.Name)[0])
+		}
+		return strings.Join(n, ",")
+	}
+	// Caseload of school A.
+	rows, err := v.Caseload(ctx, SchoolA, AsOf, projections.CaseloadFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[strings.Fields(r.Name)[0]] = fmt.Sprintf("y%s %s %s %s due=%s overdue=%v/%d prov=%d refs=%d ehcp=%s next=%s stat=%d",
+			r.YearGroup, r.SENStatus, r.AreaOfNeed, r.Stage, r.ReviewDueOn, r.ReviewOverdue, r.DaysOverdue,
+			r.ActiveProvisions, r.OpenReferrals, r.EHCPStatus, r.NextStatutoryDueOn, r.StatutoryOverdue)
+	}
+	want := map[string]string{
+		"Ada":  "y5 K communication_interaction do due=2025-12-12 overdue=false/0 prov=1 refs=1 ehcp=none next= stat=0",
+		"Ben":  "y6 E communication_interaction do due=2025-11-01 overdue=true/9 prov=2 refs=1 ehcp=active next=2025-11-20 stat=0",
+		"Cara": "y3 K semh assess due= overdue=false/0 prov=0 refs=0 ehcp=requested next=2025-10-13 stat=1",
+	}
+	if names(rows) != "Ada,Ben,Cara" {
+		t.Fatalf("caseload A: %s", names(rows))
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("caseload %s\n got %s\nwant %s", k, got[k], w)
+		}
+	}
+	for _, tt := range []struct {
+		f    projections.CaseloadFilter
+		want string
+	}{
+		{projections.CaseloadFilter{Stage: "do"}, "Ada,Ben"},
+		{projections.CaseloadFilter{Stage: "assess"}, "Cara"},
+		{projections.CaseloadFilter{Overdue: true}, "Ben,Cara"},
+		{projections.CaseloadFilter{Need: "SLCN"}, "Ada"},
+		{projections.CaseloadFilter{Need: "semh"}, "Cara"},
+		{projections.CaseloadFilter{Need: "communication_interaction"}, "Ada,Ben"},
+		{projections.CaseloadFilter{Stage: "do", Overdue: true}, "Ben"},
+	} {
+		rows, _ := v.Caseload(ctx, SchoolA, AsOf, tt.f)
+		if names(rows) != tt.want {
+			t.Errorf("filter %+v: %s, want %s", tt.f, names(rows), tt.want)
+		}
+	}
+	// Overdue only after the due date (Ben's review is due 1 November).
+	for _, tt := range []struct {
+		asOf string
+		want string
+	}{{"2025-10-31", "false/0"}, {"2025-11-01", "false/0"}, {"2025-11-02", "true/1"}} {
+		rows, _ := v.Caseload(ctx, SchoolA, civil.MustParse(tt.asOf), projections.CaseloadFilter{Stage: "do"})
+		if g := fmt.Sprintf("%v/%d", rows[1].ReviewOverdue, rows[1].DaysOverdue); g != tt.want {
+			t.Errorf("Ben as of %s: %s, want %s", tt.asOf, g, tt.want)
+		}
+	}
+	if rows, _ := v.Caseload(ctx, SchoolB, AsOf, projections.CaseloadFilter{}); names(rows) != "Finn" {
+		t.Errorf("caseload B: %s", names(rows))
+	}
+
+	// Workload.
+	w, err := v.Workload(ctx, Trust, AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := func(c projections.WorkloadCounts) string {
+		mean := "null"
+		if c.MeanReferralWaitDays != nil {
+			mean = fmt.Sprint(*c.MeanReferralWaitDays)
+		}
+		return fmt.Sprintf("K=%d E=%d req=%d ar=%d/%d/%d stat=%d/%d/%d over=%d apdr=%d/%d refs=%d wait=%s hours=%v",
+			c.SENSupport, c.EHCP, c.EHCRequestsInProgress, c.AnnualReviewsDue30d, c.AnnualReviewsDue60d, c.AnnualReviewsDue90d,
+			c.StatutoryDue30d, c.StatutoryDue60d, c.StatutoryDue90d, c.StatutoryOverdue, c.APDRReviewsDue30d, c.APDRReviewsOverdue,
+			c.OpenReferrals, mean, c.AdminHoursNext30d)
+	}
+	if len(w.Schools) != 2 || w.Schools[0].Name != "Oak Primary" {
+		t.Fatalf("workload schools %+v", w.Schools)
+	}
+	for _, tt := range []struct{ name, got, want string }{
+		{"school A", line(w.Schools[0].WorkloadCounts), "K=2 E=1 req=1 ar=1/1/1 stat=1/1/2 over=1 apdr=1/1 refs=2 wait=76.5 hours=19.5"},
+		{"school B", line(w.Schools[1].WorkloadCounts), "K=1 E=0 req=0 ar=0/0/0 stat=0/0/0 over=0 apdr=1/0 refs=0 wait=null hours=1.5"},
+		{"totals", line(w.Totals), "K=3 E=1 req=1 ar=1/1/1 stat=1/1/2 over=1 apdr=2/1 refs=2 wait=76.5 hours=21"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("workload %s\n got %s\nwant %s", tt.name, tt.got, tt.want)
+		}
+	}
+
+	// Provision maps.
+	pl := func(l projections.ProvisionLine) string {
+		return fmt.Sprintf("%d/%d/%v/%d", l.Pupils, l.WeeklyPupilMinutes, l.WeeklyStaffHours, l.AnnualCostPence)
+	}
+	pm, err := v.ProvisionMap(ctx, Trust, "", AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, got, want string }{
+		{"trust Talk Boost", pl(pm.Provisions[0]), "3/170/0.88/61513"},
+		{"trust ELSA", pl(pm.Provisions[1]), "1/45/0.75/64125"},
+		{"trust communication", pl(*pm.ByAreaOfNeed["communication_interaction"]), "3/170/0.88/61513"},
+		{"trust semh", pl(*pm.ByAreaOfNeed["semh"]), "1/45/0.75/64125"},
+		{"trust sensory", pl(*pm.ByAreaOfNeed["sensory_physical"]), "0/0/0/0"},
+		{"trust totals", pl(pm.Totals), "3/215/1.63/125638"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("provision map %s: %s, want %s", tt.name, tt.got, tt.want)
+		}
+	}
+	pa, _ := v.ProvisionMap(ctx, Trust, SchoolA, AsOf)
+	for _, tt := range []struct{ name, got, want string }{
+		{"school A Talk Boost", pl(pa.Provisions[0]), "2/150/0.71/49796"},
+		{"school A totals", pl(pa.Totals), "2/195/1.46/113921"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("provision map %s: %s, want %s", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// diff shows the first differing line of two snapshots.
+func diff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n- %s\n+ %s", i+1, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("lengths %d vs %d", len(al), len(bl))
+}

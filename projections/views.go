@@ -1,0 +1,347 @@
+package projections
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/trust"
+)
+
+// Views computes the read models from a Store's summaries and the directory,
+// as of a date. The arithmetic lives here once, whichever store is used.
+type Views struct {
+	Store Store
+	Dir   *Directory
+}
+
+// CaseloadRow is one pupil on a SENCO's caseload.
+type CaseloadRow struct {
+	PupilID            string     `json:"pupil_id"`
+	Name               string     `json:"name"`
+	YearGroup          string     `json:"year_group"`
+	SENStatus          string     `json:"sen_status"`
+	PrimaryNeed        string     `json:"primary_need"`
+	AreaOfNeed         string     `json:"area_of_need"`
+	Stage              string     `json:"stage"`
+	ReviewDueOn        civil.Date `json:"review_due_on"`
+	ReviewOverdue      bool       `json:"review_overdue"`
+	DaysOverdue        int        `json:"days_overdue"`
+	ActiveProvisions   int        `json:"active_provisions"`
+	OpenReferrals      int        `json:"open_referrals"`
+	EHCPStatus         string     `json:"ehcp_status"`
+	NextStatutoryDueOn civil.Date `json:"next_statutory_due_on"`
+	StatutoryOverdue   int        `json:"statutory_overdue"`
+}
+
+// CaseloadFilter narrows a caseload. Need is a census code or an area of need.
+type CaseloadFilter struct {
+	Stage   string
+	Overdue bool
+	Need    string
+}
+
+// StageNone is the stage of a pupil with no open cycle.
+const StageNone = "none"
+
+func (v Views) phase(schoolID string) string {
+	s, _, _ := v.Dir.School(schoolID)
+	return string(s.Phase)
+}
+
+// onCaseload: the SEN register, plus pupils not on it whose needs are being
+// assessed in an open cycle.
+func onCaseload(p *pupil.Pupil) bool {
+	return p.SENStatus.OnRegister() || p.CurrentCycle() != nil
+}
+
+func caseloadRow(s *Summary, asOf civil.Date, phase string) CaseloadRow {
+	p := &s.Pupil
+	row := CaseloadRow{
+		PupilID: p.ID, Name: p.FirstName + " " + p.LastName, YearGroup: string(p.CurrentYearGroup(asOf)),
+		SENStatus: string(p.SENStatus), PrimaryNeed: p.PrimaryNeed, AreaOfNeed: string(need.AreaOf(p.PrimaryNeed)),
+		Stage: StageNone, ActiveProvisions: len(p.ActiveProvisions),
+	}
+	if c := p.CurrentCycle(); c != nil {
+		row.Stage = string(c.Stage)
+		if c.Plan != nil {
+			row.ReviewDueOn = c.Plan.ReviewDueOn
+		}
+	}
+	row.ReviewOverdue, row.DaysOverdue = p.ReviewOverdue(asOf)
+	for _, r := range p.Referrals {
+		if r.Open() {
+			row.OpenReferrals++
+		}
+	}
+	ev := p.EHCP(asOf, phase)
+	row.EHCPStatus, row.NextStatutoryDueOn, row.StatutoryOverdue = ev.Status, ev.NextDue(), ev.Overdue()
+	return row
+}
+
+// Caseload lists a school's caseload as of asOf, by name.
+func (v Views) Caseload(ctx context.Context, schoolID string, asOf civil.Date, f CaseloadFilter) ([]CaseloadRow, error) {
+	phase := v.phase(schoolID)
+	rows := []CaseloadRow{}
+	err := v.Store.EachSchoolPupil(ctx, schoolID, func(s *Summary) {
+		if !onCaseload(&s.Pupil) {
+			return
+		}
+		row := caseloadRow(s, asOf, phase)
+		switch {
+		case f.Stage != "" && row.Stage != f.Stage:
+		case f.Overdue && !row.ReviewOverdue && row.StatutoryOverdue == 0:
+		case f.Need != "" && f.Need != row.PrimaryNeed && f.Need != s.Pupil.SecondaryNeed && f.Need != row.AreaOfNeed:
+		default:
+			rows = append(rows, row)
+		}
+	})
+	sort.Slice(rows, func(i, j int) bool {
+		if rows[i].Name != rows[j].Name {
+			return rows[i].Name < rows[j].Name
+		}
+		return rows[i].PupilID < rows[j].PupilID
+	})
+	return rows, err
+}
+
+// WorkloadCounts are the EHCP and APDR administrative load of a school or trust.
+type WorkloadCounts struct {
+	SENSupport            int      `json:"sen_support"`
+	EHCP                  int      `json:"ehcp"`
+	EHCRequestsInProgress int      `json:"ehc_requests_in_progress"`
+	AnnualReviewsDue30d   int      `json:"annual_reviews_due_30d"`
+	AnnualReviewsDue60d   int      `json:"annual_reviews_due_60d"`
+	AnnualReviewsDue90d   int      `json:"annual_reviews_due_90d"`
+	StatutoryDue30d       int      `json:"statutory_due_30d"`
+	StatutoryDue60d       int      `json:"statutory_due_60d"`
+	StatutoryDue90d       int      `json:"statutory_due_90d"`
+	StatutoryOverdue      int      `json:"statutory_overdue"`
+	APDRReviewsDue30d     int      `json:"apdr_reviews_due_30d"`
+	APDRReviewsOverdue    int      `json:"apdr_reviews_overdue"`
+	OpenReferrals         int      `json:"open_referrals"`
+	MeanReferralWaitDays  *float64 `json:"mean_referral_wait_days"`
+	AdminHoursNext30d     float64  `json:"admin_hours_next_30d"`
+
+	waitSum, waitN int
+}
+
+// WorkloadSchool is one school's row.
+type WorkloadSchool struct {
+	SchoolID string `json:"school_id"`
+	Name     string `json:"name"`
+	WorkloadCounts
+}
+
+// Workload is the trust lead's view.
+type Workload struct {
+	AsOf    civil.Date       `json:"as_of"`
+	Schools []WorkloadSchool `json:"schools"`
+	Totals  WorkloadCounts   `json:"totals"`
+}
+
+// within reports due in [asOf, asOf+days].
+func within(due, asOf civil.Date, days int) bool {
+	return due.Valid() && !due.Before(asOf) && !due.After(asOf.AddDays(days))
+}
+
+func (c *WorkloadCounts) add(s *Summary, asOf civil.Date, phase string) {
+	p := &s.Pupil
+	switch p.SENStatus {
+	case need.SENSupport:
+		c.SENSupport++
+	case need.EHCPlan:
+		c.EHCP++
+	}
+	ev := p.EHCP(asOf, phase)
+	if ev.InProgress() {
+		c.EHCRequestsInProgress++
+	}
+	for _, m := range ev.Milestones {
+		if m.Status == ehcp.Overdue {
+			c.StatutoryOverdue++
+		}
+		if m.Status != ehcp.Pending {
+			continue
+		}
+		for _, w := range []struct {
+			days     int
+			all, ars *int
+		}{{30, &c.StatutoryDue30d, &c.AnnualReviewsDue30d}, {60, &c.StatutoryDue60d, &c.AnnualReviewsDue60d}, {90, &c.StatutoryDue90d, &c.AnnualReviewsDue90d}} {
+			if within(m.DueOn, asOf, w.days) {
+				*w.all++
+				if m.Type == ehcp.AnnualReview {
+					*w.ars++
+				}
+			}
+		}
+	}
+	if cyc := p.CurrentCycle(); cyc != nil && cyc.Stage == pupil.Do {
+		if overdue, _ := p.ReviewOverdue(asOf); overdue {
+			c.APDRReviewsOverdue++
+		}
+		if !cyc.Plan.ReviewDueOn.After(asOf.AddDays(30)) {
+			c.APDRReviewsDue30d++ // due or overdue within 30 days
+		}
+	}
+	yearAgo := asOf.AddMonths(-12)
+	for _, r := range p.Referrals {
+		if r.Open() {
+			c.OpenReferrals++
+		}
+		if r.ReferredOn.After(yearAgo) && !r.ReferredOn.After(asOf) {
+			c.waitSum += r.WaitDays(asOf)
+			c.waitN++
+		}
+	}
+}
+
+func (c *WorkloadCounts) finish(w trust.AdminHours) {
+	if c.waitN > 0 {
+		mean := math.Round(float64(c.waitSum)/float64(c.waitN)*10) / 10
+		c.MeanReferralWaitDays = &mean
+	}
+	hours := w.AnnualReview*float64(c.AnnualReviewsDue30d) + w.EHCRequest*float64(c.EHCRequestsInProgress) +
+		w.APDRReview*float64(c.APDRReviewsDue30d) + w.Referral*float64(c.OpenReferrals)
+	c.AdminHoursNext30d = math.Round(hours*100) / 100
+}
+
+func (c *WorkloadCounts) sum(o WorkloadCounts) {
+	c.SENSupport += o.SENSupport
+	c.EHCP += o.EHCP
+	c.EHCRequestsInProgress += o.EHCRequestsInProgress
+	c.AnnualReviewsDue30d += o.AnnualReviewsDue30d
+	c.AnnualReviewsDue60d += o.AnnualReviewsDue60d
+	c.AnnualReviewsDue90d += o.AnnualReviewsDue90d
+	c.StatutoryDue30d += o.StatutoryDue30d
+	c.StatutoryDue60d += o.StatutoryDue60d
+	c.StatutoryDue90d += o.StatutoryDue90d
+	c.StatutoryOverdue += o.StatutoryOverdue
+	c.APDRReviewsDue30d += o.APDRReviewsDue30d
+	c.APDRReviewsOverdue += o.APDRReviewsOverdue
+	c.OpenReferrals += o.OpenReferrals
+	c.waitSum += o.waitSum
+	c.waitN += o.waitN
+}
+
+// Workload counts a trust's load per school and in total, as of asOf.
+func (v Views) Workload(ctx context.Context, trustID string, asOf civil.Date) (Workload, error) {
+	t, ok := v.Dir.Trust(trustID)
+	if !ok {
+		return Workload{}, nil
+	}
+	bySchool := map[string]*WorkloadSchool{}
+	out := Workload{AsOf: asOf, Schools: make([]WorkloadSchool, 0, len(t.Schools))}
+	for _, s := range t.Schools {
+		bySchool[s.ID] = &WorkloadSchool{SchoolID: s.ID, Name: s.Name}
+	}
+	phases := map[string]string{}
+	for _, s := range t.Schools {
+		phases[s.ID] = string(s.Phase)
+	}
+	err := v.Store.EachTrustPupil(ctx, trustID, func(s *Summary) {
+		if row := bySchool[s.Pupil.SchoolID]; row != nil {
+			row.add(s, asOf, phases[s.Pupil.SchoolID])
+		}
+	})
+	for _, s := range t.Schools {
+		row := bySchool[s.ID]
+		out.Totals.sum(row.WorkloadCounts)
+		row.finish(t.Settings.AdminHours)
+		out.Schools = append(out.Schools, *row)
+	}
+	out.Totals.finish(t.Settings.AdminHours)
+	return out, err
+}
+
+// ProvisionLine is the cost and reach of one provision, or of an area of need.
+type ProvisionLine struct {
+	ProvisionID        string  `json:"provision_id,omitempty"`
+	Name               string  `json:"name,omitempty"`
+	AreaOfNeed         string  `json:"area_of_need,omitempty"`
+	Pupils             int     `json:"pupils"`
+	WeeklyPupilMinutes int     `json:"weekly_pupil_minutes"`
+	WeeklyStaffHours   float64 `json:"weekly_staff_hours"`
+	AnnualCostPence    int64   `json:"annual_cost_pence"`
+
+	staffMinutesNum float64
+	pupils          map[string]bool
+}
+
+// ProvisionMap is the costed provision map of a school or trust.
+type ProvisionMap struct {
+	AsOf         civil.Date                `json:"as_of"`
+	WeeksPerYear int                       `json:"weeks_per_year"`
+	Provisions   []ProvisionLine           `json:"provisions"`
+	ByAreaOfNeed map[string]*ProvisionLine `json:"by_area_of_need"`
+	Totals       ProvisionLine             `json:"totals"`
+}
+
+// AnnualCostPence is round(hourly × sessions × minutes × weeks / (60 × group))
+// in integer arithmetic, halves rounded up: pence are never lost to floats.
+func AnnualCostPence(hourly int64, sessionsPerWeek, minutes, weeks, group int) int64 {
+	num := hourly * int64(sessionsPerWeek) * int64(minutes) * int64(weeks)
+	den := int64(60 * group)
+	return (2*num + den) / (2 * den)
+}
+
+func (l *ProvisionLine) add(pupilID string, pp pupil.PlannedProvision, hourly int64, weeks int) {
+	if l.pupils == nil {
+		l.pupils = map[string]bool{}
+	}
+	l.pupils[pupilID] = true
+	l.WeeklyPupilMinutes += pp.SessionsPerWeek * pp.MinutesPerSession
+	l.staffMinutesNum += float64(pp.SessionsPerWeek*pp.MinutesPerSession) / float64(pp.GroupSize)
+	l.AnnualCostPence += AnnualCostPence(hourly, pp.SessionsPerWeek, pp.MinutesPerSession, weeks, pp.GroupSize)
+}
+
+func (l *ProvisionLine) finish() {
+	l.Pupils = len(l.pupils)
+	l.WeeklyStaffHours = math.Round(l.staffMinutesNum/60*100) / 100
+}
+
+// ProvisionMap costs the active provisions of a school (schoolID set) or of
+// a whole trust (schoolID empty).
+func (v Views) ProvisionMap(ctx context.Context, trustID, schoolID string, asOf civil.Date) (ProvisionMap, error) {
+	t, _ := v.Dir.Trust(trustID)
+	weeks := t.Settings.WeeksPerYear
+	out := ProvisionMap{AsOf: asOf, WeeksPerYear: weeks, Provisions: make([]ProvisionLine, len(t.Provisions)), ByAreaOfNeed: map[string]*ProvisionLine{}}
+	index := map[string]int{}
+	for i, p := range t.Provisions {
+		out.Provisions[i] = ProvisionLine{ProvisionID: p.ID, Name: p.Name, AreaOfNeed: string(p.AreaOfNeed)}
+		index[p.ID] = i
+	}
+	for _, a := range need.Areas {
+		out.ByAreaOfNeed[string(a)] = &ProvisionLine{}
+	}
+	visit := func(s *Summary) {
+		for _, pp := range s.Pupil.ActiveProvisions {
+			i, ok := index[pp.ProvisionID]
+			if !ok {
+				continue
+			}
+			cat := t.Provisions[i]
+			out.Provisions[i].add(s.Pupil.ID, pp, cat.HourlyCostPence, weeks)
+			out.ByAreaOfNeed[string(cat.AreaOfNeed)].add(s.Pupil.ID, pp, cat.HourlyCostPence, weeks)
+			out.Totals.add(s.Pupil.ID, pp, cat.HourlyCostPence, weeks)
+		}
+	}
+	var err error
+	if schoolID != "" {
+		err = v.Store.EachSchoolPupil(ctx, schoolID, visit)
+	} else {
+		err = v.Store.EachTrustPupil(ctx, trustID, visit)
+	}
+	for i := range out.Provisions {
+		out.Provisions[i].finish()
+	}
+	for _, l := range out.ByAreaOfNeed {
+		l.finish()
+	}
+	out.Totals.finish()
+	return out, err
+}
