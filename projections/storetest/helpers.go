@@ -5,7 +5,7 @@ import (
 	yg "github.com/sendcase/sendcase/domain/yeargroup"
 )
 
-func yeargroup(s string) yg.Group   { return yg.Group(s) }
+func yeargroup(s string) yg.Group     { return yg.Group(s) }
 func needStatus(s string) need.Status { return need.Status(s) }
 func areas(a ...string) []need.Area {
 	out := make([]need.Area, len(a))
