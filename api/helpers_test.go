@@ -34,25 +34,30 @@ var fixedNow = time.Date(2025, 11, 10, 9, 0, 0, 0, time.UTC)
 type env struct {
 	t    *testing.T
 	dir  string
+	db   string
 	node *node.Node
 	srv  *httptest.Server
 	logs *bytes.Buffer
 }
 
-func start(t *testing.T, dir string) *env {
+func start(t *testing.T, dir string) *env { return startWith(t, dir, "") }
+
+// startWith starts a node keeping its projections in PostgreSQL at dbURL
+// (memory when empty).
+func startWith(t *testing.T, dir, dbURL string) *env {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
 	logs := &bytes.Buffer{}
 	n, err := node.Start(context.Background(), node.Config{
-		DataDir: dir, AdminToken: adminToken, Now: func() time.Time { return fixedNow },
+		DataDir: dir, AdminToken: adminToken, Now: func() time.Time { return fixedNow }, DatabaseURL: dbURL,
 		Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, dir: dir, node: n, srv: httptest.NewServer(n.Handler), logs: logs}
+	e := &env{t: t, dir: dir, db: dbURL, node: n, srv: httptest.NewServer(n.Handler), logs: logs}
 	t.Cleanup(e.stop)
 	return e
 }
@@ -68,7 +73,7 @@ func (e *env) stop() {
 // restart stops the node and starts a new one on the same data.
 func (e *env) restart() *env {
 	e.stop()
-	return start(e.t, e.dir)
+	return startWith(e.t, e.dir, e.db)
 }
 
 type resp struct {

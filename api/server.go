@@ -27,6 +27,7 @@ type Server struct {
 	handler http.Handler
 	ready   func(ctx context.Context) error
 	metrics *metrics
+	proj    Projection
 }
 
 // Options for New.
@@ -34,6 +35,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Ready reports whether the process can serve (NATS reachable, read models caught up).
 	Ready func(ctx context.Context) error
+	// Projection serves the views.
+	Projection Projection
 }
 
 // New builds the server and its routes.
@@ -44,7 +47,7 @@ func New(svc *app.Service, o Options) *Server {
 	if o.Ready == nil {
 		o.Ready = func(context.Context) error { return nil }
 	}
-	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics()}
+	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics(), proj: o.Projection}
 	s.routes()
 	s.handler = s.observe(s.recoverPanics(s.mux))
 	return s
@@ -82,6 +85,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v1/pupils/{id}/ehcp", s.authed(s.getEHCP))
 	m.HandleFunc("POST /v1/pupils/{id}/referrals", s.authed(s.makeReferral))
 	m.HandleFunc("POST /v1/pupils/{id}/referrals/{ref}/status", s.authed(s.changeReferral))
+
+	m.HandleFunc("GET /v1/schools/{school}/caseload", s.authed(s.caseload))
+	m.HandleFunc("GET /v1/trusts/{trust}/workload", s.authed(s.workload))
+	m.HandleFunc("GET /v1/schools/{school}/provision-map", s.authed(s.provisionMap))
+	m.HandleFunc("GET /v1/trusts/{trust}/provision-map", s.authed(s.provisionMap))
+	m.HandleFunc("GET /v1/pupils/{id}/audit", s.authed(s.audit))
+	m.HandleFunc("GET /v1/pupils/{id}/audit/verify", s.authed(s.verifyAudit))
 
 	m.HandleFunc("/v1/", s.authed(func(w http.ResponseWriter, r *http.Request, _ principal) {
 		problem(w, http.StatusNotFound, "No such endpoint.")
@@ -123,7 +133,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "directory_seq": s.svc.Directory().Seq()})
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "directory_seq": s.svc.Directory().Seq(), "projection_seq": s.proj.Seq()})
 }
 
 // metrics are the Prometheus series the server exports. Labels carry route

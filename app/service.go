@@ -246,6 +246,19 @@ func (s *Service) ReadPupil(ctx context.Context, id string, fn func(p *pupil.Pup
 	})
 }
 
+// PupilHistory returns every event of pupil id, in order, from the stream.
+func (s *Service) PupilHistory(ctx context.Context, id string) ([]event.Event, error) {
+	commits, err := s.store.Load(ctx, eventstore.Subject("pupil", id), 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []event.Event
+	for _, c := range commits {
+		out = append(out, c.Commit.Events...)
+	}
+	return out, nil
+}
+
 // PupilCommand runs a command on an existing pupil. decide gets the state and
 // the context; it returns the events and the answer's id.
 func (s *Service) PupilCommand(ctx context.Context, actor event.Actor, idem string, expected *int, id string, status int,

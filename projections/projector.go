@@ -29,8 +29,9 @@ type Projector struct {
 	*Progress
 	// BatchSize bounds the commits applied in one store transaction.
 	BatchSize int
-	// OnApplied, when set, is called after each batch (tests use it).
-	OnApplied func(last uint64)
+	// OnApplied, when set, is called after each batch with its first and
+	// last sequence (tests use it).
+	OnApplied func(first, last uint64)
 }
 
 // NewProjector returns a projector of the whole stream into store.
@@ -197,7 +198,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			last := batch[len(batch)-1].Seq
 			p.Advance(last)
 			if p.OnApplied != nil {
-				p.OnApplied(last)
+				p.OnApplied(batch[0].Seq, last)
 			}
 			if progress != nil {
 				progress(last, target)

@@ -23,6 +23,7 @@ const usage = `sendcase — SEND graduated approach case management
 
 Usage:
   sendcase serve [flags]     run the HTTP service (see sendcase serve -h)
+  sendcase rebuild [flags]   rebuild the PostgreSQL projections from the stream
   sendcase version           print the version
 `
 
@@ -37,6 +38,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "rebuild":
+		err = rebuild(os.Args[2:])
 	case "version":
 		fmt.Println(version)
 	case "-h", "--help", "help":
@@ -70,14 +73,11 @@ func serve(args []string) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if *databaseURL != "" {
-		log.Warn("DATABASE_URL is set but this version keeps its read models in memory")
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
 	n, err := node.Start(ctx, node.Config{
-		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: *replicas,
+		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: *replicas, DatabaseURL: *databaseURL,
 		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log,
 	})
 	if err != nil {

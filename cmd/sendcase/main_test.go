@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sendcase/sendcase/internal/natstest"
+	"github.com/sendcase/sendcase/internal/pgtest"
 )
 
 // TestMain lets the test binary act as the sendcase command, so that the
@@ -32,12 +33,13 @@ type proc struct {
 	done chan error
 }
 
-func startServe(t *testing.T, dataDir string) *proc {
+func startServe(t *testing.T, dataDir string, extraEnv ...string) *proc {
 	t.Helper()
 	addr := fmt.Sprintf("127.0.0.1:%d", natstest.FreePort(t))
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=serve", "SENDCASE_ADDR="+addr,
-		"SENDCASE_DATA_DIR="+dataDir, "SENDCASE_ADMIN_TOKEN=tok", "NATS_URL=")
+		"SENDCASE_DATA_DIR="+dataDir, "SENDCASE_ADMIN_TOKEN=tok", "NATS_URL=", "DATABASE_URL=")
+	cmd.Env = append(cmd.Env, extraEnv...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -123,4 +125,35 @@ func TestUnknownCommand(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "unknown command") {
 		t.Fatalf("err %v, output %s", err, out)
 	}
+}
+
+func TestRebuildPostgresProjections(t *testing.T) {
+	dir, db := t.TempDir(), pgtest.URL(t)
+	p := startServe(t, dir, "DATABASE_URL="+db)
+	for i := 0; i < 3; i++ {
+		if code := p.post(t, "/v1/trusts", fmt.Sprintf(`{"name":"Trust %d"}`, i)); code != 201 {
+			t.Fatalf("create trust: %d", code)
+		}
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	<-p.done
+
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=rebuild -quiet", "SENDCASE_DATA_DIR="+dir, "DATABASE_URL="+db, "NATS_URL=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "rebuilt all: 4 events in 4 commits (stream seq 4)") {
+		t.Fatalf("rebuild: %v\n%s", err, out)
+	}
+	// Without a database it says what it needs.
+	cmd = exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=rebuild", "SENDCASE_DATA_DIR="+dir, "DATABASE_URL=")
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "DATABASE_URL") {
+		t.Fatalf("rebuild without a database: %v %s", err, out)
+	}
+	p2 := startServe(t, dir, "DATABASE_URL="+db)
+	res, err := http.Get("http://" + p2.addr + "/readyz")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz after rebuild: %v %v", res, err)
+	}
+	res.Body.Close()
 }

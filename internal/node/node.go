@@ -18,6 +18,7 @@ import (
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/projections/pgstore"
 )
 
 // Config is everything a node needs.
@@ -30,6 +31,8 @@ type Config struct {
 	NATSListen string
 	// Replicas of the stream (3 on a cluster).
 	Replicas int
+	// DatabaseURL keeps the projections in PostgreSQL instead of memory.
+	DatabaseURL string
 	// AdminToken creates the service administrator at start-up.
 	AdminToken string
 	// Now is the clock (tests pin it).
@@ -39,13 +42,17 @@ type Config struct {
 
 // Node is a running sendcase.
 type Node struct {
-	Handler  http.Handler
-	Service  *app.Service
-	Store    *eventstore.Store
-	Embedded *eventstore.Embedded
-	nc       *nats.Conn
-	dir      *projections.Follower
-	log      *slog.Logger
+	Handler   http.Handler
+	Service   *app.Service
+	Store     *eventstore.Store
+	Embedded  *eventstore.Embedded
+	Projector *projections.Projector
+	nc        *nats.Conn
+	dir       *projections.Follower
+	pg        *pgstore.Store
+	stop      context.CancelFunc
+	done      chan struct{}
+	log       *slog.Logger
 }
 
 // Start connects, opens the store, catches the directory up and builds the handler.
@@ -59,15 +66,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 			n.Close()
 		}
 	}()
-	if cfg.NATSURL == "" {
-		n.Embedded, err = eventstore.StartEmbedded(eventstore.EmbeddedOptions{DataDir: cfg.DataDir, Listen: cfg.NATSListen})
-		if err != nil {
-			return nil, err
-		}
-		if n.nc, err = n.Embedded.Connect("sendcase"); err != nil {
-			return nil, err
-		}
-	} else if n.nc, err = eventstore.Dial(cfg.NATSURL, "sendcase"); err != nil {
+	if n.nc, n.Embedded, err = ConnectNATS(cfg); err != nil {
 		return nil, err
 	}
 	if n.Store, err = eventstore.Open(ctx, n.nc, eventstore.Options{Replicas: cfg.Replicas}); err != nil {
@@ -82,14 +81,53 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if err := n.dir.WaitCaughtUp(cctx); err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
 	}
+	var store projections.Store = projections.NewMemory()
+	if cfg.DatabaseURL != "" {
+		if n.pg, err = pgstore.Open(ctx, cfg.DatabaseURL); err != nil {
+			return nil, err
+		}
+		store = n.pg
+	}
+	n.Projector = projections.NewProjector(n.Store.JetStream(), store, cfg.Logger)
+	if cfg.DatabaseURL == "" {
+		// In memory the views are rebuilt from the stream before serving.
+		start := time.Now()
+		if err := n.Projector.CatchUp(ctx, nil); err != nil {
+			return nil, fmt.Errorf("rebuild projections: %w", err)
+		}
+		cfg.Logger.Info("projections rebuilt", "seq", n.Projector.Seq(), "duration", time.Since(start).Round(time.Millisecond))
+	}
+	bg, stop := context.WithCancel(context.Background())
+	n.stop, n.done = stop, make(chan struct{})
+	go func() { defer close(n.done); n.Projector.Run(bg) }()
+
 	n.Service = app.New(n.Store, dir, app.Options{Now: cfg.Now})
 	if cfg.AdminToken != "" {
 		if _, err := n.Service.EnsureAdmin(ctx, cfg.AdminToken); err != nil {
 			return nil, err
 		}
 	}
-	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready})
+	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready, Projection: n.Projector})
 	return n, nil
+}
+
+// ConnectNATS connects to cfg.NATSURL, or starts the embedded server on
+// cfg.DataDir and connects in process.
+func ConnectNATS(cfg Config) (*nats.Conn, *eventstore.Embedded, error) {
+	if cfg.NATSURL != "" {
+		nc, err := eventstore.Dial(cfg.NATSURL, "sendcase")
+		return nc, nil, err
+	}
+	e, err := eventstore.StartEmbedded(eventstore.EmbeddedOptions{DataDir: cfg.DataDir, Listen: cfg.NATSListen})
+	if err != nil {
+		return nil, nil, err
+	}
+	nc, err := e.Connect("sendcase")
+	if err != nil {
+		e.Shutdown()
+		return nil, nil, err
+	}
+	return nc, e, nil
 }
 
 // ready: NATS connected, JetStream answering, directory caught up.
@@ -107,11 +145,32 @@ func (n *Node) ready(ctx context.Context) error {
 	if lag > 0 {
 		return fmt.Errorf("directory %d events behind", lag)
 	}
+	if n.pg != nil {
+		if err := n.pg.Ping(ctx); err != nil {
+			return fmt.Errorf("postgres: %w", err)
+		}
+	}
+	last, err := n.Store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := n.Projector.WaitFor(wctx, last); err != nil {
+		return fmt.Errorf("projections %d events behind", last-n.Projector.Seq())
+	}
 	return nil
 }
 
 // Close stops the read models and disconnects; the embedded server flushes to disk.
 func (n *Node) Close() {
+	if n.stop != nil {
+		n.stop()
+		<-n.done
+	}
+	if n.pg != nil {
+		n.pg.Close()
+	}
 	if n.dir != nil {
 		n.dir.Stop()
 	}

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -76,3 +77,14 @@ func TestMigrationsAreIdempotent(t *testing.T) {
 	open(t, url)
 	open(t, url) // a second start migrates nothing and fails nothing
 }
+
+func mustJSON(t testing.TB, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func pgOpen(url string) (*pgstore.Store, error) { return pgstore.Open(context.Background(), url) }

@@ -174,3 +174,31 @@ func Scenario() []projections.Item {
 	b.cycle(Finn, "2025-11-30", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 1, MinutesPerSession: 20, GroupSize: 2})
 	return b.items
 }
+
+// Generate returns the commits of a trust of n pupils on the register (two
+// schools), each taken through a plan with weekly sessions: the shape of a
+// term's data, for benchmarks.
+func Generate(n int) []projections.Item {
+	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	today := AsOf
+	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Oak Infants", URN: "100002", Phase: "infant"}, today))
+	c1 := int64(1850)
+	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
+	yes := true
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("0193a000-0000-7000-a000-%012d", i)
+		school := SchoolA
+		if i%2 == 1 {
+			school = SchoolB
+		}
+		b.register(id, school, fmt.Sprintf("Pupil%d", i), "K", "SLCN", "5")
+		b.cycle(id, "2025-12-12", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 2, MinutesPerSession: 30, GroupSize: 4})
+		cyc := b.states[id].CurrentCycle().ID
+		for w := 0; w < 8; w++ {
+			b.to("pupil", id)(b.states[id].LogSession(cyc, pupil.LogSession{ProvisionID: P1, DeliveredOn: d("2025-09-16").AddWeeks(w), Minutes: 30, Attended: &yes}, b.ctx()))
+		}
+	}
+	return b.items
+}
