@@ -159,7 +159,8 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			return
 		}
 		it := Item{Seq: meta.Sequence.Stream}
-		if err := json.Unmarshal(m.Data(), &it.Commit); err == nil {
+		err = json.Unmarshal(m.Data(), &it.Commit)
+		if err == nil {
 			err = it.Commit.Decode(it.Seq)
 		}
 		if err != nil {
