@@ -86,6 +86,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/pupils/{id}/referrals", s.authed(s.makeReferral))
 	m.HandleFunc("POST /v1/pupils/{id}/referrals/{ref}/status", s.authed(s.changeReferral))
 
+	m.HandleFunc("POST /v1/schools/{school}/imports", s.authed(s.importRegister))
 	m.HandleFunc("GET /v1/schools/{school}/caseload", s.authed(s.caseload))
 	m.HandleFunc("GET /v1/trusts/{trust}/workload", s.authed(s.workload))
 	m.HandleFunc("GET /v1/schools/{school}/provision-map", s.authed(s.provisionMap))
@@ -103,8 +104,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	writeBody(w, v)
 }
+
+func writeBody(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode(v) }
 
 // writeAnswer answers a command, with the pupil's new version as ETag.
 func writeAnswer(w http.ResponseWriter, a eventstore.Answer) {

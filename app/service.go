@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -145,8 +146,8 @@ func (s *Service) EnsureAdmin(ctx context.Context, token string) (string, error)
 	return id, nil
 }
 
-// pupilContext is what pupil decisions know of the trust.
-func (s *Service) pupilContext(trustID string) pupil.Context {
+// PupilContext is what pupil decisions know of trust trustID.
+func (s *Service) PupilContext(trustID string) pupil.Context {
 	return pupil.Context{
 		Today:       s.Today(),
 		NewID:       NewID,
@@ -172,7 +173,7 @@ func (s *Service) RegisterPupil(ctx context.Context, actor event.Actor, idem str
 		return eventstore.Answer{}, domain.NotFound("school %s", schoolID)
 	}
 	id := NewID()
-	pctx := s.pupilContext(trustID)
+	pctx := s.PupilContext(trustID)
 	// Decide once before claiming, so that bad input claims nothing.
 	evs, err := pupil.RegisterPupil(id, trustID, schoolID, cmd, pctx)
 	if err != nil {
@@ -188,6 +189,21 @@ func (s *Service) RegisterPupil(ctx context.Context, actor event.Actor, idem str
 		}
 		return Decision{Events: evs, ID: id}, nil
 	})
+}
+
+// PupilsByUPN returns the pupil ids of a trust by UPN, from the claims.
+// A claim whose registration never landed maps to an id with no pupil.
+func (s *Service) PupilsByUPN(ctx context.Context, trustID string) (map[string]string, error) {
+	claims, err := s.store.Claims(ctx, "upn."+trustID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(claims))
+	prefix := "upn." + trustID + "."
+	for k, v := range claims {
+		out[strings.TrimPrefix(k, prefix)] = v
+	}
+	return out, nil
 }
 
 // claimUPN claims the UPN for pupil id. A claim whose pupil never got
@@ -267,7 +283,7 @@ func (s *Service) PupilCommand(ctx context.Context, actor event.Actor, idem stri
 		if !p.Exists() {
 			return Decision{}, domain.NotFound("pupil %s", id)
 		}
-		evs, dec, err := decide(p, s.pupilContext(p.TrustID))
+		evs, dec, err := decide(p, s.PupilContext(p.TrustID))
 		if err != nil {
 			return Decision{}, err
 		}

@@ -90,3 +90,37 @@ func (s *Store) TakeOverClaim(ctx context.Context, key, owner string, revision u
 	}
 	return nil
 }
+
+// Claims returns every claim whose key starts with prefix (a dot-separated
+// key prefix such as "upn.<trust>"), as key → owner.
+func (s *Store) Claims(ctx context.Context, prefix string) (map[string]string, error) {
+	w, err := s.unique.WatchFiltered(ctx, []string{prefix + ".>"}, jetstream.IgnoreDeletes())
+	if err != nil {
+		return nil, fmt.Errorf("list claims %s: %w", prefix, wrapUnavailable(err))
+	}
+	defer func() { _ = w.Stop() }()
+	out := map[string]string{}
+	for {
+		select {
+		case e, ok := <-w.Updates():
+			if !ok {
+				return out, nil
+			}
+			if e == nil { // all current values delivered
+				return out, nil
+			}
+			out[e.Key()] = string(e.Value())
+		case <-ctx.Done():
+			return nil, fmt.Errorf("list claims %s: %w", prefix, wrapUnavailable(ctx.Err()))
+		}
+	}
+}
+
+// ID returns the "id" of the answer's body.
+func (a Answer) ID() string {
+	var v struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(a.Body, &v)
+	return v.ID
+}

@@ -24,6 +24,7 @@ const usage = `sendcase — SEND graduated approach case management
 Usage:
   sendcase serve [flags]     run the HTTP service (see sendcase serve -h)
   sendcase rebuild [flags]   rebuild the PostgreSQL projections from the stream
+  sendcase import [flags] F  import a school's SEN register from its MIS export
   sendcase version           print the version
 `
 
@@ -38,6 +39,8 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "import":
+		err = importCmd(os.Args[2:])
 	case "rebuild":
 		err = rebuild(os.Args[2:])
 	case "version":

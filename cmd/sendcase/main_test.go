@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
+	"path/filepath"
 	"fmt"
 	"io"
 	"net/http"
@@ -74,6 +76,12 @@ func startServe(t *testing.T, dataDir string, extraEnv ...string) *proc {
 
 func (p *proc) post(t *testing.T, path, body string) int {
 	t.Helper()
+	code, _ := p.postJSON(t, path, body)
+	return code
+}
+
+func (p *proc) postJSON(t *testing.T, path, body string) (int, map[string]any) {
+	t.Helper()
 	req, _ := http.NewRequest("POST", "http://"+p.addr+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer tok")
 	req.Header.Set("Content-Type", "application/json")
@@ -86,7 +94,9 @@ func (p *proc) post(t *testing.T, path, body string) int {
 	if res.StatusCode >= 300 {
 		t.Logf("%s: %s", path, b)
 	}
-	return res.StatusCode
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	return res.StatusCode, out
 }
 
 func TestServeStopsOnSIGTERMAndKeepsData(t *testing.T) {
@@ -156,4 +166,41 @@ func TestRebuildPostgresProjections(t *testing.T) {
 		t.Fatalf("readyz after rebuild: %v %v", res, err)
 	}
 	res.Body.Close()
+}
+
+func TestImportCommand(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, dir)
+	_, tr := p.postJSON(t, "/v1/trusts", `{"name":"Oak"}`)
+	_, sc := p.postJSON(t, "/v1/trusts/"+tr["id"].(string)+"/schools", `{"name":"Oak Primary","urn":"100001","phase":"primary"}`)
+	school := sc["id"].(string)
+	_, u := p.postJSON(t, "/v1/users", fmt.Sprintf(`{"name":"Sam","email":"sam@oak.uk","role":"senco","trust_id":%q,"school_ids":[%q]}`, tr["id"], school))
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	<-p.done
+
+	file := filepath.Join(t.TempDir(), "register.csv")
+	csvText := "UPN,Legal Surname,Legal Forename,DOB,NC Year Actual,SEN Provision,Primary Need\nB801200005001,Lovelace,Ada,04/03/2015,5,K,SLCN\n"
+	if err := os.WriteFile(file, []byte(csvText), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args string, token string) (string, error) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=import -quiet "+args, "SENDCASE_DATA_DIR="+dir, "SENDCASE_TOKEN="+token, "NATS_URL=", "DATABASE_URL=")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	token := u["token"].(string)
+	for _, tt := range []struct{ args, token, want string }{
+		{"--school " + school + " --dry-run " + file, token, "dry run, nothing changed: 1 created"},
+		{"--school " + school + " " + file, token, "imported: 1 created"},
+		{"--school " + school + " " + file, token, "imported: 0 created, 0 updated, 1 unchanged"},
+	} {
+		out, err := run(tt.args, tt.token)
+		if err != nil || !strings.Contains(out, tt.want) {
+			t.Fatalf("import %s: %v\n%s", tt.args, err, out)
+		}
+	}
+	if out, err := run("--school "+school+" "+file, "wrong"); err == nil || !strings.Contains(out, "unknown token") {
+		t.Fatalf("wrong token: %v %s", err, out)
+	}
 }

@@ -1,0 +1,127 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// upns returns n fresh valid UPNs.
+func upns(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = newUPN()
+	}
+	return out
+}
+
+func (e *env) importCSV(status int, school, token, query, body string) resp {
+	e.t.Helper()
+	return e.must(status, "POST", "/v1/schools/"+school+"/imports"+query, token, body, "Content-Type", "text/csv")
+}
+
+func TestImportRegister(t *testing.T) {
+	e := start(t, "")
+	w := e.world()
+	u := upns(6)
+	sims := "UPN,Legal Surname,Legal Forename,DOB,NC Year Actual,SEN Provision,Primary Need,Secondary Need\n" +
+		u[0] + ",Lovelace,Ada,04/03/2015,5,K,SLCN,\n" +
+		u[1] + ",Babbage,Charles,26/12/2014,6,E,ASD,SLCN\n" +
+		u[2] + ",Somerville,Mary,26/12/2016,R,K,NSA,\n" +
+		u[3] + ",Herschel,Caroline,16/03/2013,Year 7,N,,\n"
+
+	// A dry run reports and writes nothing.
+	seq := e.lastSeq()
+	dry := e.importCSV(200, w.schoolA, w.sencoA, "?dry_run=true", sims)
+	if s := dry.Body["summary"].(map[string]any); s["created"] != float64(4) || dry.Body["applied"] != false || e.lastSeq() != seq {
+		t.Fatalf("dry run: %s", dry.Raw)
+	}
+	first := e.importCSV(200, w.schoolA, w.sencoA, "", sims)
+	if s := first.Body["summary"].(map[string]any); s["created"] != float64(4) || first.Body["applied"] != true {
+		t.Fatalf("import: %s", first.Raw)
+	}
+	rows := first.Body["rows"].([]any)
+	ada := rows[0].(map[string]any)["pupil_id"].(string)
+	p := e.must(200, "GET", "/v1/pupils/"+ada, w.sencoA, nil)
+	if p.str("last_name") != "Lovelace" || p.str("date_of_birth") != "2015-03-04" || p.str("year_group") != "5" || p.str("primary_need") != "SLCN" {
+		t.Fatalf("imported pupil: %s", p.Raw)
+	}
+	// The same file again changes nothing.
+	seq = e.lastSeq()
+	again := e.importCSV(200, w.schoolA, w.sencoA, "", sims)
+	if s := again.Body["summary"].(map[string]any); s["unchanged"] != float64(4) || e.lastSeq() != seq {
+		t.Fatalf("re-import: %s", again.Raw)
+	}
+
+	// Arbor style: BOM, semicolons, spelled-out values; Ada now has a plan,
+	// Mary is left out, and a pupil registered by hand is absent from the file.
+	manual := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(u[4]), "Zed", "Zephyr")).str("id")
+	arbor := "\ufeffUPN;Last Name;First Name;Date of Birth;Year Group;SEN Status;Primary SEN Need;Secondary SEN Need\n" +
+		u[0] + ";Lovelace;Ada;04/03/2015;Year 5;EHC Plan;Speech, language and communication needs;ASD\n" +
+		u[1] + ";Babbage;Charles;26/12/2014;Year 6;E;ASD;SLCN\n" +
+		u[3] + ";Herschel;Caroline;16/03/2013;Year 7;No SEN;;\n"
+	upd := e.importCSV(200, w.schoolA, w.sencoA, "", arbor)
+	s := upd.Body["summary"].(map[string]any)
+	if s["updated"] != float64(1) || s["unchanged"] != float64(2) || s["absent"] != float64(2) {
+		t.Fatalf("update: %s", upd.Raw)
+	}
+	if ch := upd.Body["rows"].([]any)[0].(map[string]any)["changes"].([]any); len(ch) != 2 {
+		t.Fatalf("changes: %v", ch)
+	}
+	absent := fmt.Sprint(upd.Body["absent"])
+	if !strings.Contains(absent, manual) || !strings.Contains(absent, "Mary Somerville") {
+		t.Fatalf("absent: %s", absent)
+	}
+	e.must(200, "GET", "/v1/pupils/"+manual, w.sencoA, nil) // listed, never removed
+	// The change is in Ada's trail as the SENCO's own status change.
+	audit := e.must(200, "GET", "/v1/pupils/"+ada+"/audit", w.sencoA, nil).Body["events"].([]any)
+	last := audit[len(audit)-1].(map[string]any)
+	if last["type"] != "sen_status_changed" || last["actor"].(map[string]any)["name"] != "Sam Senco" {
+		t.Fatalf("audit: %v", last)
+	}
+
+	// Bad rows: nothing is imported, each problem names its row and column.
+	bad := "Pupil UPN,Surname,Forename,Date Of Birth,Year,SEN Stage,SEN Need 1,SEN Need 2\n" +
+		u[5] + ",Good,Row,2015-01-01,Y4,K,MLD,\n" +
+		"A801200005001,Wrong,Check,2015-01-01,Y4,K,MLD,\n" +
+		upns(1)[0] + ",Bad,Date,31/02/2015,Y4,K,MLD,\n" +
+		upns(1)[0] + ",Bad,Year,2015-01-01,Y15,K,MLD,\n" +
+		upns(1)[0] + ",Bad,Need,2015-01-01,Y4,E,NSA,\n" +
+		u[5] + ",Twice,Listed,2015-01-01,Y4,K,MLD,\n"
+	seq = e.lastSeq()
+	refused := e.importCSV(400, w.schoolA, w.sencoA, "", bad)
+	want := []string{"row 3: Pupil UPN", "row 4: Date Of Birth", "row 5: Year", "row 6: SEN Need 1", "row 7: Pupil UPN"}
+	if got := strings.Join(refused.fields(), "|"); got != strings.Join(want, "|") {
+		t.Fatalf("refusals %s\n%s", got, refused.Raw)
+	}
+	if e.lastSeq() != seq {
+		t.Fatal("a refused import wrote events")
+	}
+	partial := e.importCSV(200, w.schoolA, w.sencoA, "?partial=true", bad)
+	if s := partial.Body["summary"].(map[string]any); s["created"] != float64(1) || s["refused"] != float64(5) {
+		t.Fatalf("partial: %s", partial.Raw)
+	}
+
+	// A pupil of another school of the trust is refused, not moved.
+	other := "UPN,Surname,Forename,DOB,Year,SEN Status\n" + u[0] + ",Lovelace,Ada,04/03/2015,5,E\n"
+	if r := e.importCSV(400, w.schoolB, w.sencoB, "", other); !strings.Contains(string(r.Raw), "another school") {
+		t.Fatalf("other school: %s", r.Raw)
+	}
+	// Upload as a form (the UI's way).
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", "register.csv")
+	_, _ = fw.Write([]byte(sims))
+	_ = mw.Close()
+	e.must(200, "POST", "/v1/schools/"+w.schoolA+"/imports?dry_run=true", w.sencoA, buf.String(), "Content-Type", mw.FormDataContentType())
+
+	// Refusals of the request itself.
+	e.importCSV(400, w.schoolA, w.sencoA, "", "Name,Age\nAda,10\n")
+	e.must(415, "POST", "/v1/schools/"+w.schoolA+"/imports", w.sencoA, map[string]any{"rows": 1})
+	e.importCSV(403, w.schoolA, w.lead, "", sims)
+	e.importCSV(404, w.schoolA, w.sencoB, "", sims)
+	e.importCSV(http.StatusRequestEntityTooLarge, w.schoolA, w.sencoA, "", "UPN,Surname,Forename,DOB,Year,SEN Status\n"+strings.Repeat("x", 11<<20))
+}
