@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -28,6 +29,10 @@ type Server struct {
 	ready   func(ctx context.Context) error
 	metrics *metrics
 	proj    Projection
+
+	routeList   []Route
+	openapiOnce sync.Once
+	openapiJSON []byte
 }
 
 // Options for New.
@@ -55,49 +60,6 @@ func New(svc *app.Service, o Options) *Server {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", s.healthz)
-	m.HandleFunc("GET /readyz", s.readyz)
-	m.Handle("GET /metrics", promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}))
-
-	m.HandleFunc("GET /v1/me", s.authed(s.me))
-	m.HandleFunc("POST /v1/trusts", s.authed(s.createTrust))
-	m.HandleFunc("GET /v1/trusts/{trust}", s.authed(s.getTrust))
-	m.HandleFunc("POST /v1/trusts/{trust}/schools", s.authed(s.addSchool))
-	m.HandleFunc("POST /v1/trusts/{trust}/provisions", s.authed(s.addProvision))
-	m.HandleFunc("PUT /v1/trusts/{trust}/settings", s.authed(s.updateSettings))
-	m.HandleFunc("POST /v1/users", s.authed(s.createUser))
-
-	m.HandleFunc("POST /v1/schools/{school}/pupils", s.authed(s.registerPupil))
-	m.HandleFunc("GET /v1/pupils/{id}", s.authed(s.getPupil))
-	m.HandleFunc("POST /v1/pupils/{id}/cycles", s.authed(s.openCycle))
-	m.HandleFunc("POST /v1/pupils/{id}/cycles/{cycle}/assessment", s.authed(s.recordAssessment))
-	m.HandleFunc("POST /v1/pupils/{id}/cycles/{cycle}/plan", s.authed(s.agreePlan))
-	m.HandleFunc("POST /v1/pupils/{id}/cycles/{cycle}/sessions", s.authed(s.logSession))
-	m.HandleFunc("POST /v1/pupils/{id}/cycles/{cycle}/review", s.authed(s.recordReview))
-	m.HandleFunc("POST /v1/pupils/{id}/status", s.authed(s.changeStatus))
-	m.HandleFunc("POST /v1/pupils/{id}/transfer", s.authed(s.transfer))
-	m.HandleFunc("POST /v1/pupils/{id}/leave", s.authed(s.leave))
-	m.HandleFunc("POST /v1/pupils/{id}/grants", s.authed(s.grantAccess))
-	m.HandleFunc("POST /v1/pupils/{id}/ehcp/milestones", s.authed(s.recordEHCP))
-	m.HandleFunc("GET /v1/pupils/{id}/ehcp", s.authed(s.getEHCP))
-	m.HandleFunc("POST /v1/pupils/{id}/referrals", s.authed(s.makeReferral))
-	m.HandleFunc("POST /v1/pupils/{id}/referrals/{ref}/status", s.authed(s.changeReferral))
-
-	m.HandleFunc("POST /v1/schools/{school}/imports", s.authed(s.importRegister))
-	m.HandleFunc("GET /v1/schools/{school}/caseload", s.authed(s.caseload))
-	m.HandleFunc("GET /v1/trusts/{trust}/workload", s.authed(s.workload))
-	m.HandleFunc("GET /v1/schools/{school}/provision-map", s.authed(s.provisionMap))
-	m.HandleFunc("GET /v1/trusts/{trust}/provision-map", s.authed(s.provisionMap))
-	m.HandleFunc("GET /v1/pupils/{id}/audit", s.authed(s.audit))
-	m.HandleFunc("GET /v1/pupils/{id}/audit/verify", s.authed(s.verifyAudit))
-
-	m.HandleFunc("/v1/", s.authed(func(w http.ResponseWriter, r *http.Request, _ principal) {
-		problem(w, http.StatusNotFound, "No such endpoint.")
-	}))
-}
 
 // writeJSON answers v with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -137,6 +99,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "directory_seq": s.svc.Directory().Seq(), "projection_seq": s.proj.Seq()})
+}
+
+func promHandler(m *metrics) http.HandlerFunc {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}).ServeHTTP
 }
 
 // metrics are the Prometheus series the server exports. Labels carry route
