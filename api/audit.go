@@ -11,6 +11,7 @@ import (
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/eventstore"
 )
 
 // auditEvent is one line of a pupil's audit trail.
@@ -114,22 +115,30 @@ func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request, p principal
 		s.writeError(w, r, err)
 		return
 	}
+	v, err := s.verify(r.Context(), id, events)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.proj.Seq(), 10))
+	writeJSON(w, http.StatusOK, v)
+}
+
+// verify recomputes the pupil's chain and checks it against its anchor.
+func (s *Server) verify(ctx context.Context, id string, events []event.Event) (verification, error) {
 	v := verification{Events: len(events)}
 	head, prob := event.VerifyChain(id, events)
 	if prob == nil && len(events) > 0 {
 		// The projection must have seen the last event before it can vouch for it.
-		ctx, cancel := context.WithTimeout(r.Context(), minSeqWait)
+		wctx, cancel := context.WithTimeout(ctx, minSeqWait)
 		defer cancel()
-		if err := s.proj.WaitFor(ctx, events[len(events)-1].Seq); err != nil {
-			w.Header().Set("Retry-After", "2")
-			problem(w, http.StatusServiceUnavailable, "The audit anchors are not up to date yet.")
-			return
+		if err := s.proj.WaitFor(wctx, events[len(events)-1].Seq); err != nil {
+			return v, fmt.Errorf("%w: the audit anchors are not up to date yet", eventstore.ErrUnavailable)
 		}
-		a, ok, err := s.proj.Store().Anchor(r.Context(), id)
+		a, ok, err := s.proj.Store().Anchor(ctx, id)
 		switch {
 		case err != nil:
-			s.writeError(w, r, err)
-			return
+			return v, err
 		case !ok || a.Events != len(events):
 			prob = &event.ChainProblem{Version: min(a.Events, len(events)) + 1,
 				Reason: fmt.Sprintf("the stream holds %d events but %d were recorded", len(events), a.Events)}
@@ -141,6 +150,5 @@ func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request, p principal
 	if v.OK {
 		v.HeadHash = head
 	}
-	w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.proj.Seq(), 10))
-	writeJSON(w, http.StatusOK, v)
+	return v, nil
 }

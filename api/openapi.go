@@ -55,7 +55,8 @@ func (s *Server) handle(pattern string, h http.HandlerFunc, o op) {
 		method, path = "", pattern // any method
 	}
 	s.mux.HandleFunc(pattern, h)
-	s.routeList = append(s.routeList, Route{Method: method, Path: path, op: o})
+	// "{$}" (match the path exactly) is ServeMux syntax, not OpenAPI's.
+	s.routeList = append(s.routeList, Route{Method: method, Path: strings.ReplaceAll(path, "{$}", ""), op: o})
 }
 
 // Routes lists the documented routes.
@@ -257,6 +258,8 @@ func (s *Server) routes() {
 	h("GET /v1/trusts/{trust}/provision-map", a(s.provisionMap), op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: []string{"as_of", "min_seq", "format"}, errs: viewErrs})
 	h("GET /v1/pupils/{id}/audit", a(s.audit), op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs})
 	h("GET /v1/pupils/{id}/audit/verify", a(s.verifyAudit), op{summary: "Verify the pupil's hash chain against the recorded anchor.", tag: "audit", out: verification{}, errs: []int{404, 503}})
+
+	s.uiRoutes()
 
 	h("/v1/", a(func(w http.ResponseWriter, r *http.Request, _ principal) {
 		problem(w, http.StatusNotFound, "No such endpoint.")

@@ -65,7 +65,7 @@ func TestOpenAPIDocument(t *testing.T) {
 		for method := range item.(map[string]any) {
 			url := strings.NewReplacer("{id}", "x", "{cycle}", "x", "{ref}", "x", "{school}", "x", "{trust}", "x").Replace(path)
 			req := httptest.NewRequest(strings.ToUpper(method), url, nil)
-			if got := srv.Pattern(req); got != strings.ToUpper(method)+" "+path {
+			if got := strings.ReplaceAll(srv.Pattern(req), "{$}", ""); got != strings.ToUpper(method)+" "+path {
 				t.Errorf("entry %s %s is served by %q", method, path, got)
 			}
 		}

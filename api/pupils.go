@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
+	"github.com/sendcase/sendcase/eventstore"
 )
 
 func (s *Server) registerPupil(w http.ResponseWriter, r *http.Request, p principal) {
@@ -91,8 +93,17 @@ func pupilCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p pr
 	if !decode(w, r, &cmd) {
 		return
 	}
+	ans, err := s.execPupil(r.Context(), p, r.PathValue("id"), app.IdempotencyKey(p.ID, r.Method, r.URL.Path, key), expected, status, need,
+		func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) { return decide(pu, cmd, c) })
+	s.answer(w, r, ans, err)
+}
+
+// execPupil runs a decided command on a pupil for p, after checking p's
+// access; the API and the UI both go through it.
+func (s *Server) execPupil(ctx context.Context, p principal, pupilID, idem string, expected *int, status int, need pupilAccess,
+	decide func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error)) (eventstore.Answer, error) {
 	today := s.svc.Today()
-	ans, err := s.svc.PupilCommand(r.Context(), p.actor(), app.IdempotencyKey(p.ID, r.Method, r.URL.Path, key), expected, r.PathValue("id"), status,
+	return s.svc.PupilCommand(ctx, p.actor(), idem, expected, pupilID, status,
 		func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) {
 			switch got := p.accessTo(pu, today); {
 			case got == noAccess:
@@ -100,9 +111,8 @@ func pupilCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p pr
 			case got < need:
 				return nil, app.Decision{}, errForbidden
 			}
-			return decide(pu, cmd, c)
+			return decide(pu, c)
 		})
-	s.answer(w, r, ans, err)
 }
 
 func (s *Server) openCycle(w http.ResponseWriter, r *http.Request, p principal) {

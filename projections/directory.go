@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"sort"
 	"sync"
 
 	"github.com/sendcase/sendcase/domain/event"
@@ -141,4 +142,32 @@ func (d *Directory) Trust(id string) (trust.Trust, bool) {
 		return trust.Trust{}, false
 	}
 	return *t, true
+}
+
+// Trusts lists every trust, by name.
+func (d *Directory) Trusts() []trust.Trust {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]trust.Trust, 0, len(d.trusts))
+	for _, t := range d.trusts {
+		if t.Exists() {
+			out = append(out, *t)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Users lists the users with a role, by name.
+func (d *Directory) Users(role user.Role) []user.User {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []user.User
+	for _, u := range d.users {
+		if u.Exists() && u.Role == role {
+			out = append(out, *u)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
 }

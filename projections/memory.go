@@ -108,6 +108,21 @@ func (m *Memory) EachTrustPupil(_ context.Context, trustID string, fn func(*Summ
 	return nil
 }
 
+// EachGrantedPupil implements Store. Grants are rare, so a scan is enough.
+func (m *Memory) EachGrantedPupil(_ context.Context, userID string, fn func(*Summary)) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, s := range m.pupils {
+		for _, g := range s.Pupil.Grants {
+			if g.UserID == userID {
+				fn(s)
+				break
+			}
+		}
+	}
+	return nil
+}
+
 // Anchor implements Store.
 func (m *Memory) Anchor(_ context.Context, id string) (Anchor, bool, error) {
 	m.mu.RLock()

@@ -36,6 +36,9 @@ type Store interface {
 	EachSchoolPupil(ctx context.Context, schoolID string, fn func(*Summary)) error
 	// EachTrustPupil calls fn with every pupil on the roll of a trust's school.
 	EachTrustPupil(ctx context.Context, trustID string, fn func(*Summary)) error
+	// EachGrantedPupil calls fn with every pupil an LA reviewer has ever been
+	// granted (live or not: the caller judges the date).
+	EachGrantedPupil(ctx context.Context, userID string, fn func(*Summary)) error
 	// Anchor returns a pupil's audit anchor.
 	Anchor(ctx context.Context, pupilID string) (Anchor, bool, error)
 	// Reset empties the store and its checkpoint, for a rebuild.

@@ -316,7 +316,7 @@ func (v Views) ProvisionMap(ctx context.Context, trustID, schoolID string, asOf 
 		index[p.ID] = i
 	}
 	for _, a := range need.Areas {
-		out.ByAreaOfNeed[string(a)] = &ProvisionLine{}
+		out.ByAreaOfNeed[string(a)] = &ProvisionLine{AreaOfNeed: string(a)}
 	}
 	visit := func(s *Summary) {
 		for _, pp := range s.Pupil.ActiveProvisions {
@@ -343,5 +343,52 @@ func (v Views) ProvisionMap(ctx context.Context, trustID, schoolID string, asOf 
 		l.finish()
 	}
 	out.Totals.finish()
+	return out, err
+}
+
+// NeedsBySchool counts the pupils on each school's SEN register by the area
+// of their primary need.
+func (v Views) NeedsBySchool(ctx context.Context, trustID string) (map[string]map[need.Area]int, error) {
+	out := map[string]map[need.Area]int{}
+	err := v.Store.EachTrustPupil(ctx, trustID, func(s *Summary) {
+		p := &s.Pupil
+		if !p.SENStatus.OnRegister() {
+			return
+		}
+		if out[p.SchoolID] == nil {
+			out[p.SchoolID] = map[need.Area]int{}
+		}
+		out[p.SchoolID][need.AreaOf(p.PrimaryNeed)]++
+	})
+	return out, err
+}
+
+// GrantedPupil is a pupil an LA reviewer may read, with the grant's end.
+type GrantedPupil struct {
+	PupilID string
+	Name    string
+	Until   civil.Date
+	Live    bool
+}
+
+// Granted lists the pupils granted to an LA reviewer, live grants first.
+func (v Views) Granted(ctx context.Context, userID string, today civil.Date) ([]GrantedPupil, error) {
+	var out []GrantedPupil
+	err := v.Store.EachGrantedPupil(ctx, userID, func(s *Summary) {
+		g := GrantedPupil{PupilID: s.Pupil.ID, Name: s.Pupil.FirstName + " " + s.Pupil.LastName}
+		for _, gr := range s.Pupil.Grants {
+			if gr.UserID == userID && gr.Until.After(g.Until) {
+				g.Until = gr.Until
+			}
+		}
+		g.Live = !today.After(g.Until)
+		out = append(out, g)
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Live != out[j].Live {
+			return out[i].Live
+		}
+		return out[i].Name < out[j].Name
+	})
 	return out, err
 }

@@ -233,6 +233,15 @@ func (s *Store) EachTrustPupil(ctx context.Context, trustID string, fn func(*pro
 	return s.each(ctx, `SELECT doc FROM pupil_summaries WHERE trust_id = $1 AND listed`, trustID, fn)
 }
 
+// EachGrantedPupil implements projections.Store with jsonb containment.
+func (s *Store) EachGrantedPupil(ctx context.Context, userID string, fn func(*projections.Summary)) error {
+	grant, err := json.Marshal([]map[string]string{{"user_id": userID}})
+	if err != nil {
+		return err
+	}
+	return s.each(ctx, `SELECT doc FROM pupil_summaries WHERE doc->'pupil'->'grants' @> $1::jsonb`, string(grant), fn)
+}
+
 // Anchor implements projections.Store.
 func (s *Store) Anchor(ctx context.Context, pupilID string) (projections.Anchor, bool, error) {
 	a := projections.Anchor{PupilID: pupilID}

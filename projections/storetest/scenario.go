@@ -12,6 +12,7 @@ import (
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
+	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/projections"
 )
 
@@ -28,6 +29,8 @@ const (
 	Dan     = "0193a000-0000-7000-8000-00000000000d"
 	Eve     = "0193a000-0000-7000-8000-00000000000e"
 	Finn    = "0193a000-0000-7000-8000-00000000000f"
+	// Reviewer is an LA reviewer granted Ben until 31 March 2026.
+	Reviewer = "0193a000-0000-7000-8000-0000000000e1"
 )
 
 // AsOf is the date the expected numbers are worked out for.
@@ -161,6 +164,9 @@ func Scenario() []projections.Item {
 	ref := ben.Referrals[0].ID
 	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "accepted", On: d("2025-03-10")}, b.ctx()))
 	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "seen", On: d("2025-06-01")}, b.ctx()))
+	ctx := b.ctx()
+	ctx.User = func(id string) (user.User, bool) { return user.User{ID: id, Role: user.LAReviewer}, id == Reviewer }
+	b.to("pupil", Ben)(ben.GrantAccess(pupil.GrantAccess{UserID: Reviewer, Until: d("2026-03-31")}, ctx))
 
 	b.register(Cara, SchoolA, "Cara", "K", "SEMH", "3")
 	b.cycle(Cara, "")

@@ -92,7 +92,7 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 			t.Fatalf("redelivery changed the views:\n%s", diff(want, got))
 		}
 		a, ok, err := s.Anchor(ctx, Ben)
-		if err != nil || !ok || a.Events != 8 || a.Head == "" || a.SchoolID != SchoolA {
+		if err != nil || !ok || a.Events != 9 || a.Head == "" || a.SchoolID != SchoolA {
 			t.Fatalf("anchor %+v %v %v", a, ok, err)
 		}
 		if err := s.Reset(ctx); err != nil {
@@ -107,6 +107,29 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		ApplyInBatches(t, s, items, 1000)
 		if got := Snapshot(t, s, items); got != want {
 			t.Fatalf("rebuild differs:\n%s", diff(want, got))
+		}
+	})
+
+	t.Run("grants and needs by school", func(t *testing.T) {
+		s := open(t)
+		ApplyInBatches(t, s, items, 10)
+		v := projections.Views{Store: s, Dir: Directory(items)}
+		g, err := v.Granted(ctx, Reviewer, AsOf)
+		if err != nil || len(g) != 1 || g[0].PupilID != Ben || !g[0].Live || g[0].Until.String() != "2026-03-31" {
+			t.Fatalf("granted: %+v %v", g, err)
+		}
+		if g, _ := v.Granted(ctx, Reviewer, civil.MustParse("2026-04-01")); g[0].Live {
+			t.Fatal("an ended grant is live")
+		}
+		if g, _ := v.Granted(ctx, "nobody", AsOf); len(g) != 0 {
+			t.Fatalf("granted to nobody: %+v", g)
+		}
+		n, err := v.NeedsBySchool(ctx, Trust)
+		if err != nil {
+			t.Fatalf("needs: %v %v", n, err)
+		}
+		if n[SchoolA]["communication_interaction"] != 2 || n[SchoolA]["semh"] != 1 || n[SchoolB]["communication_interaction"] != 1 {
+			t.Fatalf("needs by school: %v", n)
 		}
 	})
 
