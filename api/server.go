@@ -29,6 +29,7 @@ type Server struct {
 	ready   func(ctx context.Context) error
 	metrics *metrics
 	proj    Projection
+	cache   *viewCache
 
 	routeList   []Route
 	openapiOnce sync.Once
@@ -52,7 +53,7 @@ func New(svc *app.Service, o Options) *Server {
 	if o.Ready == nil {
 		o.Ready = func(context.Context) error { return nil }
 	}
-	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics(), proj: o.Projection}
+	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics(), proj: o.Projection, cache: newViewCache()}
 	s.routes()
 	s.handler = s.observe(s.recoverPanics(s.mux))
 	return s

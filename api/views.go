@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -27,11 +29,19 @@ type Projection interface {
 // awaitProjection honours ?min_seq and sets X-Projection-Seq. It answers
 // 503 with Retry-After when the projection cannot catch up in time.
 func (s *Server) awaitProjection(w http.ResponseWriter, r *http.Request) bool {
+	_, ok := s.awaitMinSeq(w, r)
+	return ok
+}
+
+// awaitMinSeq is awaitProjection returning the min_seq asked for.
+func (s *Server) awaitMinSeq(w http.ResponseWriter, r *http.Request) (uint64, bool) {
+	var n uint64
 	if q := r.URL.Query().Get("min_seq"); q != "" {
-		n, err := strconv.ParseUint(q, 10, 64)
+		var err error
+		n, err = strconv.ParseUint(q, 10, 64)
 		if err != nil {
 			fieldProblem(w, "min_seq", "must be a stream sequence number")
-			return false
+			return 0, false
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), minSeqWait)
 		defer cancel()
@@ -39,11 +49,25 @@ func (s *Server) awaitProjection(w http.ResponseWriter, r *http.Request) bool {
 			w.Header().Set("Retry-After", "2")
 			w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.proj.Seq(), 10))
 			problem(w, http.StatusServiceUnavailable, fmt.Sprintf("The views have not reached sequence %d yet.", n))
-			return false
+			return 0, false
 		}
 	}
 	w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.proj.Seq(), 10))
-	return true
+	return n, true
+}
+
+// viewKey identifies a computed view: its path, date and options.
+func viewKey(r *http.Request, asOf civil.Date, opts ...string) string {
+	k := r.URL.Path + "|" + asOf.String() + "|" + strconv.FormatBool(wantsCSV(r))
+	for _, o := range opts {
+		k += "|" + o
+	}
+	return k
+}
+
+func jsonBytes(v any) ([]byte, string, error) {
+	b, err := json.Marshal(v)
+	return append(b, '\n'), "application/json", err
 }
 
 func (s *Server) views() projections.Views {
@@ -59,9 +83,16 @@ func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
+	b, _, _ := csvBytes(header, rows)
+	_, _ = w.Write(b)
+}
+
+func csvBytes(header []string, rows [][]string) ([]byte, string, error) {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
 	_ = cw.Write(header)
-	_ = cw.WriteAll(rows)
+	err := cw.WriteAll(rows)
+	return buf.Bytes(), "text/csv; charset=utf-8", err
 }
 
 func date(d civil.Date) string { return d.String() }
@@ -120,27 +151,28 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, p principal) {
 		fieldProblem(w, "overdue", "must be true or false")
 		return
 	}
-	if !s.awaitProjection(w, r) {
+	minSeq, ok := s.awaitMinSeq(w, r)
+	if !ok {
 		return
 	}
-	rows, err := s.views().Caseload(r.Context(), schoolID, asOf, f)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if wantsCSV(r) {
+	s.serveView(w, r, viewKey(r, asOf, f.Stage, f.Need, strconv.FormatBool(f.Overdue)), minSeq, func() ([]byte, string, error) {
+		rows, err := s.views().Caseload(r.Context(), schoolID, asOf, f)
+		if err != nil {
+			return nil, "", err
+		}
+		if !wantsCSV(r) {
+			return jsonBytes(map[string]any{"as_of": asOf, "pupils": rows})
+		}
 		out := make([][]string, len(rows))
 		for i, x := range rows {
 			out[i] = []string{x.PupilID, x.Name, x.YearGroup, x.SENStatus, x.PrimaryNeed, x.AreaOfNeed, x.Stage,
 				date(x.ReviewDueOn), strconv.FormatBool(x.ReviewOverdue), itoa(x.DaysOverdue), itoa(x.ActiveProvisions),
 				itoa(x.OpenReferrals), x.EHCPStatus, date(x.NextStatutoryDueOn), itoa(x.StatutoryOverdue)}
 		}
-		writeCSV(w, "caseload.csv", []string{"pupil_id", "name", "year_group", "sen_status", "primary_need", "area_of_need", "stage",
+		return csvBytes([]string{"pupil_id", "name", "year_group", "sen_status", "primary_need", "area_of_need", "stage",
 			"review_due_on", "review_overdue", "days_overdue", "active_provisions", "open_referrals", "ehcp_status",
 			"next_statutory_due_on", "statutory_overdue"}, out)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"as_of": asOf, "pupils": rows})
+	})
 }
 
 func workloadRow(id, name string, c projections.WorkloadCounts) []string {
@@ -160,27 +192,31 @@ func (s *Server) workload(w http.ResponseWriter, r *http.Request, p principal) {
 		return
 	}
 	asOf, ok := s.asOf(w, r)
-	if !ok || !s.awaitProjection(w, r) {
+	if !ok {
 		return
 	}
-	wl, err := s.views().Workload(r.Context(), trustID, asOf)
-	if err != nil {
-		s.writeError(w, r, err)
+	minSeq, ok := s.awaitMinSeq(w, r)
+	if !ok {
 		return
 	}
-	if wantsCSV(r) {
+	s.serveView(w, r, viewKey(r, asOf), minSeq, func() ([]byte, string, error) {
+		wl, err := s.views().Workload(r.Context(), trustID, asOf)
+		if err != nil {
+			return nil, "", err
+		}
+		if !wantsCSV(r) {
+			return jsonBytes(wl)
+		}
 		var out [][]string
 		for _, sc := range wl.Schools {
 			out = append(out, workloadRow(sc.SchoolID, sc.Name, sc.WorkloadCounts))
 		}
 		out = append(out, workloadRow("", "Total", wl.Totals))
-		writeCSV(w, "workload.csv", []string{"school_id", "name", "sen_support", "ehcp", "ehc_requests_in_progress",
+		return csvBytes([]string{"school_id", "name", "sen_support", "ehcp", "ehc_requests_in_progress",
 			"annual_reviews_due_30d", "annual_reviews_due_60d", "annual_reviews_due_90d", "statutory_due_30d",
 			"statutory_due_60d", "statutory_due_90d", "statutory_overdue", "apdr_reviews_due_30d", "apdr_reviews_overdue",
 			"open_referrals", "mean_referral_wait_days", "admin_hours_next_30d"}, out)
-		return
-	}
-	writeJSON(w, http.StatusOK, wl)
+	})
 }
 
 func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, p principal) {
@@ -195,15 +231,21 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, p principa
 		return
 	}
 	asOf, ok := s.asOf(w, r)
-	if !ok || !s.awaitProjection(w, r) {
+	if !ok {
 		return
 	}
-	pm, err := s.views().ProvisionMap(r.Context(), trustID, schoolID, asOf)
-	if err != nil {
-		s.writeError(w, r, err)
+	minSeq, ok := s.awaitMinSeq(w, r)
+	if !ok {
 		return
 	}
-	if wantsCSV(r) {
+	s.serveView(w, r, viewKey(r, asOf), minSeq, func() ([]byte, string, error) {
+		pm, err := s.views().ProvisionMap(r.Context(), trustID, schoolID, asOf)
+		if err != nil {
+			return nil, "", err
+		}
+		if !wantsCSV(r) {
+			return jsonBytes(pm)
+		}
 		line := func(id, name, area string, l projections.ProvisionLine) []string {
 			return []string{id, name, area, itoa(l.Pupils), itoa(l.WeeklyPupilMinutes), ftoa(l.WeeklyStaffHours), strconv.FormatInt(l.AnnualCostPence, 10)}
 		}
@@ -212,8 +254,6 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, p principa
 			out = append(out, line(l.ProvisionID, l.Name, l.AreaOfNeed, l))
 		}
 		out = append(out, line("", "Total", "", pm.Totals))
-		writeCSV(w, "provision-map.csv", []string{"provision_id", "name", "area_of_need", "pupils", "weekly_pupil_minutes", "weekly_staff_hours", "annual_cost_pence"}, out)
-		return
-	}
-	writeJSON(w, http.StatusOK, pm)
+		return csvBytes([]string{"provision_id", "name", "area_of_need", "pupils", "weekly_pupil_minutes", "weekly_staff_hours", "annual_cost_pence"}, out)
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -173,7 +174,7 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loade
 	var out []Loaded
 	err := s.loader.each(ctx, subject, after+1, func(seq uint64, data []byte) error {
 		var c event.Commit
-		if err := json.Unmarshal(data, &c); err != nil {
+		if err := gojson.Unmarshal(data, &c); err != nil {
 			return fmt.Errorf("decode commit at seq %d: %w", seq, err)
 		}
 		if err := c.Decode(seq); err != nil {
@@ -263,4 +264,15 @@ func checkServerVersion(v string) error {
 		return fmt.Errorf("nats server %s is too old: sendcase needs %d.%d or newer", v, minServerMajor, minServerMinor)
 	}
 	return nil
+}
+
+// LoadRaw returns the messages of subject without decoding them: the raw
+// read that benchmarks compare Load with.
+func (s *Store) LoadRaw(ctx context.Context, subject string) ([][]byte, error) {
+	var out [][]byte
+	err := s.loader.each(ctx, subject, 1, func(_ uint64, data []byte) error {
+		out = append(out, data)
+		return nil
+	})
+	return out, err
 }

@@ -2,10 +2,12 @@ package projections
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	json "github.com/goccy/go-json"
 	"log/slog"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -152,24 +154,35 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 	if err != nil {
 		return fmt.Errorf("projector consumer: %w", err)
 	}
-	items := make(chan Item, 4*p.BatchSize)
+	// Decoding is most of a rebuild's work, so it runs on every core; the
+	// ordered queue hands the decoded commits to the applier in stream order.
+	ordered := make(chan *pending, 4*p.BatchSize)
+	work := make(chan *pending, 4*p.BatchSize)
+	var decoders sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		decoders.Add(1)
+		go func() {
+			defer decoders.Done()
+			for pd := range work {
+				pd.decode(p.log)
+			}
+		}()
+	}
+	defer func() { close(work); decoders.Wait() }()
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		meta, err := m.Metadata()
 		if err != nil {
 			return
 		}
-		it := Item{Seq: meta.Sequence.Stream}
-		err = json.Unmarshal(m.Data(), &it.Commit)
-		if err == nil {
-			err = it.Commit.Decode(it.Seq)
-		}
-		if err != nil {
-			// Skip, but say so: a commit that cannot be read changes no view.
-			p.log.Error("projector: undecodable commit skipped", "seq", it.Seq, "err", err)
-			it.Commit = event.Commit{}
+		pd := &pending{data: m.Data(), done: make(chan struct{})}
+		pd.item.Seq = meta.Sequence.Stream
+		select {
+		case ordered <- pd:
+		case <-ctx.Done():
+			return
 		}
 		select {
-		case items <- it:
+		case work <- pd:
 		case <-ctx.Done():
 		}
 	}, jetstream.PullMaxMessages(2*p.BatchSize))
@@ -178,17 +191,31 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 	}
 	defer cc.Stop()
 	batch := make([]Item, 0, p.BatchSize)
+	next := func(pd *pending) bool {
+		select {
+		case <-pd.done:
+			batch = append(batch, pd.item)
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case it := <-items:
-			batch = append(batch[:0], it)
+		case pd := <-ordered:
+			batch = batch[:0]
+			if !next(pd) {
+				return ctx.Err()
+			}
 		drain:
 			for len(batch) < p.BatchSize {
 				select {
-				case it := <-items:
-					batch = append(batch, it)
+				case pd := <-ordered:
+					if !next(pd) {
+						return ctx.Err()
+					}
 				default:
 					break drain
 				}
@@ -209,6 +236,28 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			}
 		}
 	}
+}
+
+// pending is a message being decoded.
+type pending struct {
+	data []byte
+	item Item
+	done chan struct{}
+}
+
+// decode fills item from data. A commit that cannot be read is logged and
+// applied as empty: it changes no view, and the stream moves on.
+func (pd *pending) decode(log *slog.Logger) {
+	defer close(pd.done)
+	err := json.Unmarshal(pd.data, &pd.item.Commit)
+	if err == nil {
+		err = pd.item.Commit.Decode(pd.item.Seq)
+	}
+	if err != nil {
+		log.Error("projector: undecodable commit skipped", "seq", pd.item.Seq, "err", err)
+		pd.item.Commit = event.Commit{}
+	}
+	pd.data = nil
 }
 
 // Lag is how far the store is behind the stream.

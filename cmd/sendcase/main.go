@@ -25,6 +25,8 @@ Usage:
   sendcase serve [flags]     run the HTTP service (see sendcase serve -h)
   sendcase rebuild [flags]   rebuild the PostgreSQL projections from the stream
   sendcase import [flags] F  import a school's SEN register from its MIS export
+  sendcase seed [flags]      generate a realistic trust through the event store
+  sendcase bench [flags]     measure sendcase against raw JetStream (and PostgreSQL)
   sendcase version           print the version
 `
 
@@ -39,6 +41,10 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "seed":
+		err = seedCmd(os.Args[2:])
+	case "bench":
+		err = benchCmd(os.Args[2:])
 	case "import":
 		err = importCmd(os.Args[2:])
 	case "rebuild":

@@ -6,7 +6,9 @@ package event
 
 import (
 	"encoding/json"
+
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"reflect"
 	"sync"
 	"time"
@@ -127,7 +129,7 @@ func decode(name string, raw json.RawMessage) (Data, error) {
 		return nil, fmt.Errorf("unknown event type %q", name)
 	}
 	ptr := reflect.New(reg.typ)
-	if err := json.Unmarshal(raw, ptr.Interface()); err != nil {
+	if err := gojson.Unmarshal(raw, ptr.Interface()); err != nil {
 		return nil, err
 	}
 	return ptr.Elem().Interface().(Data), nil

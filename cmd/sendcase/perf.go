@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/internal/bench"
+	"github.com/sendcase/sendcase/internal/node"
+	"github.com/sendcase/sendcase/internal/seed"
+)
+
+// seedFlags are shared by seed and bench.
+func seedFlags(fs *flag.FlagSet, schools, roll, years int) func() (seed.Options, error) {
+	s := fs.Int("schools", schools, "schools in the trust")
+	p := fs.Int("pupils", roll, "pupils on each school's roll (15% on the SEN register, 5% with EHC plans)")
+	y := fs.Int("years", years, "years of history")
+	sd := fs.Uint64("seed", 1, "random seed: the same seed gives the same trust")
+	until := fs.String("until", "", "last day of the history (default today)")
+	return func() (seed.Options, error) {
+		u := civil.Today(time.Now())
+		if *until != "" {
+			d, err := civil.Parse(*until)
+			if err != nil {
+				return seed.Options{}, fmt.Errorf("-until: %w", err)
+			}
+			u = d
+		}
+		return seed.Options{Schools: *s, Roll: *p, Years: *y, Seed: *sd, Until: u}, nil
+	}
+}
+
+func seedCmd(args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	opts := seedFlags(fs, 10, 2000, 3)
+	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
+	natsURL := fs.String("nats", env("NATS_URL", ""), "NATS server (NATS_URL)")
+	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for the projections (DATABASE_URL)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o, err := opts()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	n, err := node.Start(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return err
+	}
+	defer n.Close()
+	bar := progressbar.NewOptions(o.Schools*o.Roll*15/100, progressbar.OptionSetDescription("seeding pupils"),
+		progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(), progressbar.OptionShowIts(),
+		progressbar.OptionSetVisibility(!*quiet), progressbar.OptionClearOnFinish())
+	o.Progress = func(done, _ int) { _ = bar.Set(done) }
+	res, err := seed.Run(ctx, n.Service, o)
+	_ = bar.Finish()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("seeded trust %s: %d schools, %d SEN pupils, %d events in %d commits in %s: %.0f events/s\n",
+		res.TrustID, len(res.SchoolIDs), res.Pupils, res.Events, res.Commits, res.Elapsed.Round(time.Millisecond), float64(res.Events)/res.Elapsed.Seconds())
+	return nil
+}
+
+func benchCmd(args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	opts := seedFlags(fs, 10, 2000, 1)
+	appends := fs.Int("appends", 20000, "commands in the append comparison")
+	concurrency := fs.Int("concurrency", 32, "concurrent writers in the append comparison")
+	loads := fs.Int("loads", 200, "pupils in the aggregate-load comparison")
+	httpFor := fs.Duration("http", 5*time.Second, "how long each view is loaded")
+	clients := fs.Int("clients", 32, "concurrent HTTP clients")
+	databaseURL := fs.String("database", env("DATABASE_URL", ""), "also rebuild into this PostgreSQL (DATABASE_URL)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	dataDir := fs.String("data", "", "where the benchmark's embedded NATS keeps its data (default: a temporary directory, removed after)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o, err := opts()
+	if err != nil {
+		return err
+	}
+	dir := *dataDir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "sendcase-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	o.Workers = 32
+	rep, err := bench.Run(ctx, bench.Options{Seed: o, DataDir: dir, DatabaseURL: *databaseURL, Appends: *appends, Concurrency: *concurrency,
+		Loads: *loads, HTTP: *httpFor, Clients: *clients, Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Print(rep.Table())
+	return nil
+}

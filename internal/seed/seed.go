@@ -1,0 +1,363 @@
+// Package seed generates a realistic trust through the real application
+// service and event store: schools, a costed catalogue, SEN registers of
+// about 15% of the roll (5% with EHC plans), needs in roughly national
+// proportions, three APDR cycles a year with weekly sessions, EHC processes
+// and annual reviews, and referrals. A fixed seed gives the same trust.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/trust"
+	"github.com/sendcase/sendcase/domain/upn"
+	"github.com/sendcase/sendcase/domain/yeargroup"
+)
+
+// Options size the trust.
+type Options struct {
+	Schools int
+	// Roll is the number of pupils on each school's roll; the SEN register
+	// is 15% of it (a third of those with EHC plans).
+	Roll int
+	// Years of history, ending at Until.
+	Years int
+	Seed  uint64
+	Until civil.Date
+	// Workers write pupils concurrently.
+	Workers int
+	// Progress is told how many SEN pupils are done, of how many.
+	Progress func(done, total int)
+}
+
+// Result is what was generated.
+type Result struct {
+	TrustID   string
+	SchoolIDs []string
+	Pupils    int
+	Commits   int64
+	Events    int64
+	Elapsed   time.Duration
+}
+
+var system = event.Actor{ID: "seed", Name: "sendcase seed", Role: "admin"}
+
+// Needs in roughly the national proportions (DfE, January 2025): SEN support
+// led by SLCN and SEMH, EHC plans by ASD.
+var (
+	supportNeeds = weighted{{"SLCN", 24}, {"SEMH", 20}, {"MLD", 13}, {"ASD", 11}, {"SPLD", 11}, {"OTH", 5}, {"NSA", 4}, {"PD", 3}, {"HI", 2}, {"VI", 1}, {"SLD", 1}}
+	planNeeds    = weighted{{"ASD", 33}, {"SEMH", 16}, {"SLCN", 20}, {"SLD", 8}, {"MLD", 7}, {"PD", 4}, {"PMLD", 3}, {"HI", 2}, {"SPLD", 3}, {"VI", 1}, {"MSI", 1}, {"OTH", 2}}
+	services     = []string{"educational_psychology", "speech_language_therapy", "occupational_therapy", "camhs", "specialist_teacher", "paediatrics"}
+)
+
+type weighted []struct {
+	v string
+	w int
+}
+
+func (ws weighted) pick(r *rand.Rand) string {
+	total := 0
+	for _, x := range ws {
+		total += x.w
+	}
+	n := r.IntN(total)
+	for _, x := range ws {
+		if n < x.w {
+			return x.v
+		}
+		n -= x.w
+	}
+	return ws[0].v
+}
+
+var catalogue = []trust.AddProvision{
+	{Name: "Talk Boost", AreaOfNeed: need.CommunicationInteraction, Delivery: "group", StaffRole: "Teaching assistant", MaxGroupSize: 4},
+	{Name: "Speech and language therapy programme", AreaOfNeed: need.CommunicationInteraction, Delivery: "individual", StaffRole: "Teaching assistant", MaxGroupSize: 1},
+	{Name: "Precision teaching", AreaOfNeed: need.CognitionLearning, Delivery: "individual", StaffRole: "Teaching assistant", MaxGroupSize: 1},
+	{Name: "Reading intervention", AreaOfNeed: need.CognitionLearning, Delivery: "group", StaffRole: "Teacher", MaxGroupSize: 6},
+	{Name: "ELSA", AreaOfNeed: need.SEMH, Delivery: "individual", StaffRole: "ELSA", MaxGroupSize: 1},
+	{Name: "Lego therapy", AreaOfNeed: need.SEMH, Delivery: "group", StaffRole: "Teaching assistant", MaxGroupSize: 3},
+	{Name: "Fine motor skills group", AreaOfNeed: need.SensoryPhysical, Delivery: "group", StaffRole: "Teaching assistant", MaxGroupSize: 5},
+	{Name: "In-class support", AreaOfNeed: need.Other, Delivery: "in_class", StaffRole: "Teaching assistant", MaxGroupSize: 8},
+}
+var costs = []int64{1850, 2600, 1850, 3400, 2250, 1850, 1850, 1850}
+
+// Run generates the trust with svc.
+func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
+	start := time.Now()
+	if o.Workers <= 0 {
+		o.Workers = 32
+	}
+	res := Result{}
+	ans, err := svc.CreateTrust(ctx, system, "", trust.Create{Name: fmt.Sprintf("Seeded Trust %d", o.Seed)})
+	if err != nil {
+		return res, err
+	}
+	res.TrustID = ans.ID()
+	var provisions []string
+	for i, c := range catalogue {
+		c.HourlyCostPence = &costs[i]
+		id := app.NewID()
+		if _, err := svc.TrustCommand(ctx, system, "", res.TrustID, 201, func(t *trust.Trust, today civil.Date) (app.Decision, error) {
+			evs, err := t.AddProvision(id, c, today)
+			return app.Decision{Events: evs, ID: id}, err
+		}); err != nil {
+			return res, err
+		}
+		provisions = append(provisions, id)
+	}
+	for s := 0; s < o.Schools; s++ {
+		id := app.NewID()
+		phase := trust.Phase("primary")
+		if s%3 == 2 {
+			phase = "secondary"
+		}
+		if _, err := svc.TrustCommand(ctx, system, "", res.TrustID, 201, func(t *trust.Trust, today civil.Date) (app.Decision, error) {
+			evs, err := t.AddSchool(id, trust.AddSchool{Name: fmt.Sprintf("School %03d", s+1), URN: fmt.Sprintf("%06d", 100000+s), Phase: phase}, today)
+			return app.Decision{Events: evs, ID: id}, err
+		}); err != nil {
+			return res, err
+		}
+		res.SchoolIDs = append(res.SchoolIDs, id)
+	}
+	senPerSchool := o.Roll * 15 / 100
+	type job struct{ school, n int }
+	jobs := make(chan job)
+	var commits, events atomic.Int64
+	var done atomic.Int64
+	total := senPerSchool * o.Schools
+	var wg sync.WaitGroup
+	var firstErr error
+	var errOnce sync.Once
+	for range o.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				g := &gen{svc: svc, o: o, trustID: res.TrustID, schoolID: res.SchoolIDs[j.school], provisions: provisions,
+					r: rand.New(rand.NewPCG(o.Seed, uint64(j.school)<<32|uint64(j.n)))}
+				if err := g.pupil(ctx, j.school, j.n, j.n < o.Roll*5/100); err != nil {
+					errOnce.Do(func() { firstErr = err })
+				}
+				commits.Add(g.commits)
+				events.Add(g.events)
+				if o.Progress != nil {
+					o.Progress(int(done.Add(1)), total)
+				}
+			}
+		}()
+	}
+	for s := 0; s < o.Schools && firstErr == nil; s++ {
+		for n := 0; n < senPerSchool; n++ {
+			jobs <- job{s, n}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	res.Pupils, res.Commits, res.Events, res.Elapsed = total, commits.Load(), events.Load(), time.Since(start)
+	return res, firstErr
+}
+
+// gen writes one pupil's history.
+type gen struct {
+	svc               *app.Service
+	o                 Options
+	trustID, schoolID string
+	provisions        []string
+	r                 *rand.Rand
+	id                string
+	commits, events   int64
+}
+
+// cmd runs a decision on the pupil.
+func (g *gen) cmd(ctx context.Context, decide func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error)) error {
+	ans, err := g.svc.PupilCommand(ctx, system, "", nil, g.id, 200, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) {
+		evs, err := decide(p, c)
+		g.events += int64(len(evs))
+		return evs, app.Decision{}, err
+	})
+	_ = ans
+	if err == nil {
+		g.commits++
+	}
+	return err
+}
+
+func (g *gen) pupil(ctx context.Context, school, n int, hasPlan bool) error {
+	start := yeargroup.AcademicYearStart(g.o.Until).AddMonths(-12 * (g.o.Years - 1))
+	status, needs := need.SENSupport, supportNeeds
+	if hasPlan {
+		status, needs = need.EHCPlan, planNeeds
+	}
+	primary := needs.pick(g.r)
+	rest := fmt.Sprintf("8%03d%08d", school%1000, n)
+	letter, _ := upn.CheckLetter(rest)
+	group := yeargroup.Group(fmt.Sprint(1 + g.r.IntN(11)))
+	reg := pupil.Register{UPN: string(letter) + rest, FirstName: fmt.Sprintf("Pupil%d", n), LastName: fmt.Sprintf("School%03d", school+1),
+		DateOfBirth: start.AddDays(-365*(5+g.r.IntN(10)) - g.r.IntN(365)), YearGroup: group, SENStatus: status, PrimaryNeed: primary,
+		RegisteredOn: start}
+	ans, err := g.svc.RegisterPupil(ctx, system, "", g.schoolID, reg)
+	if err != nil {
+		return fmt.Errorf("register: %w", err)
+	}
+	g.id, g.commits, g.events = ans.ID(), 1, 1
+	if hasPlan {
+		issued := start.AddDays(-g.r.IntN(330))
+		if err := g.ehcp(ctx, ehcp.Command{Type: ehcp.FinalIssued, On: issued}); err != nil {
+			return err
+		}
+	}
+	for y := 0; y < g.o.Years; y++ {
+		ay := start.AddMonths(12 * y)
+		for term := 0; term < 3; term++ {
+			opened := ay.AddDays(7 + 91*term)
+			if opened.After(g.o.Until) {
+				break
+			}
+			if err := g.cycle(ctx, opened, y == 0 && term == 0); err != nil {
+				return err
+			}
+		}
+		if hasPlan {
+			if err := g.annualReview(ctx, ay.AddDays(120+g.r.IntN(120))); err != nil {
+				return err
+			}
+		}
+		if g.r.IntN(10) < 3 {
+			if err := g.referral(ctx, ay.AddDays(20+g.r.IntN(200))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (g *gen) ehcp(ctx context.Context, c ehcp.Command) error {
+	if c.On.After(g.o.Until) {
+		return nil
+	}
+	return g.cmd(ctx, func(p *pupil.Pupil, pc pupil.Context) ([]event.Data, error) { return p.RecordEHCP(c, pc) })
+}
+
+// cycle runs one APDR cycle: assess, plan 1–3 provisions, weekly sessions
+// logged a week at a time, and a review that continues into the next cycle
+// (the first cycle is opened explicitly).
+func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
+	if first {
+		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+			return p.OpenCycle(pupil.OpenCycleCmd{OpenedOn: opened}, c)
+		}); err != nil {
+			return fmt.Errorf("open: %w", err)
+		}
+	}
+	var cycleID string
+	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+		cycleID = p.CurrentCycle().ID
+		return p.RecordAssessment(cycleID, pupil.RecordAssessment{AssessedOn: opened.AddDays(3), Summary: "Termly assessment of progress and need.",
+			NeedAreas: []need.Area{need.AreaOf(p.PrimaryNeed)}}, c)
+	}); err != nil {
+		return fmt.Errorf("assess: %w", err)
+	}
+	k := 1 + g.r.IntN(3)
+	var provs []pupil.ProvisionInput
+	for _, i := range g.r.Perm(len(g.provisions))[:k] {
+		size := []int{4, 1, 1, 6, 1, 3, 5, 8}[i]
+		provs = append(provs, pupil.ProvisionInput{ProvisionID: g.provisions[i], SessionsPerWeek: 1 + g.r.IntN(3), MinutesPerSession: 20 + 10*g.r.IntN(4), GroupSize: size})
+	}
+	agreed, reviewDue := opened.AddDays(7), opened.AddDays(84)
+	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+		return p.AgreePlan(cycleID, pupil.AgreePlan{AgreedOn: agreed, ReviewDueOn: reviewDue,
+			Outcomes:   []pupil.OutcomeInput{{Description: "Makes expected progress in the area of need", SuccessCriteria: "Observed in most lessons"}},
+			Provisions: provs, ParentViews: "Parents agree with the plan.", PupilViews: "Happy to take part."}, c)
+	}); err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	attended := true
+	for w := 1; w <= 10; w++ { // the last session falls before the earliest review date
+		week := agreed.AddWeeks(w)
+		if week.After(g.o.Until) {
+			return nil
+		}
+		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+			var out []event.Data
+			for _, pv := range provs {
+				for s := 0; s < pv.SessionsPerWeek; s++ {
+					evs, err := p.LogSession(cycleID, pupil.LogSession{ProvisionID: pv.ProvisionID, DeliveredOn: week.AddDays(s), Minutes: pv.MinutesPerSession, Attended: &attended}, c)
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, evs...)
+				}
+			}
+			return out, nil
+		}); err != nil {
+			return fmt.Errorf("sessions: %w", err)
+		}
+	}
+	held := reviewDue.AddDays(g.r.IntN(10) - 3)
+	if held.After(g.o.Until) {
+		return nil
+	}
+	return g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+		cyc := p.Cycle(cycleID)
+		r := pupil.RecordReview{HeldOn: held, Decision: pupil.DecisionContinue, ParentViews: "Pleased with progress.", PupilViews: "It helps."}
+		for _, o := range cyc.Plan.Outcomes {
+			r.Outcomes = append(r.Outcomes, pupil.RatingInput{OutcomeID: o.ID, Rating: []string{"partly_met", "met", "exceeded", "not_met"}[g.r.IntN(4)]})
+		}
+		return p.RecordReview(cycleID, r, c)
+	})
+}
+
+func (g *gen) annualReview(ctx context.Context, meeting civil.Date) error {
+	for _, c := range []ehcp.Command{
+		{Type: ehcp.AnnualReviewScheduled, On: meeting.AddDays(-30), MeetingOn: meeting},
+		{Type: ehcp.ReviewInvitationsSent, On: meeting.AddDays(-16)},
+		{Type: ehcp.AnnualReviewHeld, On: meeting},
+		{Type: ehcp.ReviewReportSent, On: meeting.AddDays(10)},
+		{Type: ehcp.LADecision, On: meeting.AddDays(25), Outcome: "maintain"},
+	} {
+		if err := g.ehcp(ctx, c); err != nil {
+			return fmt.Errorf("%s: %w", c.Type, err)
+		}
+	}
+	return nil
+}
+
+func (g *gen) referral(ctx context.Context, on civil.Date) error {
+	if on.After(g.o.Until) {
+		return nil
+	}
+	var refID string
+	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+		evs, err := p.MakeReferral(pupil.MakeReferral{Service: services[g.r.IntN(len(services))], Provider: "local_authority", Reason: "Advice on next steps.", ReferredOn: on}, c)
+		if err == nil {
+			refID = evs[0].(pupil.ReferralMadeEvent).Referral.ID
+		}
+		return evs, err
+	}); err != nil {
+		return err
+	}
+	day := on
+	for _, st := range []string{"accepted", "seen", "report_received", "closed"}[:1+g.r.IntN(4)] {
+		day = day.AddDays(7 + g.r.IntN(60))
+		if day.After(g.o.Until) {
+			return nil
+		}
+		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+			return p.ChangeReferral(refID, pupil.ChangeReferral{Status: st, On: day}, c)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
