@@ -22,9 +22,10 @@ lint:
 build:
 	$(GO) build -o bin/sendcase ./cmd/sendcase
 
-## bench: short benchmarks of the event store
+## bench: a short run of sendcase bench and the Go benchmarks (a few minutes)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 2s -benchmem ./eventstore/
+	$(GO) run ./cmd/sendcase bench --schools 2 --pupils 1000 --years 1 --appends 4000 --loads 100 --http 2s
+	$(GO) test -run '^$$' -bench . -benchtime 1s -benchmem ./eventstore/ ./projections/pgstore/
 
 clean:
 	rm -rf bin data

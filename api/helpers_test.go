@@ -46,14 +46,20 @@ func start(t *testing.T, dir string) *env { return startWith(t, dir, "") }
 // (memory when empty).
 func startWith(t *testing.T, dir, dbURL string) *env {
 	t.Helper()
+	return startConfig(t, dir, node.Config{DatabaseURL: dbURL})
+}
+
+// startConfig starts a node with cfg, filling in the tests' defaults.
+func startConfig(t *testing.T, dir string, cfg node.Config) *env {
+	t.Helper()
+	dbURL := cfg.DatabaseURL
 	if dir == "" {
 		dir = t.TempDir()
 	}
 	logs := &bytes.Buffer{}
-	n, err := node.Start(context.Background(), node.Config{
-		DataDir: dir, AdminToken: adminToken, Now: func() time.Time { return fixedNow }, DatabaseURL: dbURL,
-		Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil)),
-	})
+	cfg.DataDir, cfg.AdminToken, cfg.Now = dir, adminToken, func() time.Time { return fixedNow }
+	cfg.Logger = slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
+	n, err := node.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,8 @@ type Options struct {
 	Ready func(ctx context.Context) error
 	// Projection serves the views.
 	Projection Projection
+	// MaxInFlight bounds the requests served at once (default 256).
+	MaxInFlight int
 }
 
 // New builds the server and its routes.
@@ -55,7 +57,7 @@ func New(svc *app.Service, o Options) *Server {
 	}
 	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics(), proj: o.Projection, cache: newViewCache()}
 	s.routes()
-	s.handler = s.observe(s.recoverPanics(s.mux))
+	s.handler = s.observe(s.guard(o.MaxInFlight, s.recoverPanics(s.mux)))
 	return s
 }
 
@@ -113,6 +115,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	inflight prometheus.Gauge
+	rejected prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -129,8 +132,11 @@ func newMetrics() *metrics {
 		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sendcase_http_requests_in_flight", Help: "HTTP requests being served.",
 		}),
+		rejected: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sendcase_http_requests_rejected_total", Help: "Requests turned away with 503 because the server was at capacity.",
+		}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.inflight,
+	reg.MustRegister(m.requests, m.duration, m.inflight, m.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -28,16 +28,33 @@ type aggregate interface {
 	Apply(event.Event)
 }
 
-// entry is a cached aggregate. Its mutex serialises commands on one aggregate
-// in this process, so racing requests queue instead of losing CAS round trips.
+// entry is a cached aggregate. Its lock serialises commands on one aggregate
+// in this process, so racing requests queue instead of losing CAS round
+// trips; waiting for it gives up with the request.
 type entry[T any] struct {
-	mu      sync.Mutex
+	mu      chanLock
 	state   *T
 	lastSeq uint64 // stream sequence of the last commit applied
 	version int
 	head    string // hash of the last event, which the next one chains to
 	loaded  bool
 }
+
+// chanLock is a mutex whose waiting can be abandoned.
+type chanLock chan struct{}
+
+func newChanLock() chanLock { return make(chanLock, 1) }
+
+func (l chanLock) lock(ctx context.Context) error {
+	select {
+	case l <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%w: waiting for the record: %w", eventstore.ErrUnavailable, ctx.Err())
+	}
+}
+
+func (l chanLock) unlock() { <-l }
 
 // repo caches aggregates of one kind, least recently used first out.
 type repo[T any, P interface {
@@ -72,7 +89,7 @@ func (r *repo[T, P]) entry(id string) *entry[T] {
 		r.order.MoveToFront(el)
 		return el.Value.(lruItem[T]).e
 	}
-	e := &entry[T]{state: new(T)}
+	e := &entry[T]{state: new(T), mu: newChanLock()}
 	r.items[id] = r.order.PushFront(lruItem[T]{id: id, e: e})
 	for r.order.Len() > r.max {
 		last := r.order.Back()
@@ -103,8 +120,10 @@ func (r *repo[T, P]) refresh(ctx context.Context, id string, e *entry[T]) ([]eve
 // stream) and its version, under the aggregate's lock.
 func (r *repo[T, P]) Read(ctx context.Context, id string, fn func(state P, version int) error) error {
 	e := r.entry(id)
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	if err := e.mu.lock(ctx); err != nil {
+		return err
+	}
+	defer e.mu.unlock()
 	if _, err := r.refresh(ctx, id, e); err != nil {
 		return err
 	}
@@ -148,8 +167,10 @@ func (r *repo[T, P]) Execute(ctx context.Context, id string, req Request, decide
 		}
 	}
 	e := r.entry(id)
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	if err := e.mu.lock(ctx); err != nil {
+		return eventstore.Answer{}, err
+	}
+	defer e.mu.unlock()
 	if !e.loaded {
 		if _, err := r.refresh(ctx, id, e); err != nil {
 			return eventstore.Answer{}, err

@@ -49,7 +49,7 @@ func New(store *eventstore.Store, dir *projections.Directory, o Options) *Servic
 		o.Now = time.Now
 	}
 	if o.CacheSize <= 0 {
-		o.CacheSize = 50_000
+		o.CacheSize = 2_000
 	}
 	return &Service{
 		store: store, dir: dir, now: o.Now,

@@ -5,12 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
-
-const defaultLoadTimeout = 5 * time.Second
 
 // Answer is a command's reply as the client first received it.
 type Answer struct {
@@ -28,6 +25,8 @@ type IdempotencyRecord struct {
 
 // Recall returns the record for key (already hashed to a KV-safe form).
 func (s *Store) Recall(ctx context.Context, key string) (IdempotencyRecord, bool, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	e, err := s.idem.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
 		return IdempotencyRecord{}, false, nil
@@ -44,6 +43,8 @@ func (s *Store) Recall(ctx context.Context, key string) (IdempotencyRecord, bool
 
 // Remember stores the record for key for IdempotencyTTL.
 func (s *Store) Remember(ctx context.Context, key string, r IdempotencyRecord) error {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	b, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode idempotency record: %w", err)
@@ -66,6 +67,8 @@ var ErrClaimed = errors.New("eventstore: value already claimed")
 // ClaimUnique records owner as the holder of key if nobody holds it. If
 // someone does, it returns their claim and ErrClaimed.
 func (s *Store) ClaimUnique(ctx context.Context, key, owner string) (Claim, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	rev, err := s.unique.Create(ctx, key, []byte(owner))
 	if err == nil {
 		return Claim{Owner: owner, Revision: rev}, nil
@@ -82,6 +85,8 @@ func (s *Store) ClaimUnique(ctx context.Context, key, owner string) (Claim, erro
 
 // TakeOverClaim replaces an abandoned claim, if it is still at revision.
 func (s *Store) TakeOverClaim(ctx context.Context, key, owner string, revision uint64) error {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	if _, err := s.unique.Update(ctx, key, []byte(owner), revision); err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) || isWrongLastSeq(err) {
 			return ErrClaimed

@@ -89,11 +89,6 @@ func (l *loader) each(ctx context.Context, subject string, from uint64, fn func(
 // readBatch consumes one batch answer; more is true when the server stopped
 // early (max bytes) and messages remain after last.
 func (l *loader) readBatch(ctx context.Context, ch chan *nats.Msg, fn func(uint64, []byte) error) (more bool, last uint64, err error) {
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, defaultLoadTimeout)
-		defer cancel()
-	}
 	for {
 		select {
 		case <-ctx.Done():

@@ -44,6 +44,19 @@ var (
 	ErrUnavailable = errors.New("eventstore: NATS unavailable")
 )
 
+// opTimeout bounds every call to NATS, whatever deadline the caller has:
+// a server that has gone away must turn into ErrUnavailable (503) quickly,
+// not hold a request for as long as the HTTP server would allow.
+const opTimeout = 5 * time.Second
+
+// bounded returns ctx limited to opTimeout.
+func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= opTimeout {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, opTimeout)
+}
+
 // Subject returns the subject of aggregate kind/id.
 func Subject(kind, id string) string { return SubjectPrefix + kind + "." + id }
 
@@ -138,6 +151,8 @@ type AppendResult struct {
 // expected (0: no message yet). msgID, when set, makes a retry within the
 // server's duplicate window a no-op that reports the first write.
 func (s *Store) Append(ctx context.Context, subject string, expected uint64, c *event.Commit, msgID string) (AppendResult, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	data, err := json.Marshal(c)
 	if err != nil {
 		return AppendResult{}, fmt.Errorf("append %s: encode: %w", subject, err)
@@ -171,6 +186,8 @@ type Loaded struct {
 // order, and returns them with their events decoded. It creates no consumer:
 // it asks for the messages in batches with JetStream's direct get.
 func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loaded, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	var out []Loaded
 	err := s.loader.each(ctx, subject, after+1, func(seq uint64, data []byte) error {
 		var c event.Commit
@@ -204,6 +221,8 @@ func (s *Store) CommitAt(ctx context.Context, seq uint64) (event.Commit, error) 
 
 // LastSeq is the stream's last sequence: what a projection must reach to be current.
 func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
 	info, err := s.stream.Info(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("stream info: %w", wrapUnavailable(err))

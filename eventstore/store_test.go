@@ -300,14 +300,15 @@ func TestExternalServerOverTCP(t *testing.T) {
 	}
 	// With the server gone, appends fail fast as unavailable instead of hanging.
 	p.Kill()
-	ctx2, cancel := context.WithTimeout(ctx, 3*time.Second)
+	ctx2, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err = s.Append(ctx2, subj, r.Seq, commit(t, "tcp", 3, 1), "")
 	if !errors.Is(err, eventstore.ErrUnavailable) {
 		t.Fatalf("append with server down: %v", err)
 	}
-	if time.Since(start) > 2900*time.Millisecond {
+	// It fails on the lost connection, well before the 10 s deadline.
+	if time.Since(start) > 5*time.Second {
 		t.Fatalf("append with server down took %s", time.Since(start))
 	}
 }

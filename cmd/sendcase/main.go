@@ -26,6 +26,8 @@ Usage:
   sendcase rebuild [flags]   rebuild the PostgreSQL projections from the stream
   sendcase import [flags] F  import a school's SEN register from its MIS export
   sendcase seed [flags]      generate a realistic trust through the event store
+  sendcase backup FILE       write every event and claim to FILE
+  sendcase restore FILE      restore a backup into an empty server
   sendcase bench [flags]     measure sendcase against raw JetStream (and PostgreSQL)
   sendcase version           print the version
 `
@@ -41,6 +43,10 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "backup":
+		err = backupCmd(os.Args[2:])
+	case "restore":
+		err = restoreCmd(os.Args[2:])
 	case "seed":
 		err = seedCmd(os.Args[2:])
 	case "bench":
@@ -78,6 +84,7 @@ func serve(args []string) error {
 	natsListen := fs.String("nats-listen", env("SENDCASE_NATS_LISTEN", ""), "also open the embedded NATS on host:port (SENDCASE_NATS_LISTEN)")
 	replicas := fs.Int("replicas", atoi(env("SENDCASE_REPLICAS", "1")), "stream replicas: 1, or 3 on a cluster (SENDCASE_REPLICAS)")
 	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for read models (DATABASE_URL)")
+	maxInFlight := fs.Int("max-in-flight", atoi(env("SENDCASE_MAX_IN_FLIGHT", "256")), "requests served at once; more get 503 (SENDCASE_MAX_IN_FLIGHT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -87,7 +94,7 @@ func serve(args []string) error {
 
 	n, err := node.Start(ctx, node.Config{
 		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: *replicas, DatabaseURL: *databaseURL,
-		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log,
+		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: *maxInFlight,
 	})
 	if err != nil {
 		return err

@@ -35,6 +35,8 @@ type Config struct {
 	DatabaseURL string
 	// AdminToken creates the service administrator at start-up.
 	AdminToken string
+	// MaxInFlight bounds concurrent HTTP requests (0: the default).
+	MaxInFlight int
 	// Now is the clock (tests pin it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -107,7 +109,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 			return nil, err
 		}
 	}
-	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready, Projection: n.Projector})
+	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready, Projection: n.Projector, MaxInFlight: cfg.MaxInFlight})
 	return n, nil
 }
 

@@ -1,0 +1,120 @@
+package api_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/internal/natstest"
+	"github.com/sendcase/sendcase/internal/node"
+	"github.com/sendcase/sendcase/internal/pgtest"
+)
+
+// TestNATSRestartDuringLoad: a single NATS server dies and comes back while
+// commands keep arriving. While it is down, commands fail fast with 503 and
+// Retry-After and /readyz says not ready; afterwards sendcase reconnects,
+// retried commands land once, and nothing acknowledged is lost.
+func TestNATSRestartDuringLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	p := natstest.StartProcess(t, t.TempDir())
+	e := startConfig(t, "", node.Config{NATSURL: p.URL})
+	w := e.world()
+	cycles := e.pupilsInDo(t, w, 4)
+	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 90*time.Second)
+	<-l.started
+	p.Kill()
+	time.Sleep(200 * time.Millisecond)
+	for pupil, cycle := range cycles {
+		start := time.Now()
+		r := e.do("POST", "/v1/pupils/"+pupil+"/cycles/"+cycle+"/sessions", w.sencoA,
+			map[string]any{"provision_id": w.provision, "delivered_on": "2025-09-21", "minutes": 20, "attended": true}, "Idempotency-Key", "while-down")
+		if r.Status != 503 || r.Header.Get("Retry-After") == "" || time.Since(start) > 6*time.Second {
+			t.Fatalf("command while NATS is down: %d in %s: %s", r.Status, time.Since(start), r.Raw)
+		}
+		break
+	}
+	if r := e.do("GET", "/readyz", "", nil); r.Status != 503 {
+		t.Fatalf("readyz while NATS is down: %d", r.Status)
+	}
+	time.Sleep(time.Second)
+	p.Start(t) // same port, same data
+	l.wait()
+	if l.failures[503] == 0 {
+		t.Errorf("no command saw the outage: %v", l.failures)
+	}
+	fresh := startConfig(t, "", node.Config{NATSURL: p.URL})
+	e.checkExactlyOnce(t, w, l, fresh)
+	e.must(200, "GET", "/readyz", "", nil)
+}
+
+// TestClusterLeaderKilledDuringLoad: on a 3-node cluster with an R3 stream,
+// the stream's leader is killed during a write load. Writes resume on the
+// new leader; commands that failed are retried with their Idempotency-Key
+// and land once.
+func TestClusterLeaderKilledDuringLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	ps := natstest.StartCluster(t)
+	url := natstest.URLs(ps)
+	natstest.WaitJetStream(t, url)
+	e := startConfig(t, "", node.Config{NATSURL: url, Replicas: 3})
+	w := e.world()
+	cycles := e.pupilsInDo(t, w, 4)
+	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 120*time.Second)
+	<-l.started
+	ctx := context.Background()
+	stream, err := e.node.Store.JetStream().Stream(ctx, eventstore.StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(ctx)
+	if err != nil || info.Cluster == nil || len(info.Cluster.Replicas) != 2 {
+		t.Fatalf("stream is not replicated: %+v %v", info, err)
+	}
+	var survivors []*natstest.Process
+	for _, p := range ps {
+		if p.Name == info.Cluster.Leader {
+			p.Kill()
+		} else {
+			survivors = append(survivors, p)
+		}
+	}
+	if len(survivors) != 2 {
+		t.Fatalf("leader %q not among the nodes", info.Cluster.Leader)
+	}
+	l.wait()
+	fresh := startRetrying(t, node.Config{NATSURL: natstest.URLs(survivors), Replicas: 3})
+	e.checkExactlyOnce(t, w, l, fresh)
+	if after, err := stream.Info(ctx); err != nil || after.Cluster.Leader == info.Cluster.Leader {
+		t.Fatalf("no new leader: %+v %v", after, err)
+	}
+}
+
+// TestPostgresOutageDuringLoad: PostgreSQL goes away and comes back while
+// commands keep arriving. Commands still land (events live in NATS); the
+// projections pause, then catch up, and nothing is applied twice.
+func TestPostgresOutageDuringLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	proxy, dbURL := pgtest.NewProxy(t, pgtest.URL(t))
+	p := natstest.StartProcess(t, t.TempDir())
+	e := startConfig(t, "", node.Config{NATSURL: p.URL, DatabaseURL: dbURL})
+	w := e.world()
+	cycles := e.pupilsInDo(t, w, 4)
+	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 90*time.Second)
+	<-l.started
+	proxy.Cut()
+	time.Sleep(2 * time.Second)
+	if r := e.do("GET", "/readyz", "", nil); r.Status != 503 {
+		t.Fatalf("readyz with PostgreSQL down: %d", r.Status)
+	}
+	proxy.Restore()
+	l.wait()
+	fresh := startConfig(t, "", node.Config{NATSURL: p.URL}) // in memory, rebuilt from the stream
+	e.checkExactlyOnce(t, w, l, fresh)
+}
