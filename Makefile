@@ -2,7 +2,7 @@
 GO ?= go
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test lint build bench fuzz clean
+.PHONY: run test lint build bench cluster fuzz clean
 
 ## run: serve on :8080 with an embedded NATS server (JetStream on disk in ./data)
 run:
@@ -17,6 +17,11 @@ test:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(STATICCHECK) ./...
+
+## cluster: 3 NATS nodes (R3 stream, sync always) and 2 sendcase servers on loopback;
+## set DATABASE_URL to share projections in PostgreSQL
+cluster: build
+	./bin/sendcase cluster-demo
 
 ## build: the sendcase binary in ./bin
 build:

@@ -57,7 +57,7 @@ func New(svc *app.Service, o Options) *Server {
 	}
 	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics(), proj: o.Projection, cache: newViewCache()}
 	s.routes()
-	s.handler = s.observe(s.guard(o.MaxInFlight, s.recoverPanics(s.mux)))
+	s.handler = s.observe(s.guard(o.MaxInFlight, s.recoverPanics(http.HandlerFunc(s.serveMux))))
 	return s
 }
 
@@ -106,6 +106,17 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 
 func promHandler(m *metrics) http.HandlerFunc {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}).ServeHTTP
+}
+
+// routeKey carries, from observe to the mux, where to report the pattern
+// that served a request (middleware between them copies the request).
+type routeKey struct{}
+
+func (s *Server) serveMux(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+	if holder, ok := r.Context().Value(routeKey{}).(*string); ok {
+		*holder = r.Pattern
+	}
 }
 
 // metrics are the Prometheus series the server exports. Labels carry route
@@ -168,8 +179,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		s.metrics.inflight.Inc()
 		defer s.metrics.inflight.Dec()
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		route := r.Pattern
+		route := ""
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, &route)))
 		if route == "" {
 			route = "unmatched"
 		}

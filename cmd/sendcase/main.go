@@ -27,6 +27,8 @@ Usage:
   sendcase import [flags] F  import a school's SEN register from its MIS export
   sendcase seed [flags]      generate a realistic trust through the event store
   sendcase backup FILE       write every event and claim to FILE
+  sendcase cluster-demo      3 NATS nodes (R3) and 2 servers on this machine
+  sendcase nats-node [flags] one clustered NATS node (used by cluster-demo)
   sendcase restore FILE      restore a backup into an empty server
   sendcase bench [flags]     measure sendcase against raw JetStream (and PostgreSQL)
   sendcase version           print the version
@@ -43,6 +45,10 @@ func main() {
 	switch os.Args[1] {
 	case "serve":
 		err = serve(os.Args[2:])
+	case "cluster-demo":
+		err = clusterDemo(os.Args[2:])
+	case "nats-node":
+		err = natsNode(os.Args[2:])
 	case "backup":
 		err = backupCmd(os.Args[2:])
 	case "restore":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,10 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/pgtest"
@@ -203,4 +207,90 @@ func TestImportCommand(t *testing.T) {
 	if out, err := run("--school "+school+" "+file, "wrong"); err == nil || !strings.Contains(out, "unknown token") {
 		t.Fatalf("wrong token: %v %s", err, out)
 	}
+}
+
+// TestServeKilledMidCatchUp: serve is killed with SIGKILL while it catches
+// its PostgreSQL projections up from an empty database, then restarted. The
+// views it then serves equal an in-memory rebuild of the same stream.
+func TestServeKilledMidCatchUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
+	dir, db := t.TempDir(), pgtest.URL(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=seed --quiet --schools 1 --pupils 2000 --years 1 --until 2026-07-15",
+		"SENDCASE_DATA_DIR="+dir, "NATS_URL=", "DATABASE_URL=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("seed: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`seeded trust ([0-9a-f-]{36})`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("seed output: %s", out)
+	}
+	workload := "/v1/trusts/" + m[1] + "/workload?as_of=2026-07-15"
+
+	p := startServe(t, dir, "DATABASE_URL="+db)
+	time.Sleep(150 * time.Millisecond)
+	_ = p.cmd.Process.Kill()
+	<-p.done
+	t.Logf("killed with the checkpoint at %d", checkpoint(t, db))
+
+	p = startServe(t, dir, "DATABASE_URL="+db)
+	waitReady(t, p)
+	fromPG := p.get(t, workload)
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	<-p.done
+
+	mem := startServe(t, dir)
+	waitReady(t, mem)
+	if fromMemory := mem.get(t, workload); fromMemory != fromPG {
+		t.Fatalf("after the kill PostgreSQL answers\n%s\nbut a rebuild in memory answers\n%s", fromPG, fromMemory)
+	}
+}
+
+func waitReady(t *testing.T, p *proc) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get("http://" + p.addr + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("not ready after 60 s")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (p *proc) get(t *testing.T, path string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+p.addr+path, nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %s", path, res.StatusCode, b)
+	}
+	return string(b)
+}
+
+func checkpoint(t *testing.T, db string) int64 {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var seq int64
+	_ = conn.QueryRow(context.Background(), "SELECT seq FROM projection_checkpoints").Scan(&seq)
+	return seq
 }

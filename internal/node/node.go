@@ -58,11 +58,13 @@ type Node struct {
 }
 
 // Start connects, opens the store, catches the directory up and builds the handler.
-func Start(ctx context.Context, cfg Config) (n *Node, err error) {
+func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	n = &Node{log: cfg.Logger}
+	// Close what was started if a later step fails. (n, not the named
+	// result, which a failing return sets to nil.)
+	n := &Node{log: cfg.Logger}
 	defer func() {
 		if err != nil {
 			n.Close()
@@ -71,7 +73,7 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	if n.nc, n.Embedded, err = ConnectNATS(cfg); err != nil {
 		return nil, err
 	}
-	if n.Store, err = eventstore.Open(ctx, n.nc, eventstore.Options{Replicas: cfg.Replicas}); err != nil {
+	if n.Store, err = openStore(ctx, n.nc, cfg); err != nil {
 		return nil, err
 	}
 	dir := projections.NewDirectory()
@@ -111,6 +113,21 @@ func Start(ctx context.Context, cfg Config) (n *Node, err error) {
 	}
 	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready, Projection: n.Projector, MaxInFlight: cfg.MaxInFlight})
 	return n, nil
+}
+
+// openStore opens the event store. A cluster that is still electing its
+// JetStream leader (at boot, or after losing a node) answers "unavailable"
+// for a few seconds, so an external NATS is waited for, up to a minute.
+func openStore(ctx context.Context, nc *nats.Conn, cfg Config) (*eventstore.Store, error) {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		s, err := eventstore.Open(ctx, nc, eventstore.Options{Replicas: cfg.Replicas})
+		if err == nil || cfg.NATSURL == "" || time.Now().After(deadline) || ctx.Err() != nil {
+			return s, err
+		}
+		cfg.Logger.Warn("event store not ready; retrying", "err", err)
+		time.Sleep(time.Second)
+	}
 }
 
 // ConnectNATS connects to cfg.NATSURL, or starts the embedded server on

@@ -88,3 +88,24 @@ func mustJSON(t testing.TB, v any) []byte {
 }
 
 func pgOpen(url string) (*pgstore.Store, error) { return pgstore.Open(context.Background(), url) }
+
+// TestConcurrentStartsMigrateOnce: servers starting together on a new
+// database do not trip over each other's migrations.
+func TestConcurrentStartsMigrateOnce(t *testing.T) {
+	url := pgtest.URL(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := pgstore.Open(context.Background(), url)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
