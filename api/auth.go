@@ -80,9 +80,13 @@ func (s *Server) authed(h authedHandler) http.HandlerFunc {
 			return
 		}
 		u, found := s.svc.Directory().UserByTokenHash(app.HashToken(strings.TrimSpace(token)))
-		if !found {
+		if !found || !u.TokenValid(s.svc.Today()) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sendcase", error="invalid_token"`)
-			problem(w, http.StatusUnauthorized, "The token is not valid.")
+			problem(w, http.StatusUnauthorized, "The token is not valid, or has expired.")
+			return
+		}
+		if wait := s.limits.wait(u.TokenHash); wait > 0 {
+			tooMany(w, wait)
 			return
 		}
 		h(w, r, principal{User: u})

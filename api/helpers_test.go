@@ -57,7 +57,10 @@ func startConfig(t *testing.T, dir string, cfg node.Config) *env {
 		dir = t.TempDir()
 	}
 	logs := &bytes.Buffer{}
-	cfg.DataDir, cfg.AdminToken, cfg.Now = dir, adminToken, func() time.Time { return fixedNow }
+	cfg.DataDir, cfg.AdminToken = dir, adminToken
+	if cfg.Now == nil {
+		cfg.Now = func() time.Time { return fixedNow }
+	}
 	cfg.Logger = slog.New(slog.NewJSONHandler(&lockedWriter{w: logs}, nil))
 	n, err := node.Start(context.Background(), cfg)
 	if err != nil {

@@ -234,6 +234,8 @@ func (s *Server) routes() {
 	h("POST /v1/trusts/{trust}/provisions", a(s.addProvision), op{summary: "Add a costed provision to the catalogue (trust lead).", tag: "setup", in: trust.AddProvision{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
 	h("PUT /v1/trusts/{trust}/settings", a(s.updateSettings), op{summary: "Set weeks per year and admin-hour weights (trust lead).", tag: "setup", in: trust.UpdateSettings{}, out: commandAnswer{}, errs: cmdErrs})
 	h("POST /v1/users", a(s.createUser), op{summary: "Create a user; the answer holds their token, shown once.", tag: "setup", in: user.Create{}, out: userAnswer{}, status: 201, errs: cmdErrs})
+	h("POST /v1/users/{id}/tokens", a(s.issueToken), op{summary: "Issue a new token for a user (the old one stops working); shown once.", tag: "setup", out: userAnswer{}, status: 201, errs: []int{403, 404, 429}})
+	h("DELETE /v1/users/{id}/tokens", a(s.revokeTokens), op{summary: "Revoke a user's token.", tag: "setup", out: commandAnswer{}, errs: []int{403, 404, 429}})
 
 	h("POST /v1/schools/{school}/pupils", a(s.registerPupil), op{summary: "Register a pupil (SENCO).", tag: "pupils", in: pupil.Register{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
 	h("POST /v1/schools/{school}/imports", a(s.importRegister), op{summary: "Import the SEN register from an MIS export (SENCO).", tag: "pupils", csvIn: true, out: importer.Report{}, query: []string{"dry_run", "partial"}, errs: []int{400, 403, 404, 413, 415}})

@@ -30,6 +30,7 @@ type Server struct {
 	metrics *metrics
 	proj    Projection
 	cache   *viewCache
+	limits  *limiters
 
 	routeList   []Route
 	openapiOnce sync.Once
@@ -45,6 +46,9 @@ type Options struct {
 	Projection Projection
 	// MaxInFlight bounds the requests served at once (default 256).
 	MaxInFlight int
+	// RatePerSecond and RateBurst limit each token (defaults 50 and 100).
+	RatePerSecond float64
+	RateBurst     int
 }
 
 // New builds the server and its routes.
@@ -55,7 +59,8 @@ func New(svc *app.Service, o Options) *Server {
 	if o.Ready == nil {
 		o.Ready = func(context.Context) error { return nil }
 	}
-	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics(), proj: o.Projection, cache: newViewCache()}
+	s := &Server{svc: svc, log: o.Logger, mux: http.NewServeMux(), ready: o.Ready, metrics: newMetrics(), proj: o.Projection, cache: newViewCache(),
+		limits: newLimiters(o.RatePerSecond, o.RateBurst)}
 	s.routes()
 	s.handler = s.observe(s.guard(o.MaxInFlight, s.recoverPanics(http.HandlerFunc(s.serveMux))))
 	return s

@@ -308,8 +308,13 @@ func (s *Server) ui(h uiHandler) http.HandlerFunc {
 		if err == nil {
 			u, found = s.svc.Directory().UserByTokenHash(app.HashToken(c.Value))
 		}
-		if !found {
+		if !found || !u.TokenValid(s.svc.Today()) {
 			http.Redirect(w, r, "/ui/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if wait := s.limits.wait(u.TokenHash); wait > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			http.Error(w, "Too many requests. Please wait a moment.", http.StatusTooManyRequests)
 			return
 		}
 		p := principal{User: u}
@@ -354,7 +359,7 @@ func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	token := strings.TrimSpace(r.PostFormValue("token"))
-	if _, ok := s.svc.Directory().UserByTokenHash(app.HashToken(token)); !ok {
+	if u, ok := s.svc.Directory().UserByTokenHash(app.HashToken(token)); !ok || !u.TokenValid(s.svc.Today()) {
 		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Form: r.PostForm,
 			Errors: map[string]string{"token": "This token is not valid. Check it, or ask your trust's SEND lead for a new one."}})
 		return

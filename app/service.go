@@ -127,6 +127,19 @@ func (s *Service) CreateUser(ctx context.Context, actor event.Actor, idem string
 	return s.awaitDirectory(ctx, ans, err)
 }
 
+// UserCommand runs a command on an existing user; the directory sees the
+// result before the answer, so a revoked token fails on the next request.
+func (s *Service) UserCommand(ctx context.Context, actor event.Actor, idem, userID string, status int,
+	decide func(u *user.User, today civil.Date) (Decision, error)) (eventstore.Answer, error) {
+	ans, err := s.users.Execute(ctx, userID, s.request(actor, idem, nil, status), func(u *user.User, _ int) (Decision, error) {
+		if !u.Exists() {
+			return Decision{}, domain.NotFound("user %s", userID)
+		}
+		return decide(u, s.Today())
+	})
+	return s.awaitDirectory(ctx, ans, err)
+}
+
 // EnsureAdmin creates the service administrator for token if there is none
 // yet. The user id derives from the token, so restarts change nothing.
 func (s *Service) EnsureAdmin(ctx context.Context, token string) (string, error) {

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -90,6 +91,9 @@ func serve(args []string) error {
 	natsListen := fs.String("nats-listen", env("SENDCASE_NATS_LISTEN", ""), "also open the embedded NATS on host:port (SENDCASE_NATS_LISTEN)")
 	replicas := fs.Int("replicas", atoi(env("SENDCASE_REPLICAS", "1")), "stream replicas: 1, or 3 on a cluster (SENDCASE_REPLICAS)")
 	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for read models (DATABASE_URL)")
+	ratePerSecond := fs.Float64("rate-limit", atof(env("SENDCASE_RATE_LIMIT", "50")), "requests a second allowed per token; more get 429 (SENDCASE_RATE_LIMIT)")
+	tlsCert := fs.String("tls-cert", env("SENDCASE_TLS_CERT", ""), "serve HTTPS with this certificate (SENDCASE_TLS_CERT)")
+	tlsKey := fs.String("tls-key", env("SENDCASE_TLS_KEY", ""), "and this key (SENDCASE_TLS_KEY)")
 	maxInFlight := fs.Int("max-in-flight", atoi(env("SENDCASE_MAX_IN_FLIGHT", "256")), "requests served at once; more get 503 (SENDCASE_MAX_IN_FLIGHT)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -100,7 +104,7 @@ func serve(args []string) error {
 
 	n, err := node.Start(ctx, node.Config{
 		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: *replicas, DatabaseURL: *databaseURL,
-		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: *maxInFlight,
+		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: *maxInFlight, RatePerSecond: *ratePerSecond,
 	})
 	if err != nil {
 		return err
@@ -119,13 +123,23 @@ func serve(args []string) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("TLS needs both SENDCASE_TLS_CERT and SENDCASE_TLS_KEY")
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		go func() { errc <- srv.ServeTLS(ln, *tlsCert, *tlsKey) }()
+	} else {
+		go func() { errc <- srv.Serve(ln) }()
+	}
 	nats := "embedded"
 	if *natsURL != "" {
 		nats = "external"
 	}
-	log.Info("sendcase ready", "addr", ln.Addr().String(), "nats", nats)
+	log.Info("sendcase ready", "addr", ln.Addr().String(), "scheme", scheme, "nats", nats)
 
 	select {
 	case err := <-errc:
@@ -140,6 +154,14 @@ func serve(args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+func atof(s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0
+	}
+	return f
 }
 
 func atoi(s string) int {

@@ -30,27 +30,61 @@ type User struct {
 	TrustID   string   `json:"trust_id,omitempty"`
 	SchoolIDs []string `json:"school_ids"`
 	// TokenHash is the SHA-256 of the bearer token; the token itself is shown
-	// once and never stored.
+	// once and never stored. Empty once revoked.
 	TokenHash string `json:"-"`
-	Version   int    `json:"version"`
+	// TokenExpiresOn is the last day the token works (zero: never).
+	TokenExpiresOn civil.Date `json:"token_expires_on"`
+	Version        int        `json:"version"`
+}
+
+// TokenValid reports whether the user's token works on date on.
+func (u *User) TokenValid(on civil.Date) bool {
+	return u.TokenHash != "" && (u.TokenExpiresOn.IsZero() || !on.After(u.TokenExpiresOn))
 }
 
 // Created is the user's first event.
 type Created struct {
-	UserID    string     `json:"user_id"`
-	Name      string     `json:"name"`
-	Email     string     `json:"email"`
-	Role      Role       `json:"role"`
-	TrustID   string     `json:"trust_id,omitempty"`
-	SchoolIDs []string   `json:"school_ids,omitempty"`
-	TokenHash string     `json:"token_hash"`
+	UserID    string   `json:"user_id"`
+	Name      string   `json:"name"`
+	Email     string   `json:"email"`
+	Role      Role     `json:"role"`
+	TrustID   string   `json:"trust_id,omitempty"`
+	SchoolIDs []string `json:"school_ids,omitempty"`
+	TokenHash string   `json:"token_hash"`
+	// ExpiresOn is the token's last day (absent in events before expiry existed).
+	ExpiresOn civil.Date `json:"token_expires_on,omitempty"`
 	On        civil.Date `json:"on"`
 }
 
-func (Created) EventType() string        { return "user_created" }
-func (e Created) OccurredOn() civil.Date { return e.On }
+// TokenIssued replaces the user's token.
+type TokenIssued struct {
+	TokenHash string     `json:"token_hash"`
+	ExpiresOn civil.Date `json:"token_expires_on"`
+	On        civil.Date `json:"on"`
+}
 
-func init() { event.Register[Created](1) }
+// TokensRevoked ends the user's token: nobody can sign in as them until a
+// new one is issued.
+type TokensRevoked struct {
+	On civil.Date `json:"on"`
+}
+
+func (Created) EventType() string              { return "user_created" }
+func (TokenIssued) EventType() string          { return "user_token_issued" }
+func (TokensRevoked) EventType() string        { return "user_tokens_revoked" }
+func (e Created) OccurredOn() civil.Date       { return e.On }
+func (e TokenIssued) OccurredOn() civil.Date   { return e.On }
+func (e TokensRevoked) OccurredOn() civil.Date { return e.On }
+
+func init() {
+	event.Register[Created](1)
+	event.Register[TokenIssued](1)
+	event.Register[TokensRevoked](1)
+}
+
+// TokenLifetime is how long a token works, in days: a school year and a
+// term, so that every account is looked at again at least once a year.
+const TokenLifetime = 456
 
 // Apply evolves the user by one event.
 func (u *User) Apply(e event.Event) {
@@ -58,7 +92,11 @@ func (u *User) Apply(e event.Event) {
 	switch d := e.Data.(type) {
 	case Created:
 		*u = User{ID: d.UserID, Name: d.Name, Email: d.Email, Role: d.Role, TrustID: d.TrustID,
-			SchoolIDs: d.SchoolIDs, TokenHash: d.TokenHash, Version: e.Version}
+			SchoolIDs: d.SchoolIDs, TokenHash: d.TokenHash, TokenExpiresOn: d.ExpiresOn, Version: e.Version}
+	case TokenIssued:
+		u.TokenHash, u.TokenExpiresOn = d.TokenHash, d.ExpiresOn
+	case TokensRevoked:
+		u.TokenHash, u.TokenExpiresOn = "", 0
 	}
 }
 
@@ -119,6 +157,25 @@ func CreateUser(id, tokenHash string, cmd Create, f Facts, today civil.Date) ([]
 	}
 	return []event.Data{Created{
 		UserID: id, Name: cmd.Name, Email: cmd.Email, Role: cmd.Role, TrustID: cmd.TrustID,
-		SchoolIDs: cmd.SchoolIDs, TokenHash: tokenHash, On: today,
+		SchoolIDs: cmd.SchoolIDs, TokenHash: tokenHash, ExpiresOn: today.AddDays(TokenLifetime), On: today,
 	}}, nil
+}
+
+// IssueToken decides giving the user a new token (the old one stops working).
+func (u *User) IssueToken(tokenHash string, today civil.Date) ([]event.Data, error) {
+	if !u.Exists() {
+		return nil, domain.NotFound("user")
+	}
+	return []event.Data{TokenIssued{TokenHash: tokenHash, ExpiresOn: today.AddDays(TokenLifetime), On: today}}, nil
+}
+
+// RevokeTokens decides ending the user's token; revoking twice records nothing.
+func (u *User) RevokeTokens(today civil.Date) ([]event.Data, error) {
+	if !u.Exists() {
+		return nil, domain.NotFound("user")
+	}
+	if u.TokenHash == "" {
+		return nil, nil
+	}
+	return []event.Data{TokensRevoked{On: today}}, nil
 }

@@ -37,6 +37,9 @@ type Config struct {
 	AdminToken string
 	// MaxInFlight bounds concurrent HTTP requests (0: the default).
 	MaxInFlight int
+	// RatePerSecond and RateBurst limit each token (0: the defaults).
+	RatePerSecond float64
+	RateBurst     int
 	// Now is the clock (tests pin it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -111,7 +114,8 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 			return nil, err
 		}
 	}
-	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready, Projection: n.Projector, MaxInFlight: cfg.MaxInFlight})
+	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready, Projection: n.Projector, MaxInFlight: cfg.MaxInFlight,
+		RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst})
 	return n, nil
 }
 
