@@ -1,0 +1,155 @@
+package api_test
+
+import (
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sendcase/sendcase/api"
+)
+
+// The principals of the matrix, in column order.
+var principals = []string{"none", "admin", "lead", "otherLead", "sencoA", "sencoB", "elmSenco", "revGranted", "revOther"}
+
+// matrixRow is one endpoint: the request and the status each principal gets.
+type matrixRow struct {
+	method, path string // path as registered
+	url          string // with ids filled in
+	body         string // JSON, or a form for UI POSTs
+	want         string // one status per principal, space separated
+}
+
+// TestAuthorizationMatrix asks every endpoint as every principal and checks
+// the exact status. A route without a row fails the test.
+func TestAuthorizationMatrix(t *testing.T) {
+	e := start(t, "")
+	w := e.world()
+	elmSenco := e.must(201, "POST", "/v1/users", w.otherLead, map[string]any{"name": "E", "email": "e@elm.org.uk", "role": "senco", "school_ids": []string{w.otherSchool}}).str("token")
+	revOther := e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Other Reviewer", "email": "o@la.gov.uk", "role": "la_reviewer"}).str("token")
+	victim := e.must(201, "POST", "/v1/users", w.lead, map[string]any{"name": "V", "email": "v@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("id")
+	pupil := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	cycle := e.must(201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	ref := e.must(201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
+	e.must(201, "POST", "/v1/pupils/"+pupil+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})
+	tokens := map[string]string{"admin": adminToken, "lead": w.lead, "otherLead": w.otherLead, "sencoA": w.sencoA, "sencoB": w.sencoB,
+		"elmSenco": elmSenco, "revGranted": w.reviewer, "revOther": revOther}
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref)
+	user := strings.NewReplacer("{id}", victim)
+
+	//                                                   none admin lead oLead sA  sB  elm revG revO
+	rows := []matrixRow{
+		{"GET", "/healthz", "", "", "200 200 200 200 200 200 200 200 200"},
+		{"GET", "/readyz", "", "", "200 200 200 200 200 200 200 200 200"},
+		{"GET", "/metrics", "", "", "200 200 200 200 200 200 200 200 200"},
+		{"GET", "/openapi.json", "", "", "200 200 200 200 200 200 200 200 200"},
+		{"GET", "/v1/me", "", "", "401 200 200 200 200 200 200 200 200"},
+		{"POST", "/v1/trusts", "", "{}", "401 400 403 403 403 403 403 403 403"},
+		{"GET", "/v1/trusts/{trust}", "", "", "401 200 200 404 200 200 404 404 404"},
+		{"POST", "/v1/trusts/{trust}/schools", "", "{}", "401 400 400 403 403 403 403 403 403"},
+		{"POST", "/v1/trusts/{trust}/provisions", "", "{}", "401 400 400 403 403 403 403 403 403"},
+		{"PUT", "/v1/trusts/{trust}/settings", "", "{}", "401 400 400 403 403 403 403 403 403"},
+		{"POST", "/v1/users", "", "{}", "401 400 400 400 403 403 403 403 403"},
+		{"POST", "/v1/users/{id}/tokens", user.Replace("/v1/users/{id}/tokens"), "", "401 201 201 403 403 403 403 403 403"},
+		{"DELETE", "/v1/users/{id}/tokens", user.Replace("/v1/users/{id}/tokens"), "", "401 200 200 403 403 403 403 403 403"},
+		{"POST", "/v1/schools/{school}/pupils", "", "{}", "401 400 403 404 400 404 404 404 404"},
+		{"POST", "/v1/schools/{school}/imports", "", "{}", "401 415 403 404 415 404 404 404 404"},
+		{"GET", "/v1/pupils/{id}", "", "", "401 200 200 404 200 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/cycles", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/cycles/{cycle}/assessment", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/cycles/{cycle}/plan", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/cycles/{cycle}/sessions", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/cycles/{cycle}/review", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/status", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/transfer", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/leave", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/grants", "", "{}", "401 400 400 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/ehcp/milestones", "", "{}", "401 400 400 404 400 404 404 403 404"},
+		{"GET", "/v1/pupils/{id}/ehcp", "", "", "401 200 200 404 200 404 404 200 404"},
+		{"POST", "/v1/pupils/{id}/referrals", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/referrals/{ref}/status", "", "{}", "401 400 403 404 400 404 404 403 404"},
+		{"GET", "/v1/schools/{school}/caseload", "", "", "401 200 200 403 200 403 403 403 403"},
+		{"GET", "/v1/trusts/{trust}/workload", "", "", "401 200 200 403 403 403 403 403 403"},
+		{"GET", "/v1/schools/{school}/provision-map", "", "", "401 200 200 403 200 403 403 403 403"},
+		{"GET", "/v1/trusts/{trust}/provision-map", "", "", "401 200 200 403 403 403 403 403 403"},
+		{"GET", "/v1/pupils/{id}/audit", "", "", "401 200 200 404 200 404 404 200 404"},
+		{"GET", "/v1/pupils/{id}/audit/verify", "", "", "401 200 200 404 200 404 404 200 404"},
+		// The web UI, signed in with the session cookie (none: signed out).
+		{"GET", "/ui/login", "", "", "200 200 200 200 200 200 200 200 200"},
+		{"POST", "/ui/login", "", "token=", "401 401 401 401 401 401 401 401 401"},
+		{"GET", "/ui/", "", "", "303 303 303 303 303 303 303 303 303"},
+		{"GET", "/ui/admin", "", "", "303 200 403 403 403 403 403 403 403"},
+		{"GET", "/ui/schools/{school}/caseload", "", "", "303 200 200 404 200 404 404 404 404"},
+		{"GET", "/ui/schools/{school}/pupils/new", "", "", "303 200 404 404 200 404 404 404 404"},
+		{"POST", "/ui/schools/{school}/pupils/new", "", "", "303 400 404 404 400 404 404 404 404"},
+		{"GET", "/ui/schools/{school}/import", "", "", "303 200 404 404 200 404 404 404 404"},
+		{"POST", "/ui/schools/{school}/import", "", "", "303 400 404 404 400 404 404 404 404"},
+		{"GET", "/ui/pupils/{id}", "", "", "303 200 200 404 200 404 404 303 404"},
+		{"POST", "/ui/pupils/{id}/{form}", "/ui/pupils/{id}/cycle", "", "303 400 403 404 400 404 404 403 404"},
+		{"GET", "/ui/pupils/{id}/plan", "", "", "303 200 200 404 200 404 404 404 404"},
+		{"GET", "/ui/pupils/{id}/audit", "", "", "303 200 200 404 200 404 404 200 404"},
+		{"GET", "/ui/trusts/{trust}/workload", "", "", "303 200 200 404 404 404 404 404 404"},
+		{"GET", "/ui/trusts/{trust}/provision-map", "", "", "303 200 200 404 404 404 404 404 404"},
+		{"GET", "/ui/reviews", "", "", "303 200 403 403 403 403 403 200 200"},
+		{"GET", "/ui/static/", "/ui/static/app.css", "", "200 200 200 200 200 200 200 200 200"},
+		{"GET", "/", "", "", "303 303 303 303 303 303 303 303 303"},
+		// Last: it ends every session.
+		{"POST", "/ui/logout", "", "", "303 303 303 303 303 303 303 303 303"},
+	}
+
+	// Every route has a row, and every row a route.
+	srv := e.node.Handler.(*api.Server)
+	have := map[string]bool{}
+	for _, r := range rows {
+		have[r.method+" "+r.path] = true
+	}
+	for _, r := range srv.Routes() {
+		if r.Method != "" && !have[r.Method+" "+r.Path] {
+			t.Errorf("route %s %s has no row in the authorization matrix", r.Method, r.Path)
+		}
+	}
+
+	// UI clients keep a session cookie each; CSRF tokens come from a page.
+	ui := map[string]*browserless{}
+	for name, tok := range tokens {
+		ui[name] = e.signIn(t, tok)
+		ui[name].get("/ui/admin")
+	}
+	jar, _ := cookiejar.New(nil)
+	ui["none"] = &browserless{t: t, e: e, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+
+	for _, row := range rows {
+		target := row.url
+		if target == "" {
+			target = row.path
+		}
+		target = fill.Replace(target)
+		want := strings.Fields(row.want)
+		if len(want) != len(principals) {
+			t.Fatalf("row %s %s has %d cells", row.method, row.path, len(want))
+		}
+		for i, who := range principals {
+			var got int
+			if strings.HasPrefix(row.path, "/ui/") || row.path == "/" {
+				b := ui[who]
+				if row.method == "GET" {
+					got, _ = b.get(target)
+				} else {
+					form, _ := url.ParseQuery(row.body)
+					got = b.post(target, form).StatusCode
+				}
+			} else {
+				var body any
+				if row.body != "" {
+					body = row.body
+				}
+				got = e.do(row.method, target, tokens[who], body).Status
+			}
+			if strconv.Itoa(got) != want[i] {
+				t.Errorf("%s %s as %s: %d, want %s", row.method, row.path, who, got, want[i])
+			}
+		}
+	}
+}
