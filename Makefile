@@ -23,6 +23,17 @@ lint:
 cluster: build
 	./bin/sendcase cluster-demo
 
+## fuzz: each fuzz target for FUZZTIME (found cases stay in testdata/fuzz as regression tests)
+FUZZTIME ?= 10s
+FUZZ = FuzzDecode:./api FuzzCheck:./domain/upn FuzzParse:./domain/civil FuzzAddMonths:./domain/civil \
+       FuzzTwelveMonths:./domain/ehcp FuzzClock:./domain/ehcp
+fuzz:
+	@for t in $(FUZZ); do \
+	  name=$${t%%:*}; pkg=$${t#*:}; \
+	  echo "fuzz $$name $$pkg"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
 ## build: the sendcase binary in ./bin
 build:
 	$(GO) build -o bin/sendcase ./cmd/sendcase

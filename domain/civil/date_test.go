@@ -112,3 +112,19 @@ func FuzzAddMonths(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParse: Parse accepts exactly the strings that round-trip.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"2025-01-01", "2024-02-29", "2025-02-29", "0001-01-01", "9999-12-31", "2025-1-01", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := Parse(s)
+		if err != nil {
+			return
+		}
+		if d.String() != s {
+			t.Fatalf("Parse(%q) = %s", s, d)
+		}
+	})
+}

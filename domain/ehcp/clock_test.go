@@ -380,3 +380,50 @@ func FuzzTwelveMonths(f *testing.F) {
 	})
 }
 func monthOf(m uint8) time.Month { return time.Month(m) }
+
+// FuzzClock applies random sequences of records: the clock never panics,
+// refuses what it cannot take without changing state, and never calls a
+// milestone overdue on or before its due date.
+func FuzzClock(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, int32(100))
+	f.Add([]byte{5, 9, 9, 10, 11, 12, 13, 14}, int32(400))
+	f.Fuzz(func(t *testing.T, ops []byte, asOfOffset int32) {
+		if len(ops) > 40 {
+			ops = ops[:40]
+		}
+		c := New()
+		day := d("2024-09-02")
+		for i, op := range ops {
+			day = day.AddDays(int(op%17) + 1)
+			r := Record{Type: RecordTypes[int(op)%len(RecordTypes)], On: day}
+			switch r.Type {
+			case Request:
+				r.RequestedBy = "parent"
+			case DecisionToAssess:
+				r.Assess = new(bool)
+				*r.Assess = op%2 == 0
+			case AdviceRequested, AdviceReceived:
+				r.From = []string{"ep", "health"}[i%2]
+			case AnnualReviewScheduled:
+				r.MeetingOn = day.AddDays(30)
+			case LADecision:
+				r.Outcome = []string{"maintain", "amend", "cease"}[i%3]
+			case Exception:
+				r.Milestone, r.Reason = excusable[i%len(excusable)], SchoolClosure
+			}
+			before := len(c.records)
+			if err := c.Apply(r, op%5 == 0); err != nil && len(c.records) != before {
+				t.Fatalf("a refused record changed the clock")
+			}
+		}
+		asOf := d("2024-09-02").AddDays(int(asOfOffset % 2000))
+		for _, m := range c.View(asOf, Facts{}).Milestones {
+			if m.Status == Overdue && !m.DueOn.Before(asOf) {
+				t.Fatalf("%s overdue on %s, due %s", m.Type, asOf, m.DueOn)
+			}
+		}
+		if _, err := Fold(c.Records()); err != nil {
+			t.Fatalf("accepted history does not fold again: %v", err)
+		}
+	})
+}
