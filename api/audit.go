@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -40,6 +41,13 @@ func (s *Server) pupilHistory(r *http.Request, p principal, id string) ([]event.
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	what := "audit trail"
+	if strings.HasSuffix(r.URL.Path, "/verify") {
+		what = "audit trail verification"
+	}
+	if err := s.logReviewerRead(r.Context(), p, id, what); err != nil {
 		return nil, err
 	}
 	return s.svc.PupilHistory(r.Context(), id)

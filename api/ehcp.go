@@ -46,6 +46,9 @@ func (s *Server) getEHCP(w http.ResponseWriter, r *http.Request, p principal) {
 		}
 		return json.NewEncoder(&body).Encode(pu.EHCP(asOf, s.phaseOf(pu)))
 	})
+	if err == nil {
+		err = s.logReviewerRead(r.Context(), p, r.PathValue("id"), "EHC plan status")
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -13,6 +13,7 @@ import (
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/importer"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -91,6 +92,10 @@ type (
 	auditAnswer struct {
 		PupilID string       `json:"pupil_id"`
 		Events  []auditEvent `json:"events"`
+	}
+	accessLogAnswer struct {
+		PupilID string                   `json:"pupil_id"`
+		Entries []eventstore.AccessEntry `json:"entries"`
 	}
 	statusAnswer struct {
 		Status string `json:"status"`
@@ -259,6 +264,7 @@ func (s *Server) routes() {
 	h("GET /v1/schools/{school}/provision-map", a(s.provisionMap), op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: []string{"as_of", "min_seq", "format"}, errs: viewErrs})
 	h("GET /v1/trusts/{trust}/provision-map", a(s.provisionMap), op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: []string{"as_of", "min_seq", "format"}, errs: viewErrs})
 	h("GET /v1/pupils/{id}/audit", a(s.audit), op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs})
+	h("GET /v1/pupils/{id}/access-log", a(s.accessLog), op{summary: "Reads of the pupil's record by LA reviewers (who, when, what).", tag: "audit", out: accessLogAnswer{}, errs: []int{403, 404}})
 	h("GET /v1/pupils/{id}/audit/verify", a(s.verifyAudit), op{summary: "Verify the pupil's hash chain against the recorded anchor.", tag: "audit", out: verification{}, errs: []int{404, 503}})
 
 	s.uiRoutes()

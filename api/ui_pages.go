@@ -17,6 +17,7 @@ import (
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/importer"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -194,14 +195,16 @@ type pupilPage struct {
 	Reviewers  []user.User
 	// ReviewerNames names the reviewers of the pupil's grants.
 	ReviewerNames map[string]string
-	CanWrite      bool
-	CanGrant      bool
-	Areas         []need.Area
-	Codes         []need.Code
-	Types         []string
-	Reasons       []string
-	Services      []string
-	Providers     []string
+	// Reads of the record by LA reviewers, newest first.
+	AccessLog []eventstore.AccessEntry
+	CanWrite  bool
+	CanGrant  bool
+	Areas     []need.Area
+	Codes     []need.Code
+	Types     []string
+	Reasons   []string
+	Services  []string
+	Providers []string
 }
 
 // loadPupilPage copies what the page shows out of the cached aggregate.
@@ -249,6 +252,15 @@ func (s *Server) loadPupilPage(r *http.Request, p principal, id string) (*pupilP
 	pp.Areas, pp.Codes, pp.Types, pp.Reasons = need.Areas, need.Codes, ehcp.RecordTypes, ehcp.Reasons
 	pp.Services = []string{"educational_psychology", "speech_language_therapy", "occupational_therapy", "camhs", "specialist_teacher", "paediatrics", "social_care", "early_help", "other"}
 	pp.Providers = []string{"local_authority", "nhs", "trust", "private", "other"}
+	if access >= readOnly {
+		log, err := s.svc.Store().AccessLog(r.Context(), id)
+		if err != nil {
+			return nil, access, err
+		}
+		for i := len(log) - 1; i >= 0; i-- {
+			pp.AccessLog = append(pp.AccessLog, log[i])
+		}
+	}
 	events, err := s.svc.PupilHistory(r.Context(), id)
 	if err != nil {
 		return nil, access, err
@@ -429,6 +441,10 @@ func (s *Server) uiAudit(w http.ResponseWriter, r *http.Request, p principal) {
 		return nil
 	})
 	if err != nil {
+		s.uiFail(w, r, p, err)
+		return
+	}
+	if err := s.logReviewerRead(r.Context(), p, id, "audit trail (web)"); err != nil {
 		s.uiFail(w, r, p, err)
 		return
 	}
