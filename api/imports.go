@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/sendcase/sendcase/domain"
-	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/importer"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -75,17 +74,7 @@ var errTooLarge = errors.New("import too large")
 
 func (s *Server) importRegister(w http.ResponseWriter, r *http.Request, p principal) {
 	schoolID := r.PathValue("school")
-	_, trustID, found := s.svc.Directory().School(schoolID)
-	switch {
-	case !found:
-		problem(w, http.StatusNotFound, "Not found.")
-		return
-	case p.is(user.Admin), p.is(user.SENCO) && p.InSchool(schoolID):
-	case p.is(user.TrustLead) && p.TrustID == trustID:
-		problem(w, http.StatusForbidden, "The register is imported by the school's SENCO.")
-		return
-	default:
-		problem(w, http.StatusNotFound, "Not found.")
+	if !s.writesPupilsOf(w, p, schoolID, "The register is imported by the school's SENCO.") {
 		return
 	}
 	q := r.URL.Query()

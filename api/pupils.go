@@ -17,19 +17,26 @@ import (
 	"github.com/sendcase/sendcase/eventstore"
 )
 
-func (s *Server) registerPupil(w http.ResponseWriter, r *http.Request, p principal) {
-	schoolID := r.PathValue("school")
+// writesPupilsOf checks that p writes pupils of school: its SENCO or an
+// admin. The trust's lead is told no (403); anyone else learns nothing (404).
+func (s *Server) writesPupilsOf(w http.ResponseWriter, p principal, schoolID, leadMessage string) bool {
 	_, trustID, found := s.svc.Directory().School(schoolID)
 	switch {
 	case !found:
 		problem(w, http.StatusNotFound, "Not found.")
-		return
-	case p.is(user.Admin), p.is(user.SENCO) && p.InSchool(schoolID):
+	case p.sencoOf(schoolID):
+		return true
 	case p.is(user.TrustLead) && p.TrustID == trustID:
-		problem(w, http.StatusForbidden, "Pupils are registered by their school's SENCO.")
-		return
+		problem(w, http.StatusForbidden, leadMessage)
 	default:
 		problem(w, http.StatusNotFound, "Not found.")
+	}
+	return false
+}
+
+func (s *Server) registerPupil(w http.ResponseWriter, r *http.Request, p principal) {
+	schoolID := r.PathValue("school")
+	if !s.writesPupilsOf(w, p, schoolID, "Pupils are registered by their school's SENCO.") {
 		return
 	}
 	var cmd pupil.Register
