@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -556,18 +555,14 @@ func (s *Server) uiProvisionMap(w http.ResponseWriter, r *http.Request, p princi
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		line := func(id, name, area string, l projections.ProvisionLine) []string {
-			return []string{id, name, area, itoa(l.Pupils), itoa(l.WeeklyPupilMinutes), ftoa(l.WeeklyStaffHours), fmt.Sprint(l.AnnualCostPence)}
+		b, ct, err := provisionMapCSV(m)
+		if err != nil {
+			s.uiFail(w, r, p, err)
+			return
 		}
-		var out [][]string
-		for _, l := range m.Provisions {
-			out = append(out, line(l.ProvisionID, l.Name, l.AreaOfNeed, l))
-		}
-		for _, a := range need.Areas {
-			out = append(out, line("", "Area: "+areaLabel(string(a)), string(a), *m.ByAreaOfNeed[string(a)]))
-		}
-		out = append(out, line("", "Total", "", m.Totals))
-		writeCSV(w, "provision-map.csv", []string{"provision_id", "name", "area_of_need", "pupils", "weekly_pupil_minutes", "weekly_staff_hours", "annual_cost_pence"}, out)
+		w.Header().Set("Content-Type", ct)
+		w.Header().Set("Content-Disposition", `attachment; filename="provision-map.csv"`)
+		_, _ = w.Write(b)
 		return
 	}
 	q := url.Values{"school": {schoolID}, "as_of": {asOf.String()}, "format": {"csv"}}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -246,14 +247,23 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, p principa
 		if !wantsCSV(r) {
 			return jsonBytes(pm)
 		}
-		line := func(id, name, area string, l projections.ProvisionLine) []string {
-			return []string{id, name, area, itoa(l.Pupils), itoa(l.WeeklyPupilMinutes), ftoa(l.WeeklyStaffHours), strconv.FormatInt(l.AnnualCostPence, 10)}
-		}
-		var out [][]string
-		for _, l := range pm.Provisions {
-			out = append(out, line(l.ProvisionID, l.Name, l.AreaOfNeed, l))
-		}
-		out = append(out, line("", "Total", "", pm.Totals))
-		return csvBytes([]string{"provision_id", "name", "area_of_need", "pupils", "weekly_pupil_minutes", "weekly_staff_hours", "annual_cost_pence"}, out)
+		return provisionMapCSV(pm)
 	})
+}
+
+// provisionMapCSV is the provision map as CSV: a line per provision, one
+// per area of need, and the total.
+func provisionMapCSV(pm projections.ProvisionMap) ([]byte, string, error) {
+	line := func(id, name, area string, l projections.ProvisionLine) []string {
+		return []string{id, name, area, itoa(l.Pupils), itoa(l.WeeklyPupilMinutes), ftoa(l.WeeklyStaffHours), strconv.FormatInt(l.AnnualCostPence, 10)}
+	}
+	var out [][]string
+	for _, l := range pm.Provisions {
+		out = append(out, line(l.ProvisionID, l.Name, l.AreaOfNeed, l))
+	}
+	for _, a := range need.Areas {
+		out = append(out, line("", "Area: "+areaLabel(string(a)), string(a), *pm.ByAreaOfNeed[string(a)]))
+	}
+	out = append(out, line("", "Total", "", pm.Totals))
+	return csvBytes([]string{"provision_id", "name", "area_of_need", "pupils", "weekly_pupil_minutes", "weekly_staff_hours", "annual_cost_pence"}, out)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,7 +17,6 @@ import (
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/importer"
-	"github.com/sendcase/sendcase/internal/node"
 )
 
 func importCmd(args []string) error {
@@ -34,9 +32,7 @@ func importCmd(args []string) error {
 	dryRun := fs.Bool("dry-run", false, "report what would change, change nothing")
 	partial := fs.Bool("partial", false, "import the good rows even if some are refused")
 	token := fs.String("token", os.Getenv("SENDCASE_TOKEN"), "the importing user's token (SENDCASE_TOKEN)")
-	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
-	natsURL := fs.String("nats", env("NATS_URL", ""), "NATS server (NATS_URL)")
-	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for the projections (DATABASE_URL)")
+	startNode := nodeFlags(fs)
 	asJSON := fs.Bool("json", false, "print the full report as JSON")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
@@ -58,8 +54,7 @@ func importCmd(args []string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	n, err := node.Start(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	n, err := startNode(ctx)
 	if err != nil {
 		return err
 	}

@@ -171,3 +171,15 @@ func atoi(s string) int {
 	}
 	return n
 }
+
+// nodeFlags are the connection flags of the tools that run a whole node
+// (import, seed): the same settings as serve, quieter logs.
+func nodeFlags(fs *flag.FlagSet) func(ctx context.Context) (*node.Node, error) {
+	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
+	natsURL := fs.String("nats", env("NATS_URL", ""), "NATS server (NATS_URL)")
+	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for the projections (DATABASE_URL)")
+	return func(ctx context.Context) (*node.Node, error) {
+		return node.Start(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL,
+			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/internal/bench"
-	"github.com/sendcase/sendcase/internal/node"
 	"github.com/sendcase/sendcase/internal/seed"
 )
 
@@ -42,9 +40,7 @@ func seedFlags(fs *flag.FlagSet, schools, roll, years int) func() (seed.Options,
 func seedCmd(args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	opts := seedFlags(fs, 10, 2000, 3)
-	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
-	natsURL := fs.String("nats", env("NATS_URL", ""), "NATS server (NATS_URL)")
-	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for the projections (DATABASE_URL)")
+	startNode := nodeFlags(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -55,8 +51,7 @@ func seedCmd(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	n, err := node.Start(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	n, err := startNode(ctx)
 	if err != nil {
 		return err
 	}
