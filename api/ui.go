@@ -385,6 +385,10 @@ func (s *Server) uiHome(w http.ResponseWriter, r *http.Request, p principal) {
 		return
 	}
 	target := "/ui/admin"
+	done := ""
+	if d := r.URL.Query().Get("done"); d != "" {
+		done = "?done=" + url.QueryEscape(d)
+	}
 	switch p.Role {
 	case user.SENCO:
 		if len(p.SchoolIDs) > 0 {
@@ -395,7 +399,7 @@ func (s *Server) uiHome(w http.ResponseWriter, r *http.Request, p principal) {
 	case user.LAReviewer:
 		target = "/ui/reviews"
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, target+done, http.StatusSeeOther)
 }
 
 func (s *Server) uiAdmin(w http.ResponseWriter, r *http.Request, p principal) {

@@ -194,6 +194,8 @@ type pupilPage struct {
 	Reviewers  []user.User
 	// ReviewerNames names the reviewers of the pupil's grants.
 	ReviewerNames map[string]string
+	// OtherSchools of the trust, for a transfer.
+	OtherSchools []trust.School
 	// Reads of the record by LA reviewers, newest first.
 	AccessLog []eventstore.AccessEntry
 	CanWrite  bool
@@ -239,6 +241,11 @@ func (s *Server) loadPupilPage(r *http.Request, p principal, id string) (*pupilP
 	pp.Referrals = referralViews(pu, today)
 	t, _ := s.svc.Directory().Trust(pu.TrustID)
 	pp.Catalogue, pp.Provisions = t.Provisions, map[string]trust.Provision{}
+	for _, sch := range t.Schools {
+		if sch.ID != pu.SchoolID {
+			pp.OtherSchools = append(pp.OtherSchools, sch)
+		}
+	}
 	for _, pr := range t.Provisions {
 		pp.Provisions[pr.ID] = pr
 	}
@@ -312,7 +319,9 @@ var pupilForms = map[string]pupilForm{
 			return pu.ChangeReferral(ref, cmd, c)
 		})(s, r, p, id, f)
 	}},
-	"grant": {readOnly, 201, "access", "Access granted", formCommand((*pupil.Pupil).GrantAccess)},
+	"grant":    {readOnly, 201, "access", "Access granted", formCommand((*pupil.Pupil).GrantAccess)},
+	"transfer": {readWrite, 200, "", "Pupil transferred", formCommand((*pupil.Pupil).Transfer)},
+	"leave":    {readWrite, 200, "details", "Pupil taken off roll", formCommand((*pupil.Pupil).Leave)},
 }
 
 // formCommand decodes the form into C and runs decide through execPupil.
@@ -384,6 +393,11 @@ func (s *Server) uiPupilAction(w http.ResponseWriter, r *http.Request, p princip
 		}
 		s.render(w, r, http.StatusBadRequest, "pupil", page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &p, Data: pp,
 			Form: typed, Errors: errs, FormName: name, Flash: "Please correct the fields marked below."})
+		return
+	}
+	if form.section == "" {
+		// The pupil has moved out of the SENCO's sight: back to their first page.
+		http.Redirect(w, r, "/ui/?done="+url.QueryEscape(form.done), http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, "/ui/pupils/"+id+"?done="+url.QueryEscape(form.done)+"#"+form.section, http.StatusSeeOther)

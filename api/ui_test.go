@@ -185,6 +185,17 @@ func TestUIWithoutABrowser(t *testing.T) {
 	if res, _ := rev.c.Get(e.srv.URL + pupilURL); res.StatusCode != 303 || !strings.HasSuffix(res.Header.Get("Location"), "/audit") {
 		t.Fatalf("reviewer on the record: %d", res.StatusCode)
 	}
+	// Transfer through the UI: the pupil moves to school B's SENCO.
+	b.get(pupilURL)
+	if res := b.post(pupilURL+"/transfer", url.Values{"school_id": {w.schoolB}, "on": {"2026-01-05"}}); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/ui/") {
+		t.Fatalf("transfer: %d %s", res.StatusCode, bodyOf(res))
+	}
+	if code, _ := other.get(pupilURL); code != 200 {
+		t.Fatalf("school B's SENCO after the transfer: %d", code)
+	}
+	if res := other.post(pupilURL+"/leave", url.Values{"on": {"2025-01-01"}}); res.StatusCode != 400 {
+		t.Fatalf("leave before joining: %d", res.StatusCode)
+	}
 	// Signing out ends the session.
 	b.get(pupilURL)
 	if res := b.post("/ui/logout", url.Values{}); res.StatusCode != 303 {
