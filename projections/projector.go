@@ -156,6 +156,10 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 	}
 	// Decoding is most of a rebuild's work, so it runs on every core; the
 	// ordered queue hands the decoded commits to the applier in stream order.
+	// Everything below stops on this context, cancelled when follow returns
+	// for any reason, so the consumer's callback never blocks or sends into
+	// a channel nobody reads.
+	ctx, cancel := context.WithCancel(ctx)
 	ordered := make(chan *pending, 4*p.BatchSize)
 	work := make(chan *pending, 4*p.BatchSize)
 	var decoders sync.WaitGroup
@@ -163,12 +167,16 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 		decoders.Add(1)
 		go func() {
 			defer decoders.Done()
-			for pd := range work {
-				pd.decode(p.log)
+			for {
+				select {
+				case pd := <-work:
+					pd.decode(p.log)
+				case <-ctx.Done():
+					return
+				}
 			}
 		}()
 	}
-	defer func() { close(work); decoders.Wait() }()
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		meta, err := m.Metadata()
 		if err != nil {
@@ -187,9 +195,15 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 		}
 	}, jetstream.PullMaxMessages(2*p.BatchSize))
 	if err != nil {
+		cancel()
+		decoders.Wait()
 		return fmt.Errorf("projector consume: %w", err)
 	}
-	defer cc.Stop()
+	defer func() {
+		cancel()
+		cc.Stop()
+		decoders.Wait()
+	}()
 	batch := make([]Item, 0, p.BatchSize)
 	next := func(pd *pending) bool {
 		select {
