@@ -132,7 +132,7 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := testClient.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -142,6 +142,10 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	_ = json.Unmarshal(raw, &out.Body)
 	return out
 }
+
+// testClient bounds every request of the tests: a server that hangs fails
+// the test with a message rather than stalling it until the test timeout.
+var testClient = &http.Client{Timeout: 60 * time.Second}
 
 // must asserts the status and returns the response.
 func (e *env) must(status int, method, path, token string, body any, headers ...string) resp {

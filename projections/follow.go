@@ -29,6 +29,16 @@ type Follower struct {
 	cc      jetstream.ConsumeContext
 	applied atomic.Uint64
 	once    sync.Once
+
+	infoMu sync.Mutex
+	info   *infoCall
+}
+
+// infoCall is one consumer Info request shared by everyone waiting for it.
+type infoCall struct {
+	done chan struct{}
+	info *jetstream.ConsumerInfo
+	err  error
 }
 
 // Follow starts delivering commits on subjects matching filters, from stream
@@ -77,8 +87,34 @@ func Follow(ctx context.Context, js jetstream.JetStream, filters []string, from 
 }
 
 // Lag is how many matching messages the follower has yet to apply.
+//
+// nats.go's ordered consumer holds a lock while it recreates itself after
+// losing its server, and Info waits on that lock whatever the context says.
+// So Info runs in the background, one call at a time, and Lag gives up with
+// ctx: a readiness probe answers "not ready" instead of hanging.
 func (f *Follower) Lag(ctx context.Context) (uint64, error) {
-	info, err := f.cons.Info(ctx)
+	f.infoMu.Lock()
+	call := f.info
+	if call == nil {
+		call = &infoCall{done: make(chan struct{})}
+		f.info = call
+		go func() {
+			ictx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			call.info, call.err = f.cons.Info(ictx)
+			close(call.done)
+			f.infoMu.Lock()
+			f.info = nil
+			f.infoMu.Unlock()
+		}()
+	}
+	f.infoMu.Unlock()
+	select {
+	case <-call.done:
+	case <-ctx.Done():
+		return 0, fmt.Errorf("follower lag: the consumer does not answer: %w", ctx.Err())
+	}
+	info, err := call.info, call.err
 	if err != nil {
 		return 0, fmt.Errorf("follower lag: %w", err)
 	}
