@@ -44,7 +44,12 @@ func Parse(s string) (Date, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a date (YYYY-MM-DD)", s)
 	}
-	return FromTime(t), nil
+	// Year 0000 parses but lies before the first day a Date can hold.
+	d := FromTime(t)
+	if !d.Valid() {
+		return 0, fmt.Errorf("%q is out of range", s)
+	}
+	return d, nil
 }
 
 // MustParse is Parse for tests and constant tables.
