@@ -57,6 +57,17 @@ func (s *Server) awaitMinSeq(w http.ResponseWriter, r *http.Request) (uint64, bo
 	return n, true
 }
 
+// viewRequest reads what every view takes: as_of, then min_seq (waiting
+// for it). It has answered the client when ok is false.
+func (s *Server) viewRequest(w http.ResponseWriter, r *http.Request) (civil.Date, uint64, bool) {
+	asOf, ok := s.asOf(w, r)
+	if !ok {
+		return 0, 0, false
+	}
+	minSeq, ok := s.awaitMinSeq(w, r)
+	return asOf, minSeq, ok
+}
+
 // viewKey identifies a computed view: its path, date and options.
 func viewKey(r *http.Request, asOf civil.Date, opts ...string) string {
 	k := r.URL.Path + "|" + asOf.String() + "|" + strconv.FormatBool(wantsCSV(r))
@@ -192,11 +203,7 @@ func (s *Server) workload(w http.ResponseWriter, r *http.Request, p principal) {
 	if !s.trustAccess(w, p, trustID) {
 		return
 	}
-	asOf, ok := s.asOf(w, r)
-	if !ok {
-		return
-	}
-	minSeq, ok := s.awaitMinSeq(w, r)
+	asOf, minSeq, ok := s.viewRequest(w, r)
 	if !ok {
 		return
 	}
@@ -231,11 +238,7 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, p principa
 	} else if !s.trustAccess(w, p, trustID) {
 		return
 	}
-	asOf, ok := s.asOf(w, r)
-	if !ok {
-		return
-	}
-	minSeq, ok := s.awaitMinSeq(w, r)
+	asOf, minSeq, ok := s.viewRequest(w, r)
 	if !ok {
 		return
 	}

@@ -38,12 +38,15 @@ func storeFlags(fs *flag.FlagSet) func(ctx context.Context) (*eventstore.Store, 
 	}
 }
 
-func backupCmd(args []string) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+// storeCommand runs a tool that takes one FILE and the event store: it
+// parses the flags, opens the store the way serve would, and calls run.
+func storeCommand(name string, usage []string, args []string, run func(ctx context.Context, s *eventstore.Store, file string) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sendcase backup FILE")
-		fmt.Fprintln(fs.Output(), "Writes every event, UPN claim and live idempotency answer to FILE (gzipped JSON lines).")
-		fmt.Fprintln(fs.Output(), "Safe while servers run against NATS_URL; with the embedded NATS stop `sendcase serve` first.")
+		fmt.Fprintf(fs.Output(), "usage: sendcase %s FILE\n", name)
+		for _, l := range usage {
+			fmt.Fprintln(fs.Output(), l)
+		}
 		fs.PrintDefaults()
 	}
 	open := storeFlags(fs)
@@ -61,63 +64,55 @@ func backupCmd(args []string) error {
 		return err
 	}
 	defer closeAll()
-	tmp := fs.Arg(0) + ".partial"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	st, err := s.Backup(ctx, f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	// Only a complete backup gets the name asked for.
-	if err := os.Rename(tmp, fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Printf("backed up %d messages, %d claims and %d idempotency answers to %s in %s\n", st.Messages, st.Claims, st.Idempotent, fs.Arg(0), time.Since(start).Round(time.Millisecond))
-	return nil
+	return run(ctx, s, fs.Arg(0))
+}
+
+func backupCmd(args []string) error {
+	return storeCommand("backup", []string{
+		"Writes every event, UPN claim and live idempotency answer to FILE (gzipped JSON lines).",
+		"Safe while servers run against NATS_URL; with the embedded NATS stop `sendcase serve` first.",
+	}, args, func(ctx context.Context, s *eventstore.Store, file string) error {
+		tmp := file + ".partial"
+		f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		st, err := s.Backup(ctx, f)
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		// Only a complete backup gets the name asked for.
+		if err := os.Rename(tmp, file); err != nil {
+			return err
+		}
+		fmt.Printf("backed up %d messages, %d claims and %d idempotency answers to %s in %s\n", st.Messages, st.Claims, st.Idempotent, file, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
 }
 
 func restoreCmd(args []string) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: sendcase restore FILE")
-		fmt.Fprintln(fs.Output(), "Restores a backup into an empty NATS server or cluster (it refuses one that has events).")
-		fs.PrintDefaults()
-	}
-	open := storeFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return fmt.Errorf("need one FILE")
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-	s, closeAll, err := open(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeAll()
-	start := time.Now()
-	st, err := s.Restore(ctx, f)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("restored %d messages, %d claims and %d idempotency answers in %s\n", st.Messages, st.Claims, st.Idempotent, time.Since(start).Round(time.Millisecond))
-	return nil
+	return storeCommand("restore", []string{
+		"Restores a backup into an empty NATS server or cluster (it refuses one that has events).",
+	}, args, func(ctx context.Context, s *eventstore.Store, file string) error {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		start := time.Now()
+		st, err := s.Restore(ctx, f)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("restored %d messages, %d claims and %d idempotency answers in %s\n", st.Messages, st.Claims, st.Idempotent, time.Since(start).Round(time.Millisecond))
+		return nil
+	})
 }
