@@ -17,14 +17,20 @@ import (
 
 // auditEvent is one line of a pupil's audit trail.
 type auditEvent struct {
-	Seq        uint64          `json:"seq"`
-	Version    int             `json:"version"`
-	EventID    string          `json:"event_id"`
-	Type       string          `json:"type"`
-	OccurredOn civil.Date      `json:"occurred_on"`
-	RecordedAt string          `json:"recorded_at"`
-	Actor      event.Actor     `json:"actor"`
-	Data       json.RawMessage `json:"data"`
+	Seq        uint64      `json:"seq"`
+	Version    int         `json:"version"`
+	EventID    string      `json:"event_id"`
+	Type       string      `json:"type"`
+	OccurredOn civil.Date  `json:"occurred_on"`
+	RecordedAt string      `json:"recorded_at"`
+	Actor      event.Actor `json:"actor"`
+	// Data is the payload as it reads: personal fields decrypted, or
+	// "[erased]" once the pupil's key is destroyed.
+	Data json.RawMessage `json:"data"`
+	// Encryption and StoredData are set for an event whose personal fields
+	// are stored encrypted: the hash covers StoredData, as stored.
+	Encryption string          `json:"encryption,omitempty"`
+	StoredData json.RawMessage `json:"stored_data,omitempty"`
 	PrevHash   string          `json:"prev_hash"`
 	Hash       string          `json:"hash"`
 }
@@ -89,8 +95,12 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, p principal) {
 		if (from.Valid() && e.OccurredOn.Before(from)) || (to.Valid() && e.OccurredOn.After(to)) {
 			continue
 		}
-		out = append(out, auditEvent{Seq: e.Seq, Version: e.Version, EventID: e.ID, Type: e.Type, OccurredOn: e.OccurredOn,
-			RecordedAt: e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), Actor: e.Actor, Data: e.Raw, PrevHash: e.PrevHash, Hash: e.Hash})
+		ae := auditEvent{Seq: e.Seq, Version: e.Version, EventID: e.ID, Type: e.Type, OccurredOn: e.OccurredOn,
+			RecordedAt: e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), Actor: e.Actor, Data: e.Readable(), PrevHash: e.PrevHash, Hash: e.Hash}
+		if e.Encryption != "" {
+			ae.Encryption, ae.StoredData = e.Encryption, e.Raw
+		}
+		out = append(out, ae)
 	}
 	if wantsCSV(r) {
 		rows := make([][]string, len(out))

@@ -29,7 +29,7 @@ func TestBackupAndRestore(t *testing.T) {
 	before := e.must(200, "GET", "/v1/trusts/"+w.trust+"/workload?min_seq="+strconv.FormatUint(e.lastSeq(), 10), w.lead, nil)
 	var buf bytes.Buffer
 	st, err := e.node.Store.Backup(context.Background(), &buf)
-	if err != nil || st.Messages != e.lastSeq() || st.Claims != 4 {
+	if err != nil || st.Messages != e.lastSeq() || st.Claims != 4 || st.Keys != 4 {
 		t.Fatalf("backup: %+v %v", st, err)
 	}
 	e.stop()
@@ -66,6 +66,10 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatalf("workload differs after restore:\n%s\n%s", before.Raw, after.Raw)
 	}
 	for _, id := range ids {
+		// The keys came back with the events: the pupils' names still read.
+		if p := r.must(200, "GET", "/v1/pupils/"+id, w.sencoA, nil); p.str("first_name") != "Ada" || p.Body["erased"] != false {
+			t.Fatalf("pupil %s after restore: %s", id, p.Raw)
+		}
 		v := r.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoA, nil)
 		if v.Body["ok"] != true || v.num("events") != 4 {
 			t.Fatalf("audit of %s after restore: %s", id, v.Raw)

@@ -253,6 +253,7 @@ func (s *Server) routes() {
 	h("POST /v1/pupils/{id}/status", a(s.changeStatus), op{summary: "Change SEN status or need.", tag: "pupils", in: pupil.ChangeStatus{}, out: commandAnswer{}, errs: cmdErrs})
 	h("POST /v1/pupils/{id}/transfer", a(s.transfer), op{summary: "Move the pupil to another school of the trust.", tag: "pupils", in: pupil.Transfer{}, out: commandAnswer{}, errs: cmdErrs})
 	h("POST /v1/pupils/{id}/leave", a(s.leave), op{summary: "Take the pupil off roll; history kept.", tag: "pupils", in: pupil.Leave{}, out: commandAnswer{}, errs: cmdErrs})
+	h("POST /v1/pupils/{id}/erase", a(s.erase), op{summary: "Erase the pupil's personal data (admin): the erasure is recorded, the pupil's key and UPN claim destroyed; events stay and still verify.", tag: "pupils", in: pupil.Erase{}, out: commandAnswer{}, errs: cmdErrs})
 	h("POST /v1/pupils/{id}/grants", a(s.grantAccess), op{summary: "Grant an LA reviewer read access until a date.", tag: "pupils", in: pupil.GrantAccess{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
 	h("POST /v1/pupils/{id}/ehcp/milestones", a(s.recordEHCP), op{summary: "Record an event of the EHC process.", tag: "ehcp", in: ehcp.Command{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
 	h("GET /v1/pupils/{id}/ehcp", a(s.getEHCP), op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of"}, errs: []int{400, 404}})

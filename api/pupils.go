@@ -133,9 +133,11 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request, p principal) 
 	})
 }
 
-// cycleCommand is a command on cycle {cycle} answered with the cycle's new stage.
+// cycleCommand is a command on cycle {cycle} answered with the cycle's new
+// stage. extra adds to the answer: stored with the commit, and private (not
+// stored in the stream, for anything personal).
 func cycleCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p principal,
-	decide func(pu *pupil.Pupil, cycleID string, cmd C, c pupil.Context) ([]event.Data, error), extra func(evs []event.Data) map[string]any) {
+	decide func(pu *pupil.Pupil, cycleID string, cmd C, c pupil.Context) ([]event.Data, error), extra func(evs []event.Data) (stored, private map[string]any)) {
 	cycleID := r.PathValue("cycle")
 	pupilCommand(s, w, r, p, http.StatusOK, readWrite, func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, app.Decision, error) {
 		evs, err := decide(pu, cycleID, cmd, c)
@@ -143,12 +145,15 @@ func cycleCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p pr
 			return nil, app.Decision{}, err
 		}
 		x := map[string]any{"pupil_id": pu.ID, "stage": nextStage(evs)}
+		var private map[string]any
 		if extra != nil {
-			for k, v := range extra(evs) {
+			var stored map[string]any
+			stored, private = extra(evs)
+			for k, v := range stored {
 				x[k] = v
 			}
 		}
-		return evs, app.Decision{ID: cycleID, Extra: x}, nil
+		return evs, app.Decision{ID: cycleID, Extra: x, Private: private}, nil
 	})
 }
 
@@ -168,8 +173,14 @@ func (s *Server) recordAssessment(w http.ResponseWriter, r *http.Request, p prin
 }
 
 func (s *Server) agreePlan(w http.ResponseWriter, r *http.Request, p principal) {
-	cycleCommand(s, w, r, p, (*pupil.Pupil).AgreePlan, func(evs []event.Data) map[string]any {
-		return map[string]any{"outcomes": evs[0].(pupil.PlanAgreed).Plan.Outcomes}
+	cycleCommand(s, w, r, p, (*pupil.Pupil).AgreePlan, func(evs []event.Data) (map[string]any, map[string]any) {
+		// The outcomes' wording is personal: the stream keeps only their ids.
+		outcomes := evs[0].(pupil.PlanAgreed).Plan.Outcomes
+		ids := make([]map[string]string, len(outcomes))
+		for i, o := range outcomes {
+			ids[i] = map[string]string{"id": o.ID}
+		}
+		return map[string]any{"outcomes": ids}, map[string]any{"outcomes": outcomes}
 	})
 }
 
@@ -185,13 +196,13 @@ func (s *Server) logSession(w http.ResponseWriter, r *http.Request, p principal)
 }
 
 func (s *Server) recordReview(w http.ResponseWriter, r *http.Request, p principal) {
-	cycleCommand(s, w, r, p, (*pupil.Pupil).RecordReview, func(evs []event.Data) map[string]any {
+	cycleCommand(s, w, r, p, (*pupil.Pupil).RecordReview, func(evs []event.Data) (map[string]any, map[string]any) {
 		for _, e := range evs {
 			if o, ok := e.(pupil.CycleOpened); ok {
-				return map[string]any{"next_cycle_id": o.CycleID}
+				return map[string]any{"next_cycle_id": o.CycleID}, nil
 			}
 		}
-		return nil
+		return nil, nil
 	})
 }
 
@@ -214,6 +225,25 @@ func (s *Server) transfer(w http.ResponseWriter, r *http.Request, p principal) {
 
 func (s *Server) leave(w http.ResponseWriter, r *http.Request, p principal) {
 	simplePupilCommand(s, w, r, p, http.StatusOK, readWrite, (*pupil.Pupil).Leave)
+}
+
+// erase erases a pupil's personal data; only an admin may, whatever the
+// pupil's school, so the answer for anyone else does not depend on it.
+func (s *Server) erase(w http.ResponseWriter, r *http.Request, p principal) {
+	if !p.is(user.Admin) {
+		problem(w, http.StatusForbidden, "Only an admin erases a pupil's record.")
+		return
+	}
+	key, ok := idempotencyKey(w, r)
+	if !ok {
+		return
+	}
+	var cmd pupil.Erase
+	if !decode(w, r, &cmd) {
+		return
+	}
+	ans, err := s.svc.ErasePupil(r.Context(), p.actor(), app.IdempotencyKey(p.ID, r.Method, r.URL.Path, key), r.PathValue("id"), cmd)
+	s.answer(w, r, ans, err)
 }
 
 func (s *Server) grantAccess(w http.ResponseWriter, r *http.Request, p principal) {

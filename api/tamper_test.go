@@ -77,8 +77,11 @@ func TestTamperedCopyFailsVerification(t *testing.T) {
 		edit    func(subject string, data []byte) []byte
 		version float64
 	}{
-		{"an edited name", func(subject string, data []byte) []byte {
-			return bytes.Replace(data, []byte(`"first_name":"Ada"`), []byte(`"first_name":"Eva"`), 1)
+		{"an edited need", func(subject string, data []byte) []byte {
+			return bytes.Replace(data, []byte(`"primary_need":"SLCN"`), []byte(`"primary_need":"SEMH"`), 1)
+		}, 1},
+		{"an edited encrypted name", func(subject string, data []byte) []byte {
+			return bytes.Replace(data, []byte(`"first_name":"enc:v1:`), []byte(`"first_name":"enc:v1:A`), 1)
 		}, 1},
 		{"a deleted event", func() func(string, []byte) []byte {
 			n := 0
@@ -123,7 +126,7 @@ func TestRewrittenChainFailsAgainstAnchors(t *testing.T) {
 		}
 		for i := range c.Events {
 			ev := &c.Events[i]
-			ev.Raw = bytes.Replace(ev.Raw, []byte(`"first_name":"Ada"`), []byte(`"first_name":"Eva"`), 1)
+			ev.Raw = bytes.Replace(ev.Raw, []byte(`"primary_need":"SLCN"`), []byte(`"primary_need":"SEMH"`), 1)
 			if err := event.Seal(id, prev, ev); err != nil {
 				t.Fatal(err)
 			}

@@ -200,6 +200,8 @@ type pupilPage struct {
 	AccessLog []eventstore.AccessEntry
 	CanWrite  bool
 	CanGrant  bool
+	// CanErase: an admin, on the record of a pupil who has left.
+	CanErase  bool
 	Areas     []need.Area
 	Codes     []need.Code
 	Types     []string
@@ -255,6 +257,11 @@ func (s *Server) loadPupilPage(r *http.Request, p principal, id string) (*pupilP
 		pp.ReviewerNames[u.ID] = u.Name + " (" + u.Email + ")"
 	}
 	pp.CanWrite, pp.CanGrant = access == readWrite, access >= readOnly
+	pp.CanErase = p.is(user.Admin) && !pu.OnRoll && !pu.Erased
+	if pu.Erased {
+		// An erased record is closed: it is read, never written.
+		pp.CanWrite, pp.CanGrant, pp.OtherSchools = false, false, nil
+	}
 	pp.Areas, pp.Codes, pp.Types, pp.Reasons = need.Areas, need.Codes, ehcp.RecordTypes, ehcp.Reasons
 	pp.Services = []string{"educational_psychology", "speech_language_therapy", "occupational_therapy", "camhs", "specialist_teacher", "paediatrics", "social_care", "early_help", "other"}
 	pp.Providers = []string{"local_authority", "nhs", "trust", "private", "other"}
@@ -322,6 +329,23 @@ var pupilForms = map[string]pupilForm{
 	"grant":    {readOnly, 201, "access", "Access granted", formCommand((*pupil.Pupil).GrantAccess)},
 	"transfer": {readWrite, 200, "", "Pupil transferred", formCommand((*pupil.Pupil).Transfer)},
 	"leave":    {readWrite, 200, "details", "Pupil taken off roll", formCommand((*pupil.Pupil).Leave)},
+	"erase":    {readWrite, 200, "", "Personal data erased", eraseForm},
+}
+
+// eraseForm erases the pupil's personal data (admin only).
+func eraseForm(s *Server, r *http.Request, p principal, id string, _ pupilForm) (map[string]string, error) {
+	if !p.is(user.Admin) {
+		return nil, errForbidden
+	}
+	var cmd pupil.Erase
+	if errs := decodeForm(r, &cmd); errs != nil {
+		return errs, nil
+	}
+	_, err := s.svc.ErasePupil(r.Context(), p.actor(), "", id, cmd)
+	if errs, ok := fieldErrors(err); ok {
+		return errs, nil
+	}
+	return nil, err
 }
 
 // formCommand decodes the form into C and runs decide through execPupil.
@@ -428,7 +452,7 @@ func (s *Server) uiPlanPrint(w http.ResponseWriter, r *http.Request, p principal
 
 func toAuditEvent(e event.Event) auditEvent {
 	return auditEvent{Seq: e.Seq, Version: e.Version, EventID: e.ID, Type: e.Type, OccurredOn: e.OccurredOn,
-		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02 15:04 UTC"), Actor: e.Actor, Data: e.Raw, PrevHash: e.PrevHash, Hash: e.Hash}
+		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02 15:04 UTC"), Actor: e.Actor, Data: e.Readable(), PrevHash: e.PrevHash, Hash: e.Hash}
 }
 
 // --- Audit (SENCO, trust lead, LA reviewer) ---

@@ -197,7 +197,7 @@ func (r *repo[T, P]) Execute(ctx context.Context, id string, req Request, decide
 			}
 			return ans, err
 		}
-		commit, err := r.commit(id, req, dec, e.version, e.head)
+		commit, err := r.commit(ctx, id, req, dec, e.version, e.head)
 		if err != nil {
 			return eventstore.Answer{}, err
 		}
@@ -242,7 +242,9 @@ func (r *repo[T, P]) Execute(ctx context.Context, id string, req Request, decide
 	}
 }
 
-func (r *repo[T, P]) commit(id string, req Request, dec Decision, version int, head string) (*event.Commit, error) {
+// commit builds the commit of a decision: each event's personal fields
+// encrypted under the aggregate's key, then hashed into the chain.
+func (r *repo[T, P]) commit(ctx context.Context, id string, req Request, dec Decision, version int, head string) (*event.Commit, error) {
 	stored, err := json.Marshal(storedResult{Status: req.Status, ID: dec.ID, Extra: dec.Extra})
 	if err != nil {
 		return nil, fmt.Errorf("encode result: %w", err)
@@ -251,6 +253,9 @@ func (r *repo[T, P]) commit(id string, req Request, dec Decision, version int, h
 	for i, d := range dec.Events {
 		ev, err := event.New(newID(), version+i+1, req.Actor, req.Now, d)
 		if err != nil {
+			return nil, err
+		}
+		if err := r.store.Keys().Encrypt(ctx, id, &ev); err != nil {
 			return nil, err
 		}
 		if err := event.Seal(id, head, &ev); err != nil {

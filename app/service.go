@@ -296,6 +296,9 @@ func (s *Service) PupilCommand(ctx context.Context, actor event.Actor, idem stri
 		if !p.Exists() {
 			return Decision{}, domain.NotFound("pupil %s", id)
 		}
+		if err := p.ErasedError(); err != nil {
+			return Decision{}, err
+		}
 		evs, dec, err := decide(p, s.PupilContext(p.TrustID))
 		if err != nil {
 			return Decision{}, err
@@ -306,6 +309,55 @@ func (s *Service) PupilCommand(ctx context.Context, actor event.Actor, idem stri
 		}
 		return dec, nil
 	})
+}
+
+// ErasePupil erases pupil id's personal data: it records the erasure, then
+// destroys the pupil's key, so every personal field of its events reads as
+// erased, and its UPN claim, so the UPN names nobody. The events stay and
+// their hash chain still verifies. Erasing an erased pupil records nothing
+// and destroys what a failed first attempt may have left.
+func (s *Service) ErasePupil(ctx context.Context, actor event.Actor, idem string, id string, cmd pupil.Erase) (eventstore.Answer, error) {
+	var trustID string
+	ans, err := s.pupils.Execute(ctx, id, s.request(actor, idem, nil, http.StatusOK), func(p *pupil.Pupil, _ int) (Decision, error) {
+		if !p.Exists() {
+			return Decision{}, domain.NotFound("pupil %s", id)
+		}
+		trustID = p.TrustID
+		evs, err := p.Erase(cmd, s.PupilContext(p.TrustID))
+		return Decision{Events: evs, ID: id, Extra: map[string]any{"erased": true}}, err
+	})
+	if err != nil {
+		return ans, err
+	}
+	if err := s.store.Keys().Destroy(ctx, id); err != nil {
+		return eventstore.Answer{}, fmt.Errorf("erase %s: %w", id, err)
+	}
+	if trustID == "" { // answered from the idempotency record
+		if err := s.pupils.Read(ctx, id, func(p *pupil.Pupil, _ int) error { trustID = p.TrustID; return nil }); err != nil {
+			return eventstore.Answer{}, err
+		}
+	}
+	if err := s.releaseClaims(ctx, "upn."+trustID, id); err != nil {
+		return eventstore.Answer{}, fmt.Errorf("erase %s: %w", id, err)
+	}
+	return ans, nil
+}
+
+// releaseClaims removes the claims under prefix that owner holds. Claims
+// are found by owner, not by value: an erased pupil's UPN is unreadable.
+func (s *Service) releaseClaims(ctx context.Context, prefix, owner string) error {
+	claims, err := s.store.Claims(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	for k, v := range claims {
+		if v == owner {
+			if err := s.store.ReleaseClaim(ctx, k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // NewToken returns a new bearer token and its hash.

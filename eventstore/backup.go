@@ -43,6 +43,7 @@ type BackupStats struct {
 	Messages   uint64
 	Claims     int
 	Idempotent int
+	Keys       int
 }
 
 // Backup writes everything stored up to now to w.
@@ -117,6 +118,15 @@ func (s *Store) Backup(ctx context.Context, w io.Writer) (BackupStats, error) {
 			*b.count++
 		}
 	}
+	// The keys go with the events: without them a restored store would read
+	// every pupil as erased. A destroyed key is backed up as its tombstone.
+	err = s.keys.each(ctx, func(id string, key []byte) error {
+		st.Keys++
+		return enc.Encode(backupLine{Kind: keysStream, Key: id, Data: key})
+	})
+	if err != nil {
+		return st, fmt.Errorf("backup: %w", err)
+	}
 	if err := bw.Flush(); err != nil {
 		return st, err
 	}
@@ -181,6 +191,11 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (BackupStats, error) {
 				return st, fmt.Errorf("restore idempotency: %w", err)
 			}
 			st.Idempotent++
+		case keysStream:
+			if err := s.keys.restore(ctx, l.Key, l.Data); err != nil {
+				return st, fmt.Errorf("restore: %w", err)
+			}
+			st.Keys++
 		}
 	}
 	if prev != h.LastSeq {

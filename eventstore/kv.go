@@ -96,6 +96,22 @@ func (s *Store) TakeOverClaim(ctx context.Context, key, owner string, revision u
 	return nil
 }
 
+// ReleaseClaim removes the claim on key, leaving no trace of the key in the
+// bucket: its messages are purged from the bucket's stream, not covered by
+// a delete marker (whose subject would still name the value).
+func (s *Store) ReleaseClaim(ctx context.Context, key string) error {
+	ctx, cancel := bounded(ctx)
+	defer cancel()
+	stream, err := s.js.Stream(ctx, "KV_"+uniqueKV)
+	if err != nil {
+		return fmt.Errorf("release claim: %w", wrapUnavailable(err))
+	}
+	if err := stream.Purge(ctx, jetstream.WithPurgeSubject("$KV."+uniqueKV+"."+key)); err != nil {
+		return fmt.Errorf("release claim: %w", wrapUnavailable(err))
+	}
+	return nil
+}
+
 // Claims returns every claim whose key starts with prefix (a dot-separated
 // key prefix such as "upn.<trust>"), as key → owner.
 func (s *Store) Claims(ctx context.Context, prefix string) (map[string]string, error) {

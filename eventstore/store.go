@@ -73,6 +73,7 @@ type Store struct {
 	stream jetstream.Stream
 	idem   jetstream.KeyValue
 	unique jetstream.KeyValue
+	keys   *Keyring
 	loader *loader
 }
 
@@ -122,15 +123,26 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", uniqueKV, wrapUnavailable(err))
 	}
-	l, err := newLoader(nc, StreamName)
+	keys, err := openKeyring(ctx, js, o.Replicas)
 	if err != nil {
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, loader: l}, nil
+	l, err := newLoader(nc, StreamName)
+	if err != nil {
+		keys.Close()
+		return nil, err
+	}
+	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, keys: keys, loader: l}, nil
 }
 
-// Close releases the store's subscription; the connection stays open.
-func (s *Store) Close() { s.loader.close() }
+// Close releases the store's subscriptions; the connection stays open.
+func (s *Store) Close() {
+	s.loader.close()
+	s.keys.Close()
+}
+
+// Keys is the keyring of the aggregates' personal data.
+func (s *Store) Keys() *Keyring { return s.keys }
 
 // JetStream exposes the JetStream context for projections' consumers.
 func (s *Store) JetStream() jetstream.JetStream { return s.js }
@@ -194,6 +206,9 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loade
 		if err := gojson.Unmarshal(data, &c); err != nil {
 			return fmt.Errorf("decode commit at seq %d: %w", seq, err)
 		}
+		if err := s.keys.Decrypt(ctx, &c); err != nil {
+			return fmt.Errorf("decrypt commit at seq %d: %w", seq, err)
+		}
 		if err := c.Decode(seq); err != nil {
 			return err
 		}
@@ -215,6 +230,9 @@ func (s *Store) CommitAt(ctx context.Context, seq uint64) (event.Commit, error) 
 	var c event.Commit
 	if err := json.Unmarshal(m.Data, &c); err != nil {
 		return event.Commit{}, fmt.Errorf("decode commit at seq %d: %w", seq, err)
+	}
+	if err := s.keys.Decrypt(ctx, &c); err != nil {
+		return event.Commit{}, fmt.Errorf("decrypt commit at seq %d: %w", seq, err)
 	}
 	return c, c.Decode(seq)
 }

@@ -26,6 +26,7 @@ type Leaser interface {
 // Projector keeps a Store up to date with the stream.
 type Projector struct {
 	js    jetstream.JetStream
+	keys  *eventstore.Keyring
 	store Store
 	log   *slog.Logger
 	*Progress
@@ -36,9 +37,9 @@ type Projector struct {
 	OnApplied func(first, last uint64)
 }
 
-// NewProjector returns a projector of the whole stream into store.
-func NewProjector(js jetstream.JetStream, store Store, log *slog.Logger) *Projector {
-	return &Projector{js: js, store: store, log: log, Progress: NewProgress(), BatchSize: 1000}
+// NewProjector returns a projector of es's whole stream into store.
+func NewProjector(es *eventstore.Store, store Store, log *slog.Logger) *Projector {
+	return &Projector{js: es.JetStream(), keys: es.Keys(), store: store, log: log, Progress: NewProgress(), BatchSize: 1000}
 }
 
 // Store is the store the projector maintains.
@@ -170,7 +171,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			for {
 				select {
 				case pd := <-work:
-					pd.decode(p.log)
+					pd.decode(ctx, p.keys, p.log)
 				case <-ctx.Done():
 					return
 				}
@@ -208,6 +209,10 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 	next := func(pd *pending) bool {
 		select {
 		case <-pd.done:
+			if ctx.Err() != nil {
+				// Decoding may have been cut short: apply nothing.
+				return false
+			}
 			batch = append(batch, pd.item)
 			return true
 		case <-ctx.Done():
@@ -260,14 +265,28 @@ type pending struct {
 }
 
 // decode fills item from data. A commit that cannot be read is logged and
-// applied as empty: it changes no view, and the stream moves on.
-func (pd *pending) decode(log *slog.Logger) {
+// applied as empty: it changes no view, and the stream moves on. A key that
+// cannot be fetched for now is waited for instead: skipping the commit
+// would leave the views wrong for good.
+func (pd *pending) decode(ctx context.Context, keys *eventstore.Keyring, log *slog.Logger) {
 	defer close(pd.done)
 	err := json.Unmarshal(pd.data, &pd.item.Commit)
+	for err == nil {
+		err = keys.Decrypt(ctx, &pd.item.Commit)
+		if !errors.Is(err, eventstore.ErrUnavailable) || ctx.Err() != nil {
+			break
+		}
+		log.Warn("projector: waiting for a key", "seq", pd.item.Seq, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+		err = nil
+	}
 	if err == nil {
 		err = pd.item.Commit.Decode(pd.item.Seq)
 	}
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		log.Error("projector: undecodable commit skipped", "seq", pd.item.Seq, "err", err)
 		pd.item.Commit = event.Commit{}
 	}

@@ -36,7 +36,7 @@ func TestUndecodableCommitIsSkipped(t *testing.T) {
 		last = ack.Sequence
 	}
 	mem := projections.NewMemory()
-	p := projections.NewProjector(es.JetStream(), mem, slog.New(slog.DiscardHandler))
+	p := projections.NewProjector(es, mem, slog.New(slog.DiscardHandler))
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := p.CatchUp(cctx, nil); err != nil {

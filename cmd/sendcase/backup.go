@@ -93,7 +93,7 @@ func backupCmd(args []string) error {
 		if err := os.Rename(tmp, file); err != nil {
 			return err
 		}
-		fmt.Printf("backed up %d messages, %d claims and %d idempotency answers to %s in %s\n", st.Messages, st.Claims, st.Idempotent, file, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("backed up %d messages, %d claims, %d keys and %d idempotency answers to %s in %s\n", st.Messages, st.Claims, st.Keys, st.Idempotent, file, time.Since(start).Round(time.Millisecond))
 		return nil
 	})
 }
@@ -112,7 +112,7 @@ func restoreCmd(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("restored %d messages, %d claims and %d idempotency answers in %s\n", st.Messages, st.Claims, st.Idempotent, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("restored %d messages, %d claims, %d keys and %d idempotency answers in %s\n", st.Messages, st.Claims, st.Keys, st.Idempotent, time.Since(start).Round(time.Millisecond))
 		return nil
 	})
 }

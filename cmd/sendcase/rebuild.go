@@ -99,7 +99,7 @@ func rebuild(args []string) error {
 		return err
 	}
 	store := &countingStore{Store: pg}
-	p := projections.NewProjector(es.JetStream(), store, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	p := projections.NewProjector(es, store, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	bar := progressbar.NewOptions64(int64(total),
 		progressbar.OptionSetDescription("rebuilding "+*which),
 		progressbar.OptionSetWriter(os.Stderr),

@@ -54,7 +54,7 @@ var Reasons = []string{SchoolClosure, ExceptionalPersonalCircumstance, AbsentFro
 type Record struct {
 	Type        string     `json:"type"`
 	On          civil.Date `json:"on"`
-	RequestedBy string     `json:"requested_by,omitempty"`
+	RequestedBy string     `json:"requested_by,omitempty" personal:"true"`
 	Assess      *bool      `json:"assess,omitempty"`
 	From        string     `json:"from,omitempty"`
 	MeetingOn   civil.Date `json:"meeting_on,omitempty"`

@@ -6,12 +6,13 @@ package event
 
 import (
 	"encoding/json"
-
+	"errors"
 	"fmt"
-	gojson "github.com/goccy/go-json"
 	"reflect"
 	"sync"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/sendcase/sendcase/domain/civil"
 )
@@ -41,11 +42,24 @@ type Event struct {
 	Actor      Actor      `json:"actor"`
 	// Raw is the payload exactly as stored; the audit hash chain covers it.
 	Raw json.RawMessage `json:"data"`
+	// Encryption names the scheme that encrypts the payload's personal fields
+	// under the aggregate's key (see package shred), or is empty when they
+	// are stored in the clear: payloads without personal fields, and events
+	// written before encryption. The hash chain covers it.
+	Encryption string `json:"encryption,omitempty"`
 	// PrevHash and Hash chain the aggregate's events (see hash.go).
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash"`
 
-	// Data is Raw decoded; set by New and by Commit.Decode.
+	// Plain is Raw with its personal fields readable: decrypted, or blanked
+	// when the key is destroyed. It is set on encrypted events when they are
+	// decrypted, and is what Data is decoded from.
+	Plain json.RawMessage `json:"-"`
+	// Shredded reports that the personal fields could not be read because
+	// the aggregate's key is destroyed: Plain holds them erased.
+	Shredded bool `json:"-"`
+
+	// Data is the payload decoded; set by New and by Commit.Decode.
 	Data Data `json:"-"`
 	// Seq is the stream sequence of the commit that holds the event; set on load.
 	Seq uint64 `json:"-"`
@@ -77,12 +91,28 @@ type Commit struct {
 	IdempotencyKey string `json:"idempotency_key,omitempty"`
 }
 
-// Decode fills in each event's Data and Seq.
+// ErrEncrypted means an encrypted event was decoded before it was decrypted.
+var ErrEncrypted = errors.New("personal fields are encrypted: decrypt the event first")
+
+// Readable is the payload to show and decode: Plain once an encrypted event is
+// decrypted, Raw otherwise.
+func (e *Event) Readable() json.RawMessage {
+	if e.Plain != nil {
+		return e.Plain
+	}
+	return e.Raw
+}
+
+// Decode fills in each event's Data and Seq. Encrypted events must have been
+// decrypted first.
 func (c *Commit) Decode(seq uint64) error {
 	for i := range c.Events {
 		e := &c.Events[i]
 		e.Seq = seq
-		d, err := decode(e.Type, e.Raw)
+		if e.Encryption != "" && e.Plain == nil {
+			return fmt.Errorf("event %s (%s) at seq %d: %w", e.ID, e.Type, seq, ErrEncrypted)
+		}
+		d, err := decode(e.Type, e.Readable())
 		if err != nil {
 			return fmt.Errorf("event %s (%s) at seq %d: %w", e.ID, e.Type, seq, err)
 		}

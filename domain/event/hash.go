@@ -18,6 +18,7 @@ type canonical struct {
 	EventID     string          `json:"event_id"`
 	Type        string          `json:"type"`
 	Schema      int             `json:"schema"`
+	Encryption  string          `json:"encryption,omitempty"`
 	OccurredOn  string          `json:"occurred_on"`
 	RecordedAt  string          `json:"recorded_at"`
 	Actor       Actor           `json:"actor"`
@@ -33,7 +34,7 @@ func ComputeHash(aggregateID string, e Event) (string, error) {
 		return "", fmt.Errorf("hash %s: payload: %w", e.ID, err)
 	}
 	b, err := json.Marshal(canonical{
-		AggregateID: aggregateID, Version: e.Version, EventID: e.ID, Type: e.Type, Schema: e.Schema,
+		AggregateID: aggregateID, Version: e.Version, EventID: e.ID, Type: e.Type, Schema: e.Schema, Encryption: e.Encryption,
 		OccurredOn: e.OccurredOn.String(), RecordedAt: e.RecordedAt.UTC().Format(time.RFC3339Nano),
 		Actor: e.Actor, Data: data.Bytes(), PrevHash: e.PrevHash,
 	})

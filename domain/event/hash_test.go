@@ -81,3 +81,17 @@ func TestVerifyChain(t *testing.T) {
 		})
 	}
 }
+
+// The encryption scheme is part of what the hash covers, and an event
+// without one hashes as it did before encryption existed.
+func TestHashCoversEncryption(t *testing.T) {
+	e := chain(t, 1)[0]
+	plain, _ := ComputeHash("p1", e)
+	if plain != e.Hash {
+		t.Fatal("hash changed")
+	}
+	e.Encryption = "aes-256-gcm/v1"
+	if h, _ := ComputeHash("p1", e); h == plain {
+		t.Error("the encryption scheme is not covered by the hash")
+	}
+}

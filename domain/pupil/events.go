@@ -13,10 +13,10 @@ type (
 		PupilID       string          `json:"pupil_id"`
 		TrustID       string          `json:"trust_id"`
 		SchoolID      string          `json:"school_id"`
-		UPN           string          `json:"upn"`
-		FirstName     string          `json:"first_name"`
-		LastName      string          `json:"last_name"`
-		DateOfBirth   civil.Date      `json:"date_of_birth"`
+		UPN           string          `json:"upn" personal:"true"`
+		FirstName     string          `json:"first_name" personal:"true"`
+		LastName      string          `json:"last_name" personal:"true"`
+		DateOfBirth   civil.Date      `json:"date_of_birth" personal:"true"`
 		YearGroup     yeargroup.Group `json:"year_group"`
 		SENStatus     need.Status     `json:"sen_status"`
 		PrimaryNeed   string          `json:"primary_need,omitempty"`
@@ -56,7 +56,7 @@ type (
 	}
 	Left struct {
 		On          civil.Date `json:"on"`
-		Destination string     `json:"destination,omitempty"`
+		Destination string     `json:"destination,omitempty" personal:"true"`
 	}
 	AccessGranted struct {
 		Grant Grant `json:"grant"`
@@ -165,5 +165,10 @@ func (p *Pupil) Apply(e event.Event) {
 		p.EHCPRecords = append(p.EHCPRecords, d.Record)
 	case ReferralMadeEvent, ReferralStatusChanged:
 		p.applyReferral(e)
+	case Erased:
+		p.applyErasure(e)
+	}
+	if e.Shredded && p.Erasure == nil {
+		p.applyErasure(e)
 	}
 }

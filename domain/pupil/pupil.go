@@ -36,10 +36,10 @@ type Pupil struct {
 	ID            string          `json:"id"`
 	TrustID       string          `json:"trust_id"`
 	SchoolID      string          `json:"school_id"`
-	UPN           string          `json:"upn"`
-	FirstName     string          `json:"first_name"`
-	LastName      string          `json:"last_name"`
-	DateOfBirth   civil.Date      `json:"date_of_birth"`
+	UPN           string          `json:"upn" personal:"true"`
+	FirstName     string          `json:"first_name" personal:"true"`
+	LastName      string          `json:"last_name" personal:"true"`
+	DateOfBirth   civil.Date      `json:"date_of_birth" personal:"true"`
 	YearGroup     yeargroup.Group `json:"year_group"`
 	RegisteredOn  civil.Date      `json:"registered_on"`
 	SENStatus     need.Status     `json:"sen_status"`
@@ -47,8 +47,12 @@ type Pupil struct {
 	SecondaryNeed string          `json:"secondary_need,omitempty"`
 	OnRoll        bool            `json:"on_roll"`
 	LeftOn        civil.Date      `json:"left_on,omitempty"`
-	Destination   string          `json:"destination,omitempty"`
+	Destination   string          `json:"destination,omitempty" personal:"true"`
 	Version       int             `json:"version"`
+	// Erased is set once the pupil's personal data is destroyed; Erasure
+	// says when, by whom and why.
+	Erased  bool     `json:"erased"`
+	Erasure *Erasure `json:"erasure,omitempty"`
 
 	Cycles           []*Cycle           `json:"cycles"`
 	ActiveProvisions []PlannedProvision `json:"active_provisions"`
@@ -82,15 +86,15 @@ type Cycle struct {
 // Assessment is the Assess stage's record.
 type Assessment struct {
 	AssessedOn civil.Date  `json:"assessed_on"`
-	Summary    string      `json:"summary"`
+	Summary    string      `json:"summary" personal:"true"`
 	NeedAreas  []need.Area `json:"need_areas"`
 }
 
 // Outcome is what the plan aims for.
 type Outcome struct {
 	ID              string `json:"id"`
-	Description     string `json:"description"`
-	SuccessCriteria string `json:"success_criteria"`
+	Description     string `json:"description" personal:"true"`
+	SuccessCriteria string `json:"success_criteria" personal:"true"`
 }
 
 // PlannedProvision is a catalogue provision as the plan sets it up.
@@ -107,8 +111,8 @@ type PlanDoc struct {
 	ReviewDueOn civil.Date         `json:"review_due_on"`
 	Outcomes    []Outcome          `json:"outcomes"`
 	Provisions  []PlannedProvision `json:"provisions"`
-	ParentViews string             `json:"parent_views"`
-	PupilViews  string             `json:"pupil_views"`
+	ParentViews string             `json:"parent_views" personal:"true"`
+	PupilViews  string             `json:"pupil_views" personal:"true"`
 }
 
 // Session is one delivered session of a provision.
@@ -131,8 +135,8 @@ type ReviewDoc struct {
 	HeldOn      civil.Date `json:"held_on"`
 	Outcomes    []Rating   `json:"outcomes"`
 	Decision    string     `json:"decision"`
-	ParentViews string     `json:"parent_views"`
-	PupilViews  string     `json:"pupil_views"`
+	ParentViews string     `json:"parent_views" personal:"true"`
+	PupilViews  string     `json:"pupil_views" personal:"true"`
 }
 
 // Grant gives an LA reviewer read access until a date.

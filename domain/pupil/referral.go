@@ -33,7 +33,7 @@ type Referral struct {
 	ID               string          `json:"id"`
 	Service          string          `json:"service"`
 	Provider         string          `json:"provider"`
-	Reason           string          `json:"reason"`
+	Reason           string          `json:"reason" personal:"true"`
 	Status           string          `json:"status"`
 	ReferredOn       civil.Date      `json:"referred_on"`
 	AcceptedOn       civil.Date      `json:"accepted_on,omitempty"`
@@ -48,7 +48,7 @@ type Referral struct {
 type ReferralEntry struct {
 	Status string     `json:"status"`
 	On     civil.Date `json:"on"`
-	Note   string     `json:"note,omitempty"`
+	Note   string     `json:"note,omitempty" personal:"true"`
 }
 
 // Open reports whether the referral is neither declined nor closed.

@@ -303,7 +303,7 @@ func rebuilds(ctx context.Context, n *node.Node, o Options, rep *Report) error {
 
 	measure := func(store projections.Store) (float64, time.Duration, int64, error) {
 		counting := &countingStore{Store: store}
-		p := projections.NewProjector(n.Store.JetStream(), counting, slog.New(slog.DiscardHandler))
+		p := projections.NewProjector(n.Store, counting, slog.New(slog.DiscardHandler))
 		start := time.Now()
 		err := p.CatchUp(ctx, nil)
 		d := time.Since(start)

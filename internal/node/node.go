@@ -95,7 +95,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		}
 		store = n.pg
 	}
-	n.Projector = projections.NewProjector(n.Store.JetStream(), store, cfg.Logger)
+	n.Projector = projections.NewProjector(n.Store, store, cfg.Logger)
 	if cfg.DatabaseURL == "" {
 		// In memory the views are rebuilt from the stream before serving.
 		start := time.Now()

@@ -55,7 +55,7 @@ func BenchmarkRebuild(b *testing.B) {
 				if err := store.Reset(context.Background()); err != nil {
 					b.Fatal(err)
 				}
-				p := projections.NewProjector(es.JetStream(), store, slog.New(slog.DiscardHandler))
+				p := projections.NewProjector(es, store, slog.New(slog.DiscardHandler))
 				start := time.Now()
 				if err := p.CatchUp(context.Background(), nil); err != nil {
 					b.Fatal(err)

@@ -46,7 +46,7 @@ type runner struct {
 func startProjector(t *testing.T, es *eventstore.Store, url string) *runner {
 	t.Helper()
 	store := open(t, url)
-	r := &runner{p: projections.NewProjector(es.JetStream(), store, slog.New(slog.DiscardHandler)), done: make(chan struct{})}
+	r := &runner{p: projections.NewProjector(es, store, slog.New(slog.DiscardHandler)), done: make(chan struct{})}
 	r.p.OnApplied = func(first, _ uint64) {
 		r.first.CompareAndSwap(0, first)
 		r.batches.Add(1)

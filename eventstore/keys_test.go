@@ -1,0 +1,139 @@
+package eventstore_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/internal/natstest"
+)
+
+func TestKeyringCreateReadDestroy(t *testing.T) {
+	srv, nc := natstest.Embedded(t, "")
+	a := open(t, nc)
+	nc2, err := srv.Connect("second node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc2.Close)
+	b := open(t, nc2)
+	ctx := context.Background()
+
+	key, err := a.Keys().KeyForWriting(ctx, "p1")
+	if err != nil || len(key) != 32 {
+		t.Fatalf("create: %x %v", key, err)
+	}
+	if again, err := a.Keys().KeyForWriting(ctx, "p1"); err != nil || !bytes.Equal(again, key) {
+		t.Fatalf("a second create made another key: %v", err)
+	}
+	if got, err := b.Keys().Key(ctx, "p1"); err != nil || !bytes.Equal(got, key) {
+		t.Fatalf("another node reads %x, %v", got, err)
+	}
+	if _, err := b.Keys().Key(ctx, "nobody"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
+		t.Fatalf("a missing key: %v, want ErrKeyDestroyed", err)
+	}
+
+	if err := a.Keys().Destroy(ctx, "p1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Keys().Destroy(ctx, "p1"); err != nil {
+		t.Fatalf("destroying twice: %v", err)
+	}
+	// The other node forgets it without being told.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := b.Keys().Key(ctx, "p1")
+		if errors.Is(err, eventstore.ErrKeyDestroyed) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the other node still has the key: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := b.Keys().KeyForWriting(ctx, "p1"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
+		t.Fatalf("a destroyed key was made anew: %v", err)
+	}
+	// Nothing of the key is left in its stream.
+	js, _ := jetstream.New(nc)
+	st, err := js.Stream(ctx, "SENDCASE_KEYS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := st.Info(ctx)
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
+		if m, err := st.GetMsg(ctx, seq); err == nil && bytes.Contains(m.Data, key) {
+			t.Fatalf("the destroyed key is still stored at seq %d", seq)
+		}
+	}
+}
+
+func TestDecryptWithADestroyedKeyErases(t *testing.T) {
+	_, nc := natstest.Embedded(t, "")
+	s := open(t, nc)
+	ctx := context.Background()
+	e, err := event.New("e1", 1, event.Actor{ID: "u"}, time.Unix(0, 0),
+		pupil.Registered{PupilID: "p1", UPN: "B801200005001", FirstName: "Ada", LastName: "Lovelace", DateOfBirth: civil.MustParse("2015-03-04"), On: civil.MustParse("2025-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Keys().Encrypt(ctx, "p1", &e); err != nil {
+		t.Fatal(err)
+	}
+	if err := event.Seal("p1", "", &e); err != nil {
+		t.Fatal(err)
+	}
+	c := &event.Commit{Aggregate: "pupil", AggregateID: "p1", Events: []event.Event{e}}
+	if _, err := s.Append(ctx, eventstore.Subject("pupil", "p1"), 0, c, ""); err != nil {
+		t.Fatal(err)
+	}
+	name := func() string {
+		t.Helper()
+		l, err := s.Load(ctx, eventstore.Subject("pupil", "p1"), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l[0].Commit.Events[0].Data.(pupil.Registered).FirstName
+	}
+	if n := name(); n != "Ada" {
+		t.Fatalf("read %q", n)
+	}
+	if err := s.Keys().Destroy(ctx, "p1"); err != nil {
+		t.Fatal(err)
+	}
+	if n := name(); n != event.ErasedText {
+		t.Fatalf("after the key is destroyed, read %q", n)
+	}
+}
+
+func TestReleaseClaimLeavesNoTrace(t *testing.T) {
+	_, nc := natstest.Embedded(t, "")
+	s := open(t, nc)
+	ctx := context.Background()
+	if _, err := s.ClaimUnique(ctx, "upn.t1.B801200005001", "p1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ReleaseClaim(ctx, "upn.t1.B801200005001"); err != nil {
+		t.Fatal(err)
+	}
+	js, _ := jetstream.New(nc)
+	st, err := js.Stream(ctx, "KV_sendcase_unique")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(ctx, jetstream.WithSubjectFilter(">"))
+	if err != nil || info.State.Msgs != 0 || len(info.State.Subjects) != 0 {
+		t.Fatalf("the bucket still holds %d messages (%v): %v", info.State.Msgs, info.State.Subjects, err)
+	}
+	if c, err := s.ClaimUnique(ctx, "upn.t1.B801200005001", "p2"); err != nil || c.Owner != "p2" {
+		t.Fatalf("claim after release: %+v %v", c, err)
+	}
+}

@@ -1,0 +1,140 @@
+// Package shred encrypts the personal fields of events under a key of their
+// aggregate, so that destroying the key erases them everywhere the events
+// are kept (crypto-shredding), while the events themselves, and the hash
+// chain over what is stored, stay.
+//
+// Only the values of personal fields (tagged `personal:"true"`, see
+// event.RewritePersonal) are encrypted, each into a string, so that a
+// stored payload keeps its JSON shape and the fields a view needs without
+// personal data (dates, codes, minutes, costs) stay readable to tools that
+// have no key.
+package shred
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sendcase/sendcase/domain/event"
+)
+
+// Scheme names the encryption of events: AES-256-GCM of each field's
+// JSON value, with a random 96-bit nonce and the aggregate and event ids as
+// additional data, so a value cannot be moved to another event unnoticed.
+const Scheme = "aes-256-gcm/v1"
+
+// prefix starts every encrypted value.
+const prefix = "enc:v1:"
+
+// KeySize is the length of an aggregate key in bytes.
+const KeySize = 32
+
+// NewKey returns a new random aggregate key.
+func NewKey() ([]byte, error) {
+	k := make([]byte, KeySize)
+	if _, err := rand.Read(k); err != nil {
+		return nil, fmt.Errorf("new key: %w", err)
+	}
+	return k, nil
+}
+
+// Encrypt encrypts the personal fields of e, an event of aggregate id, under
+// key. It must run before the event is hashed. Events without personal
+// fields are left as they are.
+func Encrypt(key []byte, id string, e *event.Event) error {
+	if !event.HasPersonal(e.Type) {
+		return nil
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		return err
+	}
+	ad := additionalData(id, e.ID)
+	enc, err := event.RewritePersonal(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
+		nonce := make([]byte, aead.NonceSize())
+		if _, err := rand.Read(nonce); err != nil {
+			return nil, err
+		}
+		ct := aead.Seal(nonce, nonce, bytes.TrimSpace(v), ad)
+		return json.Marshal(prefix + base64.RawURLEncoding.EncodeToString(ct))
+	})
+	if err != nil {
+		return fmt.Errorf("encrypt %s: %w", e.ID, err)
+	}
+	e.Plain, e.Raw, e.Encryption = e.Raw, enc, Scheme
+	return nil
+}
+
+// ErrUnknownScheme means an event was encrypted in a way this version cannot read.
+var ErrUnknownScheme = errors.New("unknown encryption scheme")
+
+// Decrypt decrypts the personal fields of e, an encrypted event of aggregate id,
+// into e.Plain. A value that does not decrypt under key is an error: it
+// means the stored event or the key was altered.
+func Decrypt(key []byte, id string, e *event.Event) error {
+	if e.Encryption == "" {
+		return nil
+	}
+	if e.Encryption != Scheme {
+		return fmt.Errorf("decrypt %s: %w %q", e.ID, ErrUnknownScheme, e.Encryption)
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		return err
+	}
+	ad := additionalData(id, e.ID)
+	plain, err := event.RewritePersonal(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
+		var s string
+		if err := json.Unmarshal(v, &s); err != nil || !strings.HasPrefix(s, prefix) {
+			return nil, errors.New("not an encrypted value")
+		}
+		ct, err := base64.RawURLEncoding.DecodeString(s[len(prefix):])
+		if err != nil || len(ct) < aead.NonceSize() {
+			return nil, errors.New("malformed encrypted value")
+		}
+		return aead.Open(nil, ct[:aead.NonceSize()], ct[aead.NonceSize():], ad)
+	})
+	if err != nil {
+		return fmt.Errorf("decrypt %s: %w", e.ID, err)
+	}
+	e.Plain, e.Shredded = plain, false
+	return nil
+}
+
+// Shred marks e, an encrypted event whose key is destroyed, as erased: e.Plain
+// gets its personal fields erased, so it still decodes and every other
+// field reads as stored.
+func Shred(e *event.Event) error {
+	if e.Encryption == "" {
+		return nil
+	}
+	plain, err := event.RewritePersonal(e.Type, e.Raw, func(_, erased json.RawMessage) (json.RawMessage, error) {
+		return erased, nil
+	})
+	if err != nil {
+		return fmt.Errorf("shred %s: %w", e.ID, err)
+	}
+	e.Plain, e.Shredded = plain, true
+	return nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
+	if len(key) != KeySize {
+		return nil, fmt.Errorf("key is %d bytes, want %d", len(key), KeySize)
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
+}
+
+func additionalData(aggregateID, eventID string) []byte {
+	return []byte(aggregateID + "/" + eventID)
+}
