@@ -1,8 +1,13 @@
 # sendcase — see README.md.
 GO ?= go
+# Builds and tests use Go 1.27.3, which the go command fetches from the module
+# proxy: Go 1.26.8's standard library has vulnerabilities that reach our code
+# (make vulncheck). go.mod keeps 1.26.8 as the language version.
+GOTOOLCHAIN ?= go1.27.3
+export GOTOOLCHAIN
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test lint build bench cluster fuzz clean
+.PHONY: run test lint build bench cluster fuzz vulncheck clean
 
 ## run: serve on :8080 with an embedded NATS server (JetStream on disk in ./data)
 run:
@@ -33,6 +38,17 @@ fuzz:
 	  echo "fuzz $$name $$pkg"; \
 	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
+
+## vulncheck: govulncheck over every package, against the Go vulnerability
+## database as published in the golang.org/x/vulndb module on VULNDB_VERSION
+## (vuln.go.dev itself cannot be reached from CI; the module proxy can)
+VULNDB_VERSION ?= v0.0.0-20261105234957-e22db6528018
+VULNDB = $(CURDIR)/bin/vulndb
+vulncheck:
+	@src=$$(cd / && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p'); \
+	  test -d "$$src/data/osv" || { echo "vulncheck: no OSV data in golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; }; \
+	  rm -rf $(VULNDB) && $(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$src/data/osv" -out $(VULNDB)
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@v1.9.0 -db file://$(VULNDB) ./...
 
 ## build: the sendcase binary in ./bin
 build:

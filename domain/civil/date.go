@@ -7,7 +7,6 @@ package civil
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"time"
 )
 
@@ -136,9 +135,11 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + d.String() + `"`), nil
 }
 
-// UnmarshalJSON accepts "YYYY-MM-DD" or null. A string that is not a date is
-// kept as an invalid Date rather than failing the whole decode, so that
-// validation can name the offending field (encoding/json cannot).
+// UnmarshalJSON accepts "YYYY-MM-DD" or null. Anything else (a string that
+// is not a date, a number) is kept as an invalid Date rather than failing
+// the whole decode, so that validation can name the offending field:
+// encoding/json does not say which field a method's error came from (and
+// since Go 1.27 no longer fills in UnmarshalTypeError.Field for it).
 func (d *Date) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		*d = 0
@@ -146,7 +147,8 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: "non-string", Type: dateType}
+		*d = invalid
+		return nil
 	}
 	if s == "" {
 		*d = 0
@@ -160,8 +162,6 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	*d = p
 	return nil
 }
-
-var dateType = reflect.TypeOf(Date(0))
 
 // Min returns the earlier of a and b, ignoring unset dates.
 func Min(a, b Date) Date {
