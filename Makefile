@@ -31,7 +31,7 @@ cluster: build
 ## fuzz: each fuzz target for FUZZTIME (found cases stay in testdata/fuzz as regression tests)
 FUZZTIME ?= 10s
 FUZZ = FuzzDecode:./api FuzzCheck:./domain/upn FuzzParse:./domain/civil FuzzAddMonths:./domain/civil \
-       FuzzTwelveMonths:./domain/ehcp FuzzClock:./domain/ehcp
+       FuzzTwelveMonths:./domain/ehcp FuzzClock:./domain/ehcp FuzzDecrypt:./shred
 fuzz:
 	@for t in $(FUZZ); do \
 	  name=$${t%%:*}; pkg=$${t#*:}; \
