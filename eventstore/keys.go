@@ -41,7 +41,7 @@ type Keyring struct {
 	stream jetstream.Stream
 
 	mu   sync.RWMutex
-	keys map[string][]byte // nil: destroyed
+	keys map[string]*shred.Cipher // nil: destroyed
 
 	cc jetstream.ConsumeContext
 }
@@ -62,7 +62,7 @@ func openKeyring(ctx context.Context, js jetstream.JetStream, replicas int) (*Ke
 	if err != nil {
 		return nil, fmt.Errorf("create stream %s: %w", keysStream, wrapUnavailable(err))
 	}
-	k := &Keyring{js: js, stream: stream, keys: map[string][]byte{}}
+	k := &Keyring{js: js, stream: stream, keys: map[string]*shred.Cipher{}}
 	if err := k.follow(ctx); err != nil {
 		return nil, err
 	}
@@ -119,26 +119,26 @@ func (k *Keyring) remember(subject string, h nats.Header, data []byte) {
 		k.keys[id] = nil
 		return
 	}
-	if len(data) == shred.KeySize {
-		k.keys[id] = append([]byte(nil), data...)
+	if c, err := shred.NewCipher(data); err == nil {
+		k.keys[id] = c
 	}
 }
 
 // cached answers from the cache: known is false when id is not cached,
 // and err is ErrKeyDestroyed when its key is.
-func (k *Keyring) cached(id string) (key []byte, known bool, err error) {
+func (k *Keyring) cached(id string) (c *shred.Cipher, known bool, err error) {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	key, known = k.keys[id]
-	if known && key == nil {
+	c, known = k.keys[id]
+	if known && c == nil {
 		return nil, true, ErrKeyDestroyed
 	}
-	return key, known, nil
+	return c, known, nil
 }
 
-// fetch reads id's key from the stream: nil with ErrKeyDestroyed for a
-// tombstone, and ok false when there is no message at all.
-func (k *Keyring) fetch(ctx context.Context, id string) (key []byte, ok bool, err error) {
+// fetch reads id's key from the stream into the cache and returns its
+// cipher: ErrKeyDestroyed for a tombstone, ok false when there is nothing.
+func (k *Keyring) fetch(ctx context.Context, id string) (c *shred.Cipher, ok bool, err error) {
 	m, err := k.stream.GetLastMsgForSubject(ctx, keysPrefix+id)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
 		return nil, false, nil
@@ -147,21 +147,22 @@ func (k *Keyring) fetch(ctx context.Context, id string) (key []byte, ok bool, er
 		return nil, false, fmt.Errorf("key %s: %w", id, wrapUnavailable(err))
 	}
 	k.remember(m.Subject, m.Header, m.Data)
-	if m.Header.Get(destroyedHeader) != "" {
-		return nil, true, ErrKeyDestroyed
+	c, known, err := k.cached(id)
+	if !known {
+		return nil, false, fmt.Errorf("key %s: not a key (%d bytes)", id, len(m.Data))
 	}
-	return m.Data, true, nil
+	return c, true, err
 }
 
-// Key returns the key of aggregate id for reading, or ErrKeyDestroyed when
-// it is destroyed or missing.
-func (k *Keyring) Key(ctx context.Context, id string) ([]byte, error) {
-	if key, known, err := k.cached(id); known {
-		return key, err
+// Cipher returns the cipher of aggregate id's key for reading, or
+// ErrKeyDestroyed when the key is destroyed or missing.
+func (k *Keyring) Cipher(ctx context.Context, id string) (*shred.Cipher, error) {
+	if c, known, err := k.cached(id); known {
+		return c, err
 	}
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	key, ok, err := k.fetch(ctx, id)
+	c, ok, err := k.fetch(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -170,15 +171,15 @@ func (k *Keyring) Key(ctx context.Context, id string) ([]byte, error) {
 		// may yet get a key on another node.
 		return nil, ErrKeyDestroyed
 	}
-	return key, nil
+	return c, nil
 }
 
-// KeyForWriting returns the key of aggregate id, creating it if it has
-// none, or ErrKeyDestroyed if it was destroyed: an erased aggregate never
-// gets a new key.
-func (k *Keyring) KeyForWriting(ctx context.Context, id string) ([]byte, error) {
-	if key, known, err := k.cached(id); known {
-		return key, err
+// CipherForWriting returns the cipher of aggregate id's key, creating the
+// key if it has none, or ErrKeyDestroyed if it was destroyed: an erased
+// aggregate never gets a new key.
+func (k *Keyring) CipherForWriting(ctx context.Context, id string) (*shred.Cipher, error) {
+	if c, known, err := k.cached(id); known {
+		return c, err
 	}
 	ctx, cancel := bounded(ctx)
 	defer cancel()
@@ -188,16 +189,17 @@ func (k *Keyring) KeyForWriting(ctx context.Context, id string) ([]byte, error) 
 	}
 	_, err = k.js.Publish(ctx, keysPrefix+id, key,
 		jetstream.WithExpectStream(keysStream), jetstream.WithExpectLastSequencePerSubject(0))
-	if err == nil {
-		k.remember(keysPrefix+id, nil, key)
-		return key, nil
-	}
-	if !isWrongLastSeq(err) {
+	if err != nil && !isWrongLastSeq(err) {
 		return nil, fmt.Errorf("create key %s: %w", id, wrapUnavailable(err))
 	}
+	if err == nil {
+		k.remember(keysPrefix+id, nil, key)
+		c, _, err := k.cached(id)
+		return c, err
+	}
 	// Another request created it first (or destroyed it): use what is stored.
-	key, _, err = k.fetch(ctx, id)
-	return key, err
+	c, _, err := k.fetch(ctx, id)
+	return c, err
 }
 
 // Destroy destroys the key of aggregate id, for good: the stored key is
@@ -232,7 +234,7 @@ func (k *Keyring) Destroy(ctx context.Context, id string) error {
 // aggregate's key, or, when the key is destroyed, with their personal
 // fields erased. It runs before c.Decode.
 func (k *Keyring) Decrypt(ctx context.Context, c *event.Commit) error {
-	var key []byte
+	var ci *shred.Cipher
 	var keyErr error
 	looked := false
 	for i := range c.Events {
@@ -241,7 +243,7 @@ func (k *Keyring) Decrypt(ctx context.Context, c *event.Commit) error {
 			continue
 		}
 		if !looked {
-			key, keyErr = k.Key(ctx, c.AggregateID)
+			ci, keyErr = k.Cipher(ctx, c.AggregateID)
 			looked = true
 		}
 		var err error
@@ -251,7 +253,7 @@ func (k *Keyring) Decrypt(ctx context.Context, c *event.Commit) error {
 		case keyErr != nil:
 			return keyErr
 		default:
-			if shred.Decrypt(key, c.AggregateID, e) != nil {
+			if ci.Decrypt(c.AggregateID, e) != nil {
 				// The stored event was altered: its hash no longer matches,
 				// which the audit trail's verification reports. Read it as
 				// erased rather than fail every read of the pupil.
@@ -271,11 +273,11 @@ func (k *Keyring) Encrypt(ctx context.Context, id string, e *event.Event) error 
 	if !event.HasPersonal(e.Type) {
 		return nil
 	}
-	key, err := k.KeyForWriting(ctx, id)
+	c, err := k.CipherForWriting(ctx, id)
 	if err != nil {
 		return fmt.Errorf("encrypt %s: %w", e.Type, err)
 	}
-	return shred.Encrypt(key, id, e)
+	return c.Encrypt(id, e)
 }
 
 // each calls fn with every aggregate's key (nil when destroyed), as stored now.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sendcase/sendcase/domain/civil"
@@ -27,18 +28,32 @@ func TestKeyringCreateReadDestroy(t *testing.T) {
 	b := open(t, nc2)
 	ctx := context.Background()
 
-	key, err := a.Keys().KeyForWriting(ctx, "p1")
-	if err != nil || len(key) != 32 {
-		t.Fatalf("create: %x %v", key, err)
+	ca, err := a.Keys().CipherForWriting(ctx, "p1")
+	if err != nil {
+		t.Fatalf("create: %v", err)
 	}
-	if again, err := a.Keys().KeyForWriting(ctx, "p1"); err != nil || !bytes.Equal(again, key) {
+	if again, err := a.Keys().CipherForWriting(ctx, "p1"); err != nil || again != ca {
 		t.Fatalf("a second create made another key: %v", err)
 	}
-	if got, err := b.Keys().Key(ctx, "p1"); err != nil || !bytes.Equal(got, key) {
-		t.Fatalf("another node reads %x, %v", got, err)
+	// What one node encrypts, the other decrypts.
+	e := registration(t)
+	if err := ca.Encrypt("p1", &e); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := b.Keys().Key(ctx, "nobody"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
+	cb, err := b.Keys().Cipher(ctx, "p1")
+	if err != nil {
+		t.Fatalf("another node: %v", err)
+	}
+	e.Plain = nil
+	if err := cb.Decrypt("p1", &e); err != nil || !bytes.Contains(e.Plain, []byte("Ada")) {
+		t.Fatalf("another node decrypts %s, %v", e.Plain, err)
+	}
+	if _, err := b.Keys().Cipher(ctx, "nobody"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
 		t.Fatalf("a missing key: %v, want ErrKeyDestroyed", err)
+	}
+	keyBytes := storedKeys(t, nc)
+	if len(keyBytes) != 1 {
+		t.Fatalf("%d keys stored, want 1", len(keyBytes))
 	}
 
 	if err := a.Keys().Destroy(ctx, "p1"); err != nil {
@@ -50,7 +65,7 @@ func TestKeyringCreateReadDestroy(t *testing.T) {
 	// The other node forgets it without being told.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		_, err := b.Keys().Key(ctx, "p1")
+		_, err := b.Keys().Cipher(ctx, "p1")
 		if errors.Is(err, eventstore.ErrKeyDestroyed) {
 			break
 		}
@@ -59,32 +74,49 @@ func TestKeyringCreateReadDestroy(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if _, err := b.Keys().KeyForWriting(ctx, "p1"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
+	if _, err := b.Keys().CipherForWriting(ctx, "p1"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
 		t.Fatalf("a destroyed key was made anew: %v", err)
 	}
 	// Nothing of the key is left in its stream.
+	if left := storedKeys(t, nc); len(left) != 0 {
+		t.Fatalf("the destroyed key is still stored: %d keys", len(left))
+	}
+}
+
+// storedKeys returns every 32-byte message body in the keys stream.
+func storedKeys(t *testing.T, nc *nats.Conn) [][]byte {
+	t.Helper()
+	ctx := context.Background()
 	js, _ := jetstream.New(nc)
 	st, err := js.Stream(ctx, "SENDCASE_KEYS")
 	if err != nil {
 		t.Fatal(err)
 	}
 	info, _ := st.Info(ctx)
-	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
-		if m, err := st.GetMsg(ctx, seq); err == nil && bytes.Contains(m.Data, key) {
-			t.Fatalf("the destroyed key is still stored at seq %d", seq)
+	var out [][]byte
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && seq > 0; seq++ {
+		if m, err := st.GetMsg(ctx, seq); err == nil && len(m.Data) == 32 {
+			out = append(out, m.Data)
 		}
 	}
+	return out
+}
+
+func registration(t *testing.T) event.Event {
+	t.Helper()
+	e, err := event.New("e1", 1, event.Actor{ID: "u"}, time.Unix(0, 0),
+		pupil.Registered{PupilID: "p1", UPN: "B801200005001", FirstName: "Ada", LastName: "Lovelace", DateOfBirth: civil.MustParse("2015-03-04"), On: civil.MustParse("2025-09-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 func TestDecryptWithADestroyedKeyErases(t *testing.T) {
 	_, nc := natstest.Embedded(t, "")
 	s := open(t, nc)
 	ctx := context.Background()
-	e, err := event.New("e1", 1, event.Actor{ID: "u"}, time.Unix(0, 0),
-		pupil.Registered{PupilID: "p1", UPN: "B801200005001", FirstName: "Ada", LastName: "Lovelace", DateOfBirth: civil.MustParse("2015-03-04"), On: civil.MustParse("2025-09-01")})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := registration(t)
 	if err := s.Keys().Encrypt(ctx, "p1", &e); err != nil {
 		t.Fatal(err)
 	}

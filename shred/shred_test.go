@@ -165,10 +165,14 @@ func BenchmarkDecrypt(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := stored(e)
+	c, err := shred.NewCipher(k)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		got := s
-		if err := shred.Decrypt(k, "p1", &got); err != nil {
+		if err := c.Decrypt("p1", &got); err != nil {
 			b.Fatal(err)
 		}
 	}

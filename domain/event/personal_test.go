@@ -96,3 +96,31 @@ func TestBlank(t *testing.T) {
 		t.Errorf("other fields changed, or an empty field was filled: %+v", v)
 	}
 }
+
+// The rewrite splices values into the stored bytes: everything else stays
+// byte for byte, however the payload is laid out.
+func TestRewritePersonalSplicesInPlace(t *testing.T) {
+	upper := func(v, _ json.RawMessage) (json.RawMessage, error) {
+		return json.RawMessage(strings.ToUpper(string(v))), nil
+	}
+	tests := []struct{ in, want string }{
+		{`{"child":"ada","school":"s1"}`, `{"child":"ADA","school":"s1"}`},
+		{` { "school" : "s1" , "child" : "ada" } `, ` { "school" : "s1" , "child" : "ADA" } `},
+		{`{"ch\u0069ld":"ada"}`, `{"ch\u0069ld":"ADA"}`},
+		{`{"school":"a \"child\": x","child":null}`, `{"school":"a \"child\": x","child":null}`},
+		{`{"contacts":[],"lead":{},"child":"ada"}`, `{"contacts":[],"lead":{},"child":"ADA"}`},
+		{`{"contacts":[{"kind":"x","name":"mum"},{"name":"gran","phone":"01"}]}`, `{"contacts":[{"kind":"x","name":"MUM"},{"name":"GRAN","phone":"01"}]}`},
+		{`{"on":"2025-09-01","extra":{"child":"not this one"},"n":[1,2.5e3,true]}`, `{"on":"2025-09-01","extra":{"child":"not this one"},"n":[1,2.5e3,true]}`},
+	}
+	for _, tt := range tests {
+		got, err := RewritePersonal("test_enrolled", json.RawMessage(tt.in), upper)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%s\n got %s, %v\nwant %s", tt.in, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{`{"child":"ada"`, `{"child" "ada"}`, `{"child":"ada",}`, `{"contacts":[{"name":"x"}`, `{"child":"ada}`} {
+		if _, err := RewritePersonal("test_enrolled", json.RawMessage(bad), upper); err == nil {
+			t.Errorf("malformed %s rewritten", bad)
+		}
+	}
+}
