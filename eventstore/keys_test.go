@@ -169,3 +169,41 @@ func TestReleaseClaimLeavesNoTrace(t *testing.T) {
 		t.Fatalf("claim after release: %+v %v", c, err)
 	}
 }
+
+// A node that still holds a key in its cache must not show what an erasure
+// destroyed: an erasure in the history makes everything before it read as
+// erased, and the key is forgotten at once.
+func TestErasureInHistoryWinsOverACachedKey(t *testing.T) {
+	_, nc := natstest.Embedded(t, "")
+	s := open(t, nc)
+	ctx := context.Background()
+	subject := eventstore.Subject("pupil", "p1")
+	e := registration(t)
+	if err := s.Keys().Encrypt(ctx, "p1", &e); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(ctx, subject, 0, &event.Commit{Aggregate: "pupil", AggregateID: "p1", Events: []event.Event{e}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	erasure, err := event.New("e2", 2, event.Actor{ID: "admin"}, time.Unix(0, 0), pupil.Erased{On: civil.MustParse("2026-01-05"), Reason: "retention period ended"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The erasure is stored but the key not yet destroyed (another node's
+	// work, not yet heard of here, or interrupted).
+	if _, err := s.Append(ctx, subject, 1, &event.Commit{Aggregate: "pupil", AggregateID: "p1", Events: []event.Event{erasure}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second load finds the key forgotten
+		l, err := s.Load(ctx, subject, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := l[0].Commit.Events[0].Data.(pupil.Registered); r.FirstName != event.ErasedText || r.DateOfBirth.Valid() {
+			t.Fatalf("registration after erasure reads %+v", r)
+		}
+	}
+	if _, err := s.Keys().Cipher(ctx, "p1"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
+		t.Fatalf("key not forgotten: %v", err)
+	}
+}

@@ -218,6 +218,9 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loade
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", subject, err)
 	}
+	if err := s.keys.afterErasure(out); err != nil {
+		return nil, fmt.Errorf("load %s: %w", subject, err)
+	}
 	return out, nil
 }
 

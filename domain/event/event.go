@@ -31,6 +31,14 @@ type Data interface {
 	OccurredOn() civil.Date
 }
 
+// Erasure is implemented by a payload that records the destruction of its
+// aggregate's personal data: the events before it read as erased, whatever
+// a reader may still hold of the key.
+type Erasure interface {
+	Data
+	ErasesPersonalData()
+}
+
 // Event is one stored fact about an aggregate.
 type Event struct {
 	ID         string     `json:"event_id"`

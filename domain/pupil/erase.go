@@ -21,6 +21,7 @@ type Erased struct {
 }
 
 func (Erased) EventType() string        { return "pupil_erased" }
+func (Erased) ErasesPersonalData()      {}
 func (e Erased) OccurredOn() civil.Date { return e.On }
 
 func init() { event.Register[Erased](1) }
