@@ -270,6 +270,25 @@ func TestBrowserWalkthrough(t *testing.T) {
 	b.shot("audit")
 	b.axe("audit")
 	b.signOut()
+
+	// End of retention: she leaves, and an admin erases her record.
+	b.signIn(w.sencoA)
+	b.open(pupilPath)
+	b.fill("leave-on", "2025-11-10", "leave-destination", "Hill Top Academy")
+	b.signOut()
+	b.signIn(adminToken)
+	b.open(pupilPath)
+	b.axe("pupil, with the erase form")
+	b.fill("erase-reason", "Retention period ended")
+	if n := b.text(".notice"); !strings.Contains(n, "personal data was erased") {
+		t.Fatalf("erased notice: %q", n)
+	}
+	if h := b.text("main h1"); h != "[erased] [erased]" {
+		t.Fatalf("erased pupil's heading: %q", h)
+	}
+	b.shot("erased")
+	b.axe("erased pupil")
+	b.signOut()
 	b.open("/ui/login")
 	b.shot("login")
 	b.axe("login")

@@ -329,7 +329,7 @@ var pupilForms = map[string]pupilForm{
 	"grant":    {readOnly, 201, "access", "Access granted", formCommand((*pupil.Pupil).GrantAccess)},
 	"transfer": {readWrite, 200, "", "Pupil transferred", formCommand((*pupil.Pupil).Transfer)},
 	"leave":    {readWrite, 200, "details", "Pupil taken off roll", formCommand((*pupil.Pupil).Leave)},
-	"erase":    {readWrite, 200, "", "Personal data erased", eraseForm},
+	"erase":    {readWrite, 200, "details", "Personal data erased", eraseForm},
 }
 
 // eraseForm erases the pupil's personal data (admin only).
