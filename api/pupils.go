@@ -52,8 +52,10 @@ func (s *Server) registerPupil(w http.ResponseWriter, r *http.Request, p princip
 type pupilView struct {
 	*pupil.Pupil
 	CurrentYearGroup yeargroup.Group `json:"current_year_group"`
-	EHCP             ehcp.View       `json:"ehcp"`
-	Referrals        []referralView  `json:"referrals"`
+	// Erased says at a glance what Erasure details.
+	Erased    bool           `json:"erased"`
+	EHCP      ehcp.View      `json:"ehcp"`
+	Referrals []referralView `json:"referrals"`
 }
 
 func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, p principal) {
@@ -70,7 +72,7 @@ func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, p principal) {
 		version = pu.Version
 		// Encode under the aggregate's lock: the cached state is shared.
 		return json.NewEncoder(&body).Encode(pupilView{
-			Pupil: pu, CurrentYearGroup: pu.CurrentYearGroup(today),
+			Pupil: pu, CurrentYearGroup: pu.CurrentYearGroup(today), Erased: pu.Erasure != nil,
 			EHCP: pu.EHCP(today, s.phaseOf(pu)), Referrals: referralViews(pu, today),
 		})
 	})

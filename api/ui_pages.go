@@ -257,8 +257,8 @@ func (s *Server) loadPupilPage(r *http.Request, p principal, id string) (*pupilP
 		pp.ReviewerNames[u.ID] = u.Name + " (" + u.Email + ")"
 	}
 	pp.CanWrite, pp.CanGrant = access == readWrite, access >= readOnly
-	pp.CanErase = p.is(user.Admin) && !pu.OnRoll && !pu.Erased
-	if pu.Erased {
+	pp.CanErase = p.is(user.Admin) && !pu.OnRoll && pu.Erasure == nil
+	if pu.Erasure != nil {
 		// An erased record is closed: it is read, never written.
 		pp.CanWrite, pp.CanGrant, pp.OtherSchools = false, false, nil
 	}

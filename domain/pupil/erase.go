@@ -74,6 +74,5 @@ func (p *Pupil) applyErasure(e event.Event) {
 	} else if p.Erasure == nil {
 		p.Erasure = &Erasure{Reason: KeyLostReason, KeyLost: true}
 	}
-	p.Erased = true
 	event.Blank(p)
 }

@@ -49,9 +49,8 @@ type Pupil struct {
 	LeftOn        civil.Date      `json:"left_on,omitempty"`
 	Destination   string          `json:"destination,omitempty" personal:"true"`
 	Version       int             `json:"version"`
-	// Erased is set once the pupil's personal data is destroyed; Erasure
-	// says when, by whom and why.
-	Erased  bool     `json:"erased"`
+	// Erasure is set once the pupil's personal data is destroyed: when, by
+	// whom and why.
 	Erasure *Erasure `json:"erasure,omitempty"`
 
 	Cycles           []*Cycle           `json:"cycles"`
