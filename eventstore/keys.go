@@ -267,43 +267,11 @@ func (k *Keyring) Decrypt(ctx context.Context, c *event.Commit) error {
 	return nil
 }
 
-// afterErasure makes loaded commits that end in an erasure read as erased:
-// this node may not yet have heard that the key is destroyed (or the
-// destruction may have failed half-way), and what the erasure destroyed
-// must not be shown meanwhile. The key is forgotten here at once.
-func (k *Keyring) afterErasure(loaded []Loaded) error {
-	erased := false
-	for _, l := range loaded {
-		for _, e := range l.Commit.Events {
-			if _, ok := e.Data.(event.Erasure); ok {
-				erased = true
-				k.mu.Lock()
-				k.keys[l.Commit.AggregateID] = nil
-				k.mu.Unlock()
-			}
-		}
-	}
-	if !erased {
-		return nil
-	}
-	for i := range loaded {
-		c := &loaded[i].Commit
-		again := false
-		for j := range c.Events {
-			if e := &c.Events[j]; e.Encryption != "" && !e.Shredded {
-				if err := shred.Shred(e); err != nil {
-					return err
-				}
-				again = true
-			}
-		}
-		if again {
-			if err := c.Decode(loaded[i].Seq); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+// forget treats aggregate id's key as destroyed on this node, at once.
+func (k *Keyring) forget(id string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.keys[id] = nil
 }
 
 // Encrypt encrypts the personal fields of e, an event of aggregate id, under

@@ -201,16 +201,14 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loade
 	ctx, cancel := bounded(ctx)
 	defer cancel()
 	var out []Loaded
+	erased := false
 	err := s.loader.each(ctx, subject, after+1, func(seq uint64, data []byte) error {
 		var c event.Commit
 		if err := gojson.Unmarshal(data, &c); err != nil {
 			return fmt.Errorf("decode commit at seq %d: %w", seq, err)
 		}
-		if err := s.keys.Decrypt(ctx, &c); err != nil {
-			return fmt.Errorf("decrypt commit at seq %d: %w", seq, err)
-		}
-		if err := c.Decode(seq); err != nil {
-			return err
+		for _, e := range c.Events {
+			erased = erased || event.Erases(e.Type)
 		}
 		out = append(out, Loaded{Seq: seq, Commit: c})
 		return nil
@@ -218,8 +216,20 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loade
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", subject, err)
 	}
-	if err := s.keys.afterErasure(out); err != nil {
-		return nil, fmt.Errorf("load %s: %w", subject, err)
+	if erased && len(out) > 0 {
+		// This node may not yet have heard that the key is destroyed (or
+		// the destruction stopped half-way): what the erasure destroyed
+		// must not be shown meanwhile.
+		s.keys.forget(out[0].Commit.AggregateID)
+	}
+	for i := range out {
+		c := &out[i].Commit
+		if err := s.keys.Decrypt(ctx, c); err != nil {
+			return nil, fmt.Errorf("load %s: decrypt commit at seq %d: %w", subject, out[i].Seq, err)
+		}
+		if err := c.Decode(out[i].Seq); err != nil {
+			return nil, fmt.Errorf("load %s: %w", subject, err)
+		}
 	}
 	return out, nil
 }

@@ -132,6 +132,7 @@ func (c *Commit) Decode(seq uint64) error {
 type registration struct {
 	typ    reflect.Type
 	schema int
+	erases bool // the payload is an Erasure
 }
 
 var (
@@ -149,7 +150,16 @@ func Register[T Data](schema int) {
 	if _, dup := registry[name]; dup {
 		panic("event: " + name + " registered twice")
 	}
-	registry[name] = registration{typ: reflect.TypeOf(zero), schema: schema}
+	_, erases := any(zero).(Erasure)
+	registry[name] = registration{typ: reflect.TypeOf(zero), schema: schema, erases: erases}
+}
+
+// Erases reports whether events of type name are erasures, so that a
+// reader can tell before it decrypts anything.
+func Erases(name string) bool {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	return registry[name].erases
 }
 
 // SchemaOf returns the current schema version of an event type.

@@ -99,3 +99,12 @@ func TestShreddedEventsReadAsErased(t *testing.T) {
 		t.Error("a pupil whose key is lost no longer exists")
 	}
 }
+
+// Readers learn from the type alone, before decrypting, that an event erases.
+func TestOnlyTheErasureErases(t *testing.T) {
+	for name, want := range map[string]bool{"pupil_erased": true, "pupil_registered": false, "pupil_left": false, "no_such_type": false} {
+		if got := event.Erases(name); got != want {
+			t.Errorf("Erases(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
