@@ -66,26 +66,6 @@ func NewCipher(key []byte) (*Cipher, error) {
 	return &Cipher{aead: aead}, nil
 }
 
-// Encrypt encrypts the personal fields of e, an event of aggregate id, under
-// key. It must run before the event is hashed. Events without personal
-// fields are left as they are.
-func Encrypt(key []byte, id string, e *event.Event) error {
-	c, err := NewCipher(key)
-	if err != nil {
-		return err
-	}
-	return c.Encrypt(id, e)
-}
-
-// Decrypt is Cipher.Decrypt with the cipher of key.
-func Decrypt(key []byte, id string, e *event.Event) error {
-	c, err := NewCipher(key)
-	if err != nil {
-		return err
-	}
-	return c.Decrypt(id, e)
-}
-
 // Encrypt encrypts the personal fields of e, an event of aggregate id. It
 // must run before the event is hashed. Events without personal fields are
 // left as they are.

@@ -130,9 +130,10 @@ func (c *Commit) Decode(seq uint64) error {
 }
 
 type registration struct {
-	typ    reflect.Type
-	schema int
-	erases bool // the payload is an Erasure
+	typ      reflect.Type
+	schema   int
+	erases   bool          // the payload is an Erasure
+	personal *personalNode // nil: no personal fields
 }
 
 var (
@@ -151,30 +152,38 @@ func Register[T Data](schema int) {
 		panic("event: " + name + " registered twice")
 	}
 	_, erases := any(zero).(Erasure)
-	registry[name] = registration{typ: reflect.TypeOf(zero), schema: schema, erases: erases}
+	typ := reflect.TypeOf(zero)
+	registry[name] = registration{typ: typ, schema: schema, erases: erases, personal: personalOf(typ)}
 }
 
 // Erases reports whether events of type name are erasures, so that a
 // reader can tell before it decrypts anything.
 func Erases(name string) bool {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	return registry[name].erases
+	reg, _ := lookup(name)
+	return reg.erases
 }
 
 // SchemaOf returns the current schema version of an event type.
 func SchemaOf(name string) int {
-	registryMu.RLock()
-	defer registryMu.RUnlock()
-	return registry[name].schema
+	reg, _ := lookup(name)
+	return reg.schema
 }
 
-func decode(name string, raw json.RawMessage) (Data, error) {
+// lookup returns the registration of type name, or an error naming it.
+func lookup(name string) (registration, error) {
 	registryMu.RLock()
 	reg, ok := registry[name]
 	registryMu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("unknown event type %q", name)
+		return registration{}, fmt.Errorf("unknown event type %q", name)
+	}
+	return reg, nil
+}
+
+func decode(name string, raw json.RawMessage) (Data, error) {
+	reg, err := lookup(name)
+	if err != nil {
+		return nil, err
 	}
 	ptr := reflect.New(reg.typ)
 	if err := gojson.Unmarshal(raw, ptr.Interface()); err != nil {

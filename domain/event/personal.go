@@ -82,10 +82,8 @@ func buildPersonal(t reflect.Type, seen map[reflect.Type]bool) *personalNode {
 
 // HasPersonal reports whether events of type name carry personal fields.
 func HasPersonal(name string) bool {
-	registryMu.RLock()
-	reg, ok := registry[name]
-	registryMu.RUnlock()
-	return ok && personalOf(reg.typ) != nil
+	reg, _ := lookup(name)
+	return reg.personal != nil
 }
 
 // RewritePersonal returns raw, a payload of event type name, with each
@@ -93,17 +91,14 @@ func HasPersonal(name string) bool {
 // field's value once erased. Fields that are absent or null are left alone.
 // A payload without personal fields is returned as it is.
 func RewritePersonal(name string, raw json.RawMessage, f func(v, erased json.RawMessage) (json.RawMessage, error)) (json.RawMessage, error) {
-	registryMu.RLock()
-	reg, ok := registry[name]
-	registryMu.RUnlock()
-	if !ok {
-		return nil, fmt.Errorf("unknown event type %q", name)
+	reg, err := lookup(name)
+	if err != nil {
+		return nil, err
 	}
-	n := personalOf(reg.typ)
-	if n == nil {
+	if reg.personal == nil {
 		return raw, nil
 	}
-	return rewrite(raw, n, f)
+	return rewrite(raw, reg.personal, f)
 }
 
 // rewrite splices f's replacements into raw, leaving every other byte as
