@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/internal/pgtest"
 )
 
 // personal is what the erasure test writes about its pupil, and must never
@@ -64,8 +65,15 @@ func erasable(t *testing.T, e *env, w world, upn string) string {
 	return id
 }
 
+// TestErasure runs with the views in memory (rebuilt from the stream at a
+// restart) and in PostgreSQL (resumed from its checkpoint).
 func TestErasure(t *testing.T) {
-	e := start(t, "")
+	t.Run("memory", func(t *testing.T) { testErasure(t, "") })
+	t.Run("postgres", func(t *testing.T) { testErasure(t, pgtest.URL(t)) })
+}
+
+func testErasure(t *testing.T, db string) {
+	e := startWith(t, "", db)
 	w := e.world()
 	upn := newUPN()
 	id := erasable(t, e, w, upn)
@@ -129,6 +137,10 @@ func TestErasure(t *testing.T) {
 		}
 		if v := e.must(200, "GET", p+"/audit/verify", w.sencoA, nil); v.Body["ok"] != true || v.num("events") != before+1 {
 			t.Errorf("verify after erasure: %s", v.Raw)
+		}
+		// The reviewer's list comes from the projection (memory or PostgreSQL).
+		if status, page := e.signIn(t, w.reviewer).get("/ui/reviews"); status != 200 || !strings.Contains(page, "[erased]") || strings.Contains(page, "Quillfeather") {
+			t.Errorf("reviewer's list after erasure: %d\n%s", status, page)
 		}
 		if status, page := e.signIn(t, w.sencoA).get("/ui/pupils/" + id); status != 200 || !strings.Contains(page, "personal data was erased") || strings.Contains(page, "Zara") {
 			t.Errorf("UI page of the erased pupil: %d\n%s", status, page)
