@@ -59,7 +59,7 @@ func (s *Server) getEHCP(w http.ResponseWriter, r *http.Request, p principal) {
 }
 
 func (s *Server) recordEHCP(w http.ResponseWriter, r *http.Request, p principal) {
-	pupilCommand(s, w, r, p, http.StatusCreated, readOnly, func(pu *pupil.Pupil, cmd ehcp.Command, c pupil.Context) ([]event.Data, app.Decision, error) {
+	pupilCommand(s, w, r, p, http.StatusCreated, readOnly, func(pu *pupil.Pupil, cmd ehcp.Command, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := pu.RecordEHCP(cmd, c)
 		if err != nil {
 			return nil, app.Decision{}, err
@@ -71,7 +71,7 @@ func (s *Server) recordEHCP(w http.ResponseWriter, r *http.Request, p principal)
 }
 
 func (s *Server) makeReferral(w http.ResponseWriter, r *http.Request, p principal) {
-	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.MakeReferral, c pupil.Context) ([]event.Data, app.Decision, error) {
+	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.MakeReferral, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := pu.MakeReferral(cmd, c)
 		if err != nil {
 			return nil, app.Decision{}, err
@@ -82,7 +82,7 @@ func (s *Server) makeReferral(w http.ResponseWriter, r *http.Request, p principa
 
 func (s *Server) changeReferral(w http.ResponseWriter, r *http.Request, p principal) {
 	ref := r.PathValue("ref")
-	pupilCommand(s, w, r, p, http.StatusOK, readWrite, func(pu *pupil.Pupil, cmd pupil.ChangeReferral, c pupil.Context) ([]event.Data, app.Decision, error) {
+	pupilCommand(s, w, r, p, http.StatusOK, readWrite, func(pu *pupil.Pupil, cmd pupil.ChangeReferral, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := pu.ChangeReferral(ref, cmd, c)
 		return evs, app.Decision{ID: ref, Extra: map[string]any{"pupil_id": pu.ID, "status": cmd.Status}}, err
 	})

@@ -89,7 +89,7 @@ func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, p principal) {
 // pupilCommand decodes a command on pupil {id}, checks that p may make it
 // (need is the least access required), and runs decide on the current state.
 func pupilCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p principal, status int, need pupilAccess,
-	decide func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, app.Decision, error)) {
+	decide func(pu *pupil.Pupil, cmd C, c pupil.Facts) ([]event.Data, app.Decision, error)) {
 	key, ok := idempotencyKey(w, r)
 	if !ok {
 		return
@@ -103,17 +103,17 @@ func pupilCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p pr
 		return
 	}
 	ans, err := s.execPupil(r.Context(), p, r.PathValue("id"), app.IdempotencyKey(p.ID, r.Method, r.URL.Path, key), expected, status, need,
-		func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) { return decide(pu, cmd, c) })
+		func(pu *pupil.Pupil, c pupil.Facts) ([]event.Data, app.Decision, error) { return decide(pu, cmd, c) })
 	s.answer(w, r, ans, err)
 }
 
 // execPupil runs a decided command on a pupil for p, after checking p's
 // access; the API and the UI both go through it.
 func (s *Server) execPupil(ctx context.Context, p principal, pupilID, idem string, expected *int, status int, need pupilAccess,
-	decide func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error)) (eventstore.Answer, error) {
+	decide func(pu *pupil.Pupil, c pupil.Facts) ([]event.Data, app.Decision, error)) (eventstore.Answer, error) {
 	today := s.svc.Today()
 	return s.svc.PupilCommand(ctx, p.actor(), idem, expected, pupilID, status,
-		func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) {
+		func(pu *pupil.Pupil, c pupil.Facts) ([]event.Data, app.Decision, error) {
 			switch got := p.accessTo(pu, today); {
 			case got == noAccess:
 				return nil, app.Decision{}, domain.NotFound("pupil")
@@ -125,7 +125,7 @@ func (s *Server) execPupil(ctx context.Context, p principal, pupilID, idem strin
 }
 
 func (s *Server) openCycle(w http.ResponseWriter, r *http.Request, p principal) {
-	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.OpenCycleCmd, c pupil.Context) ([]event.Data, app.Decision, error) {
+	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.OpenCycleCmd, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := pu.OpenCycle(cmd, c)
 		if err != nil {
 			return nil, app.Decision{}, err
@@ -139,9 +139,9 @@ func (s *Server) openCycle(w http.ResponseWriter, r *http.Request, p principal) 
 // stage. extra adds to the answer: stored with the commit, and private (not
 // stored in the stream, for anything personal).
 func cycleCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p principal,
-	decide func(pu *pupil.Pupil, cycleID string, cmd C, c pupil.Context) ([]event.Data, error), extra func(evs []event.Data) (stored, private map[string]any)) {
+	decide func(pu *pupil.Pupil, cycleID string, cmd C, c pupil.Facts) ([]event.Data, error), extra func(evs []event.Data) (stored, private map[string]any)) {
 	cycleID := r.PathValue("cycle")
-	pupilCommand(s, w, r, p, http.StatusOK, readWrite, func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, app.Decision, error) {
+	pupilCommand(s, w, r, p, http.StatusOK, readWrite, func(pu *pupil.Pupil, cmd C, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := decide(pu, cycleID, cmd, c)
 		if err != nil {
 			return nil, app.Decision{}, err
@@ -188,7 +188,7 @@ func (s *Server) agreePlan(w http.ResponseWriter, r *http.Request, p principal) 
 
 func (s *Server) logSession(w http.ResponseWriter, r *http.Request, p principal) {
 	cycleID := r.PathValue("cycle")
-	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.LogSession, c pupil.Context) ([]event.Data, app.Decision, error) {
+	pupilCommand(s, w, r, p, http.StatusCreated, readWrite, func(pu *pupil.Pupil, cmd pupil.LogSession, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := pu.LogSession(cycleID, cmd, c)
 		if err != nil {
 			return nil, app.Decision{}, err
@@ -210,8 +210,8 @@ func (s *Server) recordReview(w http.ResponseWriter, r *http.Request, p principa
 
 // simplePupilCommand is a command on the pupil itself answered with its id.
 func simplePupilCommand[C any](s *Server, w http.ResponseWriter, r *http.Request, p principal, status int, need pupilAccess,
-	decide func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, error)) {
-	pupilCommand(s, w, r, p, status, need, func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, app.Decision, error) {
+	decide func(pu *pupil.Pupil, cmd C, c pupil.Facts) ([]event.Data, error)) {
+	pupilCommand(s, w, r, p, status, need, func(pu *pupil.Pupil, cmd C, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := decide(pu, cmd, c)
 		return evs, app.Decision{ID: pu.ID}, err
 	})

@@ -322,7 +322,7 @@ var pupilForms = map[string]pupilForm{
 	"referral-status": {readWrite, 200, "referrals", "Referral updated", func(s *Server, r *http.Request, p principal, id string, f pupilForm) (map[string]string, error) {
 		ref := r.PostFormValue("referral_id")
 		r.PostForm.Del("referral_id")
-		return formCommand(func(pu *pupil.Pupil, cmd pupil.ChangeReferral, c pupil.Context) ([]event.Data, error) {
+		return formCommand(func(pu *pupil.Pupil, cmd pupil.ChangeReferral, c pupil.Facts) ([]event.Data, error) {
 			return pu.ChangeReferral(ref, cmd, c)
 		})(s, r, p, id, f)
 	}},
@@ -349,13 +349,13 @@ func eraseForm(s *Server, r *http.Request, p principal, id string, _ pupilForm) 
 }
 
 // formCommand decodes the form into C and runs decide through execPupil.
-func formCommand[C any](decide func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, error)) formRunner {
+func formCommand[C any](decide func(pu *pupil.Pupil, cmd C, c pupil.Facts) ([]event.Data, error)) formRunner {
 	return func(s *Server, r *http.Request, p principal, id string, form pupilForm) (map[string]string, error) {
 		var cmd C
 		if errs := decodeForm(r, &cmd); errs != nil {
 			return errs, nil
 		}
-		_, err := s.execPupil(r.Context(), p, id, "", nil, form.status, form.need, func(pu *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) {
+		_, err := s.execPupil(r.Context(), p, id, "", nil, form.status, form.need, func(pu *pupil.Pupil, c pupil.Facts) ([]event.Data, app.Decision, error) {
 			evs, err := decide(pu, cmd, c)
 			return evs, app.Decision{}, err
 		})
@@ -367,11 +367,11 @@ func formCommand[C any](decide func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]
 }
 
 // cycleForm is formCommand for a command on the cycle named in the form.
-func cycleForm[C any](decide func(pu *pupil.Pupil, cycleID string, cmd C, c pupil.Context) ([]event.Data, error)) formRunner {
+func cycleForm[C any](decide func(pu *pupil.Pupil, cycleID string, cmd C, c pupil.Facts) ([]event.Data, error)) formRunner {
 	return func(s *Server, r *http.Request, p principal, id string, f pupilForm) (map[string]string, error) {
 		cycle := r.PostFormValue("cycle_id")
 		r.PostForm.Del("cycle_id")
-		return formCommand(func(pu *pupil.Pupil, cmd C, c pupil.Context) ([]event.Data, error) {
+		return formCommand(func(pu *pupil.Pupil, cmd C, c pupil.Facts) ([]event.Data, error) {
 			return decide(pu, cycle, cmd, c)
 		})(s, r, p, id, f)
 	}

@@ -159,9 +159,9 @@ func (s *Service) EnsureAdmin(ctx context.Context, token string) (string, error)
 	return id, nil
 }
 
-// PupilContext is what pupil decisions know of trust trustID.
-func (s *Service) PupilContext(trustID string) pupil.Context {
-	return pupil.Context{
+// PupilFacts is what pupil decisions know of trust trustID.
+func (s *Service) PupilFacts(trustID string) pupil.Facts {
+	return pupil.Facts{
 		Today:       s.Today(),
 		NewID:       NewID,
 		Provision:   func(id string) (trust.Provision, bool) { return s.dir.Provision(trustID, id) },
@@ -186,9 +186,9 @@ func (s *Service) RegisterPupil(ctx context.Context, actor event.Actor, idem str
 		return eventstore.Answer{}, domain.NotFound("school %s", schoolID)
 	}
 	id := NewID()
-	pctx := s.PupilContext(trustID)
+	facts := s.PupilFacts(trustID)
 	// Decide once before claiming, so that bad input claims nothing.
-	evs, err := pupil.RegisterPupil(id, trustID, schoolID, cmd, pctx)
+	evs, err := pupil.RegisterPupil(id, trustID, schoolID, cmd, facts)
 	if err != nil {
 		return eventstore.Answer{}, err
 	}
@@ -291,7 +291,7 @@ func (s *Service) PupilHistory(ctx context.Context, id string) ([]event.Event, e
 // PupilCommand runs a command on an existing pupil. decide gets the state and
 // the context; it returns the events and the answer's id.
 func (s *Service) PupilCommand(ctx context.Context, actor event.Actor, idem string, expected *int, id string, status int,
-	decide func(p *pupil.Pupil, c pupil.Context) ([]event.Data, Decision, error)) (eventstore.Answer, error) {
+	decide func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, Decision, error)) (eventstore.Answer, error) {
 	return s.pupils.Execute(ctx, id, s.request(actor, idem, expected, status), func(p *pupil.Pupil, _ int) (Decision, error) {
 		if !p.Exists() {
 			return Decision{}, domain.NotFound("pupil %s", id)
@@ -299,7 +299,7 @@ func (s *Service) PupilCommand(ctx context.Context, actor event.Actor, idem stri
 		if err := p.ErasedError(); err != nil {
 			return Decision{}, err
 		}
-		evs, dec, err := decide(p, s.PupilContext(p.TrustID))
+		evs, dec, err := decide(p, s.PupilFacts(p.TrustID))
 		if err != nil {
 			return Decision{}, err
 		}
@@ -323,7 +323,7 @@ func (s *Service) ErasePupil(ctx context.Context, actor event.Actor, idem string
 			return Decision{}, domain.NotFound("pupil %s", id)
 		}
 		trustID = p.TrustID
-		evs, err := p.Erase(cmd, s.PupilContext(p.TrustID))
+		evs, err := p.Erase(cmd, s.PupilFacts(p.TrustID))
 		return Decision{Events: evs, ID: id, Extra: map[string]any{"erased": true}}, err
 	})
 	if err != nil {

@@ -80,3 +80,27 @@ var ErrNotFound = errors.New("not found")
 func NotFound(format string, args ...any) error {
 	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), ErrNotFound)
 }
+
+// ErrForbidden means the user may see the thing but not do this to it (a
+// trust lead writing a pupil's plan). Where even the thing's existence must
+// not leak, the answer is ErrNotFound instead.
+var ErrForbidden = errors.New("forbidden")
+
+// Forbidden wraps ErrForbidden with why, in words fit to show the user.
+func Forbidden(format string, args ...any) error {
+	return &forbiddenError{reason: fmt.Sprintf(format, args...)}
+}
+
+type forbiddenError struct{ reason string }
+
+func (e *forbiddenError) Error() string        { return e.reason }
+func (e *forbiddenError) Is(target error) bool { return target == ErrForbidden }
+
+// Reason is the words of a Forbidden error, or "" for any other error.
+func Reason(err error) string {
+	var fe *forbiddenError
+	if errors.As(err, &fe) {
+		return fe.reason
+	}
+	return ""
+}

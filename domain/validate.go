@@ -44,6 +44,11 @@ func validatorInstance() *validator.Validate {
 		must(v.RegisterValidation("yeargroup", func(fl validator.FieldLevel) bool {
 			return yeargroup.Valid(yeargroup.Group(fl.Field().String()))
 		}))
+		// allowed=NAME: one of the values of the list registered as NAME
+		// (see Allowed). A list that does not exist allows nothing.
+		must(v.RegisterValidation("allowed", func(fl validator.FieldLevel) bool {
+			return isAllowed(fl.Param(), fl.Field().String())
+		}))
 		must(v.RegisterValidation("notblank", func(fl validator.FieldLevel) bool {
 			return strings.TrimSpace(fl.Field().String()) != ""
 		}))
@@ -104,8 +109,8 @@ func message(fe validator.FieldError) string {
 		return "is required"
 	case "date":
 		return "is not a date (YYYY-MM-DD)"
-	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "allowed":
+		return "must be one of: " + strings.Join(AllowedValues(fe.Param()), ", ")
 	case "max":
 		if fe.Kind() == reflect.String {
 			return "must be at most " + fe.Param() + " characters"

@@ -197,9 +197,9 @@ func (im *Importer) plan(ctx context.Context, trustID, schoolID string, f *File,
 				return err
 			}
 		}
-		pctx := im.Service.PupilContext(trustID)
+		facts := im.Service.PupilFacts(trustID)
 		if existing == nil {
-			if _, err := pupil.RegisterPupil("planned", trustID, schoolID, reg, pctx); err != nil {
+			if _, err := pupil.RegisterPupil("planned", trustID, schoolID, reg, facts); err != nil {
 				refuse(res, err)
 				continue
 			}
@@ -215,8 +215,8 @@ func (im *Importer) plan(ctx context.Context, trustID, schoolID string, f *File,
 			refuse(res, domain.Conflict("this UPN belongs to a pupil on the roll of another school of the trust; transfer them first"))
 			continue
 		}
-		cs := pupil.ChangeStatus{SENStatus: reg.SENStatus, PrimaryNeed: reg.PrimaryNeed, SecondaryNeed: reg.SecondaryNeed, On: pctx.Today}
-		evs, err := existing.ChangeStatus(cs, pctx)
+		cs := pupil.ChangeStatus{SENStatus: reg.SENStatus, PrimaryNeed: reg.PrimaryNeed, SecondaryNeed: reg.SecondaryNeed, On: facts.Today}
+		evs, err := existing.ChangeStatus(cs, facts)
 		switch {
 		case err != nil:
 			refuse(res, err)
@@ -304,7 +304,7 @@ func (im *Importer) applyRow(ctx context.Context, actor event.Actor, schoolID st
 		}
 	case Updated:
 		cs := *row.status
-		_, err = im.Service.PupilCommand(ctx, actor, "", nil, row.PupilID, 200, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) {
+		_, err = im.Service.PupilCommand(ctx, actor, "", nil, row.PupilID, 200, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, app.Decision, error) {
 			evs, err := p.ChangeStatus(cs, c)
 			return evs, app.Decision{}, err
 		})

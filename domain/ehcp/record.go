@@ -34,9 +34,9 @@ const (
 )
 
 // RecordTypes lists every accepted type, in process order.
-var RecordTypes = []string{Request, DecisionToAssess, AdviceRequested, AdviceReceived, DraftIssued, FinalIssued,
+var RecordTypes = domain.Allowed("ehcp_record_type", Request, DecisionToAssess, AdviceRequested, AdviceReceived, DraftIssued, FinalIssued,
 	NotToIssue, AnnualReviewScheduled, ReviewInvitationsSent, AnnualReviewHeld, ReviewReportSent, LADecision,
-	AmendmentsProposed, AmendedFinalIssued, Ceased, Exception}
+	AmendmentsProposed, AmendedFinalIssued, Ceased, Exception)
 
 // Exception reasons (reg 5(4), 8(2), 10(4)).
 const (
@@ -47,7 +47,7 @@ const (
 )
 
 // Reasons lists the exception reasons.
-var Reasons = []string{SchoolClosure, ExceptionalPersonalCircumstance, AbsentFromArea, MissedAppointment}
+var Reasons = domain.Allowed("ehcp_exception_reason", SchoolClosure, ExceptionalPersonalCircumstance, AbsentFromArea, MissedAppointment)
 
 // Record is one recorded event of the EHC process; type-specific fields are
 // set only for their type.
@@ -68,7 +68,7 @@ type Record struct {
 
 // Command is the body of POST /v1/pupils/{id}/ehcp/milestones.
 type Command struct {
-	Type        string     `json:"type" validate:"required"`
+	Type        string     `json:"type" validate:"required,allowed=ehcp_record_type"`
 	On          civil.Date `json:"on" validate:"required,date"`
 	RequestedBy string     `json:"requested_by" validate:"max=200"`
 	Assess      *bool      `json:"assess"`
@@ -89,9 +89,6 @@ func (c Command) Check() (Record, error) {
 	probs, err := domain.Check(c)
 	if err != nil {
 		return Record{}, err
-	}
-	if c.Type != "" && !slices.Contains(RecordTypes, c.Type) {
-		probs.Add("type", "must be one of: %s", strings.Join(RecordTypes, ", "))
 	}
 	need := func(field string, present bool) {
 		if !present {

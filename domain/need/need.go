@@ -6,6 +6,8 @@ package need
 import (
 	"errors"
 	"sort"
+
+	"github.com/sendcase/sendcase/domain"
 )
 
 // Area is one of the broad areas of need (CoP 6.28–6.35), plus "other".
@@ -20,7 +22,7 @@ const (
 )
 
 // Areas lists every area in display order.
-var Areas = []Area{CommunicationInteraction, CognitionLearning, SEMH, SensoryPhysical, Other}
+var Areas = domain.Allowed("area_of_need", CommunicationInteraction, CognitionLearning, SEMH, SensoryPhysical, Other)
 
 // Code is a census type-of-need code.
 type Code struct {
@@ -92,6 +94,9 @@ const (
 	EHCPlan    Status = "E"
 	NoSEN      Status = "N"
 )
+
+// Statuses lists the census SEN statuses.
+var Statuses = domain.Allowed("sen_status", SENSupport, EHCPlan, NoSEN)
 
 // ValidStatus reports whether s is K, E or N.
 func ValidStatus(s Status) bool { return s == SENSupport || s == EHCPlan || s == NoSEN }

@@ -21,14 +21,14 @@ type (
 		LastName      string          `json:"last_name" validate:"notblank,max=100"`
 		DateOfBirth   civil.Date      `json:"date_of_birth" validate:"required,date"`
 		YearGroup     yeargroup.Group `json:"year_group" validate:"required,yeargroup"`
-		SENStatus     need.Status     `json:"sen_status" validate:"required,oneof=K E N"`
+		SENStatus     need.Status     `json:"sen_status" validate:"required,allowed=sen_status"`
 		PrimaryNeed   string          `json:"primary_need"`
 		SecondaryNeed string          `json:"secondary_need"`
 		// RegisteredOn is the day the year group was given; default today.
 		RegisteredOn civil.Date `json:"registered_on" validate:"date"`
 	}
 	ChangeStatus struct {
-		SENStatus     need.Status `json:"sen_status" validate:"required,oneof=K E N"`
+		SENStatus     need.Status `json:"sen_status" validate:"required,allowed=sen_status"`
 		PrimaryNeed   string      `json:"primary_need"`
 		SecondaryNeed string      `json:"secondary_need"`
 		On            civil.Date  `json:"on" validate:"required,date"`
@@ -39,7 +39,7 @@ type (
 	RecordAssessment struct {
 		AssessedOn civil.Date  `json:"assessed_on" validate:"required,date"`
 		Summary    string      `json:"summary" validate:"notblank,max=10000"`
-		NeedAreas  []need.Area `json:"need_areas" validate:"min=1,max=5,unique,dive,oneof=communication_interaction cognition_learning semh sensory_physical other"`
+		NeedAreas  []need.Area `json:"need_areas" validate:"min=1,max=5,unique,dive,allowed=area_of_need"`
 	}
 	OutcomeInput struct {
 		Description     string `json:"description" validate:"notblank,max=2000"`
@@ -67,12 +67,12 @@ type (
 	}
 	RatingInput struct {
 		OutcomeID string `json:"outcome_id" validate:"required"`
-		Rating    string `json:"rating" validate:"required,oneof=not_met partly_met met exceeded"`
+		Rating    string `json:"rating" validate:"required,allowed=rating"`
 	}
 	RecordReview struct {
 		HeldOn      civil.Date    `json:"held_on" validate:"required,date"`
 		Outcomes    []RatingInput `json:"outcomes" validate:"min=1,max=20,dive"`
-		Decision    string        `json:"decision" validate:"required,oneof=continue escalate_ehc_request refer exit_sen_support"`
+		Decision    string        `json:"decision" validate:"required,allowed=review_decision"`
 		ParentViews string        `json:"parent_views" validate:"notblank,max=10000"`
 		PupilViews  string        `json:"pupil_views" validate:"notblank,max=10000"`
 	}
@@ -93,7 +93,7 @@ type (
 // RegisterPupil decides the registration of pupil id at a school of a trust.
 // Uniqueness of the UPN in the trust spans aggregates and is enforced by the
 // event store; everything else is checked here.
-func RegisterPupil(id, trustID, schoolID string, cmd Register, ctx Context) ([]event.Data, error) {
+func RegisterPupil(id, trustID, schoolID string, cmd Register, facts Facts) ([]event.Data, error) {
 	cmd.UPN = upn.Normalize(cmd.UPN)
 	p, err := domain.Check(cmd)
 	if err != nil {
@@ -101,7 +101,7 @@ func RegisterPupil(id, trustID, schoolID string, cmd Register, ctx Context) ([]e
 	}
 	on := cmd.RegisteredOn
 	if !on.Valid() {
-		on = ctx.Today
+		on = facts.Today
 	}
 	if need.ValidStatus(cmd.SENStatus) {
 		for _, fp := range need.CheckStatus(cmd.SENStatus, cmd.PrimaryNeed, cmd.SecondaryNeed) {
@@ -144,7 +144,7 @@ func (p *Pupil) notBeforeBirth(probs *domain.Problems, field string, d civil.Dat
 }
 
 // ChangeStatus decides a change of SEN status or need; no change records nothing.
-func (p *Pupil) ChangeStatus(cmd ChangeStatus, _ Context) ([]event.Data, error) {
+func (p *Pupil) ChangeStatus(cmd ChangeStatus, _ Facts) ([]event.Data, error) {
 	probs, err := domain.Check(cmd)
 	if err != nil {
 		return nil, err
@@ -170,7 +170,7 @@ func (p *Pupil) ChangeStatus(cmd ChangeStatus, _ Context) ([]event.Data, error) 
 }
 
 // OpenCycle decides opening a new APDR cycle; only one may be open.
-func (p *Pupil) OpenCycle(cmd OpenCycleCmd, ctx Context) ([]event.Data, error) {
+func (p *Pupil) OpenCycle(cmd OpenCycleCmd, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func (p *Pupil) OpenCycle(cmd OpenCycleCmd, ctx Context) ([]event.Data, error) {
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	return []event.Data{CycleOpened{CycleID: ctx.NewID(), OpenedOn: cmd.OpenedOn}}, nil
+	return []event.Data{CycleOpened{CycleID: facts.NewID(), OpenedOn: cmd.OpenedOn}}, nil
 }
 
 // cycleAt returns cycle id when it is at stage want, or the error to answer.
@@ -209,7 +209,7 @@ func (p *Pupil) cycleAt(id string, want Stage, doing string) (*Cycle, error) {
 }
 
 // RecordAssessment decides the Assess stage.
-func (p *Pupil) RecordAssessment(cycleID string, cmd RecordAssessment, _ Context) ([]event.Data, error) {
+func (p *Pupil) RecordAssessment(cycleID string, cmd RecordAssessment, _ Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (p *Pupil) RecordAssessment(cycleID string, cmd RecordAssessment, _ Context
 
 // AgreePlan decides the Plan stage: outcomes, provisions from the trust's
 // catalogue and a clear review date.
-func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, ctx Context) ([]event.Data, error) {
+func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -245,7 +245,7 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, ctx Context) ([]event.D
 	seen := map[string]bool{}
 	for i, in := range cmd.Provisions {
 		field := fmt.Sprintf("provisions[%d]", i)
-		prov, ok := ctx.Provision(in.ProvisionID)
+		prov, ok := facts.Provision(in.ProvisionID)
 		switch {
 		case !ok:
 			probs.Add(field+".provision_id", "not a provision in the trust's catalogue")
@@ -262,7 +262,7 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, ctx Context) ([]event.D
 	plan := PlanDoc{AgreedOn: cmd.AgreedOn, ReviewDueOn: cmd.ReviewDueOn, ParentViews: cmd.ParentViews, PupilViews: cmd.PupilViews,
 		Outcomes: make([]Outcome, len(cmd.Outcomes)), Provisions: make([]PlannedProvision, len(cmd.Provisions))}
 	for i, o := range cmd.Outcomes {
-		plan.Outcomes[i] = Outcome{ID: ctx.NewID(), Description: o.Description, SuccessCriteria: o.SuccessCriteria}
+		plan.Outcomes[i] = Outcome{ID: facts.NewID(), Description: o.Description, SuccessCriteria: o.SuccessCriteria}
 	}
 	for i, in := range cmd.Provisions {
 		plan.Provisions[i] = PlannedProvision(in)
@@ -271,7 +271,7 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, ctx Context) ([]event.D
 }
 
 // LogSession decides recording a delivered session; only in Do.
-func (p *Pupil) LogSession(cycleID string, cmd LogSession, ctx Context) ([]event.Data, error) {
+func (p *Pupil) LogSession(cycleID string, cmd LogSession, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -294,7 +294,7 @@ func (p *Pupil) LogSession(cycleID string, cmd LogSession, ctx Context) ([]event
 		return nil, err
 	}
 	return []event.Data{SessionLogged{CycleID: c.ID, Session: Session{
-		ID: ctx.NewID(), ProvisionID: cmd.ProvisionID, DeliveredOn: cmd.DeliveredOn, Minutes: cmd.Minutes, Attended: *cmd.Attended,
+		ID: facts.NewID(), ProvisionID: cmd.ProvisionID, DeliveredOn: cmd.DeliveredOn, Minutes: cmd.Minutes, Attended: *cmd.Attended,
 	}}}, nil
 }
 
@@ -302,7 +302,7 @@ func (p *Pupil) LogSession(cycleID string, cmd LogSession, ctx Context) ([]event
 // outcome of the plan is rated exactly once. "continue" opens the next cycle
 // on the day of the review; "exit_sen_support" ends provisions and takes a
 // pupil on SEN support off the register.
-func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, ctx Context) ([]event.Data, error) {
+func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -344,7 +344,7 @@ func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, ctx Context) ([]e
 	out := []event.Data{CycleReviewed{CycleID: c.ID, Review: review}}
 	switch cmd.Decision {
 	case DecisionContinue:
-		out = append(out, CycleOpened{CycleID: ctx.NewID(), OpenedOn: cmd.HeldOn})
+		out = append(out, CycleOpened{CycleID: facts.NewID(), OpenedOn: cmd.HeldOn})
 	case DecisionExitSENSupport:
 		if p.SENStatus == need.SENSupport {
 			out = append(out, StatusChanged{SENStatus: need.NoSEN, On: cmd.HeldOn})
@@ -363,7 +363,7 @@ func (plan *PlanDoc) hasOutcome(id string) bool {
 }
 
 // Transfer decides moving the pupil to another school of the same trust.
-func (p *Pupil) Transfer(cmd Transfer, ctx Context) ([]event.Data, error) {
+func (p *Pupil) Transfer(cmd Transfer, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -371,7 +371,7 @@ func (p *Pupil) Transfer(cmd Transfer, ctx Context) ([]event.Data, error) {
 		return nil, err
 	}
 	var probs domain.Problems
-	if t, ok := ctx.SchoolTrust(cmd.SchoolID); !ok || t != p.TrustID {
+	if t, ok := facts.SchoolTrust(cmd.SchoolID); !ok || t != p.TrustID {
 		probs.Add("school_id", "no such school in the pupil's trust")
 	} else if cmd.SchoolID == p.SchoolID {
 		probs.Add("school_id", "the pupil is already at this school")
@@ -386,7 +386,7 @@ func (p *Pupil) Transfer(cmd Transfer, ctx Context) ([]event.Data, error) {
 }
 
 // Leave decides taking the pupil off roll; the history is kept.
-func (p *Pupil) Leave(cmd Leave, _ Context) ([]event.Data, error) {
+func (p *Pupil) Leave(cmd Leave, _ Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -400,7 +400,7 @@ func (p *Pupil) Leave(cmd Leave, _ Context) ([]event.Data, error) {
 }
 
 // GrantAccess decides giving an LA reviewer read access until a date.
-func (p *Pupil) GrantAccess(cmd GrantAccess, ctx Context) ([]event.Data, error) {
+func (p *Pupil) GrantAccess(cmd GrantAccess, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -408,14 +408,14 @@ func (p *Pupil) GrantAccess(cmd GrantAccess, ctx Context) ([]event.Data, error) 
 		return nil, domain.NotFound("pupil")
 	}
 	var probs domain.Problems
-	if u, ok := ctx.User(cmd.UserID); !ok || u.Role != user.LAReviewer {
+	if u, ok := facts.User(cmd.UserID); !ok || u.Role != user.LAReviewer {
 		probs.Add("user_id", "not an la_reviewer")
 	}
-	if cmd.Until.Before(ctx.Today) {
+	if cmd.Until.Before(facts.Today) {
 		probs.Add("until", "must not be in the past")
 	}
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	return []event.Data{AccessGranted{Grant: Grant{UserID: cmd.UserID, GrantedOn: ctx.Today, Until: cmd.Until}}}, nil
+	return []event.Data{AccessGranted{Grant: Grant{UserID: cmd.UserID, GrantedOn: facts.Today, Until: cmd.Until}}}, nil
 }

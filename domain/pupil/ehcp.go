@@ -40,7 +40,7 @@ func (p *Pupil) EHCP(asOf civil.Date, phase string) ehcp.View {
 
 // RecordEHCP decides recording an EHC process event. A final plan also puts
 // the pupil on the register with status E when the need allows it.
-func (p *Pupil) RecordEHCP(cmd ehcp.Command, _ Context) ([]event.Data, error) {
+func (p *Pupil) RecordEHCP(cmd ehcp.Command, _ Facts) ([]event.Data, error) {
 	r, err := cmd.Check()
 	if err != nil {
 		return nil, err

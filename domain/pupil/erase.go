@@ -43,7 +43,7 @@ const KeyLostReason = "the key of this pupil's personal data is missing"
 // can be erased (the SEN record is destroyed at the end of its retention,
 // years after the pupil left); erasing an erased pupil again decides
 // nothing, so that the key can be destroyed on a retry.
-func (p *Pupil) Erase(cmd Erase, ctx Context) ([]event.Data, error) {
+func (p *Pupil) Erase(cmd Erase, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func (p *Pupil) Erase(cmd Erase, ctx Context) ([]event.Data, error) {
 	if p.OnRoll && p.Erasure == nil {
 		return nil, domain.Conflict("the pupil is on roll; record their leaving before erasing the record")
 	}
-	return []event.Data{Erased{On: ctx.Today, Reason: cmd.Reason}}, nil
+	return []event.Data{Erased{On: facts.Today, Reason: cmd.Reason}}, nil
 }
 
 // ErasedError refuses a command on an erased pupil.

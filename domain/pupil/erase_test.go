@@ -9,14 +9,14 @@ import (
 )
 
 func TestErase(t *testing.T) {
-	left := func(t *testing.T) (*Pupil, Context) {
-		p, ctx, _ := atStage(t, "closed")
-		apply(t, p, must(t)(p.Leave(Leave{On: d("2025-12-20"), Destination: "Hill Top Academy"}, ctx)))
-		return p, ctx
+	left := func(t *testing.T) (*Pupil, Facts) {
+		p, facts, _ := atStage(t, "closed")
+		apply(t, p, must(t)(p.Leave(Leave{On: d("2025-12-20"), Destination: "Hill Top Academy"}, facts)))
+		return p, facts
 	}
 	tests := []struct {
 		name       string
-		pupil      func(t *testing.T) (*Pupil, Context)
+		pupil      func(t *testing.T) (*Pupil, Facts)
 		cmd        Erase
 		wantEvents int
 		wantField  string
@@ -25,20 +25,20 @@ func TestErase(t *testing.T) {
 		{name: "off roll", pupil: left, cmd: Erase{Reason: "retention period ended"}, wantEvents: 1},
 		{name: "reason required", pupil: left, cmd: Erase{Reason: "  "}, wantField: "reason"},
 		{name: "reason bounded", pupil: left, cmd: Erase{Reason: strings.Repeat("x", 501)}, wantField: "reason"},
-		{name: "on roll", pupil: func(t *testing.T) (*Pupil, Context) {
-			p, ctx, _ := atStage(t, "do")
-			return p, ctx
+		{name: "on roll", pupil: func(t *testing.T) (*Pupil, Facts) {
+			p, facts, _ := atStage(t, "do")
+			return p, facts
 		}, cmd: Erase{Reason: "r"}, conflict: true},
-		{name: "already erased", pupil: func(t *testing.T) (*Pupil, Context) {
-			p, ctx := left(t)
-			apply(t, p, must(t)(p.Erase(Erase{Reason: "r"}, ctx)))
-			return p, ctx
+		{name: "already erased", pupil: func(t *testing.T) (*Pupil, Facts) {
+			p, facts := left(t)
+			apply(t, p, must(t)(p.Erase(Erase{Reason: "r"}, facts)))
+			return p, facts
 		}, cmd: Erase{Reason: "again"}, wantEvents: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, ctx := tt.pupil(t)
-			evs, err := p.Erase(tt.cmd, ctx)
+			p, facts := tt.pupil(t)
+			evs, err := p.Erase(tt.cmd, facts)
 			switch {
 			case tt.wantField != "":
 				if f := fieldsOf(err); len(f) != 1 || f[0] != tt.wantField {
@@ -58,10 +58,10 @@ func TestErase(t *testing.T) {
 }
 
 func TestErasureBlanksPersonalDataAndClosesTheRecord(t *testing.T) {
-	p, ctx, _ := atStage(t, "closed")
-	apply(t, p, must(t)(p.Leave(Leave{On: d("2025-12-20"), Destination: "Hill Top Academy"}, ctx)))
+	p, facts, _ := atStage(t, "closed")
+	apply(t, p, must(t)(p.Leave(Leave{On: d("2025-12-20"), Destination: "Hill Top Academy"}, facts)))
 	before, _ := json.Marshal(p)
-	apply(t, p, must(t)(p.Erase(Erase{Reason: "retention period ended"}, ctx)))
+	apply(t, p, must(t)(p.Erase(Erase{Reason: "retention period ended"}, facts)))
 	after, _ := json.Marshal(p)
 	for _, secret := range []string{"B801200005001", "Ada", "Lovelace", "2015-03-04", "Hill Top", "Uses 3-word sentences", "Pleased", "Likes the group"} {
 		if !strings.Contains(string(before), secret) {
@@ -71,7 +71,7 @@ func TestErasureBlanksPersonalDataAndClosesTheRecord(t *testing.T) {
 			t.Errorf("%q survived the erasure", secret)
 		}
 	}
-	if p.Erasure == nil || p.Erasure.Reason != "retention period ended" || p.Erasure.On != ctx.Today {
+	if p.Erasure == nil || p.Erasure.Reason != "retention period ended" || p.Erasure.On != facts.Today {
 		t.Errorf("erasure not recorded: %+v", p.Erasure)
 	}
 	if p.SENStatus == "" || len(p.Cycles) == 0 || p.Cycles[0].Plan == nil || len(p.Cycles[0].Plan.Provisions) == 0 {

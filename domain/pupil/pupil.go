@@ -1,10 +1,11 @@
 // Package pupil is the pupil aggregate: registration, SEN status, and the
 // Assess-Plan-Do-Review cycles of the graduated approach (CoP 6.44–6.56).
 // Every decision is a pure function of the current state, the command and a
-// Context that carries today's date and what the pupil must know of the trust.
+// Facts that carries today's date and what the pupil must know of the trust.
 package pupil
 
 import (
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/need"
@@ -29,6 +30,13 @@ const (
 	DecisionEHCRequest     = "escalate_ehc_request"
 	DecisionRefer          = "refer"
 	DecisionExitSENSupport = "exit_sen_support"
+)
+
+// Decisions are a review's possible decisions, and Ratings how far an
+// outcome was met.
+var (
+	Decisions = domain.Allowed("review_decision", DecisionContinue, DecisionEHCRequest, DecisionRefer, DecisionExitSENSupport)
+	Ratings   = domain.Allowed("rating", "not_met", "partly_met", "met", "exceeded")
 )
 
 // Pupil is the aggregate state; it is also the body of GET /v1/pupils/{id}.
@@ -145,8 +153,8 @@ type Grant struct {
 	Until     civil.Date `json:"until"`
 }
 
-// Context is what a decision is given besides the state and the command.
-type Context struct {
+// Facts is what a decision is given besides the state and the command.
+type Facts struct {
 	Today civil.Date
 	// NewID mints ids for parts of the aggregate (cycles, outcomes, sessions).
 	NewID func() string

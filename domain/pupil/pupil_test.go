@@ -25,9 +25,9 @@ const (
 
 func d(s string) civil.Date { return civil.MustParse(s) }
 
-func testContext() Context {
+func testContext() Facts {
 	n := 0
-	return Context{
+	return Facts{
 		Today: d("2025-11-01"),
 		NewID: func() string { n++; return fmt.Sprintf("id-%d", n) },
 		Provision: func(id string) (trust.Provision, bool) {
@@ -85,29 +85,29 @@ func attended() *bool { b := true; return &b }
 
 // stages builds pupils at each point of a cycle so that every command can be
 // tried against every stage.
-func atStage(t *testing.T, stage string) (*Pupil, Context, string) {
+func atStage(t *testing.T, stage string) (*Pupil, Facts, string) {
 	t.Helper()
-	ctx := testContext()
+	facts := testContext()
 	p := &Pupil{}
-	apply(t, p, must(t)(RegisterPupil("p1", trustID, schoolA, validRegister(), ctx)))
+	apply(t, p, must(t)(RegisterPupil("p1", trustID, schoolA, validRegister(), facts)))
 	if stage == "registered" {
-		return p, ctx, ""
+		return p, facts, ""
 	}
-	apply(t, p, must(t)(p.OpenCycle(OpenCycleCmd{OpenedOn: d("2025-09-15")}, ctx)))
+	apply(t, p, must(t)(p.OpenCycle(OpenCycleCmd{OpenedOn: d("2025-09-15")}, facts)))
 	cyc := p.CurrentCycle().ID
 	if stage == "assess" {
-		return p, ctx, cyc
+		return p, facts, cyc
 	}
-	apply(t, p, must(t)(p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-09-20"), Summary: "s", NeedAreas: []needArea{"communication_interaction"}}, ctx)))
+	apply(t, p, must(t)(p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-09-20"), Summary: "s", NeedAreas: []needArea{"communication_interaction"}}, facts)))
 	if stage == "plan" {
-		return p, ctx, cyc
+		return p, facts, cyc
 	}
-	apply(t, p, must(t)(p.AgreePlan(cyc, validPlan(), ctx)))
+	apply(t, p, must(t)(p.AgreePlan(cyc, validPlan(), facts)))
 	if stage == "do" {
-		return p, ctx, cyc
+		return p, facts, cyc
 	}
-	apply(t, p, must(t)(p.RecordReview(cyc, reviewFor(p, cyc, "refer"), ctx)))
-	return p, ctx, cyc
+	apply(t, p, must(t)(p.RecordReview(cyc, reviewFor(p, cyc, "refer"), facts)))
+	return p, facts, cyc
 }
 
 type needArea = need.Area
@@ -145,27 +145,27 @@ func fieldsOf(err error) []string {
 }
 
 func TestStageTransitions(t *testing.T) {
-	type command func(p *Pupil, ctx Context, cyc string) error
+	type command func(p *Pupil, facts Facts, cyc string) error
 	commands := map[string]command{
-		"open": func(p *Pupil, ctx Context, _ string) error {
-			_, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2025-12-20")}, ctx)
+		"open": func(p *Pupil, facts Facts, _ string) error {
+			_, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2025-12-20")}, facts)
 			return err
 		},
-		"assess": func(p *Pupil, ctx Context, cyc string) error {
-			_, err := p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-12-20"), Summary: "s", NeedAreas: []needArea{"semh"}}, ctx)
+		"assess": func(p *Pupil, facts Facts, cyc string) error {
+			_, err := p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-12-20"), Summary: "s", NeedAreas: []needArea{"semh"}}, facts)
 			return err
 		},
-		"plan": func(p *Pupil, ctx Context, cyc string) error {
+		"plan": func(p *Pupil, facts Facts, cyc string) error {
 			pl := validPlan()
 			pl.AgreedOn, pl.ReviewDueOn = d("2025-12-20"), d("2026-02-01")
-			_, err := p.AgreePlan(cyc, pl, ctx)
+			_, err := p.AgreePlan(cyc, pl, facts)
 			return err
 		},
-		"session": func(p *Pupil, ctx Context, cyc string) error {
-			_, err := p.LogSession(cyc, LogSession{ProvisionID: provID, DeliveredOn: d("2025-12-20"), Minutes: 30, Attended: attended()}, ctx)
+		"session": func(p *Pupil, facts Facts, cyc string) error {
+			_, err := p.LogSession(cyc, LogSession{ProvisionID: provID, DeliveredOn: d("2025-12-20"), Minutes: 30, Attended: attended()}, facts)
 			return err
 		},
-		"review": func(p *Pupil, ctx Context, cyc string) error {
+		"review": func(p *Pupil, facts Facts, cyc string) error {
 			c := p.Cycle(cyc)
 			r := RecordReview{HeldOn: d("2025-12-20"), Decision: "refer", ParentViews: "x", PupilViews: "y",
 				Outcomes: []RatingInput{{OutcomeID: "none", Rating: "met"}}}
@@ -175,7 +175,7 @@ func TestStageTransitions(t *testing.T) {
 					r.Outcomes = append(r.Outcomes, RatingInput{OutcomeID: o.ID, Rating: "met"})
 				}
 			}
-			_, err := p.RecordReview(cyc, r, ctx)
+			_, err := p.RecordReview(cyc, r, facts)
 			return err
 		},
 	}
@@ -190,11 +190,11 @@ func TestStageTransitions(t *testing.T) {
 	for stage, allowed := range legal {
 		for name, cmd := range commands {
 			t.Run(stage+"/"+name, func(t *testing.T) {
-				p, ctx, cyc := atStage(t, stage)
+				p, facts, cyc := atStage(t, stage)
 				if stage == "registered" {
 					cyc = "no-cycle"
 				}
-				err := cmd(p, ctx, cyc)
+				err := cmd(p, facts, cyc)
 				want := false
 				for _, a := range allowed {
 					want = want || a == name
@@ -226,8 +226,8 @@ func TestReviewDecisions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.decision, func(t *testing.T) {
-			p, ctx, cyc := atStage(t, "do")
-			apply(t, p, must(t)(p.RecordReview(cyc, reviewFor(p, cyc, tt.decision), ctx)))
+			p, facts, cyc := atStage(t, "do")
+			apply(t, p, must(t)(p.RecordReview(cyc, reviewFor(p, cyc, tt.decision), facts)))
 			if len(p.Cycles) != tt.wantCycles || p.Cycles[0].Stage != Closed {
 				t.Fatalf("cycles = %d, first stage %s", len(p.Cycles), p.Cycles[0].Stage)
 			}
@@ -243,9 +243,9 @@ func TestReviewDecisions(t *testing.T) {
 }
 
 func TestExitRefusedWithEHCPlan(t *testing.T) {
-	p, ctx, cyc := atStage(t, "do")
+	p, facts, cyc := atStage(t, "do")
 	p.SENStatus = "E"
-	if _, err := p.RecordReview(cyc, reviewFor(p, cyc, "exit_sen_support"), ctx); !isConflict(err) {
+	if _, err := p.RecordReview(cyc, reviewFor(p, cyc, "exit_sen_support"), facts); !isConflict(err) {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -254,123 +254,123 @@ func TestFieldRules(t *testing.T) {
 	tests := []struct {
 		name   string
 		stage  string
-		run    func(p *Pupil, ctx Context, cyc string) error
+		run    func(p *Pupil, facts Facts, cyc string) error
 		fields []string
 	}{
-		{"register: bad UPN, missing names, bad year", "", func(p *Pupil, ctx Context, _ string) error {
+		{"register: bad UPN, missing names, bad year", "", func(p *Pupil, facts Facts, _ string) error {
 			r := validRegister()
 			r.UPN, r.FirstName, r.YearGroup = "A801200005001", " ", "15"
-			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
+			_, err := RegisterPupil("p", trustID, schoolA, r, facts)
 			return err
 		}, []string{"upn", "first_name", "year_group"}},
-		{"register: every field problem at once", "", func(p *Pupil, ctx Context, _ string) error {
+		{"register: every field problem at once", "", func(p *Pupil, facts Facts, _ string) error {
 			r := validRegister()
 			r.UPN, r.SENStatus, r.DateOfBirth = "A801200005001", "N", -1
-			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
+			_, err := RegisterPupil("p", trustID, schoolA, r, facts)
 			return err
 		}, []string{"upn", "date_of_birth", "primary_need"}},
-		{"register: N with a need", "", func(p *Pupil, ctx Context, _ string) error {
+		{"register: N with a need", "", func(p *Pupil, facts Facts, _ string) error {
 			r := validRegister()
 			r.SENStatus = "N"
-			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
+			_, err := RegisterPupil("p", trustID, schoolA, r, facts)
 			return err
 		}, []string{"primary_need"}},
-		{"register: NSA with E", "", func(p *Pupil, ctx Context, _ string) error {
+		{"register: NSA with E", "", func(p *Pupil, facts Facts, _ string) error {
 			r := validRegister()
 			r.SENStatus, r.PrimaryNeed = "E", "NSA"
-			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
+			_, err := RegisterPupil("p", trustID, schoolA, r, facts)
 			return err
 		}, []string{"primary_need"}},
-		{"register: born after registration", "", func(p *Pupil, ctx Context, _ string) error {
+		{"register: born after registration", "", func(p *Pupil, facts Facts, _ string) error {
 			r := validRegister()
 			r.DateOfBirth = d("2026-01-01")
-			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
+			_, err := RegisterPupil("p", trustID, schoolA, r, facts)
 			return err
 		}, []string{"date_of_birth"}},
-		{"register: malformed date", "", func(p *Pupil, ctx Context, _ string) error {
+		{"register: malformed date", "", func(p *Pupil, facts Facts, _ string) error {
 			r := validRegister()
 			r.DateOfBirth = -1
-			_, err := RegisterPupil("p", trustID, schoolA, r, ctx)
+			_, err := RegisterPupil("p", trustID, schoolA, r, facts)
 			return err
 		}, []string{"date_of_birth"}},
-		{"open before birth", "registered", func(p *Pupil, ctx Context, _ string) error {
-			_, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2010-01-01")}, ctx)
+		{"open before birth", "registered", func(p *Pupil, facts Facts, _ string) error {
+			_, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2010-01-01")}, facts)
 			return err
 		}, []string{"opened_on"}},
-		{"open before the last review", "closed", func(p *Pupil, ctx Context, _ string) error {
-			_, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2025-12-01")}, ctx)
+		{"open before the last review", "closed", func(p *Pupil, facts Facts, _ string) error {
+			_, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2025-12-01")}, facts)
 			return err
 		}, []string{"opened_on"}},
-		{"assessment before opening", "assess", func(p *Pupil, ctx Context, cyc string) error {
-			_, err := p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-09-01"), Summary: "s", NeedAreas: []needArea{"semh"}}, ctx)
+		{"assessment before opening", "assess", func(p *Pupil, facts Facts, cyc string) error {
+			_, err := p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-09-01"), Summary: "s", NeedAreas: []needArea{"semh"}}, facts)
 			return err
 		}, []string{"assessed_on"}},
-		{"assessment without areas or with an unknown one", "assess", func(p *Pupil, ctx Context, cyc string) error {
-			_, err := p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-09-20"), Summary: "s", NeedAreas: []needArea{"maths"}}, ctx)
+		{"assessment without areas or with an unknown one", "assess", func(p *Pupil, facts Facts, cyc string) error {
+			_, err := p.RecordAssessment(cyc, RecordAssessment{AssessedOn: d("2025-09-20"), Summary: "s", NeedAreas: []needArea{"maths"}}, facts)
 			return err
 		}, []string{"need_areas[0]"}},
-		{"plan: review before agreement, too big a group, unknown provision", "plan", func(p *Pupil, ctx Context, cyc string) error {
+		{"plan: review before agreement, too big a group, unknown provision", "plan", func(p *Pupil, facts Facts, cyc string) error {
 			pl := validPlan()
 			pl.ReviewDueOn = d("2025-09-01")
 			pl.Provisions = []ProvisionInput{{provID, 1, 30, 6}, {"0193a000-0000-7000-8000-00000000ffff", 1, 30, 1}}
-			_, err := p.AgreePlan(cyc, pl, ctx)
+			_, err := p.AgreePlan(cyc, pl, facts)
 			return err
 		}, []string{"review_due_on", "provisions[0].group_size", "provisions[1].provision_id"}},
-		{"plan: before the assessment, no outcomes, no views", "plan", func(p *Pupil, ctx Context, cyc string) error {
+		{"plan: before the assessment, no outcomes, no views", "plan", func(p *Pupil, facts Facts, cyc string) error {
 			pl := validPlan()
 			pl.AgreedOn, pl.Outcomes, pl.ParentViews = d("2025-09-16"), nil, ""
-			_, err := p.AgreePlan(cyc, pl, ctx)
+			_, err := p.AgreePlan(cyc, pl, facts)
 			return err
 		}, []string{"outcomes", "parent_views"}},
-		{"session: unplanned provision, before the plan, no attendance", "do", func(p *Pupil, ctx Context, cyc string) error {
-			_, err := p.LogSession(cyc, LogSession{ProvisionID: "0193a000-0000-7000-8000-00000000ffff", DeliveredOn: d("2025-09-01"), Minutes: 30, Attended: attended()}, ctx)
+		{"session: unplanned provision, before the plan, no attendance", "do", func(p *Pupil, facts Facts, cyc string) error {
+			_, err := p.LogSession(cyc, LogSession{ProvisionID: "0193a000-0000-7000-8000-00000000ffff", DeliveredOn: d("2025-09-01"), Minutes: 30, Attended: attended()}, facts)
 			return err
 		}, []string{"provision_id", "delivered_on"}},
-		{"session: attended missing", "do", func(p *Pupil, ctx Context, cyc string) error {
-			_, err := p.LogSession(cyc, LogSession{ProvisionID: provID, DeliveredOn: d("2025-10-01"), Minutes: 30}, ctx)
+		{"session: attended missing", "do", func(p *Pupil, facts Facts, cyc string) error {
+			_, err := p.LogSession(cyc, LogSession{ProvisionID: provID, DeliveredOn: d("2025-10-01"), Minutes: 30}, facts)
 			return err
 		}, []string{"attended"}},
-		{"review: an outcome unrated, an unknown one, a bad rating", "do", func(p *Pupil, ctx Context, cyc string) error {
+		{"review: an outcome unrated, an unknown one, a bad rating", "do", func(p *Pupil, facts Facts, cyc string) error {
 			r := reviewFor(p, cyc, "continue")
 			r.Outcomes = []RatingInput{{OutcomeID: r.Outcomes[0].OutcomeID, Rating: "great"}}
-			_, err := p.RecordReview(cyc, r, ctx)
+			_, err := p.RecordReview(cyc, r, facts)
 			return err
 		}, []string{"outcomes[0].rating"}},
-		{"review: unknown and missing outcomes", "do", func(p *Pupil, ctx Context, cyc string) error {
+		{"review: unknown and missing outcomes", "do", func(p *Pupil, facts Facts, cyc string) error {
 			r := reviewFor(p, cyc, "continue")
 			r.Outcomes = []RatingInput{r.Outcomes[0], r.Outcomes[0], {OutcomeID: "x", Rating: "met"}}
-			_, err := p.RecordReview(cyc, r, ctx)
+			_, err := p.RecordReview(cyc, r, facts)
 			return err
 		}, []string{"outcomes[1].outcome_id", "outcomes[2].outcome_id", "outcomes"}},
-		{"review: before the last session", "do", func(p *Pupil, ctx Context, cyc string) error {
-			apply(t, p, must(t)(p.LogSession(cyc, LogSession{ProvisionID: provID, DeliveredOn: d("2025-12-11"), Minutes: 30, Attended: attended()}, ctx)))
-			_, err := p.RecordReview(cyc, reviewFor(p, cyc, "refer"), ctx)
+		{"review: before the last session", "do", func(p *Pupil, facts Facts, cyc string) error {
+			apply(t, p, must(t)(p.LogSession(cyc, LogSession{ProvisionID: provID, DeliveredOn: d("2025-12-11"), Minutes: 30, Attended: attended()}, facts)))
+			_, err := p.RecordReview(cyc, reviewFor(p, cyc, "refer"), facts)
 			return err
 		}, []string{"held_on"}},
-		{"transfer to another trust's school", "registered", func(p *Pupil, ctx Context, _ string) error {
-			_, err := p.Transfer(Transfer{SchoolID: otherTrSc, On: d("2025-10-01")}, ctx)
+		{"transfer to another trust's school", "registered", func(p *Pupil, facts Facts, _ string) error {
+			_, err := p.Transfer(Transfer{SchoolID: otherTrSc, On: d("2025-10-01")}, facts)
 			return err
 		}, []string{"school_id"}},
-		{"transfer to the same school, backwards", "registered", func(p *Pupil, ctx Context, _ string) error {
-			_, err := p.Transfer(Transfer{SchoolID: schoolA, On: d("2025-01-01")}, ctx)
+		{"transfer to the same school, backwards", "registered", func(p *Pupil, facts Facts, _ string) error {
+			_, err := p.Transfer(Transfer{SchoolID: schoolA, On: d("2025-01-01")}, facts)
 			return err
 		}, []string{"school_id", "on"}},
-		{"grant to a non-reviewer, in the past", "registered", func(p *Pupil, ctx Context, _ string) error {
-			_, err := p.GrantAccess(GrantAccess{UserID: "0193a000-0000-7000-8000-00000000ffff", Until: d("2025-01-01")}, ctx)
+		{"grant to a non-reviewer, in the past", "registered", func(p *Pupil, facts Facts, _ string) error {
+			_, err := p.GrantAccess(GrantAccess{UserID: "0193a000-0000-7000-8000-00000000ffff", Until: d("2025-01-01")}, facts)
 			return err
 		}, []string{"user_id", "until"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var p *Pupil
-			var ctx Context
+			var facts Facts
 			var cyc string
 			if tt.stage == "" {
-				p, ctx = &Pupil{}, testContext()
+				p, facts = &Pupil{}, testContext()
 			} else {
-				p, ctx, cyc = atStage(t, tt.stage)
+				p, facts, cyc = atStage(t, tt.stage)
 			}
-			err := tt.run(p, ctx, cyc)
+			err := tt.run(p, facts, cyc)
 			if got := strings.Join(fieldsOf(err), ","); got != strings.Join(tt.fields, ",") {
 				t.Fatalf("fields = %q, want %q (err %v)", got, strings.Join(tt.fields, ","), err)
 			}
@@ -379,25 +379,25 @@ func TestFieldRules(t *testing.T) {
 }
 
 func TestProvisionsStayActiveUntilReplaced(t *testing.T) {
-	p, ctx, cyc := atStage(t, "do")
-	apply(t, p, must(t)(p.RecordReview(cyc, reviewFor(p, cyc, "continue"), ctx)))
+	p, facts, cyc := atStage(t, "do")
+	apply(t, p, must(t)(p.RecordReview(cyc, reviewFor(p, cyc, "continue"), facts)))
 	if len(p.ActiveProvisions) != 1 {
 		t.Fatal("provisions ended at a continue review")
 	}
 	next := p.CurrentCycle().ID
-	apply(t, p, must(t)(p.RecordAssessment(next, RecordAssessment{AssessedOn: d("2025-12-11"), Summary: "s", NeedAreas: []needArea{"semh"}}, ctx)))
+	apply(t, p, must(t)(p.RecordAssessment(next, RecordAssessment{AssessedOn: d("2025-12-11"), Summary: "s", NeedAreas: []needArea{"semh"}}, facts)))
 	pl := validPlan()
 	pl.AgreedOn, pl.ReviewDueOn = d("2025-12-12"), d("2026-03-01")
 	pl.Provisions[0].SessionsPerWeek = 1
-	apply(t, p, must(t)(p.AgreePlan(next, pl, ctx)))
+	apply(t, p, must(t)(p.AgreePlan(next, pl, facts)))
 	if len(p.ActiveProvisions) != 1 || p.ActiveProvisions[0].SessionsPerWeek != 1 {
 		t.Fatalf("plan did not replace the list: %+v", p.ActiveProvisions)
 	}
-	apply(t, p, must(t)(p.Leave(Leave{On: d("2026-01-05")}, ctx)))
+	apply(t, p, must(t)(p.Leave(Leave{On: d("2026-01-05")}, facts)))
 	if len(p.ActiveProvisions) != 0 || p.OnRoll {
 		t.Fatal("leaving kept provisions")
 	}
-	if _, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2026-02-01")}, ctx); !isConflict(err) {
+	if _, err := p.OpenCycle(OpenCycleCmd{OpenedOn: d("2026-02-01")}, facts); !isConflict(err) {
 		t.Fatalf("command after leaving: %v", err)
 	}
 }
@@ -419,12 +419,12 @@ func TestOverdueAndYearGroup(t *testing.T) {
 }
 
 func TestChangeStatusNoChangeRecordsNothing(t *testing.T) {
-	p, ctx, _ := atStage(t, "registered")
-	out, err := p.ChangeStatus(ChangeStatus{SENStatus: "K", PrimaryNeed: "SLCN", On: d("2025-10-01")}, ctx)
+	p, facts, _ := atStage(t, "registered")
+	out, err := p.ChangeStatus(ChangeStatus{SENStatus: "K", PrimaryNeed: "SLCN", On: d("2025-10-01")}, facts)
 	if err != nil || len(out) != 0 {
 		t.Fatalf("no-op change: %v %v", out, err)
 	}
-	out, err = p.ChangeStatus(ChangeStatus{SENStatus: "E", PrimaryNeed: "ASD", SecondaryNeed: "SLCN", On: d("2025-10-01")}, ctx)
+	out, err = p.ChangeStatus(ChangeStatus{SENStatus: "E", PrimaryNeed: "ASD", SecondaryNeed: "SLCN", On: d("2025-10-01")}, facts)
 	if err != nil || len(out) != 1 {
 		t.Fatalf("change: %v %v", out, err)
 	}

@@ -18,6 +18,15 @@ const (
 	ReferralClosed         = "closed"
 )
 
+// Services are the outside services a pupil can be referred to, Providers
+// who runs them, and ReferralChanges the statuses a referral can move to.
+var (
+	Services = domain.Allowed("referral_service", "educational_psychology", "speech_language_therapy", "occupational_therapy",
+		"camhs", "specialist_teacher", "paediatrics", "social_care", "early_help", "other")
+	Providers       = domain.Allowed("referral_provider", "local_authority", "nhs", "trust", "private", "other")
+	ReferralChanges = domain.Allowed("referral_status", ReferralAccepted, ReferralDeclined, ReferralSeen, ReferralReportReceived, ReferralClosed)
+)
+
 // referralNext is the lifecycle: made → accepted | declined, accepted → seen
 // → report_received → closed; an open referral may also be closed early
 // (the pupil left, the need resolved).
@@ -137,20 +146,20 @@ func (p *Pupil) applyReferral(e event.Event) {
 // Referral commands.
 type (
 	MakeReferral struct {
-		Service    string     `json:"service" validate:"required,oneof=educational_psychology speech_language_therapy occupational_therapy camhs specialist_teacher paediatrics social_care early_help other"`
-		Provider   string     `json:"provider" validate:"required,oneof=local_authority nhs trust private other"`
+		Service    string     `json:"service" validate:"required,allowed=referral_service"`
+		Provider   string     `json:"provider" validate:"required,allowed=referral_provider"`
 		Reason     string     `json:"reason" validate:"notblank,max=2000"`
 		ReferredOn civil.Date `json:"referred_on" validate:"required,date"`
 	}
 	ChangeReferral struct {
-		Status string     `json:"status" validate:"required,oneof=accepted declined seen report_received closed"`
+		Status string     `json:"status" validate:"required,allowed=referral_status"`
 		On     civil.Date `json:"on" validate:"required,date"`
 		Note   string     `json:"note" validate:"max=2000"`
 	}
 )
 
 // MakeReferral decides a new referral.
-func (p *Pupil) MakeReferral(cmd MakeReferral, ctx Context) ([]event.Data, error) {
+func (p *Pupil) MakeReferral(cmd MakeReferral, facts Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
@@ -160,14 +169,14 @@ func (p *Pupil) MakeReferral(cmd MakeReferral, ctx Context) ([]event.Data, error
 	if cmd.ReferredOn.Before(p.DateOfBirth) {
 		return nil, domain.Invalid("referred_on", "must not be before the date of birth")
 	}
-	r := Referral{ID: ctx.NewID(), Service: cmd.Service, Provider: cmd.Provider, Reason: cmd.Reason,
+	r := Referral{ID: facts.NewID(), Service: cmd.Service, Provider: cmd.Provider, Reason: cmd.Reason,
 		Status: ReferralMade, ReferredOn: cmd.ReferredOn,
 		History: []ReferralEntry{{Status: ReferralMade, On: cmd.ReferredOn}}}
 	return []event.Data{ReferralMadeEvent{Referral: r}}, nil
 }
 
 // ChangeReferral decides a referral's next status; dates never go backwards.
-func (p *Pupil) ChangeReferral(id string, cmd ChangeReferral, _ Context) ([]event.Data, error) {
+func (p *Pupil) ChangeReferral(id string, cmd ChangeReferral, _ Facts) ([]event.Data, error) {
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}

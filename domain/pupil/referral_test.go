@@ -32,12 +32,12 @@ func TestReferralLifecycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, ctx, _ := atStage(t, "registered")
-			out := must(t)(p.MakeReferral(MakeReferral{Service: "speech_language_therapy", Provider: "nhs", Reason: "Speech delay", ReferredOn: d("2025-09-10")}, ctx))
+			p, facts, _ := atStage(t, "registered")
+			out := must(t)(p.MakeReferral(MakeReferral{Service: "speech_language_therapy", Provider: "nhs", Reason: "Speech delay", ReferredOn: d("2025-09-10")}, facts))
 			apply(t, p, out)
 			id := p.Referrals[0].ID
 			for _, s := range tt.steps {
-				evs, err := p.ChangeReferral(id, ChangeReferral{Status: s.status, On: d(s.on)}, ctx)
+				evs, err := p.ChangeReferral(id, ChangeReferral{Status: s.status, On: d(s.on)}, facts)
 				switch {
 				case s.ok && err != nil:
 					t.Fatalf("%s refused: %v", s.status, err)
@@ -54,24 +54,24 @@ func TestReferralLifecycle(t *testing.T) {
 			}
 		})
 	}
-	p, ctx, _ := atStage(t, "registered")
-	_, err := p.MakeReferral(MakeReferral{Service: "astrology", Provider: "nhs", Reason: " ", ReferredOn: d("2025-09-10")}, ctx)
+	p, facts, _ := atStage(t, "registered")
+	_, err := p.MakeReferral(MakeReferral{Service: "astrology", Provider: "nhs", Reason: " ", ReferredOn: d("2025-09-10")}, facts)
 	if got := fieldsOf(err); len(got) != 2 || got[0] != "service" || got[1] != "reason" {
 		t.Fatalf("fields %v", got)
 	}
 }
 
 func TestEHCPOnThePupil(t *testing.T) {
-	p, ctx, _ := atStage(t, "registered") // K, SLCN
+	p, facts, _ := atStage(t, "registered") // K, SLCN
 	assess := true
 	for _, c := range []ehcp.Command{
 		{Type: "request", On: d("2025-09-15"), RequestedBy: "parent"},
 		{Type: "decision_to_assess", On: d("2025-10-20"), Assess: &assess},
 	} {
-		apply(t, p, must(t)(p.RecordEHCP(c, ctx)))
+		apply(t, p, must(t)(p.RecordEHCP(c, facts)))
 	}
 	// A final plan puts the pupil on status E.
-	apply(t, p, must(t)(p.RecordEHCP(ehcp.Command{Type: "final_issued", On: d("2026-01-20")}, ctx)))
+	apply(t, p, must(t)(p.RecordEHCP(ehcp.Command{Type: "final_issued", On: d("2026-01-20")}, facts)))
 	if p.SENStatus != "E" {
 		t.Fatalf("status %s after a final plan", p.SENStatus)
 	}
@@ -80,29 +80,29 @@ func TestEHCPOnThePupil(t *testing.T) {
 		t.Fatalf("view %+v", v)
 	}
 	// Out of order: 409.
-	if _, err := p.RecordEHCP(ehcp.Command{Type: "draft_issued", On: d("2026-02-01")}, ctx); !isConflict(err) {
+	if _, err := p.RecordEHCP(ehcp.Command{Type: "draft_issued", On: d("2026-02-01")}, facts); !isConflict(err) {
 		t.Fatalf("draft after final: %v", err)
 	}
 }
 
 func TestHistoricPlanSurvivesStatusChange(t *testing.T) {
-	ctx := testContext()
+	facts := testContext()
 	p := &Pupil{}
 	r := validRegister()
 	r.SENStatus, r.PrimaryNeed = "E", "ASD"
-	apply(t, p, must(t)(RegisterPupil("p1", trustID, schoolA, r, ctx)))
+	apply(t, p, must(t)(RegisterPupil("p1", trustID, schoolA, r, facts)))
 	if v := p.EHCP(d("2025-10-01"), "primary"); v.Status != "active" || v.PlanIssuedOn.Valid() {
 		t.Fatalf("E pupil without records: %+v", v)
 	}
-	apply(t, p, must(t)(p.RecordEHCP(ehcp.Command{Type: "final_issued", On: d("2023-03-10")}, ctx)))
-	apply(t, p, must(t)(p.RecordEHCP(ehcp.Command{Type: "ceased", On: d("2025-10-01")}, ctx)))
-	apply(t, p, must(t)(p.ChangeStatus(ChangeStatus{SENStatus: "K", PrimaryNeed: "ASD", On: d("2025-10-02")}, ctx)))
+	apply(t, p, must(t)(p.RecordEHCP(ehcp.Command{Type: "final_issued", On: d("2023-03-10")}, facts)))
+	apply(t, p, must(t)(p.RecordEHCP(ehcp.Command{Type: "ceased", On: d("2025-10-01")}, facts)))
+	apply(t, p, must(t)(p.ChangeStatus(ChangeStatus{SENStatus: "K", PrimaryNeed: "ASD", On: d("2025-10-02")}, facts)))
 	// The clock still folds with the pupil no longer on status E.
 	if v := p.EHCP(d("2025-11-01"), "primary"); v.Status != "ceased" || v.PlanIssuedOn != d("2023-03-10") {
 		t.Fatalf("after status change: %+v", v)
 	}
 	// A K pupil cannot record a plan without a process.
-	if _, err := p.RecordEHCP(ehcp.Command{Type: "final_issued", On: d("2025-11-01")}, ctx); !isConflict(err) {
+	if _, err := p.RecordEHCP(ehcp.Command{Type: "final_issued", On: d("2025-11-01")}, facts); !isConflict(err) {
 		t.Fatalf("final without request: %v", err)
 	}
 }

@@ -13,7 +13,10 @@ import (
 type Phase string
 
 // Phases lists the accepted phases.
-var Phases = []Phase{"primary", "secondary", "special", "all_through", "alternative_provision", "infant", "junior"}
+var Phases = domain.Allowed[Phase]("phase", "primary", "secondary", "special", "all_through", "alternative_provision", "infant", "junior")
+
+// Deliveries are the ways a provision is delivered.
+var Deliveries = domain.Allowed("delivery", "individual", "group", "in_class")
 
 // School is one school of the trust.
 type School struct {
@@ -148,12 +151,12 @@ type (
 	AddSchool struct {
 		Name  string `json:"name" validate:"notblank,max=200"`
 		URN   string `json:"urn" validate:"required,len=6,numeric"`
-		Phase Phase  `json:"phase" validate:"required,oneof=primary secondary special all_through alternative_provision infant junior"`
+		Phase Phase  `json:"phase" validate:"required,allowed=phase"`
 	}
 	AddProvision struct {
 		Name            string    `json:"name" validate:"notblank,max=200"`
-		AreaOfNeed      need.Area `json:"area_of_need" validate:"required,oneof=communication_interaction cognition_learning semh sensory_physical other"`
-		Delivery        string    `json:"delivery" validate:"required,oneof=individual group in_class"`
+		AreaOfNeed      need.Area `json:"area_of_need" validate:"required,allowed=area_of_need"`
+		Delivery        string    `json:"delivery" validate:"required,allowed=delivery"`
 		StaffRole       string    `json:"staff_role" validate:"notblank,max=100"`
 		HourlyCostPence *int64    `json:"hourly_cost_pence" validate:"required,gte=0,lte=100000000"`
 		MaxGroupSize    int       `json:"max_group_size" validate:"required,gte=1,lte=60"`

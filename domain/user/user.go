@@ -21,6 +21,9 @@ const (
 	LAReviewer Role = "la_reviewer"
 )
 
+// Roles lists every role.
+var Roles = domain.Allowed("role", SENCO, TrustLead, LAReviewer, Admin)
+
 // User is the aggregate.
 type User struct {
 	ID        string   `json:"id"`
@@ -110,7 +113,7 @@ func (u *User) InSchool(id string) bool { return slices.Contains(u.SchoolIDs, id
 type Create struct {
 	Name      string   `json:"name" validate:"notblank,max=200"`
 	Email     string   `json:"email" validate:"required,email,max=254"`
-	Role      Role     `json:"role" validate:"required,oneof=senco trust_lead la_reviewer admin"`
+	Role      Role     `json:"role" validate:"required,allowed=role"`
 	TrustID   string   `json:"trust_id" validate:"omitempty,uuid"`
 	SchoolIDs []string `json:"school_ids" validate:"max=100,unique,dive,uuid"`
 }

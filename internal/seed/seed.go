@@ -180,8 +180,8 @@ type gen struct {
 }
 
 // cmd runs a decision on the pupil.
-func (g *gen) cmd(ctx context.Context, decide func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error)) error {
-	ans, err := g.svc.PupilCommand(ctx, system, "", nil, g.id, 200, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, app.Decision, error) {
+func (g *gen) cmd(ctx context.Context, decide func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error)) error {
+	ans, err := g.svc.PupilCommand(ctx, system, "", nil, g.id, 200, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, app.Decision, error) {
 		evs, err := decide(p, c)
 		g.events += int64(len(evs))
 		return evs, app.Decision{}, err
@@ -246,7 +246,7 @@ func (g *gen) ehcp(ctx context.Context, c ehcp.Command) error {
 	if c.On.After(g.o.Until) {
 		return nil
 	}
-	return g.cmd(ctx, func(p *pupil.Pupil, pc pupil.Context) ([]event.Data, error) { return p.RecordEHCP(c, pc) })
+	return g.cmd(ctx, func(p *pupil.Pupil, pc pupil.Facts) ([]event.Data, error) { return p.RecordEHCP(c, pc) })
 }
 
 // cycle runs one APDR cycle: assess, plan 1–3 provisions, weekly sessions
@@ -254,14 +254,14 @@ func (g *gen) ehcp(ctx context.Context, c ehcp.Command) error {
 // (the first cycle is opened explicitly).
 func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 	if first {
-		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
 			return p.OpenCycle(pupil.OpenCycleCmd{OpenedOn: opened}, c)
 		}); err != nil {
 			return fmt.Errorf("open: %w", err)
 		}
 	}
 	var cycleID string
-	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
 		cycleID = p.CurrentCycle().ID
 		return p.RecordAssessment(cycleID, pupil.RecordAssessment{AssessedOn: opened.AddDays(3), Summary: "Termly assessment of progress and need.",
 			NeedAreas: []need.Area{need.AreaOf(p.PrimaryNeed)}}, c)
@@ -275,7 +275,7 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 		provs = append(provs, pupil.ProvisionInput{ProvisionID: g.provisions[i], SessionsPerWeek: 1 + g.r.IntN(3), MinutesPerSession: 20 + 10*g.r.IntN(4), GroupSize: size})
 	}
 	agreed, reviewDue := opened.AddDays(7), opened.AddDays(84)
-	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
 		return p.AgreePlan(cycleID, pupil.AgreePlan{AgreedOn: agreed, ReviewDueOn: reviewDue,
 			Outcomes:   []pupil.OutcomeInput{{Description: "Makes expected progress in the area of need", SuccessCriteria: "Observed in most lessons"}},
 			Provisions: provs, ParentViews: "Parents agree with the plan.", PupilViews: "Happy to take part."}, c)
@@ -288,7 +288,7 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 		if week.After(g.o.Until) {
 			return nil
 		}
-		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
 			var out []event.Data
 			for _, pv := range provs {
 				for s := 0; s < pv.SessionsPerWeek; s++ {
@@ -308,7 +308,7 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 	if held.After(g.o.Until) {
 		return nil
 	}
-	return g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+	return g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
 		cyc := p.Cycle(cycleID)
 		r := pupil.RecordReview{HeldOn: held, Decision: pupil.DecisionContinue, ParentViews: "Pleased with progress.", PupilViews: "It helps."}
 		for _, o := range cyc.Plan.Outcomes {
@@ -338,7 +338,7 @@ func (g *gen) referral(ctx context.Context, on civil.Date) error {
 		return nil
 	}
 	var refID string
-	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
 		evs, err := p.MakeReferral(pupil.MakeReferral{Service: services[g.r.IntN(len(services))], Provider: "local_authority", Reason: "Advice on next steps.", ReferredOn: on}, c)
 		if err == nil {
 			refID = evs[0].(pupil.ReferralMadeEvent).Referral.ID
@@ -353,7 +353,7 @@ func (g *gen) referral(ctx context.Context, on civil.Date) error {
 		if day.After(g.o.Until) {
 			return nil
 		}
-		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Context) ([]event.Data, error) {
+		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
 			return p.ChangeReferral(refID, pupil.ChangeReferral{Status: st, On: day}, c)
 		}); err != nil {
 			return err

@@ -79,8 +79,8 @@ func (b *builder) commit(kind, id string, data []event.Data, err error) {
 	b.items = append(b.items, projections.Item{Seq: b.seq, Commit: c})
 }
 
-func (b *builder) ctx() pupil.Context {
-	return pupil.Context{
+func (b *builder) facts() pupil.Facts {
+	return pupil.Facts{
 		Today: AsOf,
 		NewID: func() string { b.n++; return fmt.Sprintf("0193a000-0000-7000-9000-%012d", b.n) },
 		Provision: func(id string) (trust.Provision, bool) {
@@ -100,7 +100,7 @@ func (b *builder) register(id, school, first string, status, primary string, gro
 	evs, err := pupil.RegisterPupil(id, Trust, school, pupil.Register{
 		UPN: "B801200005001", FirstName: first, LastName: "Test", DateOfBirth: d("2015-01-01"),
 		YearGroup: yeargroup(group), SENStatus: needStatus(status), PrimaryNeed: primary, RegisteredOn: d("2025-09-03"),
-	}, b.ctx())
+	}, b.facts())
 	b.commit("pupil", id, evs, err)
 	return b.states[id]
 }
@@ -108,14 +108,14 @@ func (b *builder) register(id, school, first string, status, primary string, gro
 // cycle takes a pupil to Do with a plan of the given provisions.
 func (b *builder) cycle(id string, reviewDue string, provs ...pupil.ProvisionInput) {
 	p := b.states[id]
-	b.to("pupil", id)(p.OpenCycle(pupil.OpenCycleCmd{OpenedOn: d("2025-09-08")}, b.ctx()))
+	b.to("pupil", id)(p.OpenCycle(pupil.OpenCycleCmd{OpenedOn: d("2025-09-08")}, b.facts()))
 	cyc := p.CurrentCycle().ID
 	if reviewDue == "" {
 		return // left at Assess
 	}
-	b.to("pupil", id)(p.RecordAssessment(cyc, pupil.RecordAssessment{AssessedOn: d("2025-09-10"), Summary: "s", NeedAreas: areas("semh")}, b.ctx()))
+	b.to("pupil", id)(p.RecordAssessment(cyc, pupil.RecordAssessment{AssessedOn: d("2025-09-10"), Summary: "s", NeedAreas: areas("semh")}, b.facts()))
 	b.to("pupil", id)(p.AgreePlan(cyc, pupil.AgreePlan{AgreedOn: d("2025-09-15"), ReviewDueOn: d(reviewDue),
-		Outcomes: []pupil.OutcomeInput{{Description: "o", SuccessCriteria: "c"}}, Provisions: provs, ParentViews: "p", PupilViews: "q"}, b.ctx()))
+		Outcomes: []pupil.OutcomeInput{{Description: "o", SuccessCriteria: "c"}}, Provisions: provs, ParentViews: "p", PupilViews: "q"}, b.facts()))
 }
 
 // to returns a function committing a decision to aggregate kind/id.
@@ -124,7 +124,7 @@ func (b *builder) to(kind, id string) func([]event.Data, error) {
 }
 
 func (b *builder) ehcp(id string, c ehcp.Command) {
-	b.to("pupil", id)(b.states[id].RecordEHCP(c, b.ctx()))
+	b.to("pupil", id)(b.states[id].RecordEHCP(c, b.facts()))
 }
 
 // Scenario returns the commits of the scenario in stream order:
@@ -151,8 +151,8 @@ func Scenario() []projections.Item {
 	b.register(Ada, SchoolA, "Ada", "K", "SLCN", "5")
 	b.cycle(Ada, "2025-12-12", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 3, MinutesPerSession: 30, GroupSize: 4})
 	ada := b.states[Ada]
-	b.to("pupil", Ada)(ada.MakeReferral(pupil.MakeReferral{Service: "educational_psychology", Provider: "local_authority", Reason: "r", ReferredOn: d("2025-09-10")}, b.ctx()))
-	b.to("pupil", Ada)(ada.ChangeReferral(ada.Referrals[0].ID, pupil.ChangeReferral{Status: "accepted", On: d("2025-09-20")}, b.ctx()))
+	b.to("pupil", Ada)(ada.MakeReferral(pupil.MakeReferral{Service: "educational_psychology", Provider: "local_authority", Reason: "r", ReferredOn: d("2025-09-10")}, b.facts()))
+	b.to("pupil", Ada)(ada.ChangeReferral(ada.Referrals[0].ID, pupil.ChangeReferral{Status: "accepted", On: d("2025-09-20")}, b.facts()))
 
 	b.register(Ben, SchoolA, "Ben", "E", "ASD", "6")
 	b.ehcp(Ben, ehcp.Command{Type: "final_issued", On: d("2024-11-20")})
@@ -160,11 +160,11 @@ func Scenario() []projections.Item {
 		pupil.ProvisionInput{ProvisionID: P2, SessionsPerWeek: 1, MinutesPerSession: 45, GroupSize: 1},
 		pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 2, MinutesPerSession: 30, GroupSize: 3})
 	ben := b.states[Ben]
-	b.to("pupil", Ben)(ben.MakeReferral(pupil.MakeReferral{Service: "camhs", Provider: "nhs", Reason: "r", ReferredOn: d("2025-03-01")}, b.ctx()))
+	b.to("pupil", Ben)(ben.MakeReferral(pupil.MakeReferral{Service: "camhs", Provider: "nhs", Reason: "r", ReferredOn: d("2025-03-01")}, b.facts()))
 	ref := ben.Referrals[0].ID
-	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "accepted", On: d("2025-03-10")}, b.ctx()))
-	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "seen", On: d("2025-06-01")}, b.ctx()))
-	ctx := b.ctx()
+	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "accepted", On: d("2025-03-10")}, b.facts()))
+	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "seen", On: d("2025-06-01")}, b.facts()))
+	ctx := b.facts()
 	ctx.User = func(id string) (user.User, bool) { return user.User{ID: id, Role: user.LAReviewer}, id == Reviewer }
 	b.to("pupil", Ben)(ben.GrantAccess(pupil.GrantAccess{UserID: Reviewer, Until: d("2026-03-31")}, ctx))
 
@@ -174,7 +174,7 @@ func Scenario() []projections.Item {
 
 	b.register(Dan, SchoolA, "Dan", "N", "", "4")
 	b.register(Eve, SchoolA, "Eve", "K", "MLD", "4")
-	b.to("pupil", Eve)(b.states[Eve].Leave(pupil.Leave{On: d("2025-10-31")}, b.ctx()))
+	b.to("pupil", Eve)(b.states[Eve].Leave(pupil.Leave{On: d("2025-10-31")}, b.facts()))
 
 	b.register(Finn, SchoolB, "Finn", "K", "SLCN", "2")
 	b.cycle(Finn, "2025-11-30", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 1, MinutesPerSession: 20, GroupSize: 2})
@@ -203,7 +203,7 @@ func Generate(n int) []projections.Item {
 		b.cycle(id, "2025-12-12", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 2, MinutesPerSession: 30, GroupSize: 4})
 		cyc := b.states[id].CurrentCycle().ID
 		for w := 0; w < 8; w++ {
-			b.to("pupil", id)(b.states[id].LogSession(cyc, pupil.LogSession{ProvisionID: P1, DeliveredOn: d("2025-09-16").AddWeeks(w), Minutes: 30, Attended: &yes}, b.ctx()))
+			b.to("pupil", id)(b.states[id].LogSession(cyc, pupil.LogSession{ProvisionID: P1, DeliveredOn: d("2025-09-16").AddWeeks(w), Minutes: 30, Attended: &yes}, b.facts()))
 		}
 	}
 	return b.items
