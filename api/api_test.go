@@ -32,7 +32,7 @@ func TestAuthAndSetupRoles(t *testing.T) {
 		{"settings by the lead", "PUT", "/v1/trusts/" + w.trust + "/settings", w.lead, map[string]any{"weeks_per_year": 38, "admin_hours": map[string]any{"annual_review": 6, "ehc_request": 12, "apdr_review": 1.5, "referral": 1}}, 200},
 		{"settings need admin hours", "PUT", "/v1/trusts/" + w.trust + "/settings", w.lead, map[string]any{"weeks_per_year": 38}, 400},
 		{"trust read by its lead", "GET", "/v1/trusts/" + w.trust, w.lead, nil, 200},
-		{"trust hidden from another lead", "GET", "/v1/trusts/" + w.trust, w.otherLead, nil, 404},
+		{"trust refused to another lead", "GET", "/v1/trusts/" + w.trust, w.otherLead, nil, 403},
 		{"unknown endpoint", "GET", "/v1/nothing", w.lead, nil, 404},
 	}
 	for _, tt := range tests {
@@ -139,7 +139,7 @@ func TestScopingOfPupils(t *testing.T) {
 		{"own senco reads", "GET", p, w.sencoA, nil, 200},
 		{"other school's senco: not found", "GET", p, w.sencoB, nil, 404},
 		{"other school's senco cannot write", "POST", p + "/cycles", w.sencoB, open, 404},
-		{"other school's senco cannot register here", "POST", "/v1/schools/" + w.schoolA + "/pupils", w.sencoB, pupilBody(newUPN()), 404},
+		{"other school's senco cannot register here", "POST", "/v1/schools/" + w.schoolA + "/pupils", w.sencoB, pupilBody(newUPN()), 403},
 		{"trust lead reads", "GET", p, w.lead, nil, 200},
 		{"trust lead does not run cycles", "POST", p + "/cycles", w.lead, open, 403},
 		{"trust lead does not register", "POST", "/v1/schools/" + w.schoolA + "/pupils", w.lead, pupilBody(newUPN()), 403},

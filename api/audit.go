@@ -1,18 +1,15 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
+	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
-	"github.com/sendcase/sendcase/domain/pupil"
-	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/domain/user"
 )
 
 // auditEvent is one line of a pupil's audit trail.
@@ -35,38 +32,23 @@ type auditEvent struct {
 	Hash       string          `json:"hash"`
 }
 
-// pupilHistory checks that p may read the pupil's audit trail (its SENCO,
-// its trust's lead, an admin, or an LA reviewer with a live grant) and
-// returns its events.
-func (s *Server) pupilHistory(r *http.Request, p principal, id string) ([]event.Event, error) {
-	today := s.svc.Today()
-	err := s.svc.ReadPupil(r.Context(), id, func(pu *pupil.Pupil) error {
-		if p.accessTo(pu, today) == noAccess {
-			return domain.NotFound("pupil")
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+func toAuditEvent(e event.Event) auditEvent {
+	ae := auditEvent{Seq: e.Seq, Version: e.Version, EventID: e.ID, Type: e.Type, OccurredOn: e.OccurredOn,
+		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), Actor: e.Actor, Data: e.Readable(), PrevHash: e.PrevHash, Hash: e.Hash}
+	if e.Encryption != "" {
+		ae.Encryption, ae.StoredData = e.Encryption, e.Raw
 	}
-	what := "audit trail"
-	if strings.HasSuffix(r.URL.Path, "/verify") {
-		what = "audit trail verification"
-	}
-	if err := s.logReviewerRead(r.Context(), p, id, what); err != nil {
-		return nil, err
-	}
-	return s.svc.PupilHistory(r.Context(), id)
+	return ae
 }
 
-func (s *Server) audit(w http.ResponseWriter, r *http.Request, p principal) {
+func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
 	q := r.URL.Query()
-	var from, to civil.Date
+	var aq app.AuditQuery
 	var probs domain.Problems
 	for _, f := range []struct {
 		name string
 		dst  *civil.Date
-	}{{"from", &from}, {"to", &to}} {
+	}{{"from", &aq.From}, {"to", &aq.To}} {
 		if v := q.Get(f.name); v != "" {
 			d, err := civil.Parse(v)
 			if err != nil {
@@ -75,32 +57,23 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, p principal) {
 			*f.dst = d
 		}
 	}
-	if from.Valid() && to.Valid() && to.Before(from) {
-		probs.Add("to", "must not be before from")
-	}
 	if err := probs.Err(); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if !s.awaitProjection(w, r) {
+	var ok bool
+	if aq.MinSeq, ok = minSeq(w, r); !ok {
 		return
 	}
-	events, err := s.pupilHistory(r, p, r.PathValue("id"))
+	a, err := s.svc.AuditTrail(r.Context(), u, r.PathValue("id"), aq)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]auditEvent, 0, len(events))
-	for _, e := range events {
-		if (from.Valid() && e.OccurredOn.Before(from)) || (to.Valid() && e.OccurredOn.After(to)) {
-			continue
-		}
-		ae := auditEvent{Seq: e.Seq, Version: e.Version, EventID: e.ID, Type: e.Type, OccurredOn: e.OccurredOn,
-			RecordedAt: e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), Actor: e.Actor, Data: e.Readable(), PrevHash: e.PrevHash, Hash: e.Hash}
-		if e.Encryption != "" {
-			ae.Encryption, ae.StoredData = e.Encryption, e.Raw
-		}
-		out = append(out, ae)
+	w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.svc.ProjectionSeq(), 10))
+	out := make([]auditEvent, len(a.Events))
+	for i, e := range a.Events {
+		out[i] = toAuditEvent(e)
 	}
 	if wantsCSV(r) {
 		rows := make([][]string, len(out))
@@ -112,61 +85,15 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, p principal) {
 			"actor_id", "actor_name", "actor_role", "data", "prev_hash", "hash"}, rows)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"pupil_id": r.PathValue("id"), "events": out})
+	writeJSON(w, http.StatusOK, auditAnswer{PupilID: a.PupilID, Events: out})
 }
 
-// verification is the answer of GET /v1/pupils/{id}/audit/verify.
-type verification struct {
-	OK       bool                `json:"ok"`
-	Events   int                 `json:"events"`
-	HeadHash string              `json:"head_hash"`
-	Problem  *event.ChainProblem `json:"problem,omitempty"`
-}
-
-// verifyAudit recomputes the pupil's hash chain from the stream and checks
-// it against the anchor the projection recorded when it applied the events,
-// so that rewriting the stream, or deleting from it, is detected.
-func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request, p principal) {
-	id := r.PathValue("id")
-	events, err := s.pupilHistory(r, p, id)
+func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request, u user.User) {
+	v, err := s.svc.VerifyAudit(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	v, err := s.verify(r.Context(), id, events)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.proj.Seq(), 10))
+	w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.svc.ProjectionSeq(), 10))
 	writeJSON(w, http.StatusOK, v)
-}
-
-// verify recomputes the pupil's chain and checks it against its anchor.
-func (s *Server) verify(ctx context.Context, id string, events []event.Event) (verification, error) {
-	v := verification{Events: len(events)}
-	head, prob := event.VerifyChain(id, events)
-	if prob == nil && len(events) > 0 {
-		// The projection must have seen the last event before it can vouch for it.
-		wctx, cancel := context.WithTimeout(ctx, minSeqWait)
-		defer cancel()
-		if err := s.proj.WaitFor(wctx, events[len(events)-1].Seq); err != nil {
-			return v, fmt.Errorf("%w: the audit anchors are not up to date yet", eventstore.ErrUnavailable)
-		}
-		a, ok, err := s.proj.Store().Anchor(ctx, id)
-		switch {
-		case err != nil:
-			return v, err
-		case !ok || a.Events != len(events):
-			prob = &event.ChainProblem{Version: min(a.Events, len(events)) + 1,
-				Reason: fmt.Sprintf("the stream holds %d events but %d were recorded", len(events), a.Events)}
-		case a.Head != head:
-			prob = &event.ChainProblem{Version: len(events), Reason: "the chain's head differs from the one recorded"}
-		}
-	}
-	v.OK, v.Problem = prob == nil, prob
-	if v.OK {
-		v.HeadHash = head
-	}
-	return v, nil
 }

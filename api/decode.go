@@ -3,16 +3,14 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
-)
 
-// maxBody is the largest request body accepted.
-const maxBody = 1 << 20
+	"github.com/sendcase/sendcase/httpx"
+)
 
 // decode reads a JSON body into v strictly: JSON content type, at most 1 MiB,
 // one value, no unknown fields. It writes the problem and returns false when
@@ -20,10 +18,10 @@ const maxBody = 1 << 20
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		problem(w, http.StatusUnsupportedMediaType, "Send the body as application/json.")
+		httpx.WriteProblem(w, httpx.New(http.StatusUnsupportedMediaType, httpx.TypeMediaType, "Send the body as application/json."))
 		return false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	r.Body = http.MaxBytesReader(w, r.Body, httpx.MaxBody)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	err = dec.Decode(v)
@@ -43,7 +41,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &maxErr):
-		problem(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("The body is larger than %d bytes.", maxBody))
+		httpx.WriteProblem(w, httpx.ProblemFor(maxErr))
 	case errors.Is(err, io.EOF):
 		fieldProblem(w, "body", "a JSON object is required")
 	case errors.As(err, &typeErr):
@@ -104,4 +102,8 @@ func ifMatch(w http.ResponseWriter, r *http.Request) (*int, bool) {
 		return nil, false
 	}
 	return &v, true
+}
+
+func fieldProblem(w http.ResponseWriter, field, message string) {
+	httpx.WriteProblem(w, httpx.Field(field, message))
 }

@@ -9,13 +9,8 @@ import (
 	"strings"
 
 	"github.com/sendcase/sendcase/domain"
-	"github.com/sendcase/sendcase/domain/ehcp"
-	"github.com/sendcase/sendcase/domain/pupil"
-	"github.com/sendcase/sendcase/domain/trust"
-	"github.com/sendcase/sendcase/domain/user"
-	"github.com/sendcase/sendcase/eventstore"
-	"github.com/sendcase/sendcase/importer"
-	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/eventlog"
+	"github.com/sendcase/sendcase/httpx"
 )
 
 // op documents one route for the OpenAPI document. Every route is
@@ -43,59 +38,15 @@ type op struct {
 	errs []int
 }
 
-// Route is a registered route with its documentation.
-type Route struct {
-	Method, Path string
-	op           op
-}
-
-// handle registers pattern ("METHOD /path") with its documentation.
-func (s *Server) handle(pattern string, h http.HandlerFunc, o op) {
-	method, path, ok := strings.Cut(pattern, " ")
-	if !ok {
-		method, path = "", pattern // any method
-	}
-	s.mux.HandleFunc(pattern, h)
-	// "{$}" (match the path exactly) is ServeMux syntax, not OpenAPI's.
-	s.routeList = append(s.routeList, Route{Method: method, Path: strings.ReplaceAll(path, "{$}", ""), op: o})
-}
-
-// Routes lists the documented routes.
-func (s *Server) Routes() []Route { return s.routeList }
-
-// Pattern is the route pattern r would be served by ("" for none).
-func (s *Server) Pattern(r *http.Request) string {
-	_, p := s.mux.Handler(r)
-	return p
-}
-
 // Answer types of the documentation.
 type (
-	commandAnswer struct {
-		ID      string `json:"id"`
-		Version int    `json:"version"`
-		Seq     uint64 `json:"seq"`
-	}
-	userAnswer struct {
-		commandAnswer
-		Token string `json:"token"`
-	}
-	planAnswer struct {
-		commandAnswer
-		Stage    string          `json:"stage"`
-		Outcomes []pupil.Outcome `json:"outcomes"`
-	}
-	caseloadAnswer struct {
-		AsOf   string                    `json:"as_of"`
-		Pupils []projections.CaseloadRow `json:"pupils"`
-	}
 	auditAnswer struct {
 		PupilID string       `json:"pupil_id"`
 		Events  []auditEvent `json:"events"`
 	}
 	accessLogAnswer struct {
-		PupilID string                   `json:"pupil_id"`
-		Entries []eventstore.AccessEntry `json:"entries"`
+		PupilID string                 `json:"pupil_id"`
+		Entries []eventlog.AccessEntry `json:"entries"`
 	}
 	statusAnswer struct {
 		Status string `json:"status"`
@@ -105,7 +56,7 @@ type (
 var queryParams = map[string]map[string]any{
 	"as_of":   {"description": "Judge due and overdue on this date (default: today in England).", "schema": map[string]any{"type": "string", "format": "date"}},
 	"min_seq": {"description": "Wait (up to about 5 s) until the views have applied this stream sequence; 503 if they cannot.", "schema": map[string]any{"type": "integer", "minimum": 0}},
-	"stage":   {"description": "Only pupils whose open cycle is at this stage.", "schema": map[string]any{"type": "string", "enum": []any{"assess", "plan", "do", "none"}}},
+	"stage":   {"description": "Only pupils whose open cycle is at this stage.", "schema": map[string]any{"type": "string", "enum": domain.AllowedValues("caseload_stage")}},
 	"overdue": {"description": "Only pupils with an overdue review or statutory milestone.", "schema": map[string]any{"type": "boolean"}},
 	"need":    {"description": "Only pupils with this census need code (primary or secondary) or area of need.", "schema": map[string]any{"type": "string"}},
 	"from":    {"description": "Only events that happened on or after this date.", "schema": map[string]any{"type": "string", "format": "date"}},
@@ -117,10 +68,10 @@ var queryParams = map[string]map[string]any{
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 
-// OpenAPI builds the OpenAPI 3.1 document of the routes.
+// OpenAPI builds the OpenAPI 3.1 document of the JSON API's routes.
 func (s *Server) OpenAPI() map[string]any {
 	sc := &schemas{components: map[string]any{}}
-	sc.components["Problem"] = sc.object(typeOf(Problem{}))
+	sc.components["Problem"] = sc.object(typeOf(httpx.Problem{}))
 	sc.components["FieldError"] = sc.object(typeOf(domain.FieldError{}))
 	problemRef := map[string]any{"$ref": "#/components/schemas/Problem"}
 	paths := map[string]any{}
@@ -216,61 +167,4 @@ func (s *Server) openapi(w http.ResponseWriter, _ *http.Request) {
 	s.openapiOnce.Do(func() { s.openapiJSON, _ = json.MarshalIndent(s.OpenAPI(), "", "  ") })
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(s.openapiJSON)
-}
-
-// Documentation of every route, kept next to the list of routes.
-var (
-	cmdErrs  = []int{400, 403, 404, 409, 413, 415}
-	viewErrs = []int{400, 403, 404, 503}
-)
-
-func (s *Server) routes() {
-	h := s.handle
-	h("GET /healthz", s.healthz, op{summary: "The process is up.", tag: "operations", out: statusAnswer{}, public: true})
-	h("GET /readyz", s.readyz, op{summary: "NATS (and PostgreSQL) reachable and the views caught up.", tag: "operations", out: map[string]any{}, public: true, errs: []int{503}})
-	h("GET /metrics", promHandler(s.metrics), op{summary: "Prometheus metrics.", tag: "operations", text: "text/plain", public: true})
-	h("GET /openapi.json", s.openapi, op{summary: "This document.", tag: "operations", out: map[string]any{}, public: true})
-
-	a := s.authed
-	h("GET /v1/me", a(s.me), op{summary: "The signed-in user.", tag: "setup", out: user.User{}})
-	h("POST /v1/trusts", a(s.createTrust), op{summary: "Create a trust (admin).", tag: "setup", in: trust.Create{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("GET /v1/trusts/{trust}", a(s.getTrust), op{summary: "A trust: schools, provision catalogue, settings.", tag: "setup", out: trust.Trust{}, errs: []int{404}})
-	h("POST /v1/trusts/{trust}/schools", a(s.addSchool), op{summary: "Add a school (admin, trust lead).", tag: "setup", in: trust.AddSchool{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("POST /v1/trusts/{trust}/provisions", a(s.addProvision), op{summary: "Add a costed provision to the catalogue (trust lead).", tag: "setup", in: trust.AddProvision{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("PUT /v1/trusts/{trust}/settings", a(s.updateSettings), op{summary: "Set weeks per year and admin-hour weights (trust lead).", tag: "setup", in: trust.UpdateSettings{}, out: commandAnswer{}, errs: cmdErrs})
-	h("POST /v1/users", a(s.createUser), op{summary: "Create a user; the answer holds their token, shown once.", tag: "setup", in: user.Create{}, out: userAnswer{}, status: 201, errs: cmdErrs})
-	h("POST /v1/users/{id}/tokens", a(s.issueToken), op{summary: "Issue a new token for a user (the old one stops working); shown once.", tag: "setup", out: userAnswer{}, status: 201, errs: []int{403, 404, 429}})
-	h("DELETE /v1/users/{id}/tokens", a(s.revokeTokens), op{summary: "Revoke a user's token.", tag: "setup", out: commandAnswer{}, errs: []int{403, 404, 429}})
-
-	h("POST /v1/schools/{school}/pupils", a(s.registerPupil), op{summary: "Register a pupil (SENCO).", tag: "pupils", in: pupil.Register{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("POST /v1/schools/{school}/imports", a(s.importRegister), op{summary: "Import the SEN register from an MIS export (SENCO).", tag: "pupils", csvIn: true, out: importer.Report{}, query: []string{"dry_run", "partial"}, errs: []int{400, 403, 404, 413, 415}})
-	h("GET /v1/pupils/{id}", a(s.getPupil), op{summary: "A pupil's full current state, with ETag.", tag: "pupils", out: pupilView{}, errs: []int{403, 404}})
-	h("POST /v1/pupils/{id}/cycles", a(s.openCycle), op{summary: "Open an APDR cycle (stage assess).", tag: "graduated approach", in: pupil.OpenCycleCmd{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/cycles/{cycle}/assessment", a(s.recordAssessment), op{summary: "Record the assessment (stage → plan).", tag: "graduated approach", in: pupil.RecordAssessment{}, out: commandAnswer{}, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/cycles/{cycle}/plan", a(s.agreePlan), op{summary: "Agree the plan (stage → do); answers the outcome ids.", tag: "graduated approach", in: pupil.AgreePlan{}, out: planAnswer{}, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/cycles/{cycle}/sessions", a(s.logSession), op{summary: "Log a delivered session (stage do).", tag: "graduated approach", in: pupil.LogSession{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/cycles/{cycle}/review", a(s.recordReview), op{summary: "Record the review (closes the cycle; continue opens the next).", tag: "graduated approach", in: pupil.RecordReview{}, out: commandAnswer{}, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/status", a(s.changeStatus), op{summary: "Change SEN status or need.", tag: "pupils", in: pupil.ChangeStatus{}, out: commandAnswer{}, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/transfer", a(s.transfer), op{summary: "Move the pupil to another school of the trust.", tag: "pupils", in: pupil.Transfer{}, out: commandAnswer{}, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/leave", a(s.leave), op{summary: "Take the pupil off roll; history kept.", tag: "pupils", in: pupil.Leave{}, out: commandAnswer{}, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/erase", a(s.erase), op{summary: "Erase the pupil's personal data (admin): the erasure is recorded, the pupil's key and UPN claim destroyed; events stay and still verify.", tag: "pupils", in: pupil.Erase{}, out: commandAnswer{}, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/grants", a(s.grantAccess), op{summary: "Grant an LA reviewer read access until a date.", tag: "pupils", in: pupil.GrantAccess{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/ehcp/milestones", a(s.recordEHCP), op{summary: "Record an event of the EHC process.", tag: "ehcp", in: ehcp.Command{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("GET /v1/pupils/{id}/ehcp", a(s.getEHCP), op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of"}, errs: []int{400, 404}})
-	h("POST /v1/pupils/{id}/referrals", a(s.makeReferral), op{summary: "Refer the pupil to an outside service.", tag: "referrals", in: pupil.MakeReferral{}, out: commandAnswer{}, status: 201, errs: cmdErrs})
-	h("POST /v1/pupils/{id}/referrals/{ref}/status", a(s.changeReferral), op{summary: "Move a referral on (accepted, declined, seen, report_received, closed).", tag: "referrals", in: pupil.ChangeReferral{}, out: commandAnswer{}, errs: cmdErrs})
-
-	h("GET /v1/schools/{school}/caseload", a(s.caseload), op{summary: "The SENCO's caseload.", tag: "views", out: caseloadAnswer{}, csvOut: true, query: []string{"as_of", "min_seq", "stage", "overdue", "need", "format"}, errs: viewErrs})
-	h("GET /v1/trusts/{trust}/workload", a(s.workload), op{summary: "EHCP and APDR administrative load by school.", tag: "views", out: projections.Workload{}, csvOut: true, query: []string{"as_of", "min_seq", "format"}, errs: viewErrs})
-	h("GET /v1/schools/{school}/provision-map", a(s.provisionMap), op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: []string{"as_of", "min_seq", "format"}, errs: viewErrs})
-	h("GET /v1/trusts/{trust}/provision-map", a(s.provisionMap), op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: []string{"as_of", "min_seq", "format"}, errs: viewErrs})
-	h("GET /v1/pupils/{id}/audit", a(s.audit), op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs})
-	h("GET /v1/pupils/{id}/access-log", a(s.accessLog), op{summary: "Reads of the pupil's record by LA reviewers (who, when, what).", tag: "audit", out: accessLogAnswer{}, errs: []int{403, 404}})
-	h("GET /v1/pupils/{id}/audit/verify", a(s.verifyAudit), op{summary: "Verify the pupil's hash chain against the recorded anchor.", tag: "audit", out: verification{}, errs: []int{404, 503}})
-
-	s.uiRoutes()
-
-	h("/v1/", a(func(w http.ResponseWriter, r *http.Request, _ principal) {
-		problem(w, http.StatusNotFound, "No such endpoint.")
-	}), op{})
 }

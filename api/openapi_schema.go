@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 )
 
@@ -183,9 +184,9 @@ func constrain(schema map[string]any, rules string) map[string]any {
 	for _, rule := range strings.Split(rules, ",") {
 		key, val, _ := strings.Cut(rule, "=")
 		switch key {
-		case "oneof":
+		case "allowed":
 			enum := []any{}
-			for _, v := range strings.Fields(val) {
+			for _, v := range domain.AllowedValues(val) {
 				enum = append(enum, v)
 			}
 			schema = withKey(schema, "enum", enum)

@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/pgtest"
@@ -71,7 +72,7 @@ func scenarioForAudit(t *testing.T, db string) (dir, pupilID, token string) {
 
 func TestTamperedCopyFailsVerification(t *testing.T) {
 	dir, id, token := scenarioForAudit(t, "")
-	pupilSubject := eventstore.Subject("pupil", id)
+	pupilSubject := eventlog.Subject("pupil", id)
 	tests := []struct {
 		name    string
 		edit    func(subject string, data []byte) []byte
@@ -114,7 +115,7 @@ func TestTamperedCopyFailsVerification(t *testing.T) {
 func TestRewrittenChainFailsAgainstAnchors(t *testing.T) {
 	db := pgtest.URL(t)
 	dir, id, token := scenarioForAudit(t, db)
-	pupilSubject := eventstore.Subject("pupil", id)
+	pupilSubject := eventlog.Subject("pupil", id)
 	prev := ""
 	copyDir := copyStream(t, dir, func(subject string, data []byte) []byte {
 		if subject != pupilSubject {

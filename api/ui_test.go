@@ -174,7 +174,7 @@ func TestUIWithoutABrowser(t *testing.T) {
 	if !strings.Contains(string(csvBody), "Talk Boost") || !strings.HasPrefix(res2.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("csv: %s", csvBody)
 	}
-	if code, _ := lead.get("/ui/trusts/" + w.otherTrust + "/workload"); code != 404 {
+	if code, _ := lead.get("/ui/trusts/" + w.otherTrust + "/workload"); code != 403 {
 		t.Fatalf("other trust: %d", code)
 	}
 	// The reviewer sees the granted pupil and its audit trail, not the record.

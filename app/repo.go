@@ -1,7 +1,3 @@
-// Package app runs commands: it loads an aggregate, lets the domain decide,
-// and appends the decided events with the aggregate's expected sequence, so
-// that no decision is ever made on a state that has since changed. It also
-// makes retries with an Idempotency-Key answer once and write nothing new.
 package app
 
 import (
@@ -17,14 +13,15 @@ import (
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/event"
-	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/eventlog"
 )
 
 // maxAttempts bounds re-deciding after losing a race to another writer.
 const maxAttempts = 8
 
 // aggregate is what every domain aggregate offers to the repository.
-type aggregate interface {
+type aggregate[T any] interface {
+	*T
 	Apply(event.Event)
 }
 
@@ -40,6 +37,12 @@ type entry[T any] struct {
 	loaded  bool
 }
 
+// reset forgets the cached state, so the next use reloads it from the
+// stream: after a write whose outcome is unknown, or that lost a race.
+func (e *entry[T]) reset() {
+	e.state, e.lastSeq, e.version, e.head, e.loaded = new(T), 0, 0, "", false
+}
+
 // chanLock is a mutex whose waiting can be abandoned.
 type chanLock chan struct{}
 
@@ -50,19 +53,16 @@ func (l chanLock) lock(ctx context.Context) error {
 	case l <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("%w: waiting for the record: %w", eventstore.ErrUnavailable, ctx.Err())
+		return fmt.Errorf("%w: waiting for the record: %w", eventlog.ErrUnavailable, ctx.Err())
 	}
 }
 
 func (l chanLock) unlock() { <-l }
 
 // repo caches aggregates of one kind, least recently used first out.
-type repo[T any, P interface {
-	*T
-	aggregate
-}] struct {
+type repo[T any, P aggregate[T]] struct {
 	kind  string
-	store *eventstore.Store
+	store EventStore
 	max   int
 
 	mu    sync.Mutex
@@ -70,10 +70,7 @@ type repo[T any, P interface {
 	order *list.List
 }
 
-func newRepo[T any, P interface {
-	*T
-	aggregate
-}](kind string, store *eventstore.Store, max int) *repo[T, P] {
+func newRepo[T any, P aggregate[T]](kind string, store EventStore, max int) *repo[T, P] {
 	return &repo[T, P]{kind: kind, store: store, max: max, items: map[string]*list.Element{}, order: list.New()}
 }
 
@@ -100,8 +97,8 @@ func (r *repo[T, P]) entry(id string) *entry[T] {
 }
 
 // refresh applies the commits stored after the cached state and returns them.
-func (r *repo[T, P]) refresh(ctx context.Context, id string, e *entry[T]) ([]eventstore.Loaded, error) {
-	newer, err := r.store.Load(ctx, eventstore.Subject(r.kind, id), e.lastSeq)
+func (r *repo[T, P]) refresh(ctx context.Context, id string, e *entry[T]) ([]eventlog.Loaded, error) {
+	newer, err := r.store.Load(ctx, eventlog.Subject(r.kind, id), e.lastSeq)
 	if err != nil {
 		return nil, err
 	}
@@ -117,8 +114,8 @@ func (r *repo[T, P]) refresh(ctx context.Context, id string, e *entry[T]) ([]eve
 }
 
 // Read calls fn with the current state of aggregate id (refreshed from the
-// stream) and its version, under the aggregate's lock.
-func (r *repo[T, P]) Read(ctx context.Context, id string, fn func(state P, version int) error) error {
+// stream), under the aggregate's lock: fn must not keep the state.
+func (r *repo[T, P]) Read(ctx context.Context, id string, fn func(state P) error) error {
 	e := r.entry(id)
 	if err := e.mu.lock(ctx); err != nil {
 		return err
@@ -127,135 +124,146 @@ func (r *repo[T, P]) Read(ctx context.Context, id string, fn func(state P, versi
 	if _, err := r.refresh(ctx, id, e); err != nil {
 		return err
 	}
-	return fn(P(e.state), e.version)
+	return fn(P(e.state))
 }
 
-// Request describes one command for the repository.
-type Request struct {
-	Actor event.Actor
-	// Now is when the command is recorded (server time).
-	Now time.Time
-	// ExpectedVersion comes from If-Match.
-	ExpectedVersion *int
-	// IdempotencyKey is the hashed client key, or "".
-	IdempotencyKey string
-	// Status is the HTTP status of a successful answer (201 or 200).
-	Status int
+// request is one command for the repository.
+type request struct {
+	actor event.Actor
+	// now is when the command is recorded (server time).
+	now time.Time
+	// expected is the client's If-Match, or nil.
+	expected *int
+	// idem is the scoped, hashed idempotency key, or "".
+	idem string
 }
 
-// Decision is what a decide function returns.
-type Decision struct {
-	Events []event.Data
-	// ID is the answer's "id": the aggregate or the part the command created.
-	ID string
-	// Extra fields for the answer, stored with the commit.
-	Extra map[string]any
-	// Private fields are answered but never stored in the stream (a new
-	// user's token); a retry within the idempotency window gets them again.
-	Private map[string]any
+// decision is what a use case decides on the current state.
+type decision[P any, R any] struct {
+	events []event.Data
+	// answer builds the result from the state once the events are applied
+	// (a cycle's new stage, the plan's status), so that no adapter derives
+	// it again. Its Result part is filled in by the repository.
+	answer func(state P) R
+	// reveal adds what the answer carries but the stream must not (a new
+	// user's token, the wording of outcomes): a retry within the
+	// idempotency window gets it again from the idempotency bucket.
+	reveal func(*R)
 }
 
-// Execute runs decide against aggregate id and appends what it decides.
-func (r *repo[T, P]) Execute(ctx context.Context, id string, req Request, decide func(state P, version int) (Decision, error)) (eventstore.Answer, error) {
-	subject := eventstore.Subject(r.kind, id)
-	if req.IdempotencyKey != "" {
-		if ans, ok, err := r.recall(ctx, req.IdempotencyKey); err != nil || ok {
-			return ans, err
+// execute runs decide against aggregate id and appends what it decides,
+// with the aggregate's expected stream sequence, so no decision is ever
+// made on a state that has since changed: a lost race reloads and decides
+// again. With an idempotency key a retry answers the first result and
+// writes nothing.
+//
+// Errors: decide's own; *domain.ConflictError when If-Match is stale or the
+// record kept changing; eventlog.ErrUnavailable when NATS does not answer.
+func execute[T any, P aggregate[T], R any, RP committed[R]](ctx context.Context, r *repo[T, P], id string, req request,
+	decide func(state P) (decision[P, R], error)) (R, error) {
+	var zero R
+	subject := eventlog.Subject(r.kind, id)
+	if req.idem != "" {
+		if res, ok, err := recall[R, RP](ctx, r.store, req.idem); err != nil || ok {
+			return res, err
 		}
-		if err := r.store.Remember(ctx, req.IdempotencyKey, eventstore.IdempotencyRecord{Subject: subject}); err != nil {
-			return eventstore.Answer{}, err
+		if err := r.store.Remember(ctx, req.idem, eventlog.IdempotencyRecord{Subject: subject}); err != nil {
+			return zero, err
 		}
 	}
 	e := r.entry(id)
 	if err := e.mu.lock(ctx); err != nil {
-		return eventstore.Answer{}, err
+		return zero, err
 	}
 	defer e.mu.unlock()
 	if !e.loaded {
 		if _, err := r.refresh(ctx, id, e); err != nil {
-			return eventstore.Answer{}, err
+			return zero, err
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		if req.ExpectedVersion != nil && *req.ExpectedVersion != e.version {
+		if req.expected != nil && *req.expected != e.version {
 			// The cache may be behind another process: look before refusing.
 			if _, err := r.refresh(ctx, id, e); err != nil {
-				return eventstore.Answer{}, err
+				return zero, err
 			}
-			if *req.ExpectedVersion != e.version {
-				return eventstore.Answer{}, domain.StaleVersion(*req.ExpectedVersion, e.version)
+			if *req.expected != e.version {
+				return zero, domain.StaleVersion(*req.expected, e.version)
 			}
 		}
-		dec, err := decide(P(e.state), e.version)
+		dec, err := decide(P(e.state))
 		if err != nil {
-			return eventstore.Answer{}, err
+			return zero, err
 		}
-		if len(dec.Events) == 0 {
-			ans, err := answer(req.Status, dec, e.version, e.lastSeq)
-			if err == nil && req.IdempotencyKey != "" {
-				err = r.store.Remember(ctx, req.IdempotencyKey, eventstore.IdempotencyRecord{Answer: &ans})
+		if len(dec.events) == 0 {
+			res := dec.answer(P(e.state))
+			RP(&res).Committed().Version, RP(&res).Committed().Seq = e.version, e.lastSeq
+			if dec.reveal != nil {
+				dec.reveal(&res)
 			}
-			return ans, err
+			return res, remember(ctx, r.store, req.idem, res)
 		}
-		commit, err := r.commit(ctx, id, req, dec, e.version, e.head)
+		commit, err := r.commit(ctx, id, req, dec.events, e.version, e.head)
 		if err != nil {
-			return eventstore.Answer{}, err
+			return zero, err
 		}
-		res, err := r.store.Append(ctx, subject, e.lastSeq, commit, req.IdempotencyKey)
+		// Apply before appending, so the result is read off the new state
+		// and stored with the commit; if the append does not land, the
+		// cached state is forgotten and read again.
+		expected := e.lastSeq
+		for _, ev := range commit.Events {
+			P(e.state).Apply(ev)
+		}
+		e.version += len(commit.Events)
+		res := dec.answer(P(e.state))
+		RP(&res).Committed().Version = e.version
+		if commit.Result, err = json.Marshal(res); err != nil {
+			e.reset()
+			return zero, fmt.Errorf("encode result: %w", err)
+		}
+		ar, err := r.store.Append(ctx, subject, expected, commit, req.idem)
+		if err != nil || ar.Duplicate {
+			e.reset()
+		}
 		switch {
-		case errors.Is(err, eventstore.ErrConflict):
+		case errors.Is(err, eventlog.ErrConflict), err == nil && ar.Duplicate:
 			newer, rerr := r.refresh(ctx, id, e)
 			if rerr != nil {
-				return eventstore.Answer{}, rerr
+				return zero, rerr
 			}
-			if ans, ok := answerFromCommits(newer, req.IdempotencyKey); ok {
-				return ans, r.rememberAnswer(ctx, req.IdempotencyKey, ans)
+			if res, ok := resultFromCommits[R, RP](newer, req.idem); ok {
+				return res, remember(ctx, r.store, req.idem, res)
+			}
+			if err == nil {
+				return zero, fmt.Errorf("duplicate at seq %d not found on %s", ar.Seq, subject)
 			}
 			if attempt+1 >= maxAttempts {
-				return eventstore.Answer{}, domain.Conflict("the record kept changing while this command was decided; try again")
+				return zero, domain.Conflict("the record kept changing while this command was decided; try again")
 			}
 			continue
 		case err != nil:
-			return eventstore.Answer{}, err
-		case res.Duplicate:
-			newer, err := r.refresh(ctx, id, e)
-			if err != nil {
-				return eventstore.Answer{}, err
-			}
-			if ans, ok := answerFromCommits(newer, req.IdempotencyKey); ok {
-				return ans, r.rememberAnswer(ctx, req.IdempotencyKey, ans)
-			}
-			return eventstore.Answer{}, fmt.Errorf("duplicate at seq %d not found on %s", res.Seq, subject)
+			return zero, err
 		}
-		for _, ev := range commit.Events {
-			ev.Seq = res.Seq
-			P(e.state).Apply(ev)
-			e.head = ev.Hash
+		e.head = commit.Events[len(commit.Events)-1].Hash
+		e.lastSeq = ar.Seq
+		RP(&res).Committed().Seq = ar.Seq
+		if dec.reveal != nil {
+			dec.reveal(&res)
 		}
-		e.version += len(commit.Events)
-		e.lastSeq = res.Seq
-		ans, err := answer(req.Status, dec, e.version, res.Seq)
-		if err != nil {
-			return eventstore.Answer{}, err
-		}
-		return ans, r.rememberAnswer(ctx, req.IdempotencyKey, ans)
+		return res, remember(ctx, r.store, req.idem, res)
 	}
 }
 
-// commit builds the commit of a decision: each event's personal fields
+// commit builds the commit of decided events: each event's personal fields
 // encrypted under the aggregate's key, then hashed into the chain.
-func (r *repo[T, P]) commit(ctx context.Context, id string, req Request, dec Decision, version int, head string) (*event.Commit, error) {
-	stored, err := json.Marshal(storedResult{Status: req.Status, ID: dec.ID, Extra: dec.Extra})
-	if err != nil {
-		return nil, fmt.Errorf("encode result: %w", err)
-	}
-	c := &event.Commit{Aggregate: r.kind, AggregateID: id, Result: stored, IdempotencyKey: req.IdempotencyKey}
-	for i, d := range dec.Events {
-		ev, err := event.New(newID(), version+i+1, req.Actor, req.Now, d)
+func (r *repo[T, P]) commit(ctx context.Context, id string, req request, evs []event.Data, version int, head string) (*event.Commit, error) {
+	c := &event.Commit{Aggregate: r.kind, AggregateID: id, IdempotencyKey: req.idem}
+	for i, d := range evs {
+		ev, err := event.New(newID(), version+i+1, req.actor, req.now, d)
 		if err != nil {
 			return nil, err
 		}
-		if err := r.store.Keys().Encrypt(ctx, id, &ev); err != nil {
+		if err := r.store.Encrypt(ctx, id, &ev); err != nil {
 			return nil, err
 		}
 		if err := event.Seal(id, head, &ev); err != nil {
@@ -267,75 +275,69 @@ func (r *repo[T, P]) commit(ctx context.Context, id string, req Request, dec Dec
 	return c, nil
 }
 
-func (r *repo[T, P]) rememberAnswer(ctx context.Context, key string, ans eventstore.Answer) error {
+// remember keeps res as the answer to key, for a retry.
+func remember[R any](ctx context.Context, store EventStore, key string, res R) error {
 	if key == "" {
 		return nil
 	}
-	return r.store.Remember(ctx, key, eventstore.IdempotencyRecord{Answer: &ans})
+	b, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encode result: %w", err)
+	}
+	return store.Remember(ctx, key, eventlog.IdempotencyRecord{Result: b})
 }
 
 // recall answers a retried command: from the bucket, or, when the first
-// attempt stopped between its write and remembering the answer, from the
+// attempt stopped between its write and remembering the result, from the
 // commit that carries the key.
-func (r *repo[T, P]) recall(ctx context.Context, key string) (eventstore.Answer, bool, error) {
-	rec, ok, err := r.store.Recall(ctx, key)
+func recall[R any, RP committed[R]](ctx context.Context, store EventStore, key string) (R, bool, error) {
+	var res R
+	rec, ok, err := store.Recall(ctx, key)
 	if err != nil || !ok {
-		return eventstore.Answer{}, false, err
+		return res, false, err
 	}
-	if rec.Answer != nil {
-		return *rec.Answer, true, nil
+	if rec.Result != nil {
+		if err := json.Unmarshal(rec.Result, &res); err != nil {
+			return res, false, fmt.Errorf("decode remembered result: %w", err)
+		}
+		return res, true, nil
 	}
-	commits, err := r.store.Load(ctx, rec.Subject, 0)
+	commits, err := store.Load(ctx, rec.Subject, 0)
 	if err != nil {
-		return eventstore.Answer{}, false, err
+		return res, false, err
 	}
-	if ans, ok := answerFromCommits(commits, key); ok {
-		return ans, true, r.rememberAnswer(ctx, key, ans)
+	if res, ok := resultFromCommits[R, RP](commits, key); ok {
+		return res, true, remember(ctx, store, key, res)
 	}
-	return eventstore.Answer{}, false, nil
+	return res, false, nil
 }
 
-// storedResult is the answer as kept in a commit: everything but the
-// sequence, which is only known once the commit is stored.
-type storedResult struct {
-	Status int            `json:"status"`
-	ID     string         `json:"id"`
-	Extra  map[string]any `json:"extra,omitempty"`
-}
-
-func answerFromCommits(commits []eventstore.Loaded, key string) (eventstore.Answer, bool) {
+// resultFromCommits finds the commit made with key and reads its result.
+// Commits written before results were typed hold {"status", "id",
+// "extra": {...}}; the extra fields are the result's own, so both read alike.
+func resultFromCommits[R any, RP committed[R]](commits []eventlog.Loaded, key string) (R, bool) {
+	var res R
 	if key == "" {
-		return eventstore.Answer{}, false
+		return res, false
 	}
 	for _, l := range commits {
 		if l.Commit.IdempotencyKey != key {
 			continue
 		}
-		var sr storedResult
-		if err := json.Unmarshal(l.Commit.Result, &sr); err != nil {
-			return eventstore.Answer{}, false
+		var legacy struct {
+			Extra json.RawMessage `json:"extra"`
 		}
-		version := l.Commit.Events[len(l.Commit.Events)-1].Version
-		ans, err := answer(sr.Status, Decision{ID: sr.ID, Extra: sr.Extra}, version, l.Seq)
-		return ans, err == nil
+		if json.Unmarshal(l.Commit.Result, &res) != nil || json.Unmarshal(l.Commit.Result, &legacy) != nil {
+			return res, false
+		}
+		if legacy.Extra != nil && json.Unmarshal(legacy.Extra, &res) != nil {
+			return res, false
+		}
+		c := RP(&res).Committed()
+		c.Version, c.Seq = l.Commit.Events[len(l.Commit.Events)-1].Version, l.Seq
+		return res, true
 	}
-	return eventstore.Answer{}, false
-}
-
-func answer(status int, dec Decision, version int, seq uint64) (eventstore.Answer, error) {
-	body := make(map[string]any, len(dec.Extra)+len(dec.Private)+3)
-	for k, v := range dec.Extra {
-		body[k] = v
-	}
-	for k, v := range dec.Private {
-		body[k] = v
-	}
-	body["id"], body["version"], body["seq"] = dec.ID, version, seq
-	b, err := json.Marshal(body)
-	if err != nil {
-		return eventstore.Answer{}, fmt.Errorf("encode answer: %w", err)
-	}
-	return eventstore.Answer{Status: status, Body: b}, nil
+	return res, false
 }
 
 // newID mints a time-ordered UUIDv7.

@@ -1,3 +1,15 @@
+// Package app is sendcase's use-case layer: one method per command and per
+// query, each given the signed-in user. It checks the access policy
+// (policy.go), lets the domain decide, appends the decided events with the
+// aggregate's expected sequence, and answers typed results and errors. It
+// knows nothing of HTTP: the JSON API, the web UI, the import and the seed
+// are its adapters.
+//
+// Errors are the domain's kinds, wrapped with context:
+// *domain.ValidationError (bad input, naming each field),
+// *domain.ConflictError (the state forbids it, or If-Match is stale),
+// domain.ErrNotFound, domain.ErrForbidden, ErrUnauthenticated, and
+// eventlog.ErrUnavailable (NATS or the views cannot answer in time).
 package app
 
 import (
@@ -6,33 +18,62 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
-	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/projections"
 )
 
-// Service is every command and aggregate read of sendcase.
+// Service is every use case of sendcase.
 type Service struct {
-	store  *eventstore.Store
+	store  EventStore
 	dir    *projections.Directory
+	proj   Projection
 	now    func() time.Time
+	views  *viewCache
 	trusts *repo[trust.Trust, *trust.Trust]
 	users  *repo[user.User, *user.User]
 	pupils *repo[pupil.Pupil, *pupil.Pupil]
+}
+
+// EventStore is what the use cases need of the event store
+// (eventlog.Store on JetStream). Its errors are eventlog's kinds.
+type EventStore interface {
+	// Load reads the commits of subject stored after stream sequence after.
+	Load(ctx context.Context, subject string, after uint64) ([]eventlog.Loaded, error)
+	// Append writes c if subject's last sequence is still expected
+	// (eventlog.ErrConflict otherwise); msgID makes a retry a no-op.
+	Append(ctx context.Context, subject string, expected uint64, c *event.Commit, msgID string) (eventlog.AppendResult, error)
+	Recall(ctx context.Context, key string) (eventlog.IdempotencyRecord, bool, error)
+	Remember(ctx context.Context, key string, r eventlog.IdempotencyRecord) error
+	// ClaimUnique claims key for owner, or answers the holder's claim and eventlog.ErrClaimed.
+	ClaimUnique(ctx context.Context, key, owner string) (eventlog.Claim, error)
+	TakeOverClaim(ctx context.Context, key, owner string, revision uint64) error
+	ReleaseClaim(ctx context.Context, key string) error
+	Claims(ctx context.Context, prefix string) (map[string]string, error)
+	LogAccess(ctx context.Context, pupilID string, e eventlog.AccessEntry) error
+	AccessLog(ctx context.Context, pupilID string) ([]eventlog.AccessEntry, error)
+	// Encrypt encrypts an event's personal fields under its aggregate's key.
+	Encrypt(ctx context.Context, aggregateID string, e *event.Event) error
+	// DestroyKey destroys an aggregate's key: its personal fields read as erased.
+	DestroyKey(ctx context.Context, aggregateID string) error
+}
+
+// Projection is the running projector the views are read from.
+type Projection interface {
+	// Seq is the last stream sequence the views have applied.
+	Seq() uint64
+	// WaitFor returns once the views have applied seq, or ctx ends.
+	WaitFor(ctx context.Context, seq uint64) error
+	Store() projections.Store
 }
 
 // Options for New.
@@ -43,8 +84,9 @@ type Options struct {
 	CacheSize int
 }
 
-// New returns a Service on store, answering lookups from dir.
-func New(store *eventstore.Store, dir *projections.Directory, o Options) *Service {
+// New returns a Service on store, answering lookups from dir and views
+// from proj.
+func New(store EventStore, dir *projections.Directory, proj Projection, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -52,7 +94,7 @@ func New(store *eventstore.Store, dir *projections.Directory, o Options) *Servic
 		o.CacheSize = 2_000
 	}
 	return &Service{
-		store: store, dir: dir, now: o.Now,
+		store: store, dir: dir, proj: proj, now: o.Now, views: newViewCache(),
 		trusts: newRepo[trust.Trust]("trust", store, 1_000),
 		users:  newRepo[user.User]("user", store, 10_000),
 		pupils: newRepo[pupil.Pupil]("pupil", store, o.CacheSize),
@@ -68,99 +110,56 @@ func (s *Service) Now() time.Time { return s.now() }
 // Directory is the directory the service decides with.
 func (s *Service) Directory() *projections.Directory { return s.dir }
 
-// Store is the event store.
-func (s *Service) Store() *eventstore.Store { return s.store }
+// ProjectionSeq is the last stream sequence the views have applied.
+func (s *Service) ProjectionSeq() uint64 { return s.proj.Seq() }
 
-func (s *Service) request(actor event.Actor, idem string, expected *int, status int) Request {
-	return Request{Actor: actor, Now: s.now(), IdempotencyKey: idem, ExpectedVersion: expected, Status: status}
+// CommandOptions are what a client adds to a command besides its fields.
+type CommandOptions struct {
+	// IdempotencyKey makes a retry within 24 hours answer the first result
+	// and write nothing. It is scoped to the user and the command's target,
+	// so two users or two commands never share results.
+	IdempotencyKey string
+	// IfMatch is the record's version the client decided on (its ETag); the
+	// command is refused with a *domain.ConflictError carrying the current
+	// version if the record has moved on. Nil: no expectation.
+	IfMatch *int
 }
+
+// request is the repository's request for user u's command op on target.
+func (s *Service) request(u user.User, o CommandOptions, op string, target ...string) request {
+	req := request{actor: Actor(u), now: s.now(), expected: o.IfMatch}
+	if o.IdempotencyKey != "" {
+		sum := sha256.Sum256([]byte(u.ID + "\x00" + op + "\x00" + strings.Join(target, "/") + "\x00" + o.IdempotencyKey))
+		req.idem = hex.EncodeToString(sum[:])
+	}
+	return req
+}
+
+// Actor is how user u is recorded on the events it causes.
+func Actor(u user.User) event.Actor {
+	return event.Actor{ID: u.ID, Name: u.Name, Role: string(u.Role)}
+}
+
+// System is the user that sendcase itself acts as: at start-up, and for
+// the seed. It is an admin.
+var System = user.User{ID: "system", Name: "sendcase", Role: user.Admin}
 
 // awaitDirectory makes a setup command visible to the next request in this
 // process before it is answered (a new school must be usable at once).
-func (s *Service) awaitDirectory(ctx context.Context, ans eventstore.Answer, err error) (eventstore.Answer, error) {
-	if err != nil {
-		return ans, err
+func (s *Service) awaitDirectory(ctx context.Context, seq uint64) error {
+	if seq == 0 {
+		return nil
 	}
-	var body struct {
-		Seq uint64 `json:"seq"`
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := s.dir.WaitFor(wctx, seq); err != nil {
+		return fmt.Errorf("%w: directory did not catch up: %w", eventlog.ErrUnavailable, err)
 	}
-	if jerr := json.Unmarshal(ans.Body, &body); jerr == nil && body.Seq > 0 {
-		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		if werr := s.dir.WaitFor(wctx, body.Seq); werr != nil {
-			return ans, fmt.Errorf("%w: directory did not catch up: %w", eventstore.ErrUnavailable, werr)
-		}
-	}
-	return ans, nil
+	return nil
 }
 
-// CreateTrust creates a trust.
-func (s *Service) CreateTrust(ctx context.Context, actor event.Actor, idem string, cmd trust.Create) (eventstore.Answer, error) {
-	id := NewID()
-	ans, err := s.trusts.Execute(ctx, id, s.request(actor, idem, nil, http.StatusCreated), func(t *trust.Trust, _ int) (Decision, error) {
-		evs, err := trust.CreateTrust(id, cmd, s.Today())
-		return Decision{Events: evs, ID: id}, err
-	})
-	return s.awaitDirectory(ctx, ans, err)
-}
-
-// TrustCommand runs a command on an existing trust.
-func (s *Service) TrustCommand(ctx context.Context, actor event.Actor, idem string, trustID string, status int, decide func(t *trust.Trust, today civil.Date) (Decision, error)) (eventstore.Answer, error) {
-	ans, err := s.trusts.Execute(ctx, trustID, s.request(actor, idem, nil, status), func(t *trust.Trust, _ int) (Decision, error) {
-		if !t.Exists() {
-			return Decision{}, domain.NotFound("trust %s", trustID)
-		}
-		return decide(t, s.Today())
-	})
-	return s.awaitDirectory(ctx, ans, err)
-}
-
-// CreateUser creates a user and answers their token, once.
-func (s *Service) CreateUser(ctx context.Context, actor event.Actor, idem string, cmd user.Create) (eventstore.Answer, error) {
-	id := NewID()
-	token, hash := NewToken()
-	facts := user.Facts{TrustExists: s.dir.TrustExists, SchoolTrust: s.dir.SchoolTrust}
-	ans, err := s.users.Execute(ctx, id, s.request(actor, idem, nil, http.StatusCreated), func(u *user.User, _ int) (Decision, error) {
-		evs, err := user.CreateUser(id, hash, cmd, facts, s.Today())
-		return Decision{Events: evs, ID: id, Private: map[string]any{"token": token}}, err
-	})
-	return s.awaitDirectory(ctx, ans, err)
-}
-
-// UserCommand runs a command on an existing user; the directory sees the
-// result before the answer, so a revoked token fails on the next request.
-func (s *Service) UserCommand(ctx context.Context, actor event.Actor, idem, userID string, status int,
-	decide func(u *user.User, today civil.Date) (Decision, error)) (eventstore.Answer, error) {
-	ans, err := s.users.Execute(ctx, userID, s.request(actor, idem, nil, status), func(u *user.User, _ int) (Decision, error) {
-		if !u.Exists() {
-			return Decision{}, domain.NotFound("user %s", userID)
-		}
-		return decide(u, s.Today())
-	})
-	return s.awaitDirectory(ctx, ans, err)
-}
-
-// EnsureAdmin creates the service administrator for token if there is none
-// yet. The user id derives from the token, so restarts change nothing.
-func (s *Service) EnsureAdmin(ctx context.Context, token string) (string, error) {
-	hash := HashToken(token)
-	id := uuid.NewSHA1(uuid.NameSpaceOID, []byte("sendcase-admin:"+hash)).String()
-	system := event.Actor{ID: "system", Name: "sendcase", Role: string(user.Admin)}
-	ans, err := s.users.Execute(ctx, id, s.request(system, "", nil, http.StatusOK), func(u *user.User, _ int) (Decision, error) {
-		if u.Exists() {
-			return Decision{ID: id}, nil
-		}
-		return Decision{ID: id, Events: []event.Data{user.Created{UserID: id, Name: "Service administrator",
-			Email: "admin@sendcase.invalid", Role: user.Admin, TokenHash: hash, On: s.Today()}}}, nil
-	})
-	if _, err := s.awaitDirectory(ctx, ans, err); err != nil {
-		return "", fmt.Errorf("ensure admin: %w", err)
-	}
-	return id, nil
-}
-
-// PupilFacts is what pupil decisions know of trust trustID.
-func (s *Service) PupilFacts(trustID string) pupil.Facts {
+// facts is what pupil decisions know of trust trustID.
+func (s *Service) facts(trustID string) pupil.Facts {
 	return pupil.Facts{
 		Today:       s.Today(),
 		NewID:       NewID,
@@ -170,194 +169,19 @@ func (s *Service) PupilFacts(trustID string) pupil.Facts {
 	}
 }
 
-// ErrDuplicateUPN means another pupil of the trust has the UPN.
-var ErrDuplicateUPN = errors.New("duplicate UPN")
+// ErrUnauthenticated means the token (or session) names no user, or has
+// expired or been revoked.
+var ErrUnauthenticated = errors.New("the token is not valid, or has expired")
 
-// RegisterPupil registers a pupil at a school. The UPN is claimed in the
-// unique bucket first, so two racing registrations cannot both pass.
-func (s *Service) RegisterPupil(ctx context.Context, actor event.Actor, idem string, schoolID string, cmd pupil.Register) (eventstore.Answer, error) {
-	if idem != "" {
-		if ans, ok, err := s.pupils.recall(ctx, idem); err != nil || ok {
-			return ans, err
-		}
+// Authenticate returns the user whose token this is.
+//
+// Errors: ErrUnauthenticated.
+func (s *Service) Authenticate(token string) (user.User, error) {
+	u, ok := s.dir.UserByTokenHash(HashToken(strings.TrimSpace(token)))
+	if !ok || !u.TokenValid(s.Today()) {
+		return user.User{}, ErrUnauthenticated
 	}
-	_, trustID, ok := s.dir.School(schoolID)
-	if !ok {
-		return eventstore.Answer{}, domain.NotFound("school %s", schoolID)
-	}
-	id := NewID()
-	facts := s.PupilFacts(trustID)
-	// Decide once before claiming, so that bad input claims nothing.
-	evs, err := pupil.RegisterPupil(id, trustID, schoolID, cmd, facts)
-	if err != nil {
-		return eventstore.Answer{}, err
-	}
-	upn := evs[0].(pupil.Registered).UPN
-	if err := s.claimUPN(ctx, actor, trustID, upn, id); err != nil {
-		return eventstore.Answer{}, err
-	}
-	return s.pupils.Execute(ctx, id, s.request(actor, idem, nil, http.StatusCreated), func(p *pupil.Pupil, _ int) (Decision, error) {
-		if p.Version > 0 {
-			return Decision{}, domain.Conflict("the registration was abandoned; send it again")
-		}
-		return Decision{Events: evs, ID: id}, nil
-	})
-}
-
-// PupilsByUPN returns the pupil ids of a trust by UPN, from the claims.
-// A claim whose registration never landed maps to an id with no pupil.
-func (s *Service) PupilsByUPN(ctx context.Context, trustID string) (map[string]string, error) {
-	claims, err := s.store.Claims(ctx, "upn."+trustID)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(claims))
-	prefix := "upn." + trustID + "."
-	for k, v := range claims {
-		out[strings.TrimPrefix(k, prefix)] = v
-	}
-	return out, nil
-}
-
-// claimUPN claims the UPN for pupil id. A claim whose pupil never got
-// registered (a crash between the claim and the registration) is taken over,
-// after closing that pupil's subject so its registration can no longer land.
-func (s *Service) claimUPN(ctx context.Context, actor event.Actor, trustID, upn, id string) error {
-	key := "upn." + trustID + "." + upn
-	claim, err := s.store.ClaimUnique(ctx, key, id)
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, eventstore.ErrClaimed) {
-		return err
-	}
-	var owner pupil.Pupil
-	if err := s.pupils.Read(ctx, claim.Owner, func(p *pupil.Pupil, _ int) error { owner = *p; return nil }); err != nil {
-		return err
-	}
-	if owner.Exists() {
-		return fmt.Errorf("%w: %w", ErrDuplicateUPN, domain.Conflict("a pupil with UPN %s is already registered in this trust", upn))
-	}
-	if owner.Version == 0 {
-		_, err := s.pupils.Execute(ctx, claim.Owner, s.request(actor, "", nil, http.StatusOK), func(p *pupil.Pupil, v int) (Decision, error) {
-			if v > 0 {
-				return Decision{}, nil
-			}
-			return Decision{ID: claim.Owner, Events: []event.Data{pupil.RegistrationAbandoned{On: s.Today()}}}, nil
-		})
-		if err != nil {
-			return err
-		}
-		var registered bool
-		if err := s.pupils.Read(ctx, claim.Owner, func(p *pupil.Pupil, _ int) error { registered = p.Exists(); return nil }); err != nil {
-			return err
-		}
-		if registered {
-			return fmt.Errorf("%w: %w", ErrDuplicateUPN, domain.Conflict("a pupil with UPN %s is already registered in this trust", upn))
-		}
-	}
-	if err := s.store.TakeOverClaim(ctx, key, id, claim.Revision); err != nil {
-		if errors.Is(err, eventstore.ErrClaimed) {
-			return fmt.Errorf("%w: %w", ErrDuplicateUPN, domain.Conflict("a pupil with UPN %s is being registered in this trust", upn))
-		}
-		return err
-	}
-	return nil
-}
-
-// ReadPupil calls fn with the current state of pupil id.
-func (s *Service) ReadPupil(ctx context.Context, id string, fn func(p *pupil.Pupil) error) error {
-	return s.pupils.Read(ctx, id, func(p *pupil.Pupil, _ int) error {
-		if !p.Exists() {
-			return domain.NotFound("pupil %s", id)
-		}
-		return fn(p)
-	})
-}
-
-// PupilHistory returns every event of pupil id, in order, from the stream.
-func (s *Service) PupilHistory(ctx context.Context, id string) ([]event.Event, error) {
-	commits, err := s.store.Load(ctx, eventstore.Subject("pupil", id), 0)
-	if err != nil {
-		return nil, err
-	}
-	var out []event.Event
-	for _, c := range commits {
-		out = append(out, c.Commit.Events...)
-	}
-	return out, nil
-}
-
-// PupilCommand runs a command on an existing pupil. decide gets the state and
-// the context; it returns the events and the answer's id.
-func (s *Service) PupilCommand(ctx context.Context, actor event.Actor, idem string, expected *int, id string, status int,
-	decide func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, Decision, error)) (eventstore.Answer, error) {
-	return s.pupils.Execute(ctx, id, s.request(actor, idem, expected, status), func(p *pupil.Pupil, _ int) (Decision, error) {
-		if !p.Exists() {
-			return Decision{}, domain.NotFound("pupil %s", id)
-		}
-		if err := p.ErasedError(); err != nil {
-			return Decision{}, err
-		}
-		evs, dec, err := decide(p, s.PupilFacts(p.TrustID))
-		if err != nil {
-			return Decision{}, err
-		}
-		dec.Events = evs
-		if dec.ID == "" {
-			dec.ID = id
-		}
-		return dec, nil
-	})
-}
-
-// ErasePupil erases pupil id's personal data: it records the erasure, then
-// destroys the pupil's key, so every personal field of its events reads as
-// erased, and its UPN claim, so the UPN names nobody. The events stay and
-// their hash chain still verifies. Erasing an erased pupil records nothing
-// and destroys what a failed first attempt may have left.
-func (s *Service) ErasePupil(ctx context.Context, actor event.Actor, idem string, id string, cmd pupil.Erase) (eventstore.Answer, error) {
-	var trustID string
-	ans, err := s.pupils.Execute(ctx, id, s.request(actor, idem, nil, http.StatusOK), func(p *pupil.Pupil, _ int) (Decision, error) {
-		if !p.Exists() {
-			return Decision{}, domain.NotFound("pupil %s", id)
-		}
-		trustID = p.TrustID
-		evs, err := p.Erase(cmd, s.PupilFacts(p.TrustID))
-		return Decision{Events: evs, ID: id, Extra: map[string]any{"erased": true}}, err
-	})
-	if err != nil {
-		return ans, err
-	}
-	if err := s.store.Keys().Destroy(ctx, id); err != nil {
-		return eventstore.Answer{}, fmt.Errorf("erase %s: %w", id, err)
-	}
-	if trustID == "" { // answered from the idempotency record
-		if err := s.pupils.Read(ctx, id, func(p *pupil.Pupil, _ int) error { trustID = p.TrustID; return nil }); err != nil {
-			return eventstore.Answer{}, err
-		}
-	}
-	if err := s.releaseClaims(ctx, "upn."+trustID, id); err != nil {
-		return eventstore.Answer{}, fmt.Errorf("erase %s: %w", id, err)
-	}
-	return ans, nil
-}
-
-// releaseClaims removes the claims under prefix that owner holds. Claims
-// are found by owner, not by value: an erased pupil's UPN is unreadable.
-func (s *Service) releaseClaims(ctx context.Context, prefix, owner string) error {
-	claims, err := s.store.Claims(ctx, prefix)
-	if err != nil {
-		return err
-	}
-	for k, v := range claims {
-		if v == owner {
-			if err := s.store.ReleaseClaim(ctx, k); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return u, nil
 }
 
 // NewToken returns a new bearer token and its hash.
@@ -375,15 +199,5 @@ func NewToken() (token, hash string) {
 // leak timing about the secret.
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
-
-// IdempotencyKey scopes a client's key to the user, method and path, so two
-// users or two endpoints never share answers.
-func IdempotencyKey(userID, method, path, key string) string {
-	if key == "" {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(userID + "\x00" + method + " " + path + "\x00" + key))
 	return hex.EncodeToString(sum[:])
 }

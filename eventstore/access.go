@@ -4,27 +4,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/sendcase/sendcase/eventlog"
 )
-
-// AccessEntry records that someone outside the school read a pupil's record.
-type AccessEntry struct {
-	UserID string    `json:"user_id"`
-	Name   string    `json:"name"`
-	Role   string    `json:"role"`
-	What   string    `json:"what"`
-	At     time.Time `json:"at"`
-}
 
 // accessSubject keeps a pupil's access log beside, not inside, its event
 // chain: reading a trail must not change the trail being read. It is in the
 // same append-only stream, so it is kept, backed up and cannot be deleted.
-func accessSubject(pupilID string) string { return SubjectPrefix + "access." + pupilID }
+func accessSubject(pupilID string) string { return eventlog.SubjectPrefix + "access." + pupilID }
 
 // LogAccess records one read, durably, before the read is answered.
-func (s *Store) LogAccess(ctx context.Context, pupilID string, e AccessEntry) error {
+func (s *Store) LogAccess(ctx context.Context, pupilID string, e eventlog.AccessEntry) error {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
 	b, err := json.Marshal(e)
@@ -38,12 +29,12 @@ func (s *Store) LogAccess(ctx context.Context, pupilID string, e AccessEntry) er
 }
 
 // AccessLog returns a pupil's access log, oldest first.
-func (s *Store) AccessLog(ctx context.Context, pupilID string) ([]AccessEntry, error) {
+func (s *Store) AccessLog(ctx context.Context, pupilID string) ([]eventlog.AccessEntry, error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	out := []AccessEntry{}
+	out := []eventlog.AccessEntry{}
 	err := s.loader.each(ctx, accessSubject(pupilID), 1, func(_ uint64, data []byte) error {
-		var e AccessEntry
+		var e eventlog.AccessEntry
 		if err := json.Unmarshal(data, &e); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 )
@@ -36,7 +37,7 @@ func BenchmarkAppend(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		subj := eventstore.Subject("trust", fmt.Sprint(agg.Add(1)))
+		subj := eventlog.Subject("trust", fmt.Sprint(agg.Add(1)))
 		var last uint64
 		for pb.Next() {
 			r, err := s.Append(ctx, subj, last, c, "")
@@ -59,7 +60,7 @@ func BenchmarkRawPublish(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		subj := eventstore.Subject("trust", fmt.Sprint(agg.Add(1)))
+		subj := eventlog.Subject("trust", fmt.Sprint(agg.Add(1)))
 		for pb.Next() {
 			if _, err := s.JetStream().Publish(ctx, subj, payload); err != nil {
 				b.Error(err)
@@ -72,7 +73,7 @@ func BenchmarkRawPublish(b *testing.B) {
 // seedAggregate stores n commits on one subject among others' commits.
 func seedAggregate(b *testing.B, s *eventstore.Store, n int) string {
 	ctx := context.Background()
-	subj := eventstore.Subject("trust", "bench")
+	subj := eventlog.Subject("trust", "bench")
 	var last uint64
 	for v := 1; v <= n; v++ {
 		r, err := s.Append(ctx, subj, last, commit(b, "bench", v, 1), "")
@@ -80,7 +81,7 @@ func seedAggregate(b *testing.B, s *eventstore.Store, n int) string {
 			b.Fatal(err)
 		}
 		last = r.Seq
-		if _, err := s.Append(ctx, eventstore.Subject("trust", fmt.Sprint("noise", v)), 0, commit(b, "n", 1, 1), ""); err != nil {
+		if _, err := s.Append(ctx, eventlog.Subject("trust", fmt.Sprint("noise", v)), 0, commit(b, "n", 1, 1), ""); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 )
@@ -124,12 +125,12 @@ func TestDecryptWithADestroyedKeyErases(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &event.Commit{Aggregate: "pupil", AggregateID: "p1", Events: []event.Event{e}}
-	if _, err := s.Append(ctx, eventstore.Subject("pupil", "p1"), 0, c, ""); err != nil {
+	if _, err := s.Append(ctx, eventlog.Subject("pupil", "p1"), 0, c, ""); err != nil {
 		t.Fatal(err)
 	}
 	name := func() string {
 		t.Helper()
-		l, err := s.Load(ctx, eventstore.Subject("pupil", "p1"), 0)
+		l, err := s.Load(ctx, eventlog.Subject("pupil", "p1"), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +178,7 @@ func TestErasureInHistoryWinsOverACachedKey(t *testing.T) {
 	_, nc := natstest.Embedded(t, "")
 	s := open(t, nc)
 	ctx := context.Background()
-	subject := eventstore.Subject("pupil", "p1")
+	subject := eventlog.Subject("pupil", "p1")
 	e := registration(t)
 	if err := s.Keys().Encrypt(ctx, "p1", &e); err != nil {
 		t.Fatal(err)

@@ -7,42 +7,39 @@ import (
 	"fmt"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/sendcase/sendcase/eventlog"
 )
 
-// Answer is a command's reply as the client first received it.
-type Answer struct {
-	Status int             `json:"status"`
-	Body   json.RawMessage `json:"body"`
-}
-
-// IdempotencyRecord is what the idempotency bucket holds for a key: either the
-// answer, or, while the command runs, the subject it writes to, so that a
-// retry after a crash can look there for a commit carrying the key.
-type IdempotencyRecord struct {
-	Subject string  `json:"subject,omitempty"`
-	Answer  *Answer `json:"answer,omitempty"`
-}
-
 // Recall returns the record for key (already hashed to a KV-safe form).
-func (s *Store) Recall(ctx context.Context, key string) (IdempotencyRecord, bool, error) {
+func (s *Store) Recall(ctx context.Context, key string) (eventlog.IdempotencyRecord, bool, error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
 	e, err := s.idem.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return IdempotencyRecord{}, false, nil
+		return eventlog.IdempotencyRecord{}, false, nil
 	}
 	if err != nil {
-		return IdempotencyRecord{}, false, fmt.Errorf("recall idempotency key: %w", wrapUnavailable(err))
+		return eventlog.IdempotencyRecord{}, false, fmt.Errorf("recall idempotency key: %w", wrapUnavailable(err))
 	}
-	var r IdempotencyRecord
+	var r struct {
+		eventlog.IdempotencyRecord
+		// Answer is how records were kept before results were typed: the
+		// HTTP answer, whose body is the result.
+		Answer *struct {
+			Body json.RawMessage `json:"body"`
+		} `json:"answer"`
+	}
 	if err := json.Unmarshal(e.Value(), &r); err != nil {
-		return IdempotencyRecord{}, false, fmt.Errorf("decode idempotency record: %w", err)
+		return eventlog.IdempotencyRecord{}, false, fmt.Errorf("decode idempotency record: %w", err)
 	}
-	return r, true, nil
+	if r.Result == nil && r.Answer != nil {
+		r.Result = r.Answer.Body
+	}
+	return r.IdempotencyRecord, true, nil
 }
 
 // Remember stores the record for key for IdempotencyTTL.
-func (s *Store) Remember(ctx context.Context, key string, r IdempotencyRecord) error {
+func (s *Store) Remember(ctx context.Context, key string, r eventlog.IdempotencyRecord) error {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
 	b, err := json.Marshal(r)
@@ -55,32 +52,23 @@ func (s *Store) Remember(ctx context.Context, key string, r IdempotencyRecord) e
 	return nil
 }
 
-// Claim is a value's current owner in the unique bucket.
-type Claim struct {
-	Owner    string
-	Revision uint64
-}
-
-// ErrClaimed means another owner already holds the value.
-var ErrClaimed = errors.New("eventstore: value already claimed")
-
 // ClaimUnique records owner as the holder of key if nobody holds it. If
-// someone does, it returns their claim and ErrClaimed.
-func (s *Store) ClaimUnique(ctx context.Context, key, owner string) (Claim, error) {
+// someone does, it returns their claim and eventlog.ErrClaimed.
+func (s *Store) ClaimUnique(ctx context.Context, key, owner string) (eventlog.Claim, error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
 	rev, err := s.unique.Create(ctx, key, []byte(owner))
 	if err == nil {
-		return Claim{Owner: owner, Revision: rev}, nil
+		return eventlog.Claim{Owner: owner, Revision: rev}, nil
 	}
 	if !errors.Is(err, jetstream.ErrKeyExists) {
-		return Claim{}, fmt.Errorf("claim %s: %w", key, wrapUnavailable(err))
+		return eventlog.Claim{}, fmt.Errorf("claim %s: %w", key, wrapUnavailable(err))
 	}
 	e, err := s.unique.Get(ctx, key)
 	if err != nil {
-		return Claim{}, fmt.Errorf("read claim %s: %w", key, wrapUnavailable(err))
+		return eventlog.Claim{}, fmt.Errorf("read claim %s: %w", key, wrapUnavailable(err))
 	}
-	return Claim{Owner: string(e.Value()), Revision: e.Revision()}, ErrClaimed
+	return eventlog.Claim{Owner: string(e.Value()), Revision: e.Revision()}, eventlog.ErrClaimed
 }
 
 // TakeOverClaim replaces an abandoned claim, if it is still at revision.
@@ -89,7 +77,7 @@ func (s *Store) TakeOverClaim(ctx context.Context, key, owner string, revision u
 	defer cancel()
 	if _, err := s.unique.Update(ctx, key, []byte(owner), revision); err != nil {
 		if errors.Is(err, jetstream.ErrKeyExists) || isWrongLastSeq(err) {
-			return ErrClaimed
+			return eventlog.ErrClaimed
 		}
 		return fmt.Errorf("take over claim %s: %w", key, wrapUnavailable(err))
 	}
@@ -135,13 +123,4 @@ func (s *Store) Claims(ctx context.Context, prefix string) (map[string]string, e
 			return nil, fmt.Errorf("list claims %s: %w", prefix, wrapUnavailable(ctx.Err()))
 		}
 	}
-}
-
-// ID returns the "id" of the answer's body.
-func (a Answer) ID() string {
-	var v struct {
-		ID string `json:"id"`
-	}
-	_ = json.Unmarshal(a.Body, &v)
-	return v.ID
 }

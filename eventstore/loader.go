@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nats-io/nats.go"
+	"github.com/sendcase/sendcase/eventlog"
 )
 
 // directBatch is how many messages one direct-get request asks for.
@@ -92,7 +93,7 @@ func (l *loader) readBatch(ctx context.Context, ch chan *nats.Msg, fn func(uint6
 	for {
 		select {
 		case <-ctx.Done():
-			return false, 0, fmt.Errorf("%w: direct get: %w", ErrUnavailable, ctx.Err())
+			return false, 0, fmt.Errorf("%w: direct get: %w", eventlog.ErrUnavailable, ctx.Err())
 		case m := <-ch:
 			switch m.Header.Get("Status") {
 			case "404": // nothing (more) on this subject

@@ -21,12 +21,12 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/eventlog"
 )
 
 // Names of what the store creates on the server.
 const (
 	StreamName      = "SENDCASE"
-	SubjectPrefix   = "sendcase."
 	idempotencyKV   = "sendcase_idempotency"
 	uniqueKV        = "sendcase_unique"
 	IdempotencyTTL  = 24 * time.Hour
@@ -36,16 +36,8 @@ const (
 	defaultDupesWin = 2 * time.Minute
 )
 
-// Errors the store returns; callers test them with errors.Is.
-var (
-	// ErrConflict: the aggregate moved on since the state the command was decided on.
-	ErrConflict = errors.New("eventstore: aggregate changed concurrently")
-	// ErrUnavailable: NATS could not be reached or did not answer in time.
-	ErrUnavailable = errors.New("eventstore: NATS unavailable")
-)
-
 // opTimeout bounds every call to NATS, whatever deadline the caller has:
-// a server that has gone away must turn into ErrUnavailable (503) quickly,
+// a server that has gone away must turn into eventlog.ErrUnavailable (503) quickly,
 // not hold a request for as long as the HTTP server would allow.
 const opTimeout = 5 * time.Second
 
@@ -56,9 +48,6 @@ func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
 	}
 	return context.WithTimeout(ctx, opTimeout)
 }
-
-// Subject returns the subject of aggregate kind/id.
-func Subject(kind, id string) string { return SubjectPrefix + kind + "." + id }
 
 // Options for Open.
 type Options struct {
@@ -92,7 +81,7 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 	stream, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        StreamName,
 		Description: "sendcase events: one subject per aggregate, one message per command",
-		Subjects:    []string{SubjectPrefix + ">"},
+		Subjects:    []string{eventlog.SubjectPrefix + ">"},
 		Storage:     jetstream.FileStorage,
 		Replicas:    o.Replicas,
 		Retention:   jetstream.LimitsPolicy,
@@ -144,30 +133,29 @@ func (s *Store) Close() {
 // Keys is the keyring of the aggregates' personal data.
 func (s *Store) Keys() *Keyring { return s.keys }
 
+// Encrypt encrypts e's personal fields under aggregate id's key (see Keyring.Encrypt).
+func (s *Store) Encrypt(ctx context.Context, id string, e *event.Event) error {
+	return s.keys.Encrypt(ctx, id, e)
+}
+
+// DestroyKey destroys aggregate id's key for good (see Keyring.Destroy).
+func (s *Store) DestroyKey(ctx context.Context, id string) error { return s.keys.Destroy(ctx, id) }
+
 // JetStream exposes the JetStream context for projections' consumers.
 func (s *Store) JetStream() jetstream.JetStream { return s.js }
 
 // Conn is the NATS connection.
 func (s *Store) Conn() *nats.Conn { return s.nc }
 
-// AppendResult tells where a commit landed.
-type AppendResult struct {
-	// Seq is the stream sequence of the commit.
-	Seq uint64
-	// Duplicate is true when a commit with the same message id was already
-	// stored (a retry); Seq is then the original's.
-	Duplicate bool
-}
-
 // Append writes commit c to subject if the subject's last sequence is still
 // expected (0: no message yet). msgID, when set, makes a retry within the
 // server's duplicate window a no-op that reports the first write.
-func (s *Store) Append(ctx context.Context, subject string, expected uint64, c *event.Commit, msgID string) (AppendResult, error) {
+func (s *Store) Append(ctx context.Context, subject string, expected uint64, c *event.Commit, msgID string) (eventlog.AppendResult, error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
 	data, err := json.Marshal(c)
 	if err != nil {
-		return AppendResult{}, fmt.Errorf("append %s: encode: %w", subject, err)
+		return eventlog.AppendResult{}, fmt.Errorf("append %s: encode: %w", subject, err)
 	}
 	msg := &nats.Msg{Subject: subject, Data: data, Header: nats.Header{}}
 	msg.Header.Set(commitHeader, strconv.Itoa(len(c.Events)))
@@ -181,26 +169,20 @@ func (s *Store) Append(ctx context.Context, subject string, expected uint64, c *
 	ack, err := s.js.PublishMsg(ctx, msg, opts...)
 	if err != nil {
 		if isWrongLastSeq(err) {
-			return AppendResult{}, fmt.Errorf("append %s at %d: %w", subject, expected, ErrConflict)
+			return eventlog.AppendResult{}, fmt.Errorf("append %s at %d: %w", subject, expected, eventlog.ErrConflict)
 		}
-		return AppendResult{}, fmt.Errorf("append %s: %w", subject, wrapUnavailable(err))
+		return eventlog.AppendResult{}, fmt.Errorf("append %s: %w", subject, wrapUnavailable(err))
 	}
-	return AppendResult{Seq: ack.Sequence, Duplicate: ack.Duplicate}, nil
-}
-
-// Loaded is one commit read back, with where it is stored.
-type Loaded struct {
-	Seq    uint64
-	Commit event.Commit
+	return eventlog.AppendResult{Seq: ack.Sequence, Duplicate: ack.Duplicate}, nil
 }
 
 // Load reads the commits of subject stored after stream sequence after, in
 // order, and returns them with their events decoded. It creates no consumer:
 // it asks for the messages in batches with JetStream's direct get.
-func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loaded, error) {
+func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]eventlog.Loaded, error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	var out []Loaded
+	var out []eventlog.Loaded
 	erased := false
 	err := s.loader.each(ctx, subject, after+1, func(seq uint64, data []byte) error {
 		var c event.Commit
@@ -210,7 +192,7 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loade
 		for _, e := range c.Events {
 			erased = erased || event.Erases(e.Type)
 		}
-		out = append(out, Loaded{Seq: seq, Commit: c})
+		out = append(out, eventlog.Loaded{Seq: seq, Commit: c})
 		return nil
 	})
 	if err != nil {
@@ -234,22 +216,6 @@ func (s *Store) Load(ctx context.Context, subject string, after uint64) ([]Loade
 	return out, nil
 }
 
-// CommitAt reads the commit stored at stream sequence seq.
-func (s *Store) CommitAt(ctx context.Context, seq uint64) (event.Commit, error) {
-	m, err := s.stream.GetMsg(ctx, seq)
-	if err != nil {
-		return event.Commit{}, fmt.Errorf("get seq %d: %w", seq, wrapUnavailable(err))
-	}
-	var c event.Commit
-	if err := json.Unmarshal(m.Data, &c); err != nil {
-		return event.Commit{}, fmt.Errorf("decode commit at seq %d: %w", seq, err)
-	}
-	if err := s.keys.Decrypt(ctx, &c); err != nil {
-		return event.Commit{}, fmt.Errorf("decrypt commit at seq %d: %w", seq, err)
-	}
-	return c, c.Decode(seq)
-}
-
 // LastSeq is the stream's last sequence: what a projection must reach to be current.
 func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
 	ctx, cancel := bounded(ctx)
@@ -259,18 +225,6 @@ func (s *Store) LastSeq(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("stream info: %w", wrapUnavailable(err))
 	}
 	return info.State.LastSeq, nil
-}
-
-// HasMessages reports whether subject holds any message.
-func (s *Store) HasMessages(ctx context.Context, subject string) (bool, error) {
-	_, err := s.stream.GetLastMsgForSubject(ctx, subject)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("last message of %s: %w", subject, wrapUnavailable(err))
-	}
-	return true, nil
 }
 
 func isWrongLastSeq(err error) bool {
@@ -289,11 +243,11 @@ func wrapUnavailable(err error) error {
 		errors.Is(err, nats.ErrTimeout), errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, nats.ErrConnectionReconnecting), errors.Is(err, nats.ErrDisconnected),
 		errors.Is(err, jetstream.ErrNoStreamResponse), errors.Is(err, nats.ErrReconnectBufExceeded):
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", eventlog.ErrUnavailable, err)
 	}
 	var apiErr *jetstream.APIError
 	if errors.As(err, &apiErr) && apiErr.Code == 503 {
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", eventlog.ErrUnavailable, err)
 	}
 	return err
 }

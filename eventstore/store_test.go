@@ -15,6 +15,7 @@ import (
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/trust"
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 )
@@ -51,7 +52,7 @@ func commit(t testing.TB, id string, from, n int) *event.Commit {
 	return c
 }
 
-func versions(loaded []eventstore.Loaded) []int {
+func versions(loaded []eventlog.Loaded) []int {
 	var v []int
 	for _, l := range loaded {
 		for _, e := range l.Commit.Events {
@@ -65,14 +66,14 @@ func TestAppendLoadAndConflict(t *testing.T) {
 	_, nc := natstest.Embedded(t, "")
 	s := open(t, nc)
 	ctx := context.Background()
-	subj := eventstore.Subject("trust", "t1")
+	subj := eventlog.Subject("trust", "t1")
 
 	r1, err := s.Append(ctx, subj, 0, commit(t, "t1", 1, 1), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A second writer that decided on the empty aggregate must lose.
-	if _, err := s.Append(ctx, subj, 0, commit(t, "t1", 1, 1), ""); !errors.Is(err, eventstore.ErrConflict) {
+	if _, err := s.Append(ctx, subj, 0, commit(t, "t1", 1, 1), ""); !errors.Is(err, eventlog.ErrConflict) {
 		t.Fatalf("stale append: %v", err)
 	}
 	r2, err := s.Append(ctx, subj, r1.Seq, commit(t, "t1", 2, 3), "")
@@ -80,7 +81,7 @@ func TestAppendLoadAndConflict(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another aggregate's writes do not move this one's expected sequence.
-	if _, err := s.Append(ctx, eventstore.Subject("trust", "t2"), 0, commit(t, "t2", 1, 1), ""); err != nil {
+	if _, err := s.Append(ctx, eventlog.Subject("trust", "t2"), 0, commit(t, "t2", 1, 1), ""); err != nil {
 		t.Fatal(err)
 	}
 	loaded, err := s.Load(ctx, subj, 0)
@@ -98,7 +99,7 @@ func TestAppendLoadAndConflict(t *testing.T) {
 	if err != nil || fmt.Sprint(versions(newer)) != "[2 3 4]" {
 		t.Fatalf("load after %d: %v %v", r1.Seq, versions(newer), err)
 	}
-	none, err := s.Load(ctx, eventstore.Subject("trust", "nobody"), 0)
+	none, err := s.Load(ctx, eventlog.Subject("trust", "nobody"), 0)
 	if err != nil || len(none) != 0 {
 		t.Fatalf("empty subject: %v %v", none, err)
 	}
@@ -108,7 +109,7 @@ func TestMultiEventCommitIsAllOrNothing(t *testing.T) {
 	_, nc := natstest.Embedded(t, "")
 	s := open(t, nc)
 	ctx := context.Background()
-	subj := eventstore.Subject("trust", "t1")
+	subj := eventlog.Subject("trust", "t1")
 	first, err := s.Append(ctx, subj, 0, commit(t, "t1", 1, 1), "")
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +139,7 @@ func TestIdempotentRetry(t *testing.T) {
 	_, nc := natstest.Embedded(t, "")
 	s := open(t, nc)
 	ctx := context.Background()
-	subj := eventstore.Subject("trust", "t1")
+	subj := eventlog.Subject("trust", "t1")
 	first := commit(t, "t1", 1, 1)
 	first.IdempotencyKey = "key-1"
 	a, err := s.Append(ctx, subj, 0, first, "key-1")
@@ -154,7 +155,7 @@ func TestIdempotentRetry(t *testing.T) {
 	switch {
 	case err == nil && (!b.Duplicate || b.Seq != a.Seq):
 		t.Fatalf("retry stored again: %+v, first %+v", b, a)
-	case err != nil && !errors.Is(err, eventstore.ErrConflict):
+	case err != nil && !errors.Is(err, eventlog.ErrConflict):
 		t.Fatalf("retry: %v", err)
 	}
 	loaded, _ := s.Load(ctx, subj, 0)
@@ -171,13 +172,26 @@ func TestIdempotentRetry(t *testing.T) {
 		t.Fatalf("message id dedupe: %+v %v", d, err)
 	}
 	// The answer survives beyond the duplicate window in the bucket.
-	rec := eventstore.IdempotencyRecord{Answer: &eventstore.Answer{Status: 201, Body: []byte(`{"id":"t1"}`)}}
+	rec := eventlog.IdempotencyRecord{Result: []byte(`{"id":"t1"}`)}
 	if err := s.Remember(ctx, "k1", rec); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err := s.Recall(ctx, "k1")
-	if err != nil || !ok || got.Answer.Status != 201 {
+	if err != nil || !ok || string(got.Result) != `{"id":"t1"}` {
 		t.Fatalf("recall: %+v %v %v", got, ok, err)
+	}
+	// A record kept before results were typed held the HTTP answer; its
+	// body is the result.
+	kv, err := s.JetStream().KeyValue(ctx, "sendcase_idempotency")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kv.Put(ctx, "k0", []byte(`{"answer":{"status":201,"body":{"id":"t0"}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err = s.Recall(ctx, "k0")
+	if err != nil || !ok || string(got.Result) != `{"id":"t0"}` {
+		t.Fatalf("recall of a legacy record: %+v %v %v", got, ok, err)
 	}
 	if _, ok, _ := s.Recall(ctx, "unknown"); ok {
 		t.Fatal("unknown key recalled")
@@ -198,7 +212,7 @@ func TestRestartKeepsEveryEvent(t *testing.T) {
 	}
 	var seq uint64
 	for v := 1; v <= 50; v++ {
-		r, err := s.Append(ctx, eventstore.Subject("trust", "t1"), seq, commit(t, "t1", v, 1), "")
+		r, err := s.Append(ctx, eventlog.Subject("trust", "t1"), seq, commit(t, "t1", v, 1), "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +224,7 @@ func TestRestartKeepsEveryEvent(t *testing.T) {
 
 	_, nc2 := natstest.Embedded(t, dir)
 	s2 := open(t, nc2)
-	loaded, err := s2.Load(ctx, eventstore.Subject("trust", "t1"), 0)
+	loaded, err := s2.Load(ctx, eventlog.Subject("trust", "t1"), 0)
 	if err != nil || len(loaded) != 50 || loaded[49].Commit.Events[0].Version != 50 {
 		t.Fatalf("after restart: %d commits, %v", len(loaded), err)
 	}
@@ -220,7 +234,7 @@ func TestLoadManyCommitsWithoutConsumers(t *testing.T) {
 	_, nc := natstest.Embedded(t, "")
 	s := open(t, nc)
 	ctx := context.Background()
-	subj := eventstore.Subject("trust", "big")
+	subj := eventlog.Subject("trust", "big")
 	var seq uint64
 	// More than one direct-get batch, interleaved with another subject.
 	for v := 1; v <= 1300; v++ {
@@ -230,7 +244,7 @@ func TestLoadManyCommitsWithoutConsumers(t *testing.T) {
 		}
 		seq = r.Seq
 		if v%3 == 0 {
-			if _, err := s.Append(ctx, eventstore.Subject("trust", fmt.Sprint("o", v)), 0, commit(t, "o", 1, 1), ""); err != nil {
+			if _, err := s.Append(ctx, eventlog.Subject("trust", fmt.Sprint("o", v)), 0, commit(t, "o", 1, 1), ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -263,14 +277,14 @@ func TestUniqueClaims(t *testing.T) {
 		t.Fatal(c, err)
 	}
 	c2, err := s.ClaimUnique(ctx, "upn.t1.B801200005001", "p2")
-	if !errors.Is(err, eventstore.ErrClaimed) || c2.Owner != "p1" {
+	if !errors.Is(err, eventlog.ErrClaimed) || c2.Owner != "p1" {
 		t.Fatal(c2, err)
 	}
 	if err := s.TakeOverClaim(ctx, "upn.t1.B801200005001", "p2", c2.Revision); err != nil {
 		t.Fatal(err)
 	}
 	// A second taker holding the old revision loses.
-	if err := s.TakeOverClaim(ctx, "upn.t1.B801200005001", "p3", c2.Revision); !errors.Is(err, eventstore.ErrClaimed) {
+	if err := s.TakeOverClaim(ctx, "upn.t1.B801200005001", "p3", c2.Revision); !errors.Is(err, eventlog.ErrClaimed) {
 		t.Fatal(err)
 	}
 }
@@ -286,12 +300,12 @@ func TestExternalServerOverTCP(t *testing.T) {
 	defer nc.Close()
 	s := open(t, nc)
 	ctx := context.Background()
-	subj := eventstore.Subject("trust", "tcp")
+	subj := eventlog.Subject("trust", "tcp")
 	r, err := s.Append(ctx, subj, 0, commit(t, "tcp", 1, 2), "m1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Append(ctx, subj, 0, commit(t, "tcp", 1, 1), ""); !errors.Is(err, eventstore.ErrConflict) {
+	if _, err := s.Append(ctx, subj, 0, commit(t, "tcp", 1, 1), ""); !errors.Is(err, eventlog.ErrConflict) {
 		t.Fatalf("conflict over TCP: %v", err)
 	}
 	loaded, err := s.Load(ctx, subj, 0)
@@ -304,7 +318,7 @@ func TestExternalServerOverTCP(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err = s.Append(ctx2, subj, r.Seq, commit(t, "tcp", 3, 1), "")
-	if !errors.Is(err, eventstore.ErrUnavailable) {
+	if !errors.Is(err, eventlog.ErrUnavailable) {
 		t.Fatalf("append with server down: %v", err)
 	}
 	// It fails on the lost connection, well before the 10 s deadline.

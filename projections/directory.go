@@ -7,11 +7,11 @@ import (
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
-	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/eventlog"
 )
 
 // DirectorySubjects are the subjects the directory follows.
-var DirectorySubjects = []string{eventstore.Subject("trust", ">"), eventstore.Subject("user", ">")}
+var DirectorySubjects = []string{eventlog.Subject("trust", ">"), eventlog.Subject("user", ">")}
 
 // Directory answers who a token belongs to and which trust a school, a
 // provision or a user belongs to. Every process keeps it in memory: it is

@@ -64,3 +64,10 @@ func (s *Summary) Listed() bool { return s.Pupil.Exists() && s.Pupil.OnRoll }
 func (s *Summary) Anchor() Anchor {
 	return Anchor{PupilID: s.Pupil.ID, TrustID: s.Pupil.TrustID, SchoolID: s.Pupil.SchoolID, Events: s.Events, Head: s.Head}
 }
+
+// Leaser is implemented by stores shared between processes: only the
+// holder of the lease applies events. Lead blocks until this process holds
+// it, and returns a context that ends when the lease is lost.
+type Leaser interface {
+	Lead(ctx context.Context) (context.Context, func(), error)
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/need"
@@ -47,6 +48,9 @@ type CaseloadFilter struct {
 
 // StageNone is the stage of a pupil with no open cycle.
 const StageNone = "none"
+
+// CaseloadStages are the stages a caseload can be filtered by.
+var CaseloadStages = domain.Allowed("caseload_stage", string(pupil.Assess), string(pupil.Plan), string(pupil.Do), StageNone)
 
 func (v Views) phase(schoolID string) string {
 	s, _, _ := v.Dir.School(schoolID)

@@ -12,10 +12,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/sendcase/sendcase/api"
-	"github.com/sendcase/sendcase/app"
-	"github.com/sendcase/sendcase/domain/event"
-	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/importer"
 )
 
@@ -47,11 +43,6 @@ func importCmd(args []string) error {
 		return err
 	}
 	defer in.Close()
-	file, err := importer.Parse(in)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
-	}
-
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	n, err := startNode(ctx)
@@ -59,23 +50,19 @@ func importCmd(args []string) error {
 		return err
 	}
 	defer n.Close()
-	u, ok := n.Service.Directory().UserByTokenHash(app.HashToken(*token))
-	if !ok {
+	u, err := n.Service.Authenticate(*token)
+	if err != nil {
 		return errors.New("unknown token: set SENDCASE_TOKEN to the importing SENCO's token")
 	}
-	if u.Role != user.Admin && !(u.Role == user.SENCO && u.InSchool(*school)) {
-		return fmt.Errorf("%s (%s) may not import the register of school %s", u.Name, u.Role, *school)
-	}
-	bar := progressbar.NewOptions(len(file.Rows), progressbar.OptionSetDescription("importing"),
+	bar := progressbar.NewOptions(-1, progressbar.OptionSetDescription("importing"),
 		progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowCount(), progressbar.OptionSetItsString("rows"),
 		progressbar.OptionShowIts(), progressbar.OptionSetVisibility(!*quiet && !*dryRun), progressbar.OptionClearOnFinish())
-	im := importer.Importer{Service: n.Service, Roster: api.Roster(n.Projector.Store())}
-	rep, err := im.Run(ctx, event.Actor{ID: u.ID, Name: u.Name, Role: string(u.Role)}, *school, file, importer.Options{
-		DryRun: *dryRun, Partial: *partial, Progress: func(done, _ int) { _ = bar.Set(done) },
+	rep, err := n.Service.ImportRegister(ctx, u, *school, in, importer.Options{
+		DryRun: *dryRun, Partial: *partial, Progress: func(done, total int) { bar.ChangeMax(total); _ = bar.Set(done) },
 	})
 	_ = bar.Finish()
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)

@@ -17,6 +17,7 @@ import (
 	"github.com/sendcase/sendcase/internal/node"
 	"github.com/sendcase/sendcase/projections"
 	"github.com/sendcase/sendcase/projections/pgstore"
+	"github.com/sendcase/sendcase/projections/projector"
 )
 
 // projectionNames are the projections `rebuild` knows; all views are served
@@ -99,7 +100,7 @@ func rebuild(args []string) error {
 		return err
 	}
 	store := &countingStore{Store: pg}
-	p := projections.NewProjector(es, store, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	p := projector.New(es, store, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	bar := progressbar.NewOptions64(int64(total),
 		progressbar.OptionSetDescription("rebuilding "+*which),
 		progressbar.OptionSetWriter(os.Stderr),

@@ -92,8 +92,11 @@ type Commit struct {
 	Aggregate   string  `json:"aggregate"`
 	AggregateID string  `json:"aggregate_id"`
 	Events      []Event `json:"events"`
-	// Result is the command's answer to the client, kept so that a retried
-	// command with the same idempotency key can be answered from the stream.
+	// Result is the command's result as the application encoded it (never
+	// an HTTP status), kept so that a retried command with the same
+	// idempotency key can be answered from the stream. Commits written before
+	// results were typed hold {"status", "id", "extra"}; the application
+	// still reads them.
 	Result json.RawMessage `json:"result,omitempty"`
 	// IdempotencyKey is the hash of the client's key, when one was sent.
 	IdempotencyKey string `json:"idempotency_key,omitempty"`

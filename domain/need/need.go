@@ -24,6 +24,23 @@ const (
 // Areas lists every area in display order.
 var Areas = domain.Allowed("area_of_need", CommunicationInteraction, CognitionLearning, SEMH, SensoryPhysical, Other)
 
+// Label is the area's name in words, as the Code of Practice puts it.
+func (a Area) Label() string {
+	switch a {
+	case CommunicationInteraction:
+		return "Communication and interaction"
+	case CognitionLearning:
+		return "Cognition and learning"
+	case SEMH:
+		return "Social, emotional and mental health"
+	case SensoryPhysical:
+		return "Sensory and/or physical"
+	case Other:
+		return "Other"
+	}
+	return string(a)
+}
+
 // Code is a census type-of-need code.
 type Code struct {
 	Code  string `json:"code"`

@@ -38,6 +38,10 @@ func (p *Pupil) EHCP(asOf civil.Date, phase string) ehcp.View {
 	})
 }
 
+// EHCPStatus is the EHC plan's status after the recorded events (none,
+// requested, assessing, active, ...), whatever the date.
+func (p *Pupil) EHCPStatus() string { return p.clock().Status }
+
 // RecordEHCP decides recording an EHC process event. A final plan also puts
 // the pupil on the register with status E when the need allows it.
 func (p *Pupil) RecordEHCP(cmd ehcp.Command, _ Facts) ([]event.Data, error) {

@@ -30,11 +30,13 @@ import (
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/node"
 	"github.com/sendcase/sendcase/internal/seed"
 	"github.com/sendcase/sendcase/projections"
 	"github.com/sendcase/sendcase/projections/pgstore"
+	"github.com/sendcase/sendcase/projections/projector"
 )
 
 // Options of a run.
@@ -232,7 +234,7 @@ func loads(ctx context.Context, n *node.Node, o Options, rep *Report) error {
 	var raw, agg latencies
 	events := 0
 	for _, id := range ids {
-		subj := eventstore.Subject("pupil", id)
+		subj := eventlog.Subject("pupil", id)
 		t := time.Now()
 		msgs, err := n.Store.LoadRaw(ctx, subj)
 		if err != nil {
@@ -303,7 +305,7 @@ func rebuilds(ctx context.Context, n *node.Node, o Options, rep *Report) error {
 
 	measure := func(store projections.Store) (float64, time.Duration, int64, error) {
 		counting := &countingStore{Store: store}
-		p := projections.NewProjector(n.Store, counting, slog.New(slog.DiscardHandler))
+		p := projector.New(n.Store, counting, slog.New(slog.DiscardHandler))
 		start := time.Now()
 		err := p.CatchUp(ctx, nil)
 		d := time.Since(start)
@@ -355,15 +357,9 @@ func views(ctx context.Context, n *node.Node, s seed.Result, o Options, rep *Rep
 	if err := n.Projector.WaitFor(wctx, last); err != nil {
 		return err
 	}
-	actor := event.Actor{ID: "bench", Name: "bench", Role: "admin"}
 	mk := func(role user.Role, schools []string) (string, error) {
-		ans, err := n.Service.CreateUser(ctx, actor, "", user.Create{Name: "Bench " + string(role), Email: "bench@example.org", Role: role, TrustID: s.TrustID, SchoolIDs: schools})
-		if err != nil {
-			return "", err
-		}
-		var v struct{ Token string }
-		_ = json.Unmarshal(ans.Body, &v)
-		return v.Token, nil
+		res, err := n.Service.CreateUser(ctx, app.System, app.CommandOptions{}, user.Create{Name: "Bench " + string(role), Email: "bench@example.org", Role: role, TrustID: s.TrustID, SchoolIDs: schools})
+		return res.Token, err
 	}
 	senco, err := mk(user.SENCO, s.SchoolIDs[:1])
 	if err != nil {

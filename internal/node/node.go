@@ -17,8 +17,11 @@ import (
 	"github.com/sendcase/sendcase/api"
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/httpx"
 	"github.com/sendcase/sendcase/projections"
 	"github.com/sendcase/sendcase/projections/pgstore"
+	"github.com/sendcase/sendcase/projections/projector"
+	"github.com/sendcase/sendcase/web"
 )
 
 // Config is everything a node needs.
@@ -47,13 +50,17 @@ type Config struct {
 
 // Node is a running sendcase.
 type Node struct {
-	Handler   http.Handler
+	Handler http.Handler
+	// Mux routes to the API and the UI; Handler is it behind httpx's stack.
+	Mux       *http.ServeMux
+	API       *api.Server
+	Web       *web.Server
 	Service   *app.Service
 	Store     *eventstore.Store
 	Embedded  *eventstore.Embedded
-	Projector *projections.Projector
+	Projector *projector.Projector
 	nc        *nats.Conn
-	dir       *projections.Follower
+	dir       *projector.Follower
 	pg        *pgstore.Store
 	stop      context.CancelFunc
 	done      chan struct{}
@@ -80,7 +87,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		return nil, err
 	}
 	dir := projections.NewDirectory()
-	if n.dir, err = projections.Follow(ctx, n.Store.JetStream(), projections.DirectorySubjects, 1, dir, cfg.Logger); err != nil {
+	if n.dir, err = projector.Follow(ctx, n.Store.JetStream(), projections.DirectorySubjects, 1, dir, cfg.Logger); err != nil {
 		return nil, err
 	}
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -95,7 +102,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		}
 		store = n.pg
 	}
-	n.Projector = projections.NewProjector(n.Store, store, cfg.Logger)
+	n.Projector = projector.New(n.Store, store, cfg.Logger)
 	if cfg.DatabaseURL == "" {
 		// In memory the views are rebuilt from the stream before serving.
 		start := time.Now()
@@ -108,14 +115,23 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	n.stop, n.done = stop, make(chan struct{})
 	go func() { defer close(n.done); n.Projector.Run(bg) }()
 
-	n.Service = app.New(n.Store, dir, app.Options{Now: cfg.Now})
+	n.Service = app.New(n.Store, dir, n.Projector, app.Options{Now: cfg.Now})
 	if cfg.AdminToken != "" {
 		if _, err := n.Service.EnsureAdmin(ctx, cfg.AdminToken); err != nil {
 			return nil, err
 		}
 	}
-	n.Handler = api.New(n.Service, api.Options{Logger: cfg.Logger, Ready: n.ready, Projection: n.Projector, MaxInFlight: cfg.MaxInFlight,
-		RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst})
+	// One mux, two faces: the JSON API and the HTML UI, behind the same
+	// sign-in, limits, log and metrics.
+	stack := httpx.NewStack(cfg.Logger, cfg.MaxInFlight)
+	auth := httpx.NewAuth(n.Service, cfg.RatePerSecond, cfg.RateBurst)
+	mux := http.NewServeMux()
+	n.Mux = mux
+	n.API = api.New(n.Service, api.Options{Logger: cfg.Logger, Auth: auth, Metrics: stack.Metrics(), Ready: n.ready})
+	n.API.Register(mux)
+	n.Web = web.New(n.Service, auth, cfg.Logger)
+	n.Web.Register(mux)
+	n.Handler = stack.Wrap(mux)
 	return n, nil
 }
 

@@ -16,11 +16,11 @@ import (
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
-	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/upn"
+	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
 )
 
@@ -50,14 +50,14 @@ type Result struct {
 	Elapsed   time.Duration
 }
 
-var system = event.Actor{ID: "seed", Name: "sendcase seed", Role: "admin"}
+var system = user.User{ID: "seed", Name: "sendcase seed", Role: user.Admin}
 
 // Needs in roughly the national proportions (DfE, January 2025): SEN support
 // led by SLCN and SEMH, EHC plans by ASD.
 var (
 	supportNeeds = weighted{{"SLCN", 24}, {"SEMH", 20}, {"MLD", 13}, {"ASD", 11}, {"SPLD", 11}, {"OTH", 5}, {"NSA", 4}, {"PD", 3}, {"HI", 2}, {"VI", 1}, {"SLD", 1}}
 	planNeeds    = weighted{{"ASD", 33}, {"SEMH", 16}, {"SLCN", 20}, {"SLD", 8}, {"MLD", 7}, {"PD", 4}, {"PMLD", 3}, {"HI", 2}, {"SPLD", 3}, {"VI", 1}, {"MSI", 1}, {"OTH", 2}}
-	services     = []string{"educational_psychology", "speech_language_therapy", "occupational_therapy", "camhs", "specialist_teacher", "paediatrics"}
+	services     = pupil.Services
 )
 
 type weighted []struct {
@@ -99,36 +99,31 @@ func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
 		o.Workers = 32
 	}
 	res := Result{}
-	ans, err := svc.CreateTrust(ctx, system, "", trust.Create{Name: fmt.Sprintf("Seeded Trust %d", o.Seed)})
+	t, err := svc.CreateTrust(ctx, system, app.CommandOptions{}, trust.Create{Name: fmt.Sprintf("Seeded Trust %d", o.Seed)})
 	if err != nil {
 		return res, err
 	}
-	res.TrustID = ans.ID()
+	res.TrustID = t.ID
 	var provisions []string
 	for i, c := range catalogue {
 		c.HourlyCostPence = &costs[i]
-		id := app.NewID()
-		if _, err := svc.TrustCommand(ctx, system, "", res.TrustID, 201, func(t *trust.Trust, today civil.Date) (app.Decision, error) {
-			evs, err := t.AddProvision(id, c, today)
-			return app.Decision{Events: evs, ID: id}, err
-		}); err != nil {
+		added, err := svc.AddProvision(ctx, system, app.CommandOptions{}, res.TrustID, c)
+		if err != nil {
 			return res, err
 		}
-		provisions = append(provisions, id)
+		provisions = append(provisions, added.ID)
 	}
 	for s := 0; s < o.Schools; s++ {
-		id := app.NewID()
 		phase := trust.Phase("primary")
 		if s%3 == 2 {
 			phase = "secondary"
 		}
-		if _, err := svc.TrustCommand(ctx, system, "", res.TrustID, 201, func(t *trust.Trust, today civil.Date) (app.Decision, error) {
-			evs, err := t.AddSchool(id, trust.AddSchool{Name: fmt.Sprintf("School %03d", s+1), URN: fmt.Sprintf("%06d", 100000+s), Phase: phase}, today)
-			return app.Decision{Events: evs, ID: id}, err
-		}); err != nil {
+		added, err := svc.AddSchool(ctx, system, app.CommandOptions{}, res.TrustID,
+			trust.AddSchool{Name: fmt.Sprintf("School %03d", s+1), URN: fmt.Sprintf("%06d", 100000+s), Phase: phase})
+		if err != nil {
 			return res, err
 		}
-		res.SchoolIDs = append(res.SchoolIDs, id)
+		res.SchoolIDs = append(res.SchoolIDs, added.ID)
 	}
 	senPerSchool := o.Roll * 15 / 100
 	type job struct{ school, n int }
@@ -168,7 +163,7 @@ func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
 	return res, firstErr
 }
 
-// gen writes one pupil's history.
+// gen writes one pupil's history through the use cases, as the seed user.
 type gen struct {
 	svc               *app.Service
 	o                 Options
@@ -176,19 +171,18 @@ type gen struct {
 	provisions        []string
 	r                 *rand.Rand
 	id                string
-	commits, events   int64
+	primaryNeed       string
+	// cycleID is the open cycle's.
+	cycleID         string
+	commits, events int64
 }
 
-// cmd runs a decision on the pupil.
-func (g *gen) cmd(ctx context.Context, decide func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error)) error {
-	ans, err := g.svc.PupilCommand(ctx, system, "", nil, g.id, 200, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, app.Decision, error) {
-		evs, err := decide(p, c)
-		g.events += int64(len(evs))
-		return evs, app.Decision{}, err
-	})
-	_ = ans
+// done counts a command whose result is res: the pupil's version is its
+// number of events.
+func (g *gen) done(res *app.Result, err error) error {
 	if err == nil {
 		g.commits++
+		g.events = int64(res.Version)
 	}
 	return err
 }
@@ -206,11 +200,11 @@ func (g *gen) pupil(ctx context.Context, school, n int, hasPlan bool) error {
 	reg := pupil.Register{UPN: string(letter) + rest, FirstName: fmt.Sprintf("Pupil%d", n), LastName: fmt.Sprintf("School%03d", school+1),
 		DateOfBirth: start.AddDays(-365*(5+g.r.IntN(10)) - g.r.IntN(365)), YearGroup: group, SENStatus: status, PrimaryNeed: primary,
 		RegisteredOn: start}
-	ans, err := g.svc.RegisterPupil(ctx, system, "", g.schoolID, reg)
+	res, err := g.svc.RegisterPupil(ctx, system, app.CommandOptions{}, g.schoolID, reg)
 	if err != nil {
 		return fmt.Errorf("register: %w", err)
 	}
-	g.id, g.commits, g.events = ans.ID(), 1, 1
+	g.id, g.primaryNeed, g.commits, g.events = res.ID, primary, 1, 1
 	if hasPlan {
 		issued := start.AddDays(-g.r.IntN(330))
 		if err := g.ehcp(ctx, ehcp.Command{Type: ehcp.FinalIssued, On: issued}); err != nil {
@@ -246,26 +240,25 @@ func (g *gen) ehcp(ctx context.Context, c ehcp.Command) error {
 	if c.On.After(g.o.Until) {
 		return nil
 	}
-	return g.cmd(ctx, func(p *pupil.Pupil, pc pupil.Facts) ([]event.Data, error) { return p.RecordEHCP(c, pc) })
+	res, err := g.svc.RecordEHCP(ctx, system, app.CommandOptions{}, g.id, c)
+	return g.done(&res.Result, err)
 }
 
 // cycle runs one APDR cycle: assess, plan 1–3 provisions, weekly sessions
 // logged a week at a time, and a review that continues into the next cycle
 // (the first cycle is opened explicitly).
 func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
+	none := app.CommandOptions{}
 	if first {
-		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
-			return p.OpenCycle(pupil.OpenCycleCmd{OpenedOn: opened}, c)
-		}); err != nil {
+		res, err := g.svc.OpenCycle(ctx, system, none, g.id, pupil.OpenCycleCmd{OpenedOn: opened})
+		if err := g.done(&res.Result, err); err != nil {
 			return fmt.Errorf("open: %w", err)
 		}
+		g.cycleID = res.ID
 	}
-	var cycleID string
-	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
-		cycleID = p.CurrentCycle().ID
-		return p.RecordAssessment(cycleID, pupil.RecordAssessment{AssessedOn: opened.AddDays(3), Summary: "Termly assessment of progress and need.",
-			NeedAreas: []need.Area{need.AreaOf(p.PrimaryNeed)}}, c)
-	}); err != nil {
+	res, err := g.svc.RecordAssessment(ctx, system, none, g.id, g.cycleID, pupil.RecordAssessment{AssessedOn: opened.AddDays(3),
+		Summary: "Termly assessment of progress and need.", NeedAreas: []need.Area{need.AreaOf(g.primaryNeed)}})
+	if err := g.done(&res.Result, err); err != nil {
 		return fmt.Errorf("assess: %w", err)
 	}
 	k := 1 + g.r.IntN(3)
@@ -275,11 +268,10 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 		provs = append(provs, pupil.ProvisionInput{ProvisionID: g.provisions[i], SessionsPerWeek: 1 + g.r.IntN(3), MinutesPerSession: 20 + 10*g.r.IntN(4), GroupSize: size})
 	}
 	agreed, reviewDue := opened.AddDays(7), opened.AddDays(84)
-	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
-		return p.AgreePlan(cycleID, pupil.AgreePlan{AgreedOn: agreed, ReviewDueOn: reviewDue,
-			Outcomes:   []pupil.OutcomeInput{{Description: "Makes expected progress in the area of need", SuccessCriteria: "Observed in most lessons"}},
-			Provisions: provs, ParentViews: "Parents agree with the plan.", PupilViews: "Happy to take part."}, c)
-	}); err != nil {
+	plan, err := g.svc.AgreePlan(ctx, system, none, g.id, g.cycleID, pupil.AgreePlan{AgreedOn: agreed, ReviewDueOn: reviewDue,
+		Outcomes:   []pupil.OutcomeInput{{Description: "Makes expected progress in the area of need", SuccessCriteria: "Observed in most lessons"}},
+		Provisions: provs, ParentViews: "Parents agree with the plan.", PupilViews: "Happy to take part."})
+	if err := g.done(&plan.Result, err); err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
 	attended := true
@@ -288,19 +280,14 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 		if week.After(g.o.Until) {
 			return nil
 		}
-		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
-			var out []event.Data
-			for _, pv := range provs {
-				for s := 0; s < pv.SessionsPerWeek; s++ {
-					evs, err := p.LogSession(cycleID, pupil.LogSession{ProvisionID: pv.ProvisionID, DeliveredOn: week.AddDays(s), Minutes: pv.MinutesPerSession, Attended: &attended}, c)
-					if err != nil {
-						return nil, err
-					}
-					out = append(out, evs...)
-				}
+		var sessions []pupil.LogSession
+		for _, pv := range provs {
+			for s := 0; s < pv.SessionsPerWeek; s++ {
+				sessions = append(sessions, pupil.LogSession{ProvisionID: pv.ProvisionID, DeliveredOn: week.AddDays(s), Minutes: pv.MinutesPerSession, Attended: &attended})
 			}
-			return out, nil
-		}); err != nil {
+		}
+		res, err := g.svc.LogSessions(ctx, system, none, g.id, g.cycleID, sessions)
+		if err := g.done(&res.Result, err); err != nil {
 			return fmt.Errorf("sessions: %w", err)
 		}
 	}
@@ -308,14 +295,16 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 	if held.After(g.o.Until) {
 		return nil
 	}
-	return g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
-		cyc := p.Cycle(cycleID)
-		r := pupil.RecordReview{HeldOn: held, Decision: pupil.DecisionContinue, ParentViews: "Pleased with progress.", PupilViews: "It helps."}
-		for _, o := range cyc.Plan.Outcomes {
-			r.Outcomes = append(r.Outcomes, pupil.RatingInput{OutcomeID: o.ID, Rating: []string{"partly_met", "met", "exceeded", "not_met"}[g.r.IntN(4)]})
-		}
-		return p.RecordReview(cycleID, r, c)
-	})
+	r := pupil.RecordReview{HeldOn: held, Decision: pupil.DecisionContinue, ParentViews: "Pleased with progress.", PupilViews: "It helps."}
+	for _, o := range plan.Outcomes {
+		r.Outcomes = append(r.Outcomes, pupil.RatingInput{OutcomeID: o.ID, Rating: pupil.Ratings[g.r.IntN(len(pupil.Ratings))]})
+	}
+	review, err := g.svc.RecordReview(ctx, system, none, g.id, g.cycleID, r)
+	if err := g.done(&review.Result, err); err != nil {
+		return fmt.Errorf("review: %w", err)
+	}
+	g.cycleID = review.NextCycleID
+	return nil
 }
 
 func (g *gen) annualReview(ctx context.Context, meeting civil.Date) error {
@@ -337,14 +326,9 @@ func (g *gen) referral(ctx context.Context, on civil.Date) error {
 	if on.After(g.o.Until) {
 		return nil
 	}
-	var refID string
-	if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
-		evs, err := p.MakeReferral(pupil.MakeReferral{Service: services[g.r.IntN(len(services))], Provider: "local_authority", Reason: "Advice on next steps.", ReferredOn: on}, c)
-		if err == nil {
-			refID = evs[0].(pupil.ReferralMadeEvent).Referral.ID
-		}
-		return evs, err
-	}); err != nil {
+	ref, err := g.svc.MakeReferral(ctx, system, app.CommandOptions{}, g.id,
+		pupil.MakeReferral{Service: services[g.r.IntN(len(services))], Provider: "local_authority", Reason: "Advice on next steps.", ReferredOn: on})
+	if err := g.done(&ref.Result, err); err != nil {
 		return err
 	}
 	day := on
@@ -353,9 +337,8 @@ func (g *gen) referral(ctx context.Context, on civil.Date) error {
 		if day.After(g.o.Until) {
 			return nil
 		}
-		if err := g.cmd(ctx, func(p *pupil.Pupil, c pupil.Facts) ([]event.Data, error) {
-			return p.ChangeReferral(refID, pupil.ChangeReferral{Status: st, On: day}, c)
-		}); err != nil {
+		res, err := g.svc.ChangeReferral(ctx, system, app.CommandOptions{}, g.id, ref.ID, pupil.ChangeReferral{Status: st, On: day})
+		if err := g.done(&res.Result, err); err != nil {
 			return err
 		}
 	}

@@ -6,10 +6,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/pgtest"
 	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/projections/projector"
 	"github.com/sendcase/sendcase/projections/storetest"
 )
 
@@ -36,7 +38,7 @@ func BenchmarkRebuild(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		if _, err := es.JetStream().Publish(context.Background(), eventstore.Subject(c.Aggregate, c.AggregateID), mustJSON(b, c)); err != nil {
+		if _, err := es.JetStream().Publish(context.Background(), eventlog.Subject(c.Aggregate, c.AggregateID), mustJSON(b, c)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -62,7 +64,7 @@ func BenchmarkRebuild(b *testing.B) {
 				if err := store.Reset(context.Background()); err != nil {
 					b.Fatal(err)
 				}
-				p := projections.NewProjector(es, store, slog.New(slog.DiscardHandler))
+				p := projector.New(es, store, slog.New(slog.DiscardHandler))
 				start := time.Now()
 				if err := p.CatchUp(context.Background(), nil); err != nil {
 					b.Fatal(err)

@@ -8,10 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/pgtest"
 	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/projections/projector"
 	"github.com/sendcase/sendcase/projections/storetest"
 )
 
@@ -25,7 +27,7 @@ func appendItems(t *testing.T, s *eventstore.Store, items []projections.Item) {
 	t.Helper()
 	for _, it := range items {
 		c := it.Commit
-		r, err := s.JetStream().Publish(context.Background(), eventstore.Subject(c.Aggregate, c.AggregateID), mustJSON(t, c))
+		r, err := s.JetStream().Publish(context.Background(), eventlog.Subject(c.Aggregate, c.AggregateID), mustJSON(t, c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +38,7 @@ func appendItems(t *testing.T, s *eventstore.Store, items []projections.Item) {
 }
 
 type runner struct {
-	p       *projections.Projector
+	p       *projector.Projector
 	cancel  context.CancelFunc
 	done    chan struct{}
 	first   atomic.Uint64
@@ -46,7 +48,7 @@ type runner struct {
 func startProjector(t *testing.T, es *eventstore.Store, url string) *runner {
 	t.Helper()
 	store := open(t, url)
-	r := &runner{p: projections.NewProjector(es, store, slog.New(slog.DiscardHandler)), done: make(chan struct{})}
+	r := &runner{p: projector.New(es, store, slog.New(slog.DiscardHandler)), done: make(chan struct{})}
 	r.p.OnApplied = func(first, _ uint64) {
 		r.first.CompareAndSwap(0, first)
 		r.batches.Add(1)
@@ -63,7 +65,7 @@ func (r *runner) stop() {
 	<-r.done
 }
 
-func waitSeq(t *testing.T, p *projections.Projector, seq uint64) {
+func waitSeq(t *testing.T, p *projector.Projector, seq uint64) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -1,4 +1,4 @@
-package projections_test
+package projector_test
 
 import (
 	"context"
@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/projections/projector"
 	"github.com/sendcase/sendcase/projections/storetest"
 )
 
@@ -29,14 +31,14 @@ func TestUndecodableCommitIsSkipped(t *testing.T) {
 	var last uint64
 	for _, it := range items {
 		b, _ := json.Marshal(it.Commit)
-		ack, err := es.JetStream().Publish(ctx, eventstore.Subject(it.Commit.Aggregate, it.Commit.AggregateID), b)
+		ack, err := es.JetStream().Publish(ctx, eventlog.Subject(it.Commit.Aggregate, it.Commit.AggregateID), b)
 		if err != nil {
 			t.Fatal(err)
 		}
 		last = ack.Sequence
 	}
 	mem := projections.NewMemory()
-	p := projections.NewProjector(es, mem, slog.New(slog.DiscardHandler))
+	p := projector.New(es, mem, slog.New(slog.DiscardHandler))
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := p.CatchUp(cctx, nil); err != nil {

@@ -1,35 +1,31 @@
-package projections
+package projector
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"log/slog"
 	"runtime"
 	"sync"
 	"time"
 
+	json "github.com/goccy/go-json"
+
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/projections"
 )
 
-// Leaser is implemented by stores shared between processes: only the
-// holder of the lease applies events. Lead blocks until this process holds
-// it, and returns a context that ends when the lease is lost.
-type Leaser interface {
-	Lead(ctx context.Context) (context.Context, func(), error)
-}
-
-// Projector keeps a Store up to date with the stream.
+// Projector keeps a projections.Store up to date with the stream.
 type Projector struct {
 	js    jetstream.JetStream
 	keys  *eventstore.Keyring
-	store Store
+	store projections.Store
 	log   *slog.Logger
-	*Progress
+	*projections.Progress
 	// BatchSize bounds the commits applied in one store transaction.
 	BatchSize int
 	// OnApplied, when set, is called after each batch with its first and
@@ -37,13 +33,13 @@ type Projector struct {
 	OnApplied func(first, last uint64)
 }
 
-// NewProjector returns a projector of es's whole stream into store.
-func NewProjector(es *eventstore.Store, store Store, log *slog.Logger) *Projector {
-	return &Projector{js: es.JetStream(), keys: es.Keys(), store: store, log: log, Progress: NewProgress(), BatchSize: 1000}
+// New returns a projector of es's whole stream into store.
+func New(es *eventstore.Store, store projections.Store, log *slog.Logger) *Projector {
+	return &Projector{js: es.JetStream(), keys: es.Keys(), store: store, log: log, Progress: projections.NewProgress(), BatchSize: 1000}
 }
 
 // Store is the store the projector maintains.
-func (p *Projector) Store() Store { return p.store }
+func (p *Projector) Store() projections.Store { return p.store }
 
 // CatchUp applies everything stored up to now and returns; `sendcase
 // rebuild` and start-up use it.
@@ -88,7 +84,7 @@ var errReached = errors.New("target reached")
 func (p *Projector) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		runCtx, release := ctx, func() {}
-		if l, ok := p.store.(Leaser); ok {
+		if l, ok := p.store.(projections.Leaser); ok {
 			stop := p.pollCheckpoint(ctx) // followers still track progress for min_seq
 			lctx, rel, err := l.Lead(ctx)
 			stop()
@@ -205,7 +201,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 		cc.Stop()
 		decoders.Wait()
 	}()
-	batch := make([]Item, 0, p.BatchSize)
+	batch := make([]projections.Item, 0, p.BatchSize)
 	next := func(pd *pending) bool {
 		select {
 		case <-pd.done:
@@ -260,7 +256,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 // pending is a message being decoded.
 type pending struct {
 	data []byte
-	item Item
+	item projections.Item
 	done chan struct{}
 }
 
@@ -273,7 +269,7 @@ func (pd *pending) decode(ctx context.Context, keys *eventstore.Keyring, log *sl
 	err := json.Unmarshal(pd.data, &pd.item.Commit)
 	for err == nil {
 		err = keys.Decrypt(ctx, &pd.item.Commit)
-		if !errors.Is(err, eventstore.ErrUnavailable) || ctx.Err() != nil {
+		if !errors.Is(err, eventlog.ErrUnavailable) || ctx.Err() != nil {
 			break
 		}
 		log.Warn("projector: waiting for a key", "seq", pd.item.Seq, "err", err)

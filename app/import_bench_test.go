@@ -1,4 +1,4 @@
-package importer_test
+package app_test
 
 import (
 	"context"
@@ -9,8 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sendcase/sendcase/api"
-	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/upn"
 	"github.com/sendcase/sendcase/importer"
@@ -52,24 +51,17 @@ func BenchmarkImport5000(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		actor := event.Actor{ID: "bench", Name: "Bench", Role: "admin"}
-		ans, err := n.Service.CreateTrust(ctx, actor, "", trust.Create{Name: "Bench Trust"})
+		t, err := n.Service.CreateTrust(ctx, app.System, app.CommandOptions{}, trust.Create{Name: "Bench Trust"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		school := ""
-		_, err = n.Service.TrustCommand(ctx, actor, "", ans.ID(), 201, schoolAdder(&school))
+		school, err := n.Service.AddSchool(ctx, app.System, app.CommandOptions{}, t.ID, trust.AddSchool{Name: "Bench School", URN: "123456", Phase: "primary"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		im := importer.Importer{Service: n.Service, Roster: api.Roster(n.Projector.Store())}
 		for i, d := range []*time.Duration{&first, &again} {
-			f, err := importer.Parse(strings.NewReader(csv))
-			if err != nil {
-				b.Fatal(err)
-			}
 			start := time.Now()
-			rep, err := im.Run(ctx, actor, school, f, importer.Options{})
+			rep, err := n.Service.ImportRegister(ctx, app.System, school.ID, strings.NewReader(csv), importer.Options{})
 			*d += time.Since(start)
 			if err != nil || (i == 0 && rep.Summary.Created != rows) || (i == 1 && rep.Summary.Unchanged != rows) {
 				b.Fatalf("run %d: %+v %v", i, rep.Summary, err)

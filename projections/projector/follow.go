@@ -1,7 +1,7 @@
-// Package projections builds read models from the event stream. Each
-// projection follows the stream in order from its checkpoint with an ordered
-// consumer and applies one commit at a time.
-package projections
+// Package projector feeds the read models of package projections from the
+// JetStream stream: each follows the stream in order from its checkpoint
+// with an ordered consumer and applies one commit at a time.
+package projector
 
 import (
 	"context"
@@ -142,49 +142,3 @@ func (f *Follower) WaitCaughtUp(ctx context.Context) error {
 
 // Stop ends delivery.
 func (f *Follower) Stop() { f.once.Do(f.cc.Stop) }
-
-// Progress tracks the last applied sequence and lets readers wait for one.
-type Progress struct {
-	mu      sync.Mutex
-	seq     uint64
-	changed chan struct{}
-}
-
-// NewProgress returns a Progress at sequence 0.
-func NewProgress() *Progress { return &Progress{changed: make(chan struct{})} }
-
-// Advance records that seq has been applied.
-func (p *Progress) Advance(seq uint64) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if seq <= p.seq {
-		return
-	}
-	p.seq = seq
-	close(p.changed)
-	p.changed = make(chan struct{})
-}
-
-// Seq is the last applied sequence.
-func (p *Progress) Seq() uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.seq
-}
-
-// WaitFor blocks until seq has been applied or ctx ends.
-func (p *Progress) WaitFor(ctx context.Context, seq uint64) error {
-	for {
-		p.mu.Lock()
-		cur, ch := p.seq, p.changed
-		p.mu.Unlock()
-		if cur >= seq {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("wait for seq %d (at %d): %w", seq, cur, ctx.Err())
-		}
-	}
-}

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/trust"
+	"github.com/sendcase/sendcase/domain/user"
+)
+
+// Who may do what. Every access rule of sendcase is written here, once: the
+// use cases check them before deciding, and the JSON API, the web UI, the
+// import and the seed all go through the use cases.
+//
+// Two answers refuse: domain.ErrNotFound where even the existence of the
+// thing must not leak (a pupil of another school or trust, asked for by
+// someone with no access to it at all), and domain.ErrForbidden otherwise
+// (a trust lead writing a pupil's plan, a SENCO asking for another school's
+// caseload: schools and trusts are not secret).
+
+// Access is what a user may do with one pupil's record, least first.
+type Access int
+
+const (
+	// NoAccess: the pupil's existence must not leak (ErrNotFound).
+	NoAccess Access = iota
+	// EHCPAndAudit is an LA reviewer's live grant: the EHC plan's status
+	// and the audit trail, each read logged.
+	EHCPAndAudit
+	// ReadOnly is the lead of the pupil's trust: the whole record, EHC
+	// milestones and grants, but not the APDR cycle.
+	ReadOnly
+	// ReadWrite is the SENCO of the pupil's school, or an admin.
+	ReadWrite
+)
+
+// PupilAccess is what u may do with pupil p today.
+func PupilAccess(u user.User, p *pupil.Pupil, today civil.Date) Access {
+	if !p.Exists() {
+		return NoAccess
+	}
+	switch u.Role {
+	case user.Admin:
+		return ReadWrite
+	case user.TrustLead:
+		if p.TrustID == u.TrustID {
+			return ReadOnly
+		}
+	case user.SENCO:
+		if u.InSchool(p.SchoolID) {
+			return ReadWrite
+		}
+	case user.LAReviewer:
+		if p.HasLiveGrant(u.ID, today) {
+			return EHCPAndAudit
+		}
+	}
+	return NoAccess
+}
+
+// errRole is the refusal of a command the user's role does not allow.
+var errRole = domain.Forbidden("Your role does not allow this.")
+
+// requirePupil checks that u has at least need on pupil p (id, for the
+// error when p does not exist).
+func requirePupil(u user.User, id string, p *pupil.Pupil, today civil.Date, need Access) error {
+	switch got := PupilAccess(u, p, today); {
+	case got == NoAccess:
+		return domain.NotFound("pupil %s", id)
+	case got < need:
+		return errRole
+	}
+	return nil
+}
+
+// schoolAccess is what u may do with the pupils of school schoolID of
+// trust trustID: ReadWrite for its SENCO or an admin, ReadOnly for its
+// trust's lead.
+func schoolAccess(u user.User, schoolID, trustID string) Access {
+	switch {
+	case u.Role == user.Admin, u.Role == user.SENCO && u.InSchool(schoolID):
+		return ReadWrite
+	case u.Role == user.TrustLead && u.TrustID == trustID:
+		return ReadOnly
+	}
+	return NoAccess
+}
+
+// school returns school schoolID and its trust if u has need on its
+// pupils; why is told to a user who has not.
+func (s *Service) school(u user.User, schoolID string, need Access, why string) (trust.School, string, error) {
+	sch, trustID, ok := s.dir.School(schoolID)
+	switch {
+	case !ok:
+		return trust.School{}, "", domain.NotFound("school %s", schoolID)
+	case schoolAccess(u, schoolID, trustID) < need:
+		return trust.School{}, "", domain.Forbidden("%s", why)
+	}
+	return sch, trustID, nil
+}
+
+// managesTrust: an admin, or the lead of trust id.
+func managesTrust(u user.User, id string) bool {
+	return u.Role == user.Admin || (u.Role == user.TrustLead && u.TrustID == id)
+}
+
+// managedTrust returns trust id if u manages it; why is told to a user who
+// does not.
+func (s *Service) managedTrust(u user.User, id, why string) (trust.Trust, error) {
+	t, ok := s.dir.Trust(id)
+	switch {
+	case !ok:
+		return trust.Trust{}, domain.NotFound("trust %s", id)
+	case !managesTrust(u, id):
+		return trust.Trust{}, domain.Forbidden("%s", why)
+	}
+	return t, nil
+}
+
+// mayCreateUser: admins create anyone; a trust lead creates users of its
+// own trust (and LA reviewers), never admins.
+func mayCreateUser(u user.User, cmd user.Create) error {
+	switch {
+	case u.Role == user.Admin:
+		return nil
+	case u.Role != user.TrustLead:
+		return domain.Forbidden("Only an admin or a trust lead creates users.")
+	case cmd.Role == user.Admin || (cmd.TrustID != "" && cmd.TrustID != u.TrustID):
+		return domain.Forbidden("A trust lead creates users of its own trust only, and no admins.")
+	}
+	return nil
+}
+
+// mayManageTokens: admins, the user themself, and the lead of the user's
+// trust (not for admins).
+func mayManageTokens(u, target user.User) bool {
+	switch {
+	case u.Role == user.Admin, u.ID == target.ID:
+		return true
+	case u.Role == user.TrustLead:
+		return target.Role != user.Admin && target.TrustID == u.TrustID && target.TrustID != ""
+	}
+	return false
+}
+
+// Can is what the record's page may offer a user: each is a policy answer,
+// so a form is shown only to who may send it.
+type Can struct {
+	// Write: the APDR cycle, status, referrals, transfer and leaving.
+	Write bool
+	// Grant: LA reviewers' access, and EHC milestones.
+	Grant bool
+	// Erase: an admin, on the record of a pupil who has left.
+	Erase bool
+}
+
+func can(u user.User, p *pupil.Pupil, a Access) Can {
+	if p.Erasure != nil {
+		// An erased record is closed: it is read, never written.
+		return Can{}
+	}
+	return Can{Write: a == ReadWrite, Grant: a >= ReadOnly, Erase: u.Role == user.Admin && !p.OnRoll}
+}

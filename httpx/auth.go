@@ -1,0 +1,118 @@
+package httpx
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/domain/user"
+)
+
+// Handler serves a request of a signed-in user.
+type Handler func(w http.ResponseWriter, r *http.Request, u user.User)
+
+// SessionCookie holds a signed-in browser's token. It is HttpOnly and
+// SameSite=Strict, and the token is checked on every request, so a revoked
+// token signs the user out at once.
+const SessionCookie = "sendcase_session"
+
+// Auth signs requests in: by bearer token (the API) or session cookie
+// (the UI), then applies the token's rate limit.
+type Auth struct {
+	svc    *app.Service
+	limits *limiters
+}
+
+// Per-token rate limiting: a script or a stolen token cannot take the
+// server for everyone else. The default allows far more than a person
+// clicking, and bursts for a page with several requests.
+const (
+	DefaultRatePerSecond = 50
+	DefaultRateBurst     = 100
+)
+
+// NewAuth returns an Auth on svc allowing perSecond requests a second per
+// token, in bursts of burst (0: the defaults).
+func NewAuth(svc *app.Service, perSecond float64, burst int) *Auth {
+	if perSecond <= 0 {
+		perSecond = DefaultRatePerSecond
+	}
+	if burst <= 0 {
+		burst = DefaultRateBurst
+	}
+	return &Auth{svc: svc, limits: &limiters{per: rate.Limit(perSecond), burst: burst, m: map[string]*rate.Limiter{}}}
+}
+
+// Bearer serves h for the user of the request's bearer token; none, or an
+// invalid one, is 401 and too many requests 429, as problems.
+func (a *Auth) Bearer(h Handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sendcase"`)
+			WriteProblem(w, New(401, TypeUnauthorized, "Send Authorization: Bearer <token>."))
+			return
+		}
+		u, err := a.svc.Authenticate(token)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="sendcase", error="invalid_token"`)
+			WriteProblem(w, ProblemFor(err))
+			return
+		}
+		if wait := a.limits.wait(u.TokenHash); wait > 0 {
+			p := New(429, TypeTooMany, "Too many requests with this token; slow down.")
+			p.RetryAfter = int(math.Ceil(wait.Seconds()))
+			WriteProblem(w, p)
+			return
+		}
+		h(w, r, u)
+	}
+}
+
+// Session returns the user of the request's session cookie. ok is false
+// when there is none or it is no longer valid; wait is how long the token
+// must wait before its next request (0: go ahead).
+func (a *Auth) Session(r *http.Request) (u user.User, ok bool, wait time.Duration) {
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return user.User{}, false, 0
+	}
+	u, err = a.svc.Authenticate(c.Value)
+	if err != nil {
+		return user.User{}, false, 0
+	}
+	return u, true, a.limits.wait(u.TokenHash)
+}
+
+// RetryAfter is the Retry-After header for a wait.
+func RetryAfter(wait time.Duration) string { return strconv.Itoa(int(math.Ceil(wait.Seconds()))) }
+
+type limiters struct {
+	mu    sync.Mutex
+	per   rate.Limit
+	burst int
+	m     map[string]*rate.Limiter
+}
+
+// wait reports how long the token must wait before its next request (0: go ahead).
+func (l *limiters) wait(tokenHash string) time.Duration {
+	l.mu.Lock()
+	lim, ok := l.m[tokenHash]
+	if !ok {
+		lim = rate.NewLimiter(l.per, l.burst)
+		l.m[tokenHash] = lim
+	}
+	l.mu.Unlock()
+	r := lim.Reserve()
+	if d := r.Delay(); d > 0 {
+		r.Cancel()
+		return d
+	}
+	return 0
+}

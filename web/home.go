@@ -1,0 +1,32 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/sendcase/sendcase/domain/user"
+)
+
+// home sends each role to its first page.
+func (s *Server) home(w http.ResponseWriter, r *http.Request, u user.User) {
+	if r.URL.Path != "/ui/" {
+		s.errorPage(w, r, &u, http.StatusNotFound, "There is no such page.")
+		return
+	}
+	target := "/ui/admin"
+	done := ""
+	if d := r.URL.Query().Get("done"); d != "" {
+		done = "?done=" + url.QueryEscape(d)
+	}
+	switch u.Role {
+	case user.SENCO:
+		if len(u.SchoolIDs) > 0 {
+			target = "/ui/schools/" + u.SchoolIDs[0] + "/caseload"
+		}
+	case user.TrustLead:
+		target = "/ui/trusts/" + u.TrustID + "/workload"
+	case user.LAReviewer:
+		target = "/ui/reviews"
+	}
+	http.Redirect(w, r, target+done, http.StatusSeeOther)
+}

@@ -1,0 +1,31 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/sendcase/sendcase/httpx"
+)
+
+// login shows the sign-in form and signs in with a token.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, "login", page{Title: "Sign in", Form: url.Values{"next": {r.URL.Query().Get("next")}}})
+		return
+	}
+	_ = r.ParseForm()
+	token := strings.TrimSpace(r.PostFormValue("token"))
+	if _, err := s.svc.Authenticate(token); err != nil {
+		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Form: r.PostForm,
+			Errors: map[string]string{"token": "This token is not valid. Check it, or ask your trust's SEND lead for a new one."}})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: 12 * 3600})
+	next := r.PostFormValue("next")
+	if !strings.HasPrefix(next, "/ui/") || strings.HasPrefix(next, "//") {
+		next = "/ui/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

@@ -1,0 +1,296 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/httpx"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+var funcs = template.FuncMap{
+	"date": func(d civil.Date) string {
+		if !d.Valid() {
+			return "—"
+		}
+		y, m, day := d.Parts()
+		return fmt.Sprintf("%d %s %d", day, m.String()[:3], y)
+	},
+	"iso":   func(d civil.Date) string { return d.String() },
+	"pence": pounds,
+	"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+	"pct": func(n, max int) int {
+		if max <= 0 {
+			return 0
+		}
+		return n * 100 / max
+	},
+	"areaLabel": func(a string) string { return need.Area(a).Label() },
+	"needLabel": func(code string) string {
+		if c, ok := need.Lookup(code); ok {
+			return c.Label
+		}
+		return code
+	},
+	"human": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"add":   func(a, b int) int { return a + b },
+	"seq": func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = i
+		}
+		return out
+	},
+	"fieldError": func(errs map[string]string, field string) string { return errs[field] },
+	"val": func(v url.Values, field string) string {
+		if v == nil {
+			return ""
+		}
+		return v.Get(field)
+	},
+	"selected": func(a, b string) template.HTMLAttr {
+		if a == b {
+			return "selected"
+		}
+		return ""
+	},
+	"checked": func(b bool) template.HTMLAttr {
+		if b {
+			return "checked"
+		}
+		return ""
+	},
+	"statusWord": statusWord,
+	// withQuery returns "?"+q with key set to value: links that keep the filters.
+	"withQuery": func(q url.Values, key, value string) string {
+		c := url.Values{}
+		for k, v := range q {
+			c[k] = v
+		}
+		c.Set(key, value)
+		return "?" + c.Encode()
+	},
+	"lower": strings.ToLower,
+	// eventLabel names an audit event; EHC process records say which one.
+	"eventLabel": func(e historyEntry) string {
+		label := strings.ReplaceAll(e.Type, "_", " ")
+		if e.Type == "ehcp_milestone_recorded" || e.Type == "referral_status_changed" {
+			var d struct {
+				Record struct{ Type string }   `json:"record"`
+				Entry  struct{ Status string } `json:"entry"`
+			}
+			_ = json.Unmarshal(e.Data, &d)
+			if t := d.Record.Type + d.Entry.Status; t != "" {
+				label += ": " + strings.ReplaceAll(t, "_", " ")
+			}
+		}
+		return label
+	},
+	// intHours scales hours to whole hundredths for pct.
+	"intHours": func(f float64) int { return int(f * 100) },
+	"list":     func(xs ...string) []string { return xs },
+	// field gathers what a labelled input needs; prefix keeps ids unique
+	// when a page has several forms.
+	"field": func(prefix, name, label, hint string, f url.Values, errs map[string]string) fieldData {
+		return fieldData{ID: prefix + "-" + fieldID.Replace(name), Name: name, Label: label, Hint: hint, Value: f.Get(name), Error: errs[name]}
+	},
+	"needField": func(prefix, name, label string, codes []need.Code, f url.Values, errs map[string]string) fieldData {
+		return fieldData{ID: prefix + "-" + fieldID.Replace(name), Name: name, Label: label, Value: f.Get(name), Error: errs[name], Codes: codes}
+	},
+	// formVals and formErrs give a form its values and errors only when the
+	// page was rendered for that form, so other forms start empty.
+	"formVals": func(pg page, name string) url.Values {
+		if pg.FormName == name {
+			return pg.Form
+		}
+		return url.Values{}
+	},
+	"formErrs": func(pg page, name string) map[string]string {
+		if pg.FormName == name {
+			return pg.Errors
+		}
+		return nil
+	},
+}
+
+var fieldID = strings.NewReplacer("[", "-", "]", "", ".", "-")
+
+type fieldData struct {
+	ID, Name, Label, Hint, Value, Error string
+	Codes                               []need.Code
+}
+
+func pounds(p int64) string {
+	neg := p < 0
+	if neg {
+		p = -p
+	}
+	whole, frac := p/100, p%100
+	s := strconv.FormatInt(whole, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	out := fmt.Sprintf("£%s.%02d", s, frac)
+	if neg {
+		out = "−" + out
+	}
+	return out
+}
+
+// statusWord is a milestone status as words and a symbol, so that it never
+// depends on colour alone.
+func statusWord(s string) string {
+	switch s {
+	case ehcp.Done:
+		return "✓ Done"
+	case ehcp.Overdue:
+		return "! Overdue"
+	case ehcp.Excused:
+		return "≈ Exception"
+	}
+	return "○ Pending"
+}
+
+// pages are parsed once: each page template with the shared layout.
+var pages = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		base := n[strings.LastIndex(n, "/")+1:]
+		if base == "layout.html" || base == "fields.html" {
+			continue
+		}
+		out[strings.TrimSuffix(base, ".html")] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html", n))
+	}
+	return out
+}()
+
+// page is what every template gets.
+type page struct {
+	Title  string
+	User   *user.User
+	CSRF   string
+	Nav    []navLink
+	Flash  string
+	Data   any
+	Form   url.Values
+	Errors map[string]string
+	// FormName says which form the errors and values belong to.
+	FormName string
+}
+
+type navLink struct {
+	Href, Label string
+	Current     bool
+}
+
+// render writes a page with the layout and security headers.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg page) {
+	if pg.User != nil {
+		pg.CSRF = csrfToken(pg.User.TokenHash)
+		pg.Nav = s.nav(*pg.User, r.URL.Path)
+	}
+	if pg.Flash == "" {
+		pg.Flash = r.URL.Query().Get("done")
+	}
+	var buf bytes.Buffer
+	if err := pages[name].Execute(&buf, pg); err != nil {
+		s.log.ErrorContext(r.Context(), "render", "page", name, "err", err)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	headers(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// headers are the security headers of every page: no inline script,
+// no framing, no sniffing, no referrer leaving the site.
+func headers(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+}
+
+func (s *Server) nav(u user.User, path string) []navLink {
+	var links []navLink
+	add := func(href, label string) {
+		links = append(links, navLink{Href: href, Label: label, Current: strings.HasPrefix(path, href)})
+	}
+	switch u.Role {
+	case user.SENCO:
+		for _, sch := range s.svc.SchoolsOf(u) {
+			add("/ui/schools/"+sch.ID+"/caseload", "Caseload: "+sch.Name)
+		}
+	case user.TrustLead:
+		add("/ui/trusts/"+u.TrustID+"/workload", "Workload")
+		add("/ui/trusts/"+u.TrustID+"/provision-map", "Provision map")
+	case user.LAReviewer:
+		add("/ui/reviews", "Pupils granted to me")
+	case user.Admin:
+		add("/ui/admin", "Trusts")
+	}
+	return links
+}
+
+// errorPage shows msg with status.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, u *user.User, status int, msg string) {
+	s.render(w, r, status, "error", page{Title: http.StatusText(status), User: u, Data: msg})
+}
+
+// fail shows the page for an error that is not about a form field, with
+// the status httpx's table gives it, in words for a person.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, u user.User, err error) {
+	p := httpx.ProblemFor(err)
+	msg := p.Detail
+	switch p.Status {
+	case http.StatusConflict:
+		msg = "This could not be done: " + p.Detail + "."
+	case http.StatusNotFound:
+		msg = "There is nothing here, or it is not yours to see."
+	case http.StatusServiceUnavailable:
+		msg = "sendcase could not save or show this just now. Please try again in a moment."
+	case http.StatusInternalServerError:
+		httpx.LogUnexpected(s.log, r, err)
+		msg = "Something went wrong on our side. Please try again; if it happens again, tell your administrator."
+	}
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
+	s.errorPage(w, r, &u, p.Status, msg)
+}
+
+// asOf reads ?as_of for pages; a bad date falls back to today with a note.
+func (s *Server) asOf(r *http.Request) (civil.Date, string) {
+	if q := r.URL.Query().Get("as_of"); q != "" {
+		if d, err := civil.Parse(q); err == nil {
+			return d, ""
+		}
+		return s.svc.Today(), "The date was not understood, so today is shown."
+	}
+	return s.svc.Today(), ""
+}

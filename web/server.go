@@ -1,0 +1,74 @@
+// Package web is sendcase's HTML UI: server-rendered pages and forms
+// (GOV.UK patterns, no JavaScript) for SENCOs, trust leads, LA reviewers
+// and admins. Each handler (one a file) reads its form, calls one use case
+// of package app and renders a template; access rules and error statuses
+// are app's and httpx's, never decided here.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/httpx"
+)
+
+// Server is the web UI.
+type Server struct {
+	svc  *app.Service
+	log  *slog.Logger
+	auth *httpx.Auth
+
+	routeList []Route
+}
+
+// New builds the UI on svc.
+func New(svc *app.Service, auth *httpx.Auth, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Server{svc: svc, log: log, auth: auth}
+}
+
+// Route is a registered route.
+type Route struct {
+	Method, Path, Summary string
+}
+
+// Routes lists the UI's routes.
+func (s *Server) Routes() []Route { return s.routeList }
+
+// Register adds the UI's routes to mux.
+func (s *Server) Register(mux *http.ServeMux) {
+	u := s.signedIn
+	for _, rt := range []struct {
+		pattern string
+		h       http.HandlerFunc
+		summary string
+	}{
+		{"GET /ui/login", s.login, "Sign-in form."},
+		{"POST /ui/login", s.login, "Sign in with a token (form field token)."},
+		{"POST /ui/logout", u(s.logout), "Sign out."},
+		{"GET /ui/", u(s.home), "Each role's first page."},
+		{"GET /ui/admin", u(s.admin), "Trusts (admin)."},
+		{"GET /ui/schools/{school}/caseload", u(s.caseload), "The SENCO's caseload."},
+		{"GET /ui/schools/{school}/pupils/new", u(s.register), "Register a pupil."},
+		{"POST /ui/schools/{school}/pupils/new", u(s.register), "Register a pupil."},
+		{"GET /ui/schools/{school}/import", u(s.importRegister), "Import the SEN register."},
+		{"POST /ui/schools/{school}/import", u(s.importRegister), "Import the SEN register."},
+		{"GET /ui/pupils/{id}", u(s.pupil), "A pupil's record and forms."},
+		{"POST /ui/pupils/{id}/{form}", u(s.pupilForm), "Record something on a pupil's record."},
+		{"GET /ui/pupils/{id}/plan", u(s.planPrint), "Printable SEN support plan for parents."},
+		{"GET /ui/pupils/{id}/audit", u(s.audit), "Printable audit trail with its verification."},
+		{"GET /ui/trusts/{trust}/workload", u(s.workload), "The trust's workload dashboard."},
+		{"GET /ui/trusts/{trust}/provision-map", u(s.provisionMap), "The costed provision map."},
+		{"GET /ui/reviews", u(s.reviews), "Pupils granted to an LA reviewer."},
+		{"GET /ui/static/", s.static().ServeHTTP, "Style sheet."},
+		{"GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/ui/", http.StatusSeeOther) }, "The web UI."},
+	} {
+		mux.HandleFunc(rt.pattern, rt.h)
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		s.routeList = append(s.routeList, Route{Method: method, Path: strings.ReplaceAll(path, "{$}", ""), Summary: rt.summary})
+	}
+}
