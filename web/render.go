@@ -12,10 +12,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/domain/yeargroup"
 	"github.com/sendcase/sendcase/httpx"
 )
 
@@ -78,6 +81,24 @@ var funcs = template.FuncMap{
 		return ""
 	},
 	"statusWord": statusWord,
+	// allowed is a named list of allowed values (domain.Allowed): the
+	// forms offer exactly what validation accepts.
+	"allowed":    domain.AllowedValues,
+	"yearGroups": func() []string {
+		var out []string
+		for _, g := range yeargroup.All() {
+			out = append(out, string(g))
+		}
+		return out
+	},
+	"decisionLabel": func(d string) string {
+		return map[string]string{
+			pupil.DecisionContinue:       "Continue into a new cycle",
+			pupil.DecisionEHCRequest:     "Request an EHC needs assessment",
+			pupil.DecisionRefer:          "Refer to outside services",
+			pupil.DecisionExitSENSupport: "End SEN support",
+		}[d]
+	},
 	// withQuery returns "?"+q with key set to value: links that keep the filters.
 	"withQuery": func(q url.Values, key, value string) string {
 		c := url.Values{}

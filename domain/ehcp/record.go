@@ -79,8 +79,12 @@ type Command struct {
 	Reason      string     `json:"reason"`
 }
 
-// excusable lists the milestones whose time limits the exceptions relax.
-var excusable = []string{DecisionToAssess, AdviceReceived, DecisionToIssue, FinalIssued}
+// Excusable lists the milestones whose time limits the exceptions relax,
+// and ReviewOutcomes the LA's decisions after an annual review.
+var (
+	Excusable      = domain.Allowed("ehcp_excusable_milestone", DecisionToAssess, AdviceReceived, DecisionToIssue, FinalIssued)
+	ReviewOutcomes = domain.Allowed("ehcp_review_outcome", "maintain", "amend", "cease")
+)
 
 // Check validates a command's fields for its type and returns the record.
 // Unknown types, missing type-specific fields and fields that do not belong
@@ -113,15 +117,15 @@ func (c Command) Check() (Record, error) {
 	case LADecision:
 		if c.Outcome == "" {
 			need("outcome", false)
-		} else if !slices.Contains([]string{"maintain", "amend", "cease"}, c.Outcome) {
-			probs.Add("outcome", "must be one of: maintain, amend, cease")
+		} else if !slices.Contains(ReviewOutcomes, c.Outcome) {
+			probs.Add("outcome", "must be one of: %s", strings.Join(ReviewOutcomes, ", "))
 		}
 	case Exception:
 		switch {
 		case c.Milestone == "":
 			need("milestone", false)
-		case !slices.Contains(excusable, c.Milestone):
-			probs.Add("milestone", "exceptions apply to: %s", strings.Join(excusable, ", "))
+		case !slices.Contains(Excusable, c.Milestone):
+			probs.Add("milestone", "exceptions apply to: %s", strings.Join(Excusable, ", "))
 		}
 		switch {
 		case c.Reason == "":
