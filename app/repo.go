@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/google/uuid"
 
 	"github.com/sendcase/sendcase/domain"
@@ -297,7 +299,7 @@ func recall[R any, RP committed[R]](ctx context.Context, store EventStore, key s
 		return res, false, err
 	}
 	if rec.Result != nil {
-		if err := json.Unmarshal(rec.Result, &res); err != nil {
+		if err := gojson.Unmarshal(rec.Result, &res); err != nil {
 			return res, false, fmt.Errorf("decode remembered result: %w", err)
 		}
 		return res, true, nil
@@ -327,10 +329,10 @@ func resultFromCommits[R any, RP committed[R]](commits []eventlog.Loaded, key st
 		var legacy struct {
 			Extra json.RawMessage `json:"extra"`
 		}
-		if json.Unmarshal(l.Commit.Result, &res) != nil || json.Unmarshal(l.Commit.Result, &legacy) != nil {
+		if gojson.Unmarshal(l.Commit.Result, &res) != nil || gojson.Unmarshal(l.Commit.Result, &legacy) != nil {
 			return res, false
 		}
-		if legacy.Extra != nil && json.Unmarshal(legacy.Extra, &res) != nil {
+		if legacy.Extra != nil && gojson.Unmarshal(legacy.Extra, &res) != nil {
 			return res, false
 		}
 		c := RP(&res).Committed()

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/sendcase/sendcase/eventlog"
 )
 
@@ -35,7 +38,7 @@ func (s *Store) AccessLog(ctx context.Context, pupilID string) ([]eventlog.Acces
 	out := []eventlog.AccessEntry{}
 	err := s.loader.each(ctx, accessSubject(pupilID), 1, func(_ uint64, data []byte) error {
 		var e eventlog.AccessEntry
-		if err := json.Unmarshal(data, &e); err != nil {
+		if err := gojson.Unmarshal(data, &e); err != nil {
 			return err
 		}
 		out = append(out, e)

@@ -10,6 +10,8 @@ import (
 	"io"
 	"time"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -152,7 +154,7 @@ func (s *Store) Restore(ctx context.Context, r io.Reader) (BackupStats, error) {
 	if err != nil {
 		return st, fmt.Errorf("restore: not a sendcase backup: %w", err)
 	}
-	dec := json.NewDecoder(bufio.NewReader(gz))
+	dec := gojson.NewDecoder(bufio.NewReader(gz))
 	var h backupHeader
 	if err := dec.Decode(&h); err != nil || h.Format != backupFormat {
 		return st, fmt.Errorf("restore: not a sendcase backup (format %q): %v", h.Format, err)

@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/sendcase/sendcase/eventlog"
 )
 
@@ -29,7 +32,7 @@ func (s *Store) Recall(ctx context.Context, key string) (eventlog.IdempotencyRec
 			Body json.RawMessage `json:"body"`
 		} `json:"answer"`
 	}
-	if err := json.Unmarshal(e.Value(), &r); err != nil {
+	if err := gojson.Unmarshal(e.Value(), &r); err != nil {
 		return eventlog.IdempotencyRecord{}, false, fmt.Errorf("decode idempotency record: %w", err)
 	}
 	if r.Result == nil && r.Answer != nil {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/nats-io/nats.go"
+
 	"github.com/sendcase/sendcase/eventlog"
 )
 

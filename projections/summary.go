@@ -3,6 +3,8 @@ package projections
 import (
 	"encoding/json"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
@@ -71,7 +73,7 @@ func (s Summary) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON is the inverse of MarshalJSON.
 func (s *Summary) UnmarshalJSON(b []byte) error {
 	v := summaryJSON{Pupil: &s.Pupil}
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := gojson.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq = v.EHCPRecords, v.Events, v.Head, v.Seq

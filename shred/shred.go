@@ -4,7 +4,7 @@
 // chain over what is stored, stay.
 //
 // Only the values of personal fields (tagged `personal:"true"`, see
-// event.RewritePersonal) are encrypted, each into a string, so that a
+// Rewrite) are encrypted, each into a string, so that a
 // stored payload keeps its JSON shape and the fields a view needs without
 // personal data (dates, codes, minutes, costs) stay readable to tools that
 // have no key.
@@ -74,7 +74,7 @@ func (c *Cipher) Encrypt(id string, e *event.Event) error {
 		return nil
 	}
 	ad := additionalData(id, e.ID)
-	enc, err := event.RewritePersonal(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
+	enc, err := Rewrite(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
 		nonce := make([]byte, c.aead.NonceSize())
 		if _, err := rand.Read(nonce); err != nil {
 			return nil, err
@@ -108,7 +108,7 @@ func (c *Cipher) Decrypt(id string, e *event.Event) error {
 	}
 	ad := additionalData(id, e.ID)
 	n := c.aead.NonceSize()
-	plain, err := event.RewritePersonal(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
+	plain, err := Rewrite(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
 		if len(v) < len(prefix)+2 || v[0] != '"' || v[len(v)-1] != '"' || string(v[1:1+len(prefix)]) != prefix {
 			return nil, errors.New("not an encrypted value")
 		}
@@ -132,7 +132,7 @@ func Shred(e *event.Event) error {
 	if e.Encryption == "" {
 		return nil
 	}
-	plain, err := event.RewritePersonal(e.Type, e.Raw, func(_, erased json.RawMessage) (json.RawMessage, error) {
+	plain, err := Rewrite(e.Type, e.Raw, func(_, erased json.RawMessage) (json.RawMessage, error) {
 		return erased, nil
 	})
 	if err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -11,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -83,7 +84,7 @@ var funcs = template.FuncMap{
 	"statusWord": statusWord,
 	// allowed is a named list of allowed values (domain.Allowed): the
 	// forms offer exactly what validation accepts.
-	"allowed":    domain.AllowedValues,
+	"allowed": domain.AllowedValues,
 	"yearGroups": func() []string {
 		var out []string
 		for _, g := range yeargroup.All() {
@@ -117,7 +118,7 @@ var funcs = template.FuncMap{
 				Record struct{ Type string }   `json:"record"`
 				Entry  struct{ Status string } `json:"entry"`
 			}
-			_ = json.Unmarshal(e.Data, &d)
+			_ = gojson.Unmarshal(e.Data, &d)
 			if t := d.Record.Type + d.Entry.Status; t != "" {
 				label += ": " + strings.ReplaceAll(t, "_", " ")
 			}

@@ -135,8 +135,8 @@ func (c *Commit) Decode(seq uint64) error {
 type registration struct {
 	typ      reflect.Type
 	schema   int
-	erases   bool          // the payload is an Erasure
-	personal *personalNode // nil: no personal fields
+	erases   bool      // the payload is an Erasure
+	personal *Personal // nil: no personal fields
 }
 
 var (

@@ -13,6 +13,8 @@ import (
 	"io/fs"
 	"time"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -168,7 +170,7 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, batch []projections.Item) (
 			return nil, fmt.Errorf("load summaries: %w", err)
 		}
 		sm := &projections.Summary{}
-		if err := json.Unmarshal(doc, sm); err != nil {
+		if err := gojson.Unmarshal(doc, sm); err != nil {
 			return nil, fmt.Errorf("decode summary %s: %w", id, err)
 		}
 		out[id] = sm
@@ -222,7 +224,7 @@ func (s *Store) each(ctx context.Context, query, key string, fn func(*projection
 			return fmt.Errorf("read summaries: %w", err)
 		}
 		sm = projections.Summary{}
-		if err := json.Unmarshal(doc, &sm); err != nil {
+		if err := gojson.Unmarshal(doc, &sm); err != nil {
 			return fmt.Errorf("decode summary: %w", err)
 		}
 		fn(&sm)

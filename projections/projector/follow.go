@@ -5,12 +5,13 @@ package projector
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -68,7 +69,7 @@ func Follow(ctx context.Context, js jetstream.JetStream, filters []string, from 
 			return
 		}
 		var c event.Commit
-		if err := json.Unmarshal(m.Data(), &c); err != nil {
+		if err := gojson.Unmarshal(m.Data(), &c); err != nil {
 			log.Error("projection: undecodable commit", "seq", meta.Sequence.Stream, "err", err)
 			return
 		}

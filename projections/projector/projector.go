@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	json "github.com/goccy/go-json"
+	gojson "github.com/goccy/go-json"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -266,7 +266,7 @@ type pending struct {
 // would leave the views wrong for good.
 func (pd *pending) decode(ctx context.Context, keys *eventstore.Keyring, log *slog.Logger) {
 	defer close(pd.done)
-	err := json.Unmarshal(pd.data, &pd.item.Commit)
+	err := gojson.Unmarshal(pd.data, &pd.item.Commit)
 	for err == nil {
 		err = keys.Decrypt(ctx, &pd.item.Commit)
 		if !errors.Is(err, eventlog.ErrUnavailable) || ctx.Err() != nil {
