@@ -17,8 +17,12 @@ import (
 func storeFlags(fs *flag.FlagSet) func(ctx context.Context) (*eventstore.Store, func(), error) {
 	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
 	natsURL := fs.String("nats", env("NATS_URL", ""), "NATS server or cluster (NATS_URL)")
-	replicas := fs.Int("replicas", atoi(env("SENDCASE_REPLICAS", "1")), "stream replicas when creating it (SENDCASE_REPLICAS)")
+	numbers := newSettings(fs)
+	replicas := numbers.Int("replicas", "SENDCASE_REPLICAS", 1, 1, 5, "stream replicas when creating it")
 	return func(ctx context.Context) (*eventstore.Store, func(), error) {
+		if err := numbers.Check(); err != nil {
+			return nil, nil, err
+		}
 		nc, embedded, err := node.ConnectNATS(node.Config{NATSURL: *natsURL, DataDir: *dataDir})
 		if err != nil {
 			return nil, nil, err
@@ -29,7 +33,7 @@ func storeFlags(fs *flag.FlagSet) func(ctx context.Context) (*eventstore.Store, 
 				embedded.Shutdown()
 			}
 		}
-		s, err := eventstore.Open(ctx, nc, eventstore.Options{Replicas: *replicas})
+		s, err := eventstore.Open(ctx, nc, eventstore.Options{Replicas: replicas()})
 		if err != nil {
 			closeAll()
 			return nil, nil, err

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -89,13 +88,17 @@ func serve(args []string) error {
 	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
 	natsURL := fs.String("nats", env("NATS_URL", ""), "external NATS server or cluster instead of the embedded one (NATS_URL)")
 	natsListen := fs.String("nats-listen", env("SENDCASE_NATS_LISTEN", ""), "also open the embedded NATS on host:port (SENDCASE_NATS_LISTEN)")
-	replicas := fs.Int("replicas", atoi(env("SENDCASE_REPLICAS", "1")), "stream replicas: 1, or 3 on a cluster (SENDCASE_REPLICAS)")
+	numbers := newSettings(fs)
+	replicas := numbers.Int("replicas", "SENDCASE_REPLICAS", 1, 1, 5, "stream replicas: 1, or 3 on a cluster")
 	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for read models (DATABASE_URL)")
-	ratePerSecond := fs.Float64("rate-limit", atof(env("SENDCASE_RATE_LIMIT", "50")), "requests a second allowed per token; more get 429 (SENDCASE_RATE_LIMIT)")
+	ratePerSecond := numbers.Float("rate-limit", "SENDCASE_RATE_LIMIT", 50, 0.1, 1e6, "requests a second allowed per token; more get 429")
 	tlsCert := fs.String("tls-cert", env("SENDCASE_TLS_CERT", ""), "serve HTTPS with this certificate (SENDCASE_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("SENDCASE_TLS_KEY", ""), "and this key (SENDCASE_TLS_KEY)")
-	maxInFlight := fs.Int("max-in-flight", atoi(env("SENDCASE_MAX_IN_FLIGHT", "256")), "requests served at once; more get 503 (SENDCASE_MAX_IN_FLIGHT)")
+	maxInFlight := numbers.Int("max-in-flight", "SENDCASE_MAX_IN_FLIGHT", 256, 1, 1<<20, "requests served at once; more get 503")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := numbers.Check(); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
@@ -103,8 +106,8 @@ func serve(args []string) error {
 	defer stop()
 
 	n, err := node.Start(ctx, node.Config{
-		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: *replicas, DatabaseURL: *databaseURL,
-		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: *maxInFlight, RatePerSecond: *ratePerSecond,
+		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: replicas(), DatabaseURL: *databaseURL,
+		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: maxInFlight(), RatePerSecond: ratePerSecond(),
 	})
 	if err != nil {
 		return err
@@ -154,22 +157,6 @@ func serve(args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-func atof(s string) float64 {
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0
-	}
-	return f
-}
-
-func atoi(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 1
-	}
-	return n
 }
 
 // nodeFlags are the connection flags of the tools that run a whole node
