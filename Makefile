@@ -7,7 +7,7 @@ GOTOOLCHAIN ?= go1.27.3
 export GOTOOLCHAIN
 STATICCHECK = $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test lint build bench cluster fuzz vulncheck clean
+.PHONY: run test lint openapi-lint build bench cluster fuzz vulncheck clean
 
 ## run: serve on :8080 with an embedded NATS server (JetStream on disk in ./data)
 run:
@@ -27,6 +27,13 @@ lint:
 ## set DATABASE_URL to share projections in PostgreSQL
 cluster: build
 	./bin/sendcase cluster-demo
+
+## openapi-lint: the OpenAPI document of the JSON API under Redocly's recommended rules
+REDOCLY_VERSION ?= 2.77.0
+openapi-lint:
+	@mkdir -p bin
+	$(GO) run ./cmd/sendcase openapi > bin/openapi.json
+	npx --yes @redocly/cli@$(REDOCLY_VERSION) lint --extends recommended bin/openapi.json
 
 ## fuzz: each fuzz target for FUZZTIME (found cases stay in testdata/fuzz as regression tests)
 FUZZTIME ?= 10s

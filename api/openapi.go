@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,7 +73,6 @@ var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 func (s *Server) OpenAPI() map[string]any {
 	sc := &schemas{components: map[string]any{}}
 	sc.components["Problem"] = sc.object(typeOf(httpx.Problem{}))
-	sc.components["FieldError"] = sc.object(typeOf(domain.FieldError{}))
 	problemRef := map[string]any{"$ref": "#/components/schemas/Problem"}
 	paths := map[string]any{}
 	routes := append([]Route(nil), s.routeList...)
@@ -147,14 +147,22 @@ func (s *Server) OpenAPI() map[string]any {
 			responses[strconv.Itoa(code)] = map[string]any{"description": http.StatusText(code),
 				"content": map[string]any{"application/problem+json": map[string]any{"schema": problemRef}}}
 		}
+		if !slices.ContainsFunc(errs, func(c int) bool { return c >= 400 && c < 500 }) {
+			// Every operation can be refused before it is routed.
+			responses["431"] = map[string]any{"description": "The request's headers are too large (over 64 KiB).",
+				"content": map[string]any{"text/plain": map[string]any{"schema": map[string]any{"type": "string"}}}}
+		}
 		operation["responses"] = responses
 		item[strings.ToLower(r.Method)] = operation
 	}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "sendcase", "version": "1",
-			"description": "Event-sourced case management for the SEND graduated approach. Dates are YYYY-MM-DD (England); timestamps RFC 3339 UTC. Errors are application/problem+json."},
-		"paths": paths,
+			"description": "Event-sourced case management for the SEND graduated approach. Dates are YYYY-MM-DD (England); timestamps RFC 3339 UTC. Errors are application/problem+json.",
+			"license":     map[string]any{"name": "GNU Affero General Public License v3.0 or later", "identifier": "AGPL-3.0-or-later"}},
+		// The document is served by the server it describes.
+		"servers": []any{map[string]any{"url": "/", "description": "The sendcase server that serves this document."}},
+		"paths":   paths,
 		"components": map[string]any{
 			"schemas":         sc.components,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},

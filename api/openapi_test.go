@@ -42,6 +42,12 @@ func TestOpenAPIDocument(t *testing.T) {
 	if doc["openapi"] != "3.1.0" {
 		t.Fatalf("version %v", doc["openapi"])
 	}
+	if lic, _ := doc["info"].(map[string]any)["license"].(map[string]any); lic["identifier"] != "AGPL-3.0-or-later" {
+		t.Errorf("licence %v", lic)
+	}
+	if servers, _ := doc["servers"].([]any); len(servers) == 0 {
+		t.Error("no servers")
+	}
 	srv := e.node.API
 	paths := doc["paths"].(map[string]any)
 	// Every route has an entry...
@@ -54,8 +60,17 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("route %s %s has no entry", r.Method, r.Path)
 			continue
 		}
-		if o := item[strings.ToLower(r.Method)].(map[string]any); o["summary"] == "" {
+		o := item[strings.ToLower(r.Method)].(map[string]any)
+		if o["summary"] == "" {
 			t.Errorf("route %s %s is registered without documentation", r.Method, r.Path)
+		}
+		var ok2xx, ok4xx bool
+		for code := range o["responses"].(map[string]any) {
+			ok2xx = ok2xx || code[0] == '2' || code[0] == '3'
+			ok4xx = ok4xx || code[0] == '4'
+		}
+		if !ok2xx || !ok4xx {
+			t.Errorf("route %s %s documents no success or no 4xx answer: %v", r.Method, r.Path, o["responses"])
 		}
 	}
 	// ...and every entry has a route that serves it.

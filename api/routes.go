@@ -46,7 +46,7 @@ func (s *Server) routes() []route {
 	return []route{
 		public("GET /healthz", s.healthz, op{summary: "The process is up.", tag: "operations", out: statusAnswer{}}),
 		public("GET /readyz", s.readyz, op{summary: "NATS (and PostgreSQL) reachable and the views caught up.", tag: "operations", out: map[string]any{}, errs: []int{503}}),
-		public("GET /metrics", s.metrics.ServeHTTP, op{summary: "Prometheus metrics.", tag: "operations", text: "text/plain"}),
+		public("GET /metrics", s.serveMetrics, op{summary: "Prometheus metrics.", tag: "operations", text: "text/plain"}),
 		public("GET /openapi.json", s.openapi, op{summary: "This document.", tag: "operations", out: map[string]any{}}),
 
 		get("GET /v1/me", s.me, op{summary: "The signed-in user.", tag: "setup", out: user.User{}, errs: []int{429}}),

@@ -92,6 +92,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	httpx.WriteProblem(w, p)
 }
 
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) { s.metrics.ServeHTTP(w, r) }
+
+// Document is the OpenAPI document of the JSON API, as GET /openapi.json
+// serves it (sendcase openapi prints it).
+func Document() ([]byte, error) {
+	s := New(nil, Options{})
+	s.Register(http.NewServeMux())
+	return json.MarshalIndent(s.OpenAPI(), "", "  ")
+}
+
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, statusAnswer{Status: "ok"})
 }

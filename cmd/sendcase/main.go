@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sendcase/sendcase/api"
 	"github.com/sendcase/sendcase/internal/node"
 )
 
@@ -31,6 +32,7 @@ Usage:
   sendcase nats-node [flags] one clustered NATS node (used by cluster-demo)
   sendcase restore FILE      restore a backup into an empty server
   sendcase bench [flags]     measure sendcase against raw JetStream (and PostgreSQL)
+  sendcase openapi           print the OpenAPI document of the JSON API
   sendcase version           print the version
 `
 
@@ -61,6 +63,11 @@ func main() {
 		err = importCmd(os.Args[2:])
 	case "rebuild":
 		err = rebuild(os.Args[2:])
+	case "openapi":
+		var doc []byte
+		if doc, err = api.Document(); err == nil {
+			_, err = os.Stdout.Write(append(doc, '\n'))
+		}
 	case "version":
 		fmt.Println(version)
 	case "-h", "--help", "help":
