@@ -409,7 +409,7 @@ func FuzzClock(f *testing.F) {
 			case LADecision:
 				r.Outcome = []string{"maintain", "amend", "cease"}[i%3]
 			case Exception:
-				r.Milestone, r.Reason = excusable[i%len(excusable)], SchoolClosure
+				r.Milestone, r.Reason = Excusable[i%len(Excusable)], SchoolClosure
 			}
 			before := len(c.records)
 			if err := c.Apply(r, op%5 == 0); err != nil && len(c.records) != before {
