@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -36,4 +37,37 @@ func TestReviewerReadsAreLogged(t *testing.T) {
 	if _, page := senco.get("/ui/pupils/" + id); !strings.Contains(page, "Reads by local authority reviewers") || !strings.Contains(page, "audit trail (web)") {
 		t.Fatal("the pupil page does not show the reviewer's reads")
 	}
+}
+
+// TestRevokeAccess: a SENCO (or the trust lead) ends a reviewer's access
+// early, through the API or the pupil page; the reviewer reads nothing
+// more from that day, and the record keeps the grant, ended.
+func TestRevokeAccess(t *testing.T) {
+	e := start(t, "")
+	w := e.world()
+	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	grant := map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"}
+	revoke := map[string]any{"user_id": w.reviewerID}
+
+	e.must(201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, grant)
+	e.must(200, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
+	e.must(403, "POST", "/v1/pupils/"+id+"/grants/revoke", w.reviewer, revoke)
+	e.must(200, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke)
+	e.must(404, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
+	e.must(409, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke) // nothing left to end
+	grants := e.must(200, "GET", "/v1/pupils/"+id, w.lead, nil).Body["grants"].([]any)
+	if g := grants[0].(map[string]any); g["until"] != "2025-11-09" || g["revoked_on"] != "2025-11-10" {
+		t.Errorf("grant after revoking on 10 November: %v, want until the 9th, revoked on the 10th", g)
+	}
+
+	// The pupil page: the trust lead grants again, then ends it from the page.
+	e.must(201, "POST", "/v1/pupils/"+id+"/grants", w.lead, grant)
+	lead := e.signIn(t, w.lead)
+	if _, page := lead.get("/ui/pupils/" + id); !strings.Contains(page, "End this access now") {
+		t.Fatal("the pupil page offers no way to end the access")
+	}
+	if res := lead.post("/ui/pupils/"+id+"/revoke", url.Values{"user_id": {w.reviewerID}}); res.StatusCode != 303 {
+		t.Fatalf("revoke form: %d", res.StatusCode)
+	}
+	e.must(404, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
 }

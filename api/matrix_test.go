@@ -68,6 +68,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/v1/pupils/{id}/leave", "", "{}", "401 400 403 404 400 404 404 403 404"},
 		{"POST", "/v1/pupils/{id}/erase", "", "{}", "401 400 403 403 403 403 403 403 403"},
 		{"POST", "/v1/pupils/{id}/grants", "", "{}", "401 400 400 404 400 404 404 403 404"},
+		{"POST", "/v1/pupils/{id}/grants/revoke", "", "{}", "401 400 400 404 400 404 404 403 404"},
 		{"POST", "/v1/pupils/{id}/ehcp/milestones", "", "{}", "401 400 400 404 400 404 404 403 404"},
 		{"GET", "/v1/pupils/{id}/ehcp", "", "", "401 200 200 404 200 404 404 200 404"},
 		{"POST", "/v1/pupils/{id}/referrals", "", "{}", "401 400 403 404 400 404 404 403 404"},

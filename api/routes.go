@@ -72,6 +72,7 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/pupils/{id}/leave", 200, command1("id", v.Leave), "Take the pupil off roll; history kept.", "pupils"),
 		cmd("POST /v1/pupils/{id}/erase", 200, command1("id", v.ErasePupil), "Erase the pupil's personal data (admin): the erasure is recorded, the pupil's key and UPN claim destroyed; events stay and still verify.", "pupils"),
 		cmd("POST /v1/pupils/{id}/grants", 201, command1("id", v.GrantAccess), "Grant an LA reviewer read access until a date.", "pupils"),
+		cmd("POST /v1/pupils/{id}/grants/revoke", 200, command1("id", v.RevokeAccess), "End an LA reviewer's access today.", "pupils"),
 		cmd("POST /v1/pupils/{id}/ehcp/milestones", 201, command1("id", v.RecordEHCP), "Record an event of the EHC process.", "ehcp"),
 		get("GET /v1/pupils/{id}/ehcp", s.getEHCP, op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of"}, errs: []int{400, 404, 429, 503}}),
 		cmd("POST /v1/pupils/{id}/referrals", 201, command1("id", v.MakeReferral), "Refer the pupil to an outside service.", "referrals"),

@@ -183,6 +183,14 @@ func (s *Service) GrantAccess(ctx context.Context, u user.User, o CommandOptions
 	})
 }
 
+// RevokeAccess ends an LA reviewer's access to the pupil's record today.
+// Who may: as GrantAccess. Errors: as ChangeStatus.
+func (s *Service) RevokeAccess(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd pupil.RevokeAccess) (Result, error) {
+	return pupilCommand(ctx, s, u, o, "RevokeAccess", pupilID, ReadOnly, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
+		return simple(p.RevokeAccess(cmd, f))
+	})
+}
+
 // RecordEHCP records an event of the EHC process, answering the plan's
 // status after it. Its SENCO, its trust's lead or an admin.
 // Errors: as ChangeStatus.

@@ -34,6 +34,7 @@ var pupilForms = map[string]pupilForm{
 	"referral":        {onPupil((*app.Service).MakeReferral), "referrals", "Referral made"},
 	"referral-status": {onPart("referral_id", (*app.Service).ChangeReferral), "referrals", "Referral updated"},
 	"grant":           {onPupil((*app.Service).GrantAccess), "access", "Access granted"},
+	"revoke":          {onPupil((*app.Service).RevokeAccess), "access", "Access ended"},
 	// A transfer moves the pupil out of the SENCO's sight: back to their first page.
 	"transfer": {onPupil((*app.Service).Transfer), "", "Pupil transferred"},
 	"leave":    {onPupil((*app.Service).Leave), "details", "Pupil taken off roll"},

@@ -161,6 +161,8 @@ func (p *Pupil) Apply(e event.Event) {
 		}
 	case AccessGranted:
 		p.Grants = append(p.Grants, d.Grant)
+	case AccessRevoked:
+		p.applyRevocation(d)
 	case EHCPRecorded:
 		p.EHCPRecords = append(p.EHCPRecords, d.Record)
 	case ReferralMadeEvent, ReferralStatusChanged:

@@ -151,6 +151,8 @@ type Grant struct {
 	UserID    string     `json:"user_id"`
 	GrantedOn civil.Date `json:"granted_on"`
 	Until     civil.Date `json:"until"`
+	// RevokedOn is set when the access was ended early (Until is then the day before).
+	RevokedOn civil.Date `json:"revoked_on,omitempty"`
 }
 
 // Facts is what a decision is given besides the state and the command.
