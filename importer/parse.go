@@ -1,7 +1,8 @@
-// Package importer brings a school's SEN register in from its MIS export
-// (SIMS, Arbor, Bromcom, ...): it reads the CSV whatever its header style,
-// plans what each row means for the trust's pupils, and carries the plan out
-// through the same commands a SENCO would use.
+// Package importer reads a school's SEN register from its MIS export
+// (SIMS, Arbor, Bromcom, ...), whatever its header style, and holds the
+// import report's types. app.ImportRegister plans each row with the
+// domain's own rules and carries it out through the same use cases a
+// SENCO would use.
 package importer
 
 import (

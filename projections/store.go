@@ -1,3 +1,8 @@
+// Package projections is sendcase's read models: a pruned summary of each
+// pupil, evolved by the domain's own Apply, and the views computed from
+// the summaries as of a date (caseload, workload, provision map, grants),
+// behind one Store interface kept in memory here and in PostgreSQL by
+// pgstore. Package projector feeds them from the stream.
 package projections
 
 import (

@@ -225,6 +225,13 @@ func checkViews(t *testing.T, v projections.Views) {
 	if len(w.Schools) != 2 || w.Schools[0].Name != "Oak Primary" {
 		t.Fatalf("workload schools %+v", w.Schools)
 	}
+	// Worked by hand, as of 10 November 2025 with admin hours 6 an annual
+	// review, 10 an EHC request, 1.5 an APDR review, 1 an open referral:
+	// school A has Ben's annual review (6), Cara's EHC request (10), Ben's
+	// APDR review due 1 November (1.5) and Ada's and Ben's referrals (2×1):
+	// 19.5 hours. The referral waits: Ada 10 Sep → 10 Nov unseen = 61 days,
+	// Ben 1 Mar → seen 1 Jun = 92 days; mean (61+92)/2 = 76.5. School B:
+	// Finn's APDR review due 30 November, 1.5. Totals 19.5+1.5 = 21.
 	for _, tt := range []struct{ name, got, want string }{
 		{"school A", line(w.Schools[0].WorkloadCounts), "K=2 E=1 req=1 ar=1/1/1 stat=1/1/2 over=1 apdr=1/1 refs=2 wait=76.5 hours=19.5"},
 		{"school B", line(w.Schools[1].WorkloadCounts), "K=1 E=0 req=0 ar=0/0/0 stat=0/0/0 over=0 apdr=1/0 refs=0 wait=null hours=1.5"},
@@ -243,6 +250,18 @@ func checkViews(t *testing.T, v projections.Views) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Worked by hand (pupils/weekly pupil minutes/weekly staff hours/annual
+	// pence; cost = hourly × sessions × minutes × 38 weeks ÷ (60 × group),
+	// each plan rounded half up):
+	//   Ada   Talk Boost 3×30 in 4: 1850×3×30×38/240 = 26362.5 → 26363; staff 90/4 = 22.5 min
+	//   Ben   Talk Boost 2×30 in 3: 1850×2×30×38/180 = 23433.3 → 23433; staff 60/3 = 20 min
+	//         ELSA       1×45 alone: 2250×1×45×38/60 = 64125;             staff 45 min
+	//   Finn  Talk Boost 1×20 in 2: 1850×1×20×38/120 = 11716.7 → 11717; staff 20/2 = 10 min
+	// Talk Boost: 3 pupils, 90+60+20 = 170 min, (22.5+20+10)/60 = 0.875 → 0.88 h,
+	// 26363+23433+11717 = 61513; totals: 170+45 = 215 min, (52.5+45)/60 = 1.625
+	// → 1.63 h, 61513+64125 = 125638. School A (Ada, Ben): Talk Boost 150 min,
+	// 42.5/60 = 0.71 h, 26363+23433 = 49796; with ELSA 195 min, 87.5/60 = 1.46 h,
+	// 49796+64125 = 113921.
 	for _, tt := range []struct{ name, got, want string }{
 		{"trust Talk Boost", pl(pm.Provisions[0]), "3/170/0.88/61513"},
 		{"trust ELSA", pl(pm.Provisions[1]), "1/45/0.75/64125"},
