@@ -10,16 +10,16 @@ import (
 // visible to the SENCO and the trust lead, in the API and on the pupil page.
 func TestReviewerReadsAreLogged(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
-	e.must(201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})
-	e.must(200, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
-	e.must(200, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
-	e.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", w.reviewer, nil)
-	e.must(200, "GET", "/v1/pupils/"+id+"/audit", w.sencoA, nil) // the school's own reads are not logged
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})
+	e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
+	e.must(t, 200, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
+	e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", w.reviewer, nil)
+	e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit", w.sencoA, nil) // the school's own reads are not logged
 	rev := e.signIn(t, w.reviewer)
 	rev.get("/ui/pupils/" + id + "/audit")
-	log := e.must(200, "GET", "/v1/pupils/"+id+"/access-log", w.lead, nil)
+	log := e.must(t, 200, "GET", "/v1/pupils/"+id+"/access-log", w.lead, nil)
 	entries := log.Body["entries"].([]any)
 	var whats []string
 	for _, x := range entries {
@@ -32,7 +32,7 @@ func TestReviewerReadsAreLogged(t *testing.T) {
 	if got := strings.Join(whats, ","); got != "audit trail,EHC plan status,audit trail verification,audit trail (web)" {
 		t.Fatalf("logged %s", got)
 	}
-	e.must(403, "GET", "/v1/pupils/"+id+"/access-log", w.reviewer, nil)
+	e.must(t, 403, "GET", "/v1/pupils/"+id+"/access-log", w.reviewer, nil)
 	senco := e.signIn(t, w.sencoA)
 	if _, page := senco.get("/ui/pupils/" + id); !strings.Contains(page, "Reads by local authority reviewers") || !strings.Contains(page, "audit trail (web)") {
 		t.Fatal("the pupil page does not show the reviewer's reads")
@@ -44,24 +44,24 @@ func TestReviewerReadsAreLogged(t *testing.T) {
 // more from that day, and the record keeps the grant, ended.
 func TestRevokeAccess(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	grant := map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"}
 	revoke := map[string]any{"user_id": w.reviewerID}
 
-	e.must(201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, grant)
-	e.must(200, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
-	e.must(403, "POST", "/v1/pupils/"+id+"/grants/revoke", w.reviewer, revoke)
-	e.must(200, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke)
-	e.must(404, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
-	e.must(409, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke) // nothing left to end
-	grants := e.must(200, "GET", "/v1/pupils/"+id, w.lead, nil).Body["grants"].([]any)
+	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, grant)
+	e.must(t, 200, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
+	e.must(t, 403, "POST", "/v1/pupils/"+id+"/grants/revoke", w.reviewer, revoke)
+	e.must(t, 200, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke)
+	e.must(t, 404, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
+	e.must(t, 409, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke) // nothing left to end
+	grants := e.must(t, 200, "GET", "/v1/pupils/"+id, w.lead, nil).Body["grants"].([]any)
 	if g := grants[0].(map[string]any); g["until"] != "2025-11-09" || g["revoked_on"] != "2025-11-10" {
 		t.Errorf("grant after revoking on 10 November: %v, want until the 9th, revoked on the 10th", g)
 	}
 
 	// The pupil page: the trust lead grants again, then ends it from the page.
-	e.must(201, "POST", "/v1/pupils/"+id+"/grants", w.lead, grant)
+	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.lead, grant)
 	lead := e.signIn(t, w.lead)
 	if _, page := lead.get("/ui/pupils/" + id); !strings.Contains(page, "End this access now") {
 		t.Fatal("the pupil page offers no way to end the access")
@@ -69,5 +69,5 @@ func TestRevokeAccess(t *testing.T) {
 	if res := lead.post("/ui/pupils/"+id+"/revoke", url.Values{"user_id": {w.reviewerID}}); res.StatusCode != 303 {
 		t.Fatalf("revoke form: %d", res.StatusCode)
 	}
-	e.must(404, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
+	e.must(t, 404, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
 }

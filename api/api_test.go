@@ -10,7 +10,7 @@ import (
 
 func TestAuthAndSetupRoles(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	tests := []struct {
 		name, method, path, token string
 		body                      any
@@ -37,12 +37,10 @@ func TestAuthAndSetupRoles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e.t = t
-			e.must(tt.status, tt.method, tt.path, tt.token, tt.body)
+			e.must(t, tt.status, tt.method, tt.path, tt.token, tt.body)
 		})
 	}
-	e.t = t
-	bad := e.must(400, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": " ", "urn": "12a", "phase": "college"})
+	bad := e.must(t, 400, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": " ", "urn": "12a", "phase": "college"})
 	if got := strings.Join(bad.fields(), ","); got != "name,urn,phase" {
 		t.Fatalf("fields %s", got)
 	}
@@ -53,24 +51,24 @@ func TestAuthAndSetupRoles(t *testing.T) {
 
 func TestFullAPDRCycleOverHTTP(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	reg := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN()))
+	w := e.world(t)
+	reg := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN()))
 	id := reg.str("id")
 	if reg.num("version") != 1 || reg.num("seq") == 0 {
 		t.Fatalf("register answer %s", reg.Raw)
 	}
 	p := "/v1/pupils/" + id
-	cyc := e.must(201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"})
+	cyc := e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"})
 	c := p + "/cycles/" + cyc.str("id")
 	if cyc.str("stage") != "assess" {
 		t.Fatalf("open: %s", cyc.Raw)
 	}
-	e.must(409, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-09"})
-	e.must(409, "POST", c+"/review", w.sencoA, map[string]any{"held_on": "2025-09-09", "outcomes": []any{map[string]any{"outcome_id": "x", "rating": "met"}}, "decision": "refer", "parent_views": "a", "pupil_views": "b"})
-	if a := e.must(200, "POST", c+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Speech screening", "need_areas": []string{"communication_interaction"}}); a.str("stage") != "plan" {
+	e.must(t, 409, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-09"})
+	e.must(t, 409, "POST", c+"/review", w.sencoA, map[string]any{"held_on": "2025-09-09", "outcomes": []any{map[string]any{"outcome_id": "x", "rating": "met"}}, "decision": "refer", "parent_views": "a", "pupil_views": "b"})
+	if a := e.must(t, 200, "POST", c+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Speech screening", "need_areas": []string{"communication_interaction"}}); a.str("stage") != "plan" {
 		t.Fatalf("assessment: %s", a.Raw)
 	}
-	plan := e.must(200, "POST", c+"/plan", w.sencoA, map[string]any{
+	plan := e.must(t, 200, "POST", c+"/plan", w.sencoA, map[string]any{
 		"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
 		"outcomes":     []any{map[string]any{"description": "Uses 3-word sentences", "success_criteria": "4 of 5 lessons"}, map[string]any{"description": "Joins group talk", "success_criteria": "weekly"}},
 		"provisions":   []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4}},
@@ -80,17 +78,17 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 		t.Fatalf("plan: %s", plan.Raw)
 	}
 	for i := 0; i < 3; i++ {
-		e.must(201, "POST", c+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": fmt.Sprintf("2025-09-%d", 16+i), "minutes": 30, "attended": i != 1})
+		e.must(t, 201, "POST", c+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": fmt.Sprintf("2025-09-%d", 16+i), "minutes": 30, "attended": i != 1})
 	}
 	var ratings []any
 	for _, o := range outcomes {
 		ratings = append(ratings, map[string]any{"outcome_id": o.(map[string]any)["id"], "rating": "partly_met"})
 	}
-	rev := e.must(200, "POST", c+"/review", w.sencoA, map[string]any{"held_on": "2025-12-10", "outcomes": ratings, "decision": "continue", "parent_views": "Keen to continue", "pupil_views": "Fun"})
+	rev := e.must(t, 200, "POST", c+"/review", w.sencoA, map[string]any{"held_on": "2025-12-10", "outcomes": ratings, "decision": "continue", "parent_views": "Keen to continue", "pupil_views": "Fun"})
 	if rev.str("stage") != "closed" || rev.str("next_cycle_id") == "" {
 		t.Fatalf("review: %s", rev.Raw)
 	}
-	got := e.must(200, "GET", p, w.sencoA, nil)
+	got := e.must(t, 200, "GET", p, w.sencoA, nil)
 	if got.Header.Get("ETag") != fmt.Sprintf(`"%d"`, got.num("version")) || got.num("version") != rev.num("version") {
 		t.Fatalf("etag %s version %d review version %d", got.Header.Get("ETag"), got.num("version"), rev.num("version"))
 	}
@@ -110,16 +108,16 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 		t.Errorf("current year group %s", got.str("current_year_group"))
 	}
 	// Status, transfer and leave.
-	e.must(200, "POST", p+"/status", w.sencoA, map[string]any{"sen_status": "E", "primary_need": "SLCN", "secondary_need": "ASD", "on": "2025-12-11"})
-	e.must(400, "POST", p+"/status", w.sencoA, map[string]any{"sen_status": "E", "primary_need": "NSA", "on": "2025-12-11"})
-	e.must(200, "POST", p+"/transfer", w.sencoA, map[string]any{"school_id": w.schoolB, "on": "2026-01-05"})
+	e.must(t, 200, "POST", p+"/status", w.sencoA, map[string]any{"sen_status": "E", "primary_need": "SLCN", "secondary_need": "ASD", "on": "2025-12-11"})
+	e.must(t, 400, "POST", p+"/status", w.sencoA, map[string]any{"sen_status": "E", "primary_need": "NSA", "on": "2025-12-11"})
+	e.must(t, 200, "POST", p+"/transfer", w.sencoA, map[string]any{"school_id": w.schoolB, "on": "2026-01-05"})
 	// The pupil is now school B's: school A's SENCO no longer sees it.
-	e.must(404, "GET", p, w.sencoA, nil)
-	e.must(200, "GET", p, w.sencoB, nil)
-	e.must(400, "POST", p+"/transfer", w.sencoB, map[string]any{"school_id": w.otherSchool, "on": "2026-02-01"})
-	e.must(200, "POST", p+"/leave", w.sencoB, map[string]any{"on": "2026-07-20", "destination": "Moved out of area"})
-	e.must(409, "POST", p+"/cycles", w.sencoB, map[string]any{"opened_on": "2026-07-21"})
-	left := e.must(200, "GET", p, w.sencoB, nil)
+	e.must(t, 404, "GET", p, w.sencoA, nil)
+	e.must(t, 200, "GET", p, w.sencoB, nil)
+	e.must(t, 400, "POST", p+"/transfer", w.sencoB, map[string]any{"school_id": w.otherSchool, "on": "2026-02-01"})
+	e.must(t, 200, "POST", p+"/leave", w.sencoB, map[string]any{"on": "2026-07-20", "destination": "Moved out of area"})
+	e.must(t, 409, "POST", p+"/cycles", w.sencoB, map[string]any{"opened_on": "2026-07-21"})
+	left := e.must(t, 200, "GET", p, w.sencoB, nil)
 	if left.Body["on_roll"] != false || len(left.Body["active_provisions"].([]any)) != 0 {
 		t.Fatalf("after leaving: %s", left.Raw)
 	}
@@ -127,8 +125,8 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 
 func TestScopingOfPupils(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	p := "/v1/pupils/" + id
 	open := map[string]any{"opened_on": "2025-09-08"}
 	tests := []struct {
@@ -155,18 +153,17 @@ func TestScopingOfPupils(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e.t = t
-			e.must(tt.status, tt.method, tt.path, tt.token, tt.body)
+			e.must(t, tt.status, tt.method, tt.path, tt.token, tt.body)
 		})
 	}
 }
 
 func TestBadRequestsAppendNothing(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	p := "/v1/pupils/" + id
-	before := e.lastSeq()
+	before := e.lastSeq(t)
 	big := `{"opened_on":"2025-09-08","x":"` + strings.Repeat("a", 1<<20) + `"}`
 	tests := []struct {
 		name    string
@@ -193,8 +190,7 @@ func TestBadRequestsAppendNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e.t = t
-			r := e.do("POST", tt.path, w.sencoA, tt.body, tt.headers...)
+			r := e.do(t, "POST", tt.path, w.sencoA, tt.body, tt.headers...)
 			if r.Status != tt.status || strings.Join(r.fields(), ",") != tt.fields {
 				t.Fatalf("status %d fields %v, want %d %q: %.300s", r.Status, r.fields(), tt.status, tt.fields, r.Raw)
 			}
@@ -203,20 +199,19 @@ func TestBadRequestsAppendNothing(t *testing.T) {
 			}
 		})
 	}
-	e.t = t
-	stale := e.do("POST", p+"/cycles", w.sencoA, `{"opened_on":"2025-09-08"}`, "If-Match", `"7"`)
+	stale := e.do(t, "POST", p+"/cycles", w.sencoA, `{"opened_on":"2025-09-08"}`, "If-Match", `"7"`)
 	if stale.num("current_version") != 1 {
 		t.Fatalf("stale answer lacks current_version: %s", stale.Raw)
 	}
-	if after := e.lastSeq(); after != before {
+	if after := e.lastSeq(t); after != before {
 		t.Fatalf("rejected commands appended: seq %d → %d", before, after)
 	}
 }
 
 func TestConcurrentWritersOnOneVersion(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	p := "/v1/pupils/" + id
 	const n = 24
 	statuses := make([]int, n)
@@ -225,7 +220,7 @@ func TestConcurrentWritersOnOneVersion(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses[i] = e.do("POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "If-Match", `"1"`).Status
+			statuses[i] = e.do(t, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "If-Match", `"1"`).Status
 		}()
 	}
 	wg.Wait()
@@ -243,11 +238,11 @@ func TestConcurrentWritersOnOneVersion(t *testing.T) {
 		t.Fatalf("%d writers won on version 1", won)
 	}
 	// Without If-Match every command is decided on the latest state: none lost.
-	got := e.must(200, "GET", p, w.sencoA, nil)
+	got := e.must(t, 200, "GET", p, w.sencoA, nil)
 	cyc := got.Body["cycles"].([]any)[0].(map[string]any)["id"].(string)
 	c := p + "/cycles/" + cyc
-	e.must(200, "POST", c+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "s", "need_areas": []string{"semh"}})
-	e.must(200, "POST", c+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
+	e.must(t, 200, "POST", c+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "s", "need_areas": []string{"semh"}})
+	e.must(t, 200, "POST", c+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
 		"outcomes":   []any{map[string]any{"description": "d", "success_criteria": "s"}},
 		"provisions": []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 1, "minutes_per_session": 20, "group_size": 2}}, "parent_views": "p", "pupil_views": "q"})
 	versions := make([]int, n)
@@ -255,7 +250,7 @@ func TestConcurrentWritersOnOneVersion(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			versions[i] = e.must(201, "POST", c+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": "2025-09-20", "minutes": 20, "attended": true}).num("version")
+			versions[i] = e.must(t, 201, "POST", c+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": "2025-09-20", "minutes": 20, "attended": true}).num("version")
 		}()
 	}
 	wg.Wait()
@@ -266,7 +261,7 @@ func TestConcurrentWritersOnOneVersion(t *testing.T) {
 		}
 		seen[v] = true
 	}
-	final := e.must(200, "GET", p, w.sencoA, nil)
+	final := e.must(t, 200, "GET", p, w.sencoA, nil)
 	if s := final.Body["cycles"].([]any)[0].(map[string]any)["sessions"].([]any); len(s) != n {
 		t.Fatalf("%d sessions stored, want %d", len(s), n)
 	}
@@ -274,7 +269,7 @@ func TestConcurrentWritersOnOneVersion(t *testing.T) {
 
 func TestConcurrentRegistrationsOfOneUPN(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	u := newUPN()
 	const n = 16
 	statuses := make([]int, n)
@@ -287,7 +282,7 @@ func TestConcurrentRegistrationsOfOneUPN(t *testing.T) {
 			if i%2 == 1 {
 				school, token = w.schoolB, w.sencoB
 			}
-			statuses[i] = e.do("POST", "/v1/schools/"+school+"/pupils", token, pupilBody(u)).Status
+			statuses[i] = e.do(t, "POST", "/v1/schools/"+school+"/pupils", token, pupilBody(u)).Status
 		}()
 	}
 	wg.Wait()
@@ -303,22 +298,22 @@ func TestConcurrentRegistrationsOfOneUPN(t *testing.T) {
 		t.Fatalf("%d registrations of one UPN succeeded (%v)", won, statuses)
 	}
 	// The same UPN in another trust is a different pupil.
-	elmSenco := e.must(201, "POST", "/v1/users", w.otherLead, map[string]any{"name": "E", "email": "e@elm.org.uk", "role": "senco", "school_ids": []string{w.otherSchool}}).str("token")
-	e.must(201, "POST", "/v1/schools/"+w.otherSchool+"/pupils", elmSenco, pupilBody(u))
+	elmSenco := e.must(t, 201, "POST", "/v1/users", w.otherLead, map[string]any{"name": "E", "email": "e@elm.org.uk", "role": "senco", "school_ids": []string{w.otherSchool}}).str("token")
+	e.must(t, 201, "POST", "/v1/schools/"+w.otherSchool+"/pupils", elmSenco, pupilBody(u))
 }
 
 func TestIdempotencyKey(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	body := pupilBody(newUPN())
-	first := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body, "Idempotency-Key", "reg-1")
-	seq := e.lastSeq()
-	again := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body, "Idempotency-Key", "reg-1")
-	if string(again.Raw) != string(first.Raw) || e.lastSeq() != seq {
-		t.Fatalf("retry answered %s (first %s), seq %d→%d", again.Raw, first.Raw, seq, e.lastSeq())
+	first := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body, "Idempotency-Key", "reg-1")
+	seq := e.lastSeq(t)
+	again := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body, "Idempotency-Key", "reg-1")
+	if string(again.Raw) != string(first.Raw) || e.lastSeq(t) != seq {
+		t.Fatalf("retry answered %s (first %s), seq %d→%d", again.Raw, first.Raw, seq, e.lastSeq(t))
 	}
 	p := "/v1/pupils/" + first.str("id")
-	open := e.must(201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "open-1")
+	open := e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "open-1")
 	// Many concurrent retries: one answer, one write.
 	var wg sync.WaitGroup
 	bodies := make([]string, 10)
@@ -326,7 +321,7 @@ func TestIdempotencyKey(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bodies[i] = string(e.must(201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "open-1").Raw)
+			bodies[i] = string(e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "open-1").Raw)
 		}()
 	}
 	wg.Wait()
@@ -336,14 +331,14 @@ func TestIdempotencyKey(t *testing.T) {
 		}
 	}
 	// The key is the user's and the path's: the same key elsewhere is a new command.
-	e.must(409, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "other")
+	e.must(t, 409, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "other")
 	// Answers survive a restart.
-	e2 := e.restart()
-	replay := e2.must(201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "open-1")
+	e2 := e.restart(t)
+	replay := e2.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}, "Idempotency-Key", "open-1")
 	if string(replay.Raw) != string(open.Raw) {
 		t.Fatalf("after restart: %s, first %s", replay.Raw, open.Raw)
 	}
-	got := e2.must(200, "GET", p, w.sencoA, nil)
+	got := e2.must(t, 200, "GET", p, w.sencoA, nil)
 	if len(got.Body["cycles"].([]any)) != 1 {
 		t.Fatalf("retries opened %d cycles", len(got.Body["cycles"].([]any)))
 	}
@@ -351,15 +346,15 @@ func TestIdempotencyKey(t *testing.T) {
 
 func TestRestartKeepsEverythingAndAdminIsIdempotent(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
-	e.must(201, "POST", "/v1/pupils/"+id+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"})
-	seq := e.lastSeq()
-	e2 := e.restart()
-	if e2.lastSeq() != seq {
-		t.Fatalf("restart appended: %d → %d (admin bootstrap must be idempotent)", seq, e2.lastSeq())
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	e.must(t, 201, "POST", "/v1/pupils/"+id+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"})
+	seq := e.lastSeq(t)
+	e2 := e.restart(t)
+	if e2.lastSeq(t) != seq {
+		t.Fatalf("restart appended: %d → %d (admin bootstrap must be idempotent)", seq, e2.lastSeq(t))
 	}
-	got := e2.must(200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
+	got := e2.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
 	if got.num("version") != 2 || len(got.Body["cycles"].([]any)) != 1 {
 		t.Fatalf("after restart: %s", got.Raw)
 	}
@@ -367,13 +362,13 @@ func TestRestartKeepsEverythingAndAdminIsIdempotent(t *testing.T) {
 
 func TestOperationsEndpoints(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody("B801200005001"))
-	e.must(200, "GET", "/healthz", "", nil)
-	if r := e.must(200, "GET", "/readyz", "", nil); r.str("status") != "ready" {
+	w := e.world(t)
+	e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody("B801200005001"))
+	e.must(t, 200, "GET", "/healthz", "", nil)
+	if r := e.must(t, 200, "GET", "/readyz", "", nil); r.str("status") != "ready" {
 		t.Fatalf("readyz %s", r.Raw)
 	}
-	m := e.do("GET", "/metrics", "", nil)
+	m := e.do(t, "GET", "/metrics", "", nil)
 	text := string(m.Raw)
 	if m.Status != 200 || !strings.Contains(text, `sendcase_http_requests_total{code="201",route="POST /v1/schools/{school}/pupils"} 1`) {
 		t.Fatalf("metrics: %.500s", text)
@@ -384,7 +379,7 @@ func TestOperationsEndpoints(t *testing.T) {
 			t.Errorf("%q leaked into logs or metrics", secret)
 		}
 	}
-	if r := e.do("GET", "/v1/me", "", nil); r.Status != http.StatusUnauthorized || r.Header.Get("WWW-Authenticate") == "" {
+	if r := e.do(t, "GET", "/v1/me", "", nil); r.Status != http.StatusUnauthorized || r.Header.Get("WWW-Authenticate") == "" {
 		t.Fatalf("401 without challenge: %d", r.Status)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // every pupil's audit chain, the views and the UPN claims there.
 func TestBackupAndRestore(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	var ids []string
 	u := newUPN()
 	for i := range 4 {
@@ -22,14 +22,14 @@ func TestBackupAndRestore(t *testing.T) {
 		if i == 0 {
 			body = pupilBody(u)
 		}
-		id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body, "Idempotency-Key", "reg-"+u+string(rune('a'+i))).str("id")
-		e.planned(w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 2, "minutes_per_session": 30, "group_size": 4})
+		id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body, "Idempotency-Key", "reg-"+u+string(rune('a'+i))).str("id")
+		e.planned(t, w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 2, "minutes_per_session": 30, "group_size": 4})
 		ids = append(ids, id)
 	}
-	before := e.must(200, "GET", "/v1/trusts/"+w.trust+"/workload?min_seq="+strconv.FormatUint(e.lastSeq(), 10), w.lead, nil)
+	before := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/workload?min_seq="+strconv.FormatUint(e.lastSeq(t), 10), w.lead, nil)
 	var buf bytes.Buffer
 	st, err := e.node.Store.Backup(context.Background(), &buf)
-	if err != nil || st.Messages != e.lastSeq() || st.Claims != 4 || st.Keys != 4 {
+	if err != nil || st.Messages != e.lastSeq(t) || st.Claims != 4 || st.Keys != 4 {
 		t.Fatalf("backup: %+v %v", st, err)
 	}
 	e.stop()
@@ -61,23 +61,23 @@ func TestBackupAndRestore(t *testing.T) {
 	emb.Shutdown()
 
 	r := start(t, dir)
-	after := r.must(200, "GET", "/v1/trusts/"+w.trust+"/workload?min_seq="+strconv.FormatUint(r.lastSeq(), 10), w.lead, nil)
+	after := r.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/workload?min_seq="+strconv.FormatUint(r.lastSeq(t), 10), w.lead, nil)
 	if string(after.Raw) != string(before.Raw) {
 		t.Fatalf("workload differs after restore:\n%s\n%s", before.Raw, after.Raw)
 	}
 	for _, id := range ids {
 		// The keys came back with the events: the pupils' names still read.
-		if p := r.must(200, "GET", "/v1/pupils/"+id, w.sencoA, nil); p.str("first_name") != "Ada" || p.Body["erased"] != false {
+		if p := r.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil); p.str("first_name") != "Ada" || p.Body["erased"] != false {
 			t.Fatalf("pupil %s after restore: %s", id, p.Raw)
 		}
-		v := r.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoA, nil)
+		v := r.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoA, nil)
 		if v.Body["ok"] != true || v.num("events") != 4 {
 			t.Fatalf("audit of %s after restore: %s", id, v.Raw)
 		}
 	}
 	// The claims came back: the UPN is still taken, and idempotent retries still answer.
-	r.must(409, "POST", "/v1/schools/"+w.schoolB+"/pupils", w.sencoB, pupilBody(u))
-	retry := r.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(u), "Idempotency-Key", "reg-"+u+"a")
+	r.must(t, 409, "POST", "/v1/schools/"+w.schoolB+"/pupils", w.sencoB, pupilBody(u))
+	retry := r.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(u), "Idempotency-Key", "reg-"+u+"a")
 	if retry.str("id") != ids[0] {
 		t.Fatalf("idempotent retry after restore answered %s, want %s", retry.str("id"), ids[0])
 	}

@@ -159,7 +159,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 	ctx := browser(t)
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	b := &tab{t: t, ctx: ctx, base: e.srv.URL, shots: screenshotDir(t)}
 
 	// SENCO: sign in, register a pupil, take her through a full cycle.

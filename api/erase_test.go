@@ -51,17 +51,17 @@ func erasable(t *testing.T, e *env, w world, upn string) string {
 	t.Helper()
 	body := pupilBody(upn)
 	body["first_name"], body["last_name"] = "Zara", "Quillfeather"
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body).str("id")
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body).str("id")
 	p := "/v1/pupils/" + id
-	c := p + "/cycles/" + e.must(201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
-	e.must(200, "POST", c+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Zara finds phonics hard", "need_areas": []string{"communication_interaction"}})
-	e.must(200, "POST", c+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
+	c := p + "/cycles/" + e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	e.must(t, 200, "POST", c+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Zara finds phonics hard", "need_areas": []string{"communication_interaction"}})
+	e.must(t, 200, "POST", c+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
 		"outcomes":     []any{map[string]any{"description": "Reads 20 CVC words", "success_criteria": "In two weeks"}},
 		"provisions":   []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 2, "minutes_per_session": 30, "group_size": 2}},
 		"parent_views": "Mum Priya is pleased", "pupil_views": "I like the group"})
-	e.must(201, "POST", c+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": "2025-09-16", "minutes": 30, "attended": true})
-	e.must(201, "POST", p+"/referrals", w.sencoA, map[string]any{"service": "speech_language_therapy", "provider": "nhs", "reason": "Speech unclear at home", "referred_on": "2025-09-20"})
-	e.must(201, "POST", p+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-01-31"})
+	e.must(t, 201, "POST", c+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": "2025-09-16", "minutes": 30, "attended": true})
+	e.must(t, 201, "POST", p+"/referrals", w.sencoA, map[string]any{"service": "speech_language_therapy", "provider": "nhs", "reason": "Speech unclear at home", "referred_on": "2025-09-20"})
+	e.must(t, 201, "POST", p+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-01-31"})
 	return id
 }
 
@@ -74,12 +74,12 @@ func TestErasure(t *testing.T) {
 
 func testErasure(t *testing.T, db string) {
 	e := startWith(t, "", db)
-	w := e.world()
+	w := e.world(t)
 	upn := newUPN()
 	id := erasable(t, e, w, upn)
 	p := "/v1/pupils/" + id
 
-	if got := e.must(200, "GET", p, w.sencoA, nil); got.str("first_name") != "Zara" || got.Body["erased"] != false {
+	if got := e.must(t, 200, "GET", p, w.sencoA, nil); got.str("first_name") != "Zara" || got.Body["erased"] != false {
 		t.Fatalf("before erasure: %s", got.Raw)
 	}
 	if found := streamHolds(t, e, append(personal[:8:8], upn)); len(found) > 0 {
@@ -87,30 +87,30 @@ func testErasure(t *testing.T, db string) {
 	}
 
 	// Who may erase, and what is refused appends nothing.
-	seq := e.lastSeq()
-	e.must(403, "POST", p+"/erase", w.sencoA, map[string]any{"reason": "retention period ended"})
-	e.must(403, "POST", p+"/erase", w.lead, map[string]any{"reason": "retention period ended"})
-	if bad := e.must(400, "POST", p+"/erase", adminToken, map[string]any{"reason": " "}); strings.Join(bad.fields(), ",") != "reason" {
+	seq := e.lastSeq(t)
+	e.must(t, 403, "POST", p+"/erase", w.sencoA, map[string]any{"reason": "retention period ended"})
+	e.must(t, 403, "POST", p+"/erase", w.lead, map[string]any{"reason": "retention period ended"})
+	if bad := e.must(t, 400, "POST", p+"/erase", adminToken, map[string]any{"reason": " "}); strings.Join(bad.fields(), ",") != "reason" {
 		t.Errorf("blank reason: %s", bad.Raw)
 	}
-	e.must(409, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"}) // still on roll
-	e.must(404, "POST", "/v1/pupils/0193a000-0000-7000-8000-00000000dead/erase", adminToken, map[string]any{"reason": "r"})
-	if e.lastSeq() != seq {
+	e.must(t, 409, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"}) // still on roll
+	e.must(t, 404, "POST", "/v1/pupils/0193a000-0000-7000-8000-00000000dead/erase", adminToken, map[string]any{"reason": "r"})
+	if e.lastSeq(t) != seq {
 		t.Fatal("a refused erasure appended")
 	}
 
-	e.must(200, "POST", p+"/leave", w.sencoA, map[string]any{"on": "2025-11-07", "destination": "Hill Top Academy"})
-	before := len(e.must(200, "GET", p+"/audit", w.sencoA, nil).Body["events"].([]any))
-	e.must(200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"})
-	seq = e.lastSeq()
-	e.must(200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"}) // again: nothing new
-	if e.lastSeq() != seq {
+	e.must(t, 200, "POST", p+"/leave", w.sencoA, map[string]any{"on": "2025-11-07", "destination": "Hill Top Academy"})
+	before := len(e.must(t, 200, "GET", p+"/audit", w.sencoA, nil).Body["events"].([]any))
+	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"})
+	seq = e.lastSeq(t)
+	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"}) // again: nothing new
+	if e.lastSeq(t) != seq {
 		t.Error("erasing an erased pupil appended")
 	}
 
 	check := func(t *testing.T, e *env) {
 		t.Helper()
-		got := e.must(200, "GET", p, w.sencoA, nil)
+		got := e.must(t, 200, "GET", p, w.sencoA, nil)
 		for _, s := range append(personal, upn) {
 			if bytes.Contains(got.Raw, []byte(s)) {
 				t.Errorf("the erased record still shows %q", s)
@@ -121,7 +121,7 @@ func testErasure(t *testing.T, db string) {
 			got.str("sen_status") != "K" || erasure["reason"] != "retention period ended" || erasure["on"] != "2025-11-10" {
 			t.Errorf("erased record: %s", got.Raw)
 		}
-		audit := e.must(200, "GET", p+"/audit", w.sencoA, nil)
+		audit := e.must(t, 200, "GET", p+"/audit", w.sencoA, nil)
 		evs := audit.Body["events"].([]any)
 		if len(evs) != before+1 || evs[len(evs)-1].(map[string]any)["type"] != "pupil_erased" {
 			t.Errorf("audit trail has %d events, want %d ending with the erasure", len(evs), before+1)
@@ -135,7 +135,7 @@ func testErasure(t *testing.T, db string) {
 				t.Errorf("the audit trail still shows %q", s)
 			}
 		}
-		if v := e.must(200, "GET", p+"/audit/verify", w.sencoA, nil); v.Body["ok"] != true || v.num("events") != before+1 {
+		if v := e.must(t, 200, "GET", p+"/audit/verify", w.sencoA, nil); v.Body["ok"] != true || v.num("events") != before+1 {
 			t.Errorf("verify after erasure: %s", v.Raw)
 		}
 		// The reviewer's list comes from the projection (memory or PostgreSQL).
@@ -149,36 +149,36 @@ func testErasure(t *testing.T, db string) {
 	check(t, e)
 
 	// The record is closed, and the UPN names nobody: it can be registered anew.
-	if r := e.must(409, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-11-10"}); !strings.Contains(string(r.Raw), "erased") {
+	if r := e.must(t, 409, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-11-10"}); !strings.Contains(string(r.Raw), "erased") {
 		t.Errorf("command on an erased pupil: %s", r.Raw)
 	}
-	e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(upn))
+	e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(upn))
 
 	// Rebuilt from the stream, with no key, it reads the same.
-	check(t, e.restart())
+	check(t, e.restart(t))
 }
 
 // A key that is gone without an erasure (lost, or destroyed by hand)
 // reads as an erasure, never as an error.
 func TestLostKeyReadsAsErased(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	id := erasable(t, e, w, newUPN())
 	if err := e.node.Store.Keys().Destroy(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
 	// A running node keeps what it has already read; a restart reads the
 	// stream again, without the key.
-	for _, e := range []*env{e.restart()} {
-		got := e.must(200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
+	for _, e := range []*env{e.restart(t)} {
+		got := e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
 		erasure, _ := got.Body["erasure"].(map[string]any)
 		if got.Body["erased"] != true || got.str("last_name") != "[erased]" || erasure["key_lost"] != true {
 			t.Errorf("pupil with a lost key: %s", got.Raw)
 		}
-		if v := e.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", w.reviewer, nil); v.Body["ok"] != true {
+		if v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", w.reviewer, nil); v.Body["ok"] != true {
 			t.Errorf("verify: %s", v.Raw)
 		}
-		cl := e.must(200, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.sencoA, nil)
+		cl := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.sencoA, nil)
 		if bytes.Contains(cl.Raw, []byte("Quillfeather")) || !bytes.Contains(cl.Raw, []byte("[erased]")) {
 			t.Errorf("caseload: %s", cl.Raw)
 		}
@@ -189,9 +189,9 @@ func TestLostKeyReadsAsErased(t *testing.T) {
 // and is refused if they post it.
 func TestErasureInTheUI(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	id := erasable(t, e, w, newUPN())
-	e.must(200, "POST", "/v1/pupils/"+id+"/leave", w.sencoA, map[string]any{"on": "2025-11-07"})
+	e.must(t, 200, "POST", "/v1/pupils/"+id+"/leave", w.sencoA, map[string]any{"on": "2025-11-07"})
 	page := "/ui/pupils/" + id
 
 	senco := e.signIn(t, w.sencoA)

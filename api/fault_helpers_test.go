@@ -81,9 +81,9 @@ func (e *env) pupilsInDo(t *testing.T, w world, n int) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for range n {
-		id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
-		e.planned(w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 2, "minutes_per_session": 20, "group_size": 2})
-		got := e.must(200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
+		id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+		e.planned(t, w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 2, "minutes_per_session": 20, "group_size": 2})
+		got := e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
 		out[id] = got.Body["cycles"].([]any)[0].(map[string]any)["id"].(string)
 	}
 	return out
@@ -96,26 +96,26 @@ func (e *env) checkExactlyOnce(t *testing.T, w world, l *load, fresh *env) {
 	// After a fault the server recovers by itself: wait until it says so.
 	for _, x := range []*env{e, fresh} {
 		deadline := time.Now().Add(60 * time.Second)
-		for x.do("GET", "/readyz", "", nil).Status != 200 {
+		for x.do(t, "GET", "/readyz", "", nil).Status != 200 {
 			if time.Now().After(deadline) {
-				t.Fatalf("not ready 60 s after the fault: %s", x.do("GET", "/readyz", "", nil).Raw)
+				t.Fatalf("not ready 60 s after the fault: %s", x.do(t, "GET", "/readyz", "", nil).Raw)
 			}
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
 	for pupil, n := range l.acked {
-		p := e.must(200, "GET", "/v1/pupils/"+pupil, w.sencoA, nil)
+		p := e.must(t, 200, "GET", "/v1/pupils/"+pupil, w.sencoA, nil)
 		sessions := p.Body["cycles"].([]any)[0].(map[string]any)["sessions"].([]any)
 		if len(sessions) != n {
 			t.Errorf("pupil %s: %d sessions stored, %d acknowledged", pupil, len(sessions), n)
 		}
-		if v := e.must(200, "GET", "/v1/pupils/"+pupil+"/audit/verify", w.sencoA, nil); v.Body["ok"] != true {
+		if v := e.must(t, 200, "GET", "/v1/pupils/"+pupil+"/audit/verify", w.sencoA, nil); v.Body["ok"] != true {
 			t.Errorf("audit of %s: %s", pupil, v.Raw)
 		}
 	}
-	seq := fmt.Sprint(e.lastSeq())
-	mine := e.must(200, "GET", "/v1/trusts/"+w.trust+"/provision-map?min_seq="+seq, w.lead, nil)
-	theirs := fresh.must(200, "GET", "/v1/trusts/"+w.trust+"/provision-map?min_seq="+seq, w.lead, nil)
+	seq := fmt.Sprint(e.lastSeq(t))
+	mine := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/provision-map?min_seq="+seq, w.lead, nil)
+	theirs := fresh.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/provision-map?min_seq="+seq, w.lead, nil)
 	if string(mine.Raw) != string(theirs.Raw) {
 		t.Errorf("views differ from a fresh rebuild:\n%s\n%s", mine.Raw, theirs.Raw)
 	}

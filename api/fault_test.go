@@ -21,7 +21,7 @@ func TestNATSRestartDuringLoad(t *testing.T) {
 	}
 	p := natstest.StartProcess(t, t.TempDir())
 	e := startConfig(t, "", node.Config{NATSURL: p.URL})
-	w := e.world()
+	w := e.world(t)
 	cycles := e.pupilsInDo(t, w, 4)
 	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 90*time.Second)
 	<-l.started
@@ -29,14 +29,14 @@ func TestNATSRestartDuringLoad(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	for pupil, cycle := range cycles {
 		start := time.Now()
-		r := e.do("POST", "/v1/pupils/"+pupil+"/cycles/"+cycle+"/sessions", w.sencoA,
+		r := e.do(t, "POST", "/v1/pupils/"+pupil+"/cycles/"+cycle+"/sessions", w.sencoA,
 			map[string]any{"provision_id": w.provision, "delivered_on": "2025-09-21", "minutes": 20, "attended": true}, "Idempotency-Key", "while-down")
 		if r.Status != 503 || r.Header.Get("Retry-After") == "" || time.Since(start) > 6*time.Second {
 			t.Fatalf("command while NATS is down: %d in %s: %s", r.Status, time.Since(start), r.Raw)
 		}
 		break
 	}
-	if r := e.do("GET", "/readyz", "", nil); r.Status != 503 {
+	if r := e.do(t, "GET", "/readyz", "", nil); r.Status != 503 {
 		t.Fatalf("readyz while NATS is down: %d", r.Status)
 	}
 	time.Sleep(time.Second)
@@ -47,7 +47,7 @@ func TestNATSRestartDuringLoad(t *testing.T) {
 	}
 	fresh := startConfig(t, "", node.Config{NATSURL: p.URL})
 	e.checkExactlyOnce(t, w, l, fresh)
-	e.must(200, "GET", "/readyz", "", nil)
+	e.must(t, 200, "GET", "/readyz", "", nil)
 }
 
 // TestClusterLeaderKilledDuringLoad: on a 3-node cluster with an R3 stream,
@@ -62,7 +62,7 @@ func TestClusterLeaderKilledDuringLoad(t *testing.T) {
 	url := natstest.URLs(ps)
 	natstest.WaitJetStream(t, url)
 	e := startConfig(t, "", node.Config{NATSURL: url, Replicas: 3})
-	w := e.world()
+	w := e.world(t)
 	cycles := e.pupilsInDo(t, w, 4)
 	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 120*time.Second)
 	<-l.started
@@ -107,13 +107,13 @@ func TestPostgresOutageDuringLoad(t *testing.T) {
 	proxy, dbURL := pgtest.NewProxy(t, pgtest.URL(t))
 	p := natstest.StartProcess(t, t.TempDir())
 	e := startConfig(t, "", node.Config{NATSURL: p.URL, DatabaseURL: dbURL})
-	w := e.world()
+	w := e.world(t)
 	cycles := e.pupilsInDo(t, w, 4)
 	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 90*time.Second)
 	<-l.started
 	proxy.Cut()
 	time.Sleep(2 * time.Second)
-	if r := e.do("GET", "/readyz", "", nil); r.Status != 503 {
+	if r := e.do(t, "GET", "/readyz", "", nil); r.Status != 503 {
 		t.Fatalf("readyz with PostgreSQL down: %d", r.Status)
 	}
 	proxy.Restore()

@@ -32,7 +32,6 @@ var fixedNow = time.Date(2025, 11, 10, 9, 0, 0, 0, time.UTC)
 
 // env is a running sendcase over HTTP.
 type env struct {
-	t    *testing.T
 	dir  string
 	db   string
 	node *node.Node
@@ -66,7 +65,7 @@ func startConfig(t *testing.T, dir string, cfg node.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, dir: dir, db: dbURL, node: n, srv: httptest.NewServer(n.Handler), logs: logs}
+	e := &env{dir: dir, db: dbURL, node: n, srv: httptest.NewServer(n.Handler), logs: logs}
 	t.Cleanup(e.stop)
 	return e
 }
@@ -80,9 +79,10 @@ func (e *env) stop() {
 }
 
 // restart stops the node and starts a new one on the same data.
-func (e *env) restart() *env {
+func (e *env) restart(t *testing.T) *env {
+	t.Helper()
 	e.stop()
-	return startWith(e.t, e.dir, e.db)
+	return startWith(t, e.dir, e.db)
 }
 
 type resp struct {
@@ -105,8 +105,8 @@ func (r resp) fields() []string {
 	return out
 }
 
-func (e *env) do(method, path, token string, body any, headers ...string) resp {
-	e.t.Helper()
+func (e *env) do(t *testing.T, method, path, token string, body any, headers ...string) resp {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -115,13 +115,13 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			e.t.Fatal(err)
+			t.Fatal(err)
 		}
 		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, e.srv.URL+path, rd)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -134,7 +134,7 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 	}
 	res, err := testClient.Do(req)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
@@ -148,11 +148,11 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 var testClient = &http.Client{Timeout: 60 * time.Second}
 
 // must asserts the status and returns the response.
-func (e *env) must(status int, method, path, token string, body any, headers ...string) resp {
-	e.t.Helper()
-	r := e.do(method, path, token, body, headers...)
+func (e *env) must(t *testing.T, status int, method, path, token string, body any, headers ...string) resp {
+	t.Helper()
+	r := e.do(t, method, path, token, body, headers...)
 	if r.Status != status {
-		e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, status, r.Raw)
+		t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, status, r.Raw)
 	}
 	return r
 }
@@ -165,22 +165,22 @@ type world struct {
 	otherTrust, otherSchool                   string
 }
 
-func (e *env) world() world {
-	e.t.Helper()
+func (e *env) world(t *testing.T) world {
+	t.Helper()
 	var w world
-	w.trust = e.must(201, "POST", "/v1/trusts", adminToken, map[string]any{"name": "Oak Learning Trust"}).str("id")
-	w.otherTrust = e.must(201, "POST", "/v1/trusts", adminToken, map[string]any{"name": "Elm Trust"}).str("id")
-	w.lead = e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Lee Lead", "email": "lee@oak.org.uk", "role": "trust_lead", "trust_id": w.trust}).str("token")
-	w.otherLead = e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Ola Other", "email": "ola@elm.org.uk", "role": "trust_lead", "trust_id": w.otherTrust}).str("token")
-	w.schoolA = e.must(201, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": "Oak Primary", "urn": "100001", "phase": "primary"}).str("id")
-	w.schoolB = e.must(201, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": "Oak Secondary", "urn": "100002", "phase": "secondary"}).str("id")
-	w.otherSchool = e.must(201, "POST", "/v1/trusts/"+w.otherTrust+"/schools", w.otherLead, map[string]any{"name": "Elm Primary", "urn": "200001", "phase": "primary"}).str("id")
-	w.provision = e.must(201, "POST", "/v1/trusts/"+w.trust+"/provisions", w.lead, map[string]any{
+	w.trust = e.must(t, 201, "POST", "/v1/trusts", adminToken, map[string]any{"name": "Oak Learning Trust"}).str("id")
+	w.otherTrust = e.must(t, 201, "POST", "/v1/trusts", adminToken, map[string]any{"name": "Elm Trust"}).str("id")
+	w.lead = e.must(t, 201, "POST", "/v1/users", adminToken, map[string]any{"name": "Lee Lead", "email": "lee@oak.org.uk", "role": "trust_lead", "trust_id": w.trust}).str("token")
+	w.otherLead = e.must(t, 201, "POST", "/v1/users", adminToken, map[string]any{"name": "Ola Other", "email": "ola@elm.org.uk", "role": "trust_lead", "trust_id": w.otherTrust}).str("token")
+	w.schoolA = e.must(t, 201, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": "Oak Primary", "urn": "100001", "phase": "primary"}).str("id")
+	w.schoolB = e.must(t, 201, "POST", "/v1/trusts/"+w.trust+"/schools", w.lead, map[string]any{"name": "Oak Secondary", "urn": "100002", "phase": "secondary"}).str("id")
+	w.otherSchool = e.must(t, 201, "POST", "/v1/trusts/"+w.otherTrust+"/schools", w.otherLead, map[string]any{"name": "Elm Primary", "urn": "200001", "phase": "primary"}).str("id")
+	w.provision = e.must(t, 201, "POST", "/v1/trusts/"+w.trust+"/provisions", w.lead, map[string]any{
 		"name": "Talk Boost", "area_of_need": "communication_interaction", "delivery": "group", "staff_role": "Teaching assistant",
 		"hourly_cost_pence": 1800, "max_group_size": 4}).str("id")
-	w.sencoA = e.must(201, "POST", "/v1/users", w.lead, map[string]any{"name": "Sam Senco", "email": "sam@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("token")
-	w.sencoB = e.must(201, "POST", "/v1/users", w.lead, map[string]any{"name": "Bo Senco", "email": "bo@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolB}}).str("token")
-	rev := e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Rae Reviewer", "email": "rae@la.gov.uk", "role": "la_reviewer"})
+	w.sencoA = e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Sam Senco", "email": "sam@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("token")
+	w.sencoB = e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Bo Senco", "email": "bo@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolB}}).str("token")
+	rev := e.must(t, 201, "POST", "/v1/users", adminToken, map[string]any{"name": "Rae Reviewer", "email": "rae@la.gov.uk", "role": "la_reviewer"})
 	w.reviewer, w.reviewerID = rev.str("token"), rev.str("id")
 	return w
 }
@@ -203,11 +203,11 @@ func pupilBody(u string) map[string]any {
 		"year_group": "5", "sen_status": "K", "primary_need": "SLCN", "registered_on": "2025-09-03"}
 }
 
-func (e *env) lastSeq() uint64 {
-	e.t.Helper()
+func (e *env) lastSeq(t *testing.T) uint64 {
+	t.Helper()
 	seq, err := e.node.Store.LastSeq(context.Background())
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return seq
 }

@@ -18,14 +18,14 @@ func upns(n int) []string {
 	return out
 }
 
-func (e *env) importCSV(status int, school, token, query, body string) resp {
-	e.t.Helper()
-	return e.must(status, "POST", "/v1/schools/"+school+"/imports"+query, token, body, "Content-Type", "text/csv")
+func (e *env) importCSV(t *testing.T, status int, school, token, query, body string) resp {
+	t.Helper()
+	return e.must(t, status, "POST", "/v1/schools/"+school+"/imports"+query, token, body, "Content-Type", "text/csv")
 }
 
 func TestImportRegister(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	u := upns(6)
 	sims := "UPN,Legal Surname,Legal Forename,DOB,NC Year Actual,SEN Provision,Primary Need,Secondary Need\n" +
 		u[0] + ",Lovelace,Ada,04/03/2015,5,K,SLCN,\n" +
@@ -34,36 +34,36 @@ func TestImportRegister(t *testing.T) {
 		u[3] + ",Herschel,Caroline,16/03/2013,Year 7,N,,\n"
 
 	// A dry run reports and writes nothing.
-	seq := e.lastSeq()
-	dry := e.importCSV(200, w.schoolA, w.sencoA, "?dry_run=true", sims)
-	if s := dry.Body["summary"].(map[string]any); s["created"] != float64(4) || dry.Body["applied"] != false || e.lastSeq() != seq {
+	seq := e.lastSeq(t)
+	dry := e.importCSV(t, 200, w.schoolA, w.sencoA, "?dry_run=true", sims)
+	if s := dry.Body["summary"].(map[string]any); s["created"] != float64(4) || dry.Body["applied"] != false || e.lastSeq(t) != seq {
 		t.Fatalf("dry run: %s", dry.Raw)
 	}
-	first := e.importCSV(200, w.schoolA, w.sencoA, "", sims)
+	first := e.importCSV(t, 200, w.schoolA, w.sencoA, "", sims)
 	if s := first.Body["summary"].(map[string]any); s["created"] != float64(4) || first.Body["applied"] != true {
 		t.Fatalf("import: %s", first.Raw)
 	}
 	rows := first.Body["rows"].([]any)
 	ada := rows[0].(map[string]any)["pupil_id"].(string)
-	p := e.must(200, "GET", "/v1/pupils/"+ada, w.sencoA, nil)
+	p := e.must(t, 200, "GET", "/v1/pupils/"+ada, w.sencoA, nil)
 	if p.str("last_name") != "Lovelace" || p.str("date_of_birth") != "2015-03-04" || p.str("year_group") != "5" || p.str("primary_need") != "SLCN" {
 		t.Fatalf("imported pupil: %s", p.Raw)
 	}
 	// The same file again changes nothing.
-	seq = e.lastSeq()
-	again := e.importCSV(200, w.schoolA, w.sencoA, "", sims)
-	if s := again.Body["summary"].(map[string]any); s["unchanged"] != float64(4) || e.lastSeq() != seq {
+	seq = e.lastSeq(t)
+	again := e.importCSV(t, 200, w.schoolA, w.sencoA, "", sims)
+	if s := again.Body["summary"].(map[string]any); s["unchanged"] != float64(4) || e.lastSeq(t) != seq {
 		t.Fatalf("re-import: %s", again.Raw)
 	}
 
 	// Arbor style: BOM, semicolons, spelled-out values; Ada now has a plan,
 	// Mary is left out, and a pupil registered by hand is absent from the file.
-	manual := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(u[4]), "Zed", "Zephyr")).str("id")
+	manual := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(u[4]), "Zed", "Zephyr")).str("id")
 	arbor := "\ufeffUPN;Last Name;First Name;Date of Birth;Year Group;SEN Status;Primary SEN Need;Secondary SEN Need\n" +
 		u[0] + ";Lovelace;Ada;04/03/2015;Year 5;EHC Plan;Speech, language and communication needs;ASD\n" +
 		u[1] + ";Babbage;Charles;26/12/2014;Year 6;E;ASD;SLCN\n" +
 		u[3] + ";Herschel;Caroline;16/03/2013;Year 7;No SEN;;\n"
-	upd := e.importCSV(200, w.schoolA, w.sencoA, "", arbor)
+	upd := e.importCSV(t, 200, w.schoolA, w.sencoA, "", arbor)
 	s := upd.Body["summary"].(map[string]any)
 	if s["updated"] != float64(1) || s["unchanged"] != float64(2) || s["absent"] != float64(2) {
 		t.Fatalf("update: %s", upd.Raw)
@@ -75,9 +75,9 @@ func TestImportRegister(t *testing.T) {
 	if !strings.Contains(absent, manual) || !strings.Contains(absent, "Mary Somerville") {
 		t.Fatalf("absent: %s", absent)
 	}
-	e.must(200, "GET", "/v1/pupils/"+manual, w.sencoA, nil) // listed, never removed
+	e.must(t, 200, "GET", "/v1/pupils/"+manual, w.sencoA, nil) // listed, never removed
 	// The change is in Ada's trail as the SENCO's own status change.
-	audit := e.must(200, "GET", "/v1/pupils/"+ada+"/audit", w.sencoA, nil).Body["events"].([]any)
+	audit := e.must(t, 200, "GET", "/v1/pupils/"+ada+"/audit", w.sencoA, nil).Body["events"].([]any)
 	last := audit[len(audit)-1].(map[string]any)
 	if last["type"] != "sen_status_changed" || last["actor"].(map[string]any)["name"] != "Sam Senco" {
 		t.Fatalf("audit: %v", last)
@@ -91,23 +91,23 @@ func TestImportRegister(t *testing.T) {
 		upns(1)[0] + ",Bad,Year,2015-01-01,Y15,K,MLD,\n" +
 		upns(1)[0] + ",Bad,Need,2015-01-01,Y4,E,NSA,\n" +
 		u[5] + ",Twice,Listed,2015-01-01,Y4,K,MLD,\n"
-	seq = e.lastSeq()
-	refused := e.importCSV(400, w.schoolA, w.sencoA, "", bad)
+	seq = e.lastSeq(t)
+	refused := e.importCSV(t, 400, w.schoolA, w.sencoA, "", bad)
 	want := []string{"row 3: Pupil UPN", "row 4: Date Of Birth", "row 5: Year", "row 6: SEN Need 1", "row 7: Pupil UPN"}
 	if got := strings.Join(refused.fields(), "|"); got != strings.Join(want, "|") {
 		t.Fatalf("refusals %s\n%s", got, refused.Raw)
 	}
-	if e.lastSeq() != seq {
+	if e.lastSeq(t) != seq {
 		t.Fatal("a refused import wrote events")
 	}
-	partial := e.importCSV(200, w.schoolA, w.sencoA, "?partial=true", bad)
+	partial := e.importCSV(t, 200, w.schoolA, w.sencoA, "?partial=true", bad)
 	if s := partial.Body["summary"].(map[string]any); s["created"] != float64(1) || s["refused"] != float64(5) {
 		t.Fatalf("partial: %s", partial.Raw)
 	}
 
 	// A pupil of another school of the trust is refused, not moved.
 	other := "UPN,Surname,Forename,DOB,Year,SEN Status\n" + u[0] + ",Lovelace,Ada,04/03/2015,5,E\n"
-	if r := e.importCSV(400, w.schoolB, w.sencoB, "", other); !strings.Contains(string(r.Raw), "another school") {
+	if r := e.importCSV(t, 400, w.schoolB, w.sencoB, "", other); !strings.Contains(string(r.Raw), "another school") {
 		t.Fatalf("other school: %s", r.Raw)
 	}
 	// Upload as a form (the UI's way).
@@ -116,12 +116,12 @@ func TestImportRegister(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "register.csv")
 	_, _ = fw.Write([]byte(sims))
 	_ = mw.Close()
-	e.must(200, "POST", "/v1/schools/"+w.schoolA+"/imports?dry_run=true", w.sencoA, buf.String(), "Content-Type", mw.FormDataContentType())
+	e.must(t, 200, "POST", "/v1/schools/"+w.schoolA+"/imports?dry_run=true", w.sencoA, buf.String(), "Content-Type", mw.FormDataContentType())
 
 	// Refusals of the request itself.
-	e.importCSV(400, w.schoolA, w.sencoA, "", "Name,Age\nAda,10\n")
-	e.must(415, "POST", "/v1/schools/"+w.schoolA+"/imports", w.sencoA, map[string]any{"rows": 1})
-	e.importCSV(403, w.schoolA, w.lead, "", sims)
-	e.importCSV(403, w.schoolA, w.sencoB, "", sims)
-	e.importCSV(http.StatusRequestEntityTooLarge, w.schoolA, w.sencoA, "", "UPN,Surname,Forename,DOB,Year,SEN Status\n"+strings.Repeat("x", 11<<20))
+	e.importCSV(t, 400, w.schoolA, w.sencoA, "", "Name,Age\nAda,10\n")
+	e.must(t, 415, "POST", "/v1/schools/"+w.schoolA+"/imports", w.sencoA, map[string]any{"rows": 1})
+	e.importCSV(t, 403, w.schoolA, w.lead, "", sims)
+	e.importCSV(t, 403, w.schoolA, w.sencoB, "", sims)
+	e.importCSV(t, http.StatusRequestEntityTooLarge, w.schoolA, w.sencoA, "", "UPN,Surname,Forename,DOB,Year,SEN Status\n"+strings.Repeat("x", 11<<20))
 }

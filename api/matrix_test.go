@@ -27,14 +27,14 @@ type matrixRow struct {
 // the same in the API and the UI.
 func TestAuthorizationMatrix(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	elmSenco := e.must(201, "POST", "/v1/users", w.otherLead, map[string]any{"name": "E", "email": "e@elm.org.uk", "role": "senco", "school_ids": []string{w.otherSchool}}).str("token")
-	revOther := e.must(201, "POST", "/v1/users", adminToken, map[string]any{"name": "Other Reviewer", "email": "o@la.gov.uk", "role": "la_reviewer"}).str("token")
-	victim := e.must(201, "POST", "/v1/users", w.lead, map[string]any{"name": "V", "email": "v@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("id")
-	pupil := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
-	cycle := e.must(201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
-	ref := e.must(201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
-	e.must(201, "POST", "/v1/pupils/"+pupil+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})
+	w := e.world(t)
+	elmSenco := e.must(t, 201, "POST", "/v1/users", w.otherLead, map[string]any{"name": "E", "email": "e@elm.org.uk", "role": "senco", "school_ids": []string{w.otherSchool}}).str("token")
+	revOther := e.must(t, 201, "POST", "/v1/users", adminToken, map[string]any{"name": "Other Reviewer", "email": "o@la.gov.uk", "role": "la_reviewer"}).str("token")
+	victim := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "V", "email": "v@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("id")
+	pupil := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	cycle := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	ref := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
+	e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})
 	tokens := map[string]string{"admin": adminToken, "lead": w.lead, "otherLead": w.otherLead, "sencoA": w.sencoA, "sencoB": w.sencoB,
 		"elmSenco": elmSenco, "revGranted": w.reviewer, "revOther": revOther}
 	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref)
@@ -157,7 +157,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if row.body != "" {
 					body = row.body
 				}
-				got = e.do(row.method, target, tokens[who], body).Status
+				got = e.do(t, row.method, target, tokens[who], body).Status
 			}
 			if strconv.Itoa(got) != want[i] {
 				t.Errorf("%s %s as %s: %d, want %s", row.method, row.path, who, got, want[i])

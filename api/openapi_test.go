@@ -15,7 +15,7 @@ import (
 
 func openapiValidator(t *testing.T, e *env) (validator.Validator, map[string]any) {
 	t.Helper()
-	r := e.must(200, "GET", "/openapi.json", "", nil)
+	r := e.must(t, 200, "GET", "/openapi.json", "", nil)
 	doc, err := libopenapi.NewDocument(r.Raw)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +91,7 @@ func TestOpenAPIDocument(t *testing.T) {
 func TestResponsesMatchTheDocument(t *testing.T) {
 	e := start(t, "")
 	v, _ := openapiValidator(t, e)
-	w := e.world()
+	w := e.world(t)
 	check := func(method, path, token string, body any, headers ...string) resp {
 		t.Helper()
 		var raw []byte

@@ -11,7 +11,7 @@ import (
 // 503 with Retry-After rather than queued, and the server recovers.
 func TestBurstBeyondCapacity(t *testing.T) {
 	e := startConfig(t, "", node.Config{MaxInFlight: 2})
-	w := e.world()
+	w := e.world(t)
 	// Two requests that hold their slot (waiting for a sequence that will
 	// not come for 5 s) fill the server.
 	var wg sync.WaitGroup
@@ -19,12 +19,12 @@ func TestBurstBeyondCapacity(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e.do("GET", "/v1/trusts/"+w.trust+"/workload?min_seq=99999999", w.lead, nil)
+			e.do(t, "GET", "/v1/trusts/"+w.trust+"/workload?min_seq=99999999", w.lead, nil)
 		}()
 	}
 	busy := 0
 	for range 40 {
-		r := e.do("GET", "/v1/me", w.lead, nil)
+		r := e.do(t, "GET", "/v1/me", w.lead, nil)
 		switch r.Status {
 		case 503:
 			if r.Header.Get("Retry-After") == "" {
@@ -39,7 +39,7 @@ func TestBurstBeyondCapacity(t *testing.T) {
 	if busy == 0 {
 		t.Fatal("no request was turned away while the server was full")
 	}
-	e.must(200, "GET", "/healthz", "", nil) // never turned away
+	e.must(t, 200, "GET", "/healthz", "", nil) // never turned away
 	wg.Wait()
-	e.must(200, "GET", "/v1/me", w.lead, nil) // and it recovers
+	e.must(t, 200, "GET", "/v1/me", w.lead, nil) // and it recovers
 }

@@ -60,10 +60,10 @@ func copyStream(t *testing.T, src string, edit func(subject string, data []byte)
 // scenarioForAudit writes a pupil with a few events and stops the node.
 func scenarioForAudit(t *testing.T, db string) (dir, pupilID, token string) {
 	e := startWith(t, "", db)
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(newUPN()), "Ada", "Ashby")).str("id")
-	e.planned(w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 1, "minutes_per_session": 30, "group_size": 2})
-	if v := e.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoA, nil); v.Body["ok"] != true {
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(newUPN()), "Ada", "Ashby")).str("id")
+	e.planned(t, w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 1, "minutes_per_session": 30, "group_size": 2})
+	if v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoA, nil); v.Body["ok"] != true {
 		t.Fatalf("untampered: %s", v.Raw)
 	}
 	e.stop()
@@ -99,7 +99,7 @@ func TestTamperedCopyFailsVerification(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := start(t, copyStream(t, dir, tt.edit))
-			v := e.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", token, nil)
+			v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", token, nil)
 			prob, _ := v.Body["problem"].(map[string]any)
 			if v.Body["ok"] != false || prob == nil || prob["version"] != tt.version {
 				t.Fatalf("verify on the tampered copy: %s", v.Raw)
@@ -137,7 +137,7 @@ func TestRewrittenChainFailsAgainstAnchors(t *testing.T) {
 		return out
 	})
 	e := startWith(t, copyDir, db)
-	v := e.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", token, nil)
+	v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", token, nil)
 	if v.Body["ok"] != false {
 		t.Fatalf("a consistently rewritten chain verified: %s", v.Raw)
 	}

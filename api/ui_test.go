@@ -65,7 +65,7 @@ func bodyOf(res *http.Response) string { b, _ := io.ReadAll(res.Body); return st
 
 func TestUIWithoutABrowser(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
+	w := e.world(t)
 	// Signed out: pages send you to sign in; a bad token is refused.
 	jar, _ := cookiejar.New(nil)
 	anon := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -20,24 +20,24 @@ func TestViewsOverHTTP(t *testing.T) {
 				db = pgtest.URL(t)
 			}
 			e := startWith(t, "", db)
-			w := e.world()
-			e.must(200, "PUT", "/v1/trusts/"+w.trust+"/settings", w.lead, map[string]any{"weeks_per_year": 38,
+			w := e.world(t)
+			e.must(t, 200, "PUT", "/v1/trusts/"+w.trust+"/settings", w.lead, map[string]any{"weeks_per_year": 38,
 				"admin_hours": map[string]any{"annual_review": 6, "ehc_request": 10, "apdr_review": 1.5, "referral": 1}})
-			elsa := e.must(201, "POST", "/v1/trusts/"+w.trust+"/provisions", w.lead, map[string]any{
+			elsa := e.must(t, 201, "POST", "/v1/trusts/"+w.trust+"/provisions", w.lead, map[string]any{
 				"name": "ELSA", "area_of_need": "semh", "delivery": "individual", "staff_role": "ELSA",
 				"hourly_cost_pence": 2250, "max_group_size": 1}).str("id")
 
 			// Ada: Talk Boost (1800p/h) 3×30 in a group of 4, review due 12 Dec.
-			ada := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(newUPN()), "Ada", "Ashby")).str("id")
-			e.planned(w.sencoA, ada, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4})
+			ada := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(newUPN()), "Ada", "Ashby")).str("id")
+			e.planned(t, w.sencoA, ada, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4})
 			// Ben: ELSA 1×45 alone, review due 1 Nov (overdue by 9 days on 10 Nov); a referral.
-			ben := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(newUPN()), "Ben", "Baker")).str("id")
-			e.planned(w.sencoA, ben, "2025-11-01", map[string]any{"provision_id": elsa, "sessions_per_week": 1, "minutes_per_session": 45, "group_size": 1})
-			last := e.must(201, "POST", "/v1/pupils/"+ben+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "Anxiety", "referred_on": "2025-10-01"})
+			ben := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(newUPN()), "Ben", "Baker")).str("id")
+			e.planned(t, w.sencoA, ben, "2025-11-01", map[string]any{"provision_id": elsa, "sessions_per_week": 1, "minutes_per_session": 45, "group_size": 1})
+			last := e.must(t, 201, "POST", "/v1/pupils/"+ben+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "Anxiety", "referred_on": "2025-10-01"})
 			seq := last.num("seq")
 
 			q := fmt.Sprintf("?min_seq=%d", seq)
-			cl := e.must(200, "GET", "/v1/schools/"+w.schoolA+"/caseload"+q, w.sencoA, nil)
+			cl := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload"+q, w.sencoA, nil)
 			if cl.Header.Get("X-Projection-Seq") == "" {
 				t.Fatal("no X-Projection-Seq")
 			}
@@ -49,19 +49,19 @@ func TestViewsOverHTTP(t *testing.T) {
 			if b["name"] != "Ben Baker" || b["stage"] != "do" || b["review_overdue"] != true || b["days_overdue"] != float64(9) || b["open_referrals"] != float64(1) || b["area_of_need"] != "communication_interaction" {
 				t.Fatalf("Ben's row: %v", b)
 			}
-			if r := e.must(200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-01"+"&min_seq="+fmt.Sprint(seq), w.sencoA, nil); len(r.Body["pupils"].([]any)) != 0 {
+			if r := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-01"+"&min_seq="+fmt.Sprint(seq), w.sencoA, nil); len(r.Body["pupils"].([]any)) != 0 {
 				t.Fatalf("overdue on the due date: %s", r.Raw)
 			}
-			if r := e.must(200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-02", w.sencoA, nil); len(r.Body["pupils"].([]any)) != 1 {
+			if r := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-02", w.sencoA, nil); len(r.Body["pupils"].([]any)) != 1 {
 				t.Fatalf("overdue the day after: %s", r.Raw)
 			}
-			e.must(400, "GET", "/v1/schools/"+w.schoolA+"/caseload?stage=finished", w.sencoA, nil)
-			e.must(400, "GET", "/v1/schools/"+w.schoolA+"/caseload?min_seq=soon", w.sencoA, nil)
-			e.must(403, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.sencoB, nil)
-			e.must(403, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.otherLead, nil)
-			e.must(200, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.lead, nil)
+			e.must(t, 400, "GET", "/v1/schools/"+w.schoolA+"/caseload?stage=finished", w.sencoA, nil)
+			e.must(t, 400, "GET", "/v1/schools/"+w.schoolA+"/caseload?min_seq=soon", w.sencoA, nil)
+			e.must(t, 403, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.sencoB, nil)
+			e.must(t, 403, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.otherLead, nil)
+			e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.lead, nil)
 
-			csvr := e.do("GET", "/v1/schools/"+w.schoolA+"/caseload", w.sencoA, nil, "Accept", "text/csv")
+			csvr := e.do(t, "GET", "/v1/schools/"+w.schoolA+"/caseload", w.sencoA, nil, "Accept", "text/csv")
 			recs, err := csv.NewReader(strings.NewReader(string(csvr.Raw))).ReadAll()
 			if err != nil || len(recs) != 3 || recs[0][0] != "pupil_id" || recs[2][1] != "Ben Baker" || !strings.HasPrefix(csvr.Header.Get("Content-Type"), "text/csv") {
 				t.Fatalf("csv: %v %q", err, csvr.Raw)
@@ -69,7 +69,7 @@ func TestViewsOverHTTP(t *testing.T) {
 
 			// Workload: Ada K, Ben K; APDR reviews: Ben overdue, Ada due 12 Dec is outside 30 days;
 			// one open referral. Admin hours = 1.5 × 1 + 1 × 1 = 2.5.
-			wl := e.must(200, "GET", "/v1/trusts/"+w.trust+"/workload", w.lead, nil)
+			wl := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/workload", w.lead, nil)
 			tot := wl.Body["totals"].(map[string]any)
 			if tot["sen_support"] != float64(2) || tot["apdr_reviews_overdue"] != float64(1) || tot["apdr_reviews_due_30d"] != float64(1) ||
 				tot["open_referrals"] != float64(1) || tot["admin_hours_next_30d"] != 2.5 || tot["mean_referral_wait_days"] != float64(40) {
@@ -78,14 +78,14 @@ func TestViewsOverHTTP(t *testing.T) {
 			if len(wl.Body["schools"].([]any)) != 2 {
 				t.Fatalf("workload schools: %s", wl.Raw)
 			}
-			e.must(403, "GET", "/v1/trusts/"+w.trust+"/workload", w.sencoA, nil)
-			e.must(403, "GET", "/v1/trusts/"+w.trust+"/workload", w.otherLead, nil)
-			if r := e.do("GET", "/v1/trusts/"+w.trust+"/workload", w.lead, nil, "Accept", "text/csv"); !strings.Contains(string(r.Raw), "\n,Total,2,0,") {
+			e.must(t, 403, "GET", "/v1/trusts/"+w.trust+"/workload", w.sencoA, nil)
+			e.must(t, 403, "GET", "/v1/trusts/"+w.trust+"/workload", w.otherLead, nil)
+			if r := e.do(t, "GET", "/v1/trusts/"+w.trust+"/workload", w.lead, nil, "Accept", "text/csv"); !strings.Contains(string(r.Raw), "\n,Total,2,0,") {
 				t.Fatalf("workload csv: %s", r.Raw)
 			}
 
 			// Provision map: Talk Boost 1800×3×30×38/(60×4) = 25650; ELSA 2250×1×45×38/60 = 64125.
-			pm := e.must(200, "GET", "/v1/trusts/"+w.trust+"/provision-map", w.lead, nil)
+			pm := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/provision-map", w.lead, nil)
 			tp := pm.Body["totals"].(map[string]any)
 			if tp["annual_cost_pence"] != float64(89775) || tp["pupils"] != float64(2) || tp["weekly_pupil_minutes"] != float64(135) || tp["weekly_staff_hours"] != 1.13 {
 				t.Fatalf("provision map totals: %v", tp)
@@ -94,10 +94,10 @@ func TestViewsOverHTTP(t *testing.T) {
 			if semh["annual_cost_pence"] != float64(64125) {
 				t.Fatalf("semh: %v", semh)
 			}
-			e.must(200, "GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoA, nil)
-			e.must(403, "GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoB, nil)
-			e.must(403, "GET", "/v1/trusts/"+w.trust+"/provision-map", w.sencoA, nil)
-			if r := e.do("GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoA, nil, "Accept", "text/csv"); !strings.Contains(string(r.Raw), "Total,,2,135,1.13,89775") {
+			e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoA, nil)
+			e.must(t, 403, "GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoB, nil)
+			e.must(t, 403, "GET", "/v1/trusts/"+w.trust+"/provision-map", w.sencoA, nil)
+			if r := e.do(t, "GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoA, nil, "Accept", "text/csv"); !strings.Contains(string(r.Raw), "Total,,2,135,1.13,89775") {
 				t.Fatalf("provision map csv: %s", r.Raw)
 			}
 			// Read-your-writes that cannot be met: 503 with Retry-After.
@@ -105,7 +105,7 @@ func TestViewsOverHTTP(t *testing.T) {
 				return
 			}
 			start := time.Now()
-			r := e.do("GET", "/v1/trusts/"+w.trust+"/workload?min_seq=999999", w.lead, nil)
+			r := e.do(t, "GET", "/v1/trusts/"+w.trust+"/workload?min_seq=999999", w.lead, nil)
 			if r.Status != 503 || r.Header.Get("Retry-After") == "" || time.Since(start) > 8*time.Second {
 				t.Fatalf("unreachable min_seq: %d %v", r.Status, r.Header)
 			}
@@ -119,25 +119,25 @@ func named(b map[string]any, first, last string) map[string]any {
 }
 
 // planned takes a pupil to Do with one provision and a review date.
-func (e *env) planned(token, pupil, reviewDue string, provision map[string]any) {
-	e.t.Helper()
+func (e *env) planned(t *testing.T, token, pupil, reviewDue string, provision map[string]any) {
+	t.Helper()
 	p := "/v1/pupils/" + pupil
-	c := p + "/cycles/" + e.must(201, "POST", p+"/cycles", token, map[string]any{"opened_on": "2025-09-08"}).str("id")
-	e.must(200, "POST", c+"/assessment", token, map[string]any{"assessed_on": "2025-09-10", "summary": "s", "need_areas": []string{"communication_interaction"}})
-	e.must(200, "POST", c+"/plan", token, map[string]any{"agreed_on": "2025-09-15", "review_due_on": reviewDue,
+	c := p + "/cycles/" + e.must(t, 201, "POST", p+"/cycles", token, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	e.must(t, 200, "POST", c+"/assessment", token, map[string]any{"assessed_on": "2025-09-10", "summary": "s", "need_areas": []string{"communication_interaction"}})
+	e.must(t, 200, "POST", c+"/plan", token, map[string]any{"agreed_on": "2025-09-15", "review_due_on": reviewDue,
 		"outcomes":   []any{map[string]any{"description": "d", "success_criteria": "s"}},
 		"provisions": []any{provision}, "parent_views": "p", "pupil_views": "q"})
 }
 
 func TestAuditTrailOverHTTP(t *testing.T) {
 	e := start(t, "")
-	w := e.world()
-	id := e.must(201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
-	e.planned(w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 1, "minutes_per_session": 30, "group_size": 2})
-	e.must(404, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
-	e.must(201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-01-31"})
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	e.planned(t, w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 1, "minutes_per_session": 30, "group_size": 2})
+	e.must(t, 404, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
+	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-01-31"})
 
-	a := e.must(200, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
+	a := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
 	evs := a.Body["events"].([]any)
 	var types []string
 	prev := ""
@@ -153,19 +153,19 @@ func TestAuditTrailOverHTTP(t *testing.T) {
 		t.Fatalf("types %s", got)
 	}
 	// from/to filter on the date things happened.
-	f := e.must(200, "GET", "/v1/pupils/"+id+"/audit?from=2025-09-09&to=2025-09-12", w.sencoA, nil)
+	f := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit?from=2025-09-09&to=2025-09-12", w.sencoA, nil)
 	if n := len(f.Body["events"].([]any)); n != 1 {
 		t.Fatalf("filtered: %d events", n)
 	}
-	e.must(400, "GET", "/v1/pupils/"+id+"/audit?from=yesterday", w.sencoA, nil)
-	e.must(400, "GET", "/v1/pupils/"+id+"/audit?from=2025-10-01&to=2025-09-01", w.sencoA, nil)
-	if r := e.do("GET", "/v1/pupils/"+id+"/audit", w.lead, nil, "Accept", "text/csv"); r.Status != 200 || strings.Count(string(r.Raw), "\n") < 6 {
+	e.must(t, 400, "GET", "/v1/pupils/"+id+"/audit?from=yesterday", w.sencoA, nil)
+	e.must(t, 400, "GET", "/v1/pupils/"+id+"/audit?from=2025-10-01&to=2025-09-01", w.sencoA, nil)
+	if r := e.do(t, "GET", "/v1/pupils/"+id+"/audit", w.lead, nil, "Accept", "text/csv"); r.Status != 200 || strings.Count(string(r.Raw), "\n") < 6 {
 		t.Fatalf("audit csv: %s", r.Raw)
 	}
-	v := e.must(200, "GET", "/v1/pupils/"+id+"/audit/verify", w.reviewer, nil)
+	v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", w.reviewer, nil)
 	if v.Body["ok"] != true || v.num("events") != 5 || v.str("head_hash") != prev {
 		t.Fatalf("verify: %s", v.Raw)
 	}
-	e.must(404, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoB, nil)
-	e.must(404, "GET", "/v1/pupils/"+id+"/audit", w.otherLead, nil)
+	e.must(t, 404, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoB, nil)
+	e.must(t, 404, "GET", "/v1/pupils/"+id+"/audit", w.otherLead, nil)
 }
