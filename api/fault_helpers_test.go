@@ -27,6 +27,13 @@ type load struct {
 	wait     func()
 }
 
+// failed is how often a try failed with status.
+func (l *load) failed(status int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.failures[status]
+}
+
 func (e *env) runLoad(t *testing.T, token string, cycles map[string]string, provision string, perPupil int, deadline time.Duration) *load {
 	t.Helper()
 	l := &load{acked: map[string]int{}, failures: map[int]int{}, started: make(chan struct{})}
@@ -67,7 +74,8 @@ func (e *env) runLoad(t *testing.T, token string, cycles map[string]string, prov
 					l.mu.Lock()
 					l.failures[status]++
 					l.mu.Unlock()
-					time.Sleep(100 * time.Millisecond)
+					time.Sleep(100 * time.Millisecond) // a client's pause before it retries
+
 				}
 			}
 		}()

@@ -5,10 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/node"
 	"github.com/sendcase/sendcase/internal/pgtest"
+	"github.com/sendcase/sendcase/internal/until"
 )
 
 // TestNATSRestartDuringLoad: a single NATS server dies and comes back while
@@ -26,7 +29,7 @@ func TestNATSRestartDuringLoad(t *testing.T) {
 	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 90*time.Second)
 	<-l.started
 	p.Kill()
-	time.Sleep(200 * time.Millisecond)
+	until.True(t, 10*time.Second, "sendcase to see NATS gone", func() bool { return e.node.Store.Conn().Status() != nats.CONNECTED })
 	for pupil, cycle := range cycles {
 		start := time.Now()
 		r := e.do(t, "POST", "/v1/pupils/"+pupil+"/cycles/"+cycle+"/sessions", w.sencoA,
@@ -39,7 +42,8 @@ func TestNATSRestartDuringLoad(t *testing.T) {
 	if r := e.do(t, "GET", "/readyz", "", nil); r.Status != 503 {
 		t.Fatalf("readyz while NATS is down: %d", r.Status)
 	}
-	time.Sleep(time.Second)
+	// Keep NATS down until the load has met the outage.
+	until.True(t, 30*time.Second, "a command of the load to meet the outage", func() bool { return l.failed(503) > 0 })
 	p.Start(t) // same port, same data
 	l.wait()
 	if l.failures[503] == 0 {
@@ -112,10 +116,9 @@ func TestPostgresOutageDuringLoad(t *testing.T) {
 	l := e.runLoad(t, w.sencoA, cycles, w.provision, 25, 90*time.Second)
 	<-l.started
 	proxy.Cut()
-	time.Sleep(2 * time.Second)
-	if r := e.do(t, "GET", "/readyz", "", nil); r.Status != 503 {
-		t.Fatalf("readyz with PostgreSQL down: %d", r.Status)
-	}
+	until.True(t, 30*time.Second, "readyz to say not ready with PostgreSQL down", func() bool {
+		return e.do(t, "GET", "/readyz", "", nil).Status == 503
+	})
 	proxy.Restore()
 	l.wait()
 	fresh := startConfig(t, "", node.Config{NATSURL: p.URL}) // in memory, rebuilt from the stream

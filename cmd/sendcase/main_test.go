@@ -20,6 +20,7 @@ import (
 
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/pgtest"
+	"github.com/sendcase/sendcase/internal/until"
 )
 
 // TestMain lets the test binary act as the sendcase command, so that the
@@ -231,13 +232,25 @@ func TestServeKilledMidCatchUp(t *testing.T) {
 	workload := "/v1/trusts/" + m[1] + "/workload?as_of=2026-07-15"
 
 	p := startServe(t, dir, "DATABASE_URL="+db)
-	time.Sleep(150 * time.Millisecond)
+	// Kill it as soon as the catch-up has written its first checkpoint.
+	until.True(t, 60*time.Second, "the catch-up to begin", func() bool { return checkpoint(t, db) > 0 })
 	_ = p.cmd.Process.Kill()
 	<-p.done
-	t.Logf("killed with the checkpoint at %d", checkpoint(t, db))
+	killedAt := checkpoint(t, db)
 
 	p = startServe(t, dir, "DATABASE_URL="+db)
 	waitReady(t, p)
+	var ready struct {
+		ProjectionSeq int64 `json:"projection_seq"`
+	}
+	if err := json.Unmarshal([]byte(p.get(t, "/readyz")), &ready); err != nil {
+		t.Fatal(err)
+	}
+	// The kill landed mid catch-up: some of the stream was applied, not all.
+	if killedAt <= 0 || killedAt >= ready.ProjectionSeq {
+		t.Fatalf("killed with the checkpoint at %d of %d: not mid catch-up", killedAt, ready.ProjectionSeq)
+	}
+	t.Logf("killed with the checkpoint at %d of %d", killedAt, ready.ProjectionSeq)
 	fromPG := p.get(t, workload)
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	<-p.done
