@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sendcase/sendcase/internal/node"
+	"github.com/sendcase/sendcase/internal/until"
 )
 
 // load runs commands against a server while faults happen: each of the
@@ -103,13 +104,9 @@ func (e *env) checkExactlyOnce(t *testing.T, w world, l *load, fresh *env) {
 	t.Helper()
 	// After a fault the server recovers by itself: wait until it says so.
 	for _, x := range []*env{e, fresh} {
-		deadline := time.Now().Add(60 * time.Second)
-		for x.do(t, "GET", "/readyz", "", nil).Status != 200 {
-			if time.Now().After(deadline) {
-				t.Fatalf("not ready 60 s after the fault: %s", x.do(t, "GET", "/readyz", "", nil).Raw)
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+		until.True(t, 60*time.Second, "the server to be ready again after the fault", func() bool {
+			return x.do(t, "GET", "/readyz", "", nil).Status == 200
+		})
 	}
 	for pupil, n := range l.acked {
 		p := e.must(t, 200, "GET", "/v1/pupils/"+pupil, w.sencoA, nil)
@@ -132,16 +129,12 @@ func (e *env) checkExactlyOnce(t *testing.T, w world, l *load, fresh *env) {
 // startRetrying starts a node, retrying while the cluster settles after a fault.
 func startRetrying(t *testing.T, cfg node.Config) *env {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	until.True(t, 60*time.Second, "a node to start after the fault", func() bool {
 		n, err := node.Start(context.Background(), node.Config{NATSURL: cfg.NATSURL, Replicas: cfg.Replicas, Logger: slog.New(slog.DiscardHandler)})
 		if err == nil {
 			n.Close()
-			return startConfig(t, "", cfg)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no node could start 60 s after the fault: %v", err)
-		}
-		time.Sleep(time.Second)
-	}
+		return err == nil
+	})
+	return startConfig(t, "", cfg)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
+	"github.com/sendcase/sendcase/internal/until"
 )
 
 func TestKeyringCreateReadDestroy(t *testing.T) {
@@ -64,17 +65,10 @@ func TestKeyringCreateReadDestroy(t *testing.T) {
 		t.Fatalf("destroying twice: %v", err)
 	}
 	// The other node forgets it without being told.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	until.True(t, 5*time.Second, "the other node to forget the key", func() bool {
 		_, err := b.Keys().Cipher(ctx, "p1")
-		if errors.Is(err, eventstore.ErrKeyDestroyed) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the other node still has the key: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return errors.Is(err, eventstore.ErrKeyDestroyed)
+	})
 	if _, err := b.Keys().CipherForWriting(ctx, "p1"); !errors.Is(err, eventstore.ErrKeyDestroyed) {
 		t.Fatalf("a destroyed key was made anew: %v", err)
 	}

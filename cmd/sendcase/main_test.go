@@ -264,20 +264,14 @@ func TestServeKilledMidCatchUp(t *testing.T) {
 
 func waitReady(t *testing.T, p *proc) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	until.True(t, 60*time.Second, "serve to be ready", func() bool {
 		res, err := http.Get("http://" + p.addr + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return
-			}
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("not ready after 60 s")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		res.Body.Close()
+		return res.StatusCode == 200
+	})
 }
 
 func (p *proc) get(t *testing.T, path string) string {
