@@ -20,14 +20,12 @@ func TestReviewerReadsAreLogged(t *testing.T) {
 	rev := e.signIn(t, w.reviewer)
 	rev.get("/ui/pupils/" + id + "/audit")
 	log := e.must(t, 200, "GET", "/v1/pupils/"+id+"/access-log", w.lead, nil)
-	entries := log.Body["entries"].([]any)
 	var whats []string
-	for _, x := range entries {
-		en := x.(map[string]any)
-		if en["name"] != "Rae Reviewer" || en["role"] != "la_reviewer" || en["at"] == "" {
-			t.Fatalf("entry %v", en)
+	for _, en := range as[accessLog](t, log).Entries {
+		if en.Name != "Rae Reviewer" || en.Role != "la_reviewer" || en.At == "" {
+			t.Fatalf("entry %+v", en)
 		}
-		whats = append(whats, en["what"].(string))
+		whats = append(whats, en.What)
 	}
 	if got := strings.Join(whats, ","); got != "audit trail,EHC plan status,audit trail verification,audit trail (web)" {
 		t.Fatalf("logged %s", got)
@@ -55,8 +53,8 @@ func TestRevokeAccess(t *testing.T) {
 	e.must(t, 200, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke)
 	e.must(t, 404, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
 	e.must(t, 409, "POST", "/v1/pupils/"+id+"/grants/revoke", w.sencoA, revoke) // nothing left to end
-	grants := e.must(t, 200, "GET", "/v1/pupils/"+id, w.lead, nil).Body["grants"].([]any)
-	if g := grants[0].(map[string]any); g["until"] != "2025-11-09" || g["revoked_on"] != "2025-11-10" {
+	grants := as[pupilAnswer](t, e.must(t, 200, "GET", "/v1/pupils/"+id, w.lead, nil)).Grants
+	if g := grants[0]; g.Until.String() != "2025-11-09" || g.RevokedOn.String() != "2025-11-10" {
 		t.Errorf("grant after revoking on 10 November: %v, want until the 9th, revoked on the 10th", g)
 	}
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sendcase/sendcase/domain/pupil"
 )
 
 func TestAuthAndSetupRoles(t *testing.T) {
@@ -73,7 +75,7 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 		"outcomes":     []any{map[string]any{"description": "Uses 3-word sentences", "success_criteria": "4 of 5 lessons"}, map[string]any{"description": "Joins group talk", "success_criteria": "weekly"}},
 		"provisions":   []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4}},
 		"parent_views": "Mum is pleased", "pupil_views": "I like the group"})
-	outcomes := plan.Body["outcomes"].([]any)
+	outcomes := as[planAnswer](t, plan).Outcomes
 	if plan.str("stage") != "do" || len(outcomes) != 2 {
 		t.Fatalf("plan: %s", plan.Raw)
 	}
@@ -82,7 +84,7 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 	}
 	var ratings []any
 	for _, o := range outcomes {
-		ratings = append(ratings, map[string]any{"outcome_id": o.(map[string]any)["id"], "rating": "partly_met"})
+		ratings = append(ratings, map[string]any{"outcome_id": o.ID, "rating": "partly_met"})
 	}
 	rev := e.must(t, 200, "POST", c+"/review", w.sencoA, map[string]any{"held_on": "2025-12-10", "outcomes": ratings, "decision": "continue", "parent_views": "Keen to continue", "pupil_views": "Fun"})
 	if rev.str("stage") != "closed" || rev.str("next_cycle_id") == "" {
@@ -92,11 +94,12 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 	if got.Header.Get("ETag") != fmt.Sprintf(`"%d"`, got.num("version")) || got.num("version") != rev.num("version") {
 		t.Fatalf("etag %s version %d review version %d", got.Header.Get("ETag"), got.num("version"), rev.num("version"))
 	}
-	cycles := got.Body["cycles"].([]any)
-	if len(cycles) != 2 || cycles[0].(map[string]any)["stage"] != "closed" || cycles[1].(map[string]any)["stage"] != "assess" {
-		t.Fatalf("cycles: %v", cycles)
+	state := as[pupilAnswer](t, got)
+	cycles := state.Cycles
+	if len(cycles) != 2 || cycles[0].Stage != pupil.Closed || cycles[1].Stage != pupil.Assess {
+		t.Fatalf("cycles: %s", got.Raw)
 	}
-	if len(cycles[0].(map[string]any)["sessions"].([]any)) != 3 || len(got.Body["active_provisions"].([]any)) != 1 {
+	if len(cycles[0].Sessions) != 3 || len(state.ActiveProvisions) != 1 {
 		t.Fatalf("sessions or provisions: %s", got.Raw)
 	}
 	for _, k := range []string{"id", "school_id", "upn", "first_name", "last_name", "date_of_birth", "year_group", "current_year_group", "sen_status", "primary_need", "version", "cycles", "active_provisions", "ehcp", "referrals"} {
@@ -118,7 +121,7 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 	e.must(t, 200, "POST", p+"/leave", w.sencoB, map[string]any{"on": "2026-07-20", "destination": "Moved out of area"})
 	e.must(t, 409, "POST", p+"/cycles", w.sencoB, map[string]any{"opened_on": "2026-07-21"})
 	left := e.must(t, 200, "GET", p, w.sencoB, nil)
-	if left.Body["on_roll"] != false || len(left.Body["active_provisions"].([]any)) != 0 {
+	if l := as[pupilAnswer](t, left); l.OnRoll || len(l.ActiveProvisions) != 0 {
 		t.Fatalf("after leaving: %s", left.Raw)
 	}
 }
@@ -239,7 +242,7 @@ func TestConcurrentWritersOnOneVersion(t *testing.T) {
 	}
 	// Without If-Match every command is decided on the latest state: none lost.
 	got := e.must(t, 200, "GET", p, w.sencoA, nil)
-	cyc := got.Body["cycles"].([]any)[0].(map[string]any)["id"].(string)
+	cyc := as[pupilAnswer](t, got).Cycles[0].ID
 	c := p + "/cycles/" + cyc
 	e.must(t, 200, "POST", c+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "s", "need_areas": []string{"semh"}})
 	e.must(t, 200, "POST", c+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
@@ -262,7 +265,7 @@ func TestConcurrentWritersOnOneVersion(t *testing.T) {
 		seen[v] = true
 	}
 	final := e.must(t, 200, "GET", p, w.sencoA, nil)
-	if s := final.Body["cycles"].([]any)[0].(map[string]any)["sessions"].([]any); len(s) != n {
+	if s := as[pupilAnswer](t, final).Cycles[0].Sessions; len(s) != n {
 		t.Fatalf("%d sessions stored, want %d", len(s), n)
 	}
 }
@@ -339,8 +342,8 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Fatalf("after restart: %s, first %s", replay.Raw, open.Raw)
 	}
 	got := e2.must(t, 200, "GET", p, w.sencoA, nil)
-	if len(got.Body["cycles"].([]any)) != 1 {
-		t.Fatalf("retries opened %d cycles", len(got.Body["cycles"].([]any)))
+	if n := len(as[pupilAnswer](t, got).Cycles); n != 1 {
+		t.Fatalf("retries opened %d cycles", n)
 	}
 }
 
@@ -355,7 +358,7 @@ func TestRestartKeepsEverythingAndAdminIsIdempotent(t *testing.T) {
 		t.Fatalf("restart appended: %d → %d (admin bootstrap must be idempotent)", seq, e2.lastSeq(t))
 	}
 	got := e2.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
-	if got.num("version") != 2 || len(got.Body["cycles"].([]any)) != 1 {
+	if got.num("version") != 2 || len(as[pupilAnswer](t, got).Cycles) != 1 {
 		t.Fatalf("after restart: %s", got.Raw)
 	}
 }

@@ -3,6 +3,8 @@ package api_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/sendcase/sendcase/domain/ehcp"
 )
 
 func TestEHCPMilestonesOverHTTP(t *testing.T) {
@@ -45,9 +47,8 @@ func TestEHCPMilestonesOverHTTP(t *testing.T) {
 	for _, tt := range []struct{ asOf, status string }{{"2026-01-04", "pending"}, {"2026-01-05", "pending"}, {"2026-01-06", "overdue"}} {
 		v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/ehcp?as_of="+tt.asOf, w.sencoA, nil)
 		got := map[string]string{}
-		for _, x := range v.Body["milestones"].([]any) {
-			ms := x.(map[string]any)
-			got[ms["type"].(string)] = ms["status"].(string) + "@" + ms["due_on"].(string)
+		for _, ms := range as[ehcp.View](t, v).Milestones {
+			got[ms.Type] = ms.Status + "@" + ms.DueOn.String()
 		}
 		if got["decision_to_issue"] != tt.status+"@2026-01-05" || got["advice_received"] != "exception@2025-12-02" || got["decision_to_assess"] != "done@2025-10-27" {
 			t.Fatalf("as of %s: %v", tt.asOf, got)
@@ -61,8 +62,10 @@ func TestEHCPMilestonesOverHTTP(t *testing.T) {
 	e.must(t, 201, "POST", m, w.sencoA, map[string]any{"type": "final_issued", "on": "2026-01-20"})
 	// The final plan shows on the pupil: status E, the clock active.
 	p := e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
-	ehcp := p.Body["ehcp"].(map[string]any)
-	if p.str("sen_status") != "E" || ehcp["status"] != "active" || ehcp["plan_issued_on"] != "2026-01-20" {
+	clock := as[struct {
+		EHCP ehcp.View `json:"ehcp"`
+	}](t, p).EHCP
+	if p.str("sen_status") != "E" || clock.Status != "active" || clock.PlanIssuedOn.String() != "2026-01-20" {
 		t.Fatalf("pupil after final plan: %s", p.Raw)
 	}
 	// Who may read and write the clock.
@@ -86,7 +89,7 @@ func TestHistoricPlanOverHTTP(t *testing.T) {
 	if v.str("next_annual_review_due_on") != "2025-02-28" || v.str("phase_transfer_due_on") != "2027-02-15" {
 		t.Fatalf("historic plan: %s", v.Raw)
 	}
-	if ms := v.Body["milestones"].([]any); ms[0].(map[string]any)["status"] != "overdue" {
+	if ms := as[ehcp.View](t, v).Milestones; ms[0].Status != "overdue" {
 		t.Fatalf("annual review on 2025-03-01: %v", ms[0])
 	}
 }
@@ -108,9 +111,10 @@ func TestReferralsOverHTTP(t *testing.T) {
 	e.must(t, 200, "POST", base+"/"+ref+"/status", w.sencoA, map[string]any{"status": "accepted", "on": "2025-09-20", "note": "EP visit booked"})
 	e.must(t, 403, "POST", base, w.lead, map[string]any{"service": "camhs", "provider": "nhs", "reason": "x", "referred_on": "2025-09-10"})
 	p := e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
-	r := p.Body["referrals"].([]any)[0].(map[string]any)
-	// Today is 2025-11-10 in the tests: 61 days since 10 September.
-	if r["status"] != "accepted" || r["open"] != true || r["wait_days"] != float64(61) || r["accepted_on"] != "2025-09-20" {
+	r := as[pupilAnswer](t, p).Referrals[0]
+	// Today is 2025-11-10 in the tests: 20 days of September after the 10th,
+	// 31 of October, 10 of November: 61 days.
+	if r.Status != "accepted" || !r.Open || r.WaitDays != 61 || r.AcceptedOn.String() != "2025-09-20" {
 		t.Fatalf("referral %v", r)
 	}
 }

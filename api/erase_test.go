@@ -100,7 +100,7 @@ func testErasure(t *testing.T, db string) {
 	}
 
 	e.must(t, 200, "POST", p+"/leave", w.sencoA, map[string]any{"on": "2025-11-07", "destination": "Hill Top Academy"})
-	before := len(e.must(t, 200, "GET", p+"/audit", w.sencoA, nil).Body["events"].([]any))
+	before := len(as[auditTrail](t, e.must(t, 200, "GET", p+"/audit", w.sencoA, nil)).Events)
 	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"})
 	seq = e.lastSeq(t)
 	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"}) // again: nothing new
@@ -116,18 +116,18 @@ func testErasure(t *testing.T, db string) {
 				t.Errorf("the erased record still shows %q", s)
 			}
 		}
-		erasure, _ := got.Body["erasure"].(map[string]any)
-		if got.Body["erased"] != true || got.str("first_name") != "[erased]" || got.Body["date_of_birth"] != nil ||
-			got.str("sen_status") != "K" || erasure["reason"] != "retention period ended" || erasure["on"] != "2025-11-10" {
+		state := as[pupilAnswer](t, got)
+		if !state.Erased || state.FirstName != "[erased]" || state.DateOfBirth.Valid() || state.SENStatus != "K" ||
+			state.Erasure == nil || state.Erasure.Reason != "retention period ended" || state.Erasure.On.String() != "2025-11-10" {
 			t.Errorf("erased record: %s", got.Raw)
 		}
 		audit := e.must(t, 200, "GET", p+"/audit", w.sencoA, nil)
-		evs := audit.Body["events"].([]any)
-		if len(evs) != before+1 || evs[len(evs)-1].(map[string]any)["type"] != "pupil_erased" {
+		evs := as[auditTrail](t, audit).Events
+		if len(evs) != before+1 || evs[len(evs)-1].Type != "pupil_erased" {
 			t.Errorf("audit trail has %d events, want %d ending with the erasure", len(evs), before+1)
 		}
-		reg := evs[0].(map[string]any)
-		if data := reg["data"].(map[string]any); data["first_name"] != "[erased]" || data["school_id"] != w.schoolA || reg["stored_data"] == nil {
+		reg := evs[0]
+		if reg.Data["first_name"] != "[erased]" || reg.Data["school_id"] != w.schoolA || reg.StoredData == nil {
 			t.Errorf("registration in the audit trail: %v", reg)
 		}
 		for _, s := range append(personal, upn) {
@@ -171,8 +171,8 @@ func TestLostKeyReadsAsErased(t *testing.T) {
 	// stream again, without the key.
 	for _, e := range []*env{e.restart(t)} {
 		got := e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
-		erasure, _ := got.Body["erasure"].(map[string]any)
-		if got.Body["erased"] != true || got.str("last_name") != "[erased]" || erasure["key_lost"] != true {
+		state := as[pupilAnswer](t, got)
+		if !state.Erased || state.LastName != "[erased]" || state.Erasure == nil || !state.Erasure.KeyLost {
 			t.Errorf("pupil with a lost key: %s", got.Raw)
 		}
 		if v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", w.reviewer, nil); v.Body["ok"] != true {

@@ -93,7 +93,7 @@ func (e *env) pupilsInDo(t *testing.T, w world, n int) map[string]string {
 		id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 		e.planned(t, w.sencoA, id, "2025-12-12", map[string]any{"provision_id": w.provision, "sessions_per_week": 2, "minutes_per_session": 20, "group_size": 2})
 		got := e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
-		out[id] = got.Body["cycles"].([]any)[0].(map[string]any)["id"].(string)
+		out[id] = as[pupilAnswer](t, got).Cycles[0].ID
 	}
 	return out
 }
@@ -110,7 +110,7 @@ func (e *env) checkExactlyOnce(t *testing.T, w world, l *load, fresh *env) {
 	}
 	for pupil, n := range l.acked {
 		p := e.must(t, 200, "GET", "/v1/pupils/"+pupil, w.sencoA, nil)
-		sessions := p.Body["cycles"].([]any)[0].(map[string]any)["sessions"].([]any)
+		sessions := as[pupilAnswer](t, p).Cycles[0].Sessions
 		if len(sessions) != n {
 			t.Errorf("pupil %s: %d sessions stored, %d acknowledged", pupil, len(sessions), n)
 		}

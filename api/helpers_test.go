@@ -98,9 +98,10 @@ func (r resp) num(key string) int    { f, _ := r.Body[key].(float64); return int
 // fields lists the problem's offending fields.
 func (r resp) fields() []string {
 	var out []string
-	errs, _ := r.Body["errors"].([]any)
-	for _, e := range errs {
-		out = append(out, e.(map[string]any)["field"].(string))
+	var p problemAnswer
+	_ = json.Unmarshal(r.Raw, &p)
+	for _, e := range p.Errors {
+		out = append(out, e.Field)
 	}
 	return out
 }

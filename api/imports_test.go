@@ -36,15 +36,15 @@ func TestImportRegister(t *testing.T) {
 	// A dry run reports and writes nothing.
 	seq := e.lastSeq(t)
 	dry := e.importCSV(t, 200, w.schoolA, w.sencoA, "?dry_run=true", sims)
-	if s := dry.Body["summary"].(map[string]any); s["created"] != float64(4) || dry.Body["applied"] != false || e.lastSeq(t) != seq {
+	if r := as[importReport](t, dry); r.Summary.Created != 4 || r.Applied || e.lastSeq(t) != seq {
 		t.Fatalf("dry run: %s", dry.Raw)
 	}
 	first := e.importCSV(t, 200, w.schoolA, w.sencoA, "", sims)
-	if s := first.Body["summary"].(map[string]any); s["created"] != float64(4) || first.Body["applied"] != true {
+	firstReport := as[importReport](t, first)
+	if firstReport.Summary.Created != 4 || !firstReport.Applied {
 		t.Fatalf("import: %s", first.Raw)
 	}
-	rows := first.Body["rows"].([]any)
-	ada := rows[0].(map[string]any)["pupil_id"].(string)
+	ada := firstReport.Rows[0].PupilID
 	p := e.must(t, 200, "GET", "/v1/pupils/"+ada, w.sencoA, nil)
 	if p.str("last_name") != "Lovelace" || p.str("date_of_birth") != "2015-03-04" || p.str("year_group") != "5" || p.str("primary_need") != "SLCN" {
 		t.Fatalf("imported pupil: %s", p.Raw)
@@ -52,7 +52,7 @@ func TestImportRegister(t *testing.T) {
 	// The same file again changes nothing.
 	seq = e.lastSeq(t)
 	again := e.importCSV(t, 200, w.schoolA, w.sencoA, "", sims)
-	if s := again.Body["summary"].(map[string]any); s["unchanged"] != float64(4) || e.lastSeq(t) != seq {
+	if r := as[importReport](t, again); r.Summary.Unchanged != 4 || e.lastSeq(t) != seq {
 		t.Fatalf("re-import: %s", again.Raw)
 	}
 
@@ -64,22 +64,22 @@ func TestImportRegister(t *testing.T) {
 		u[1] + ";Babbage;Charles;26/12/2014;Year 6;E;ASD;SLCN\n" +
 		u[3] + ";Herschel;Caroline;16/03/2013;Year 7;No SEN;;\n"
 	upd := e.importCSV(t, 200, w.schoolA, w.sencoA, "", arbor)
-	s := upd.Body["summary"].(map[string]any)
-	if s["updated"] != float64(1) || s["unchanged"] != float64(2) || s["absent"] != float64(2) {
+	updReport := as[importReport](t, upd)
+	if s := updReport.Summary; s.Updated != 1 || s.Unchanged != 2 || s.Absent != 2 {
 		t.Fatalf("update: %s", upd.Raw)
 	}
-	if ch := upd.Body["rows"].([]any)[0].(map[string]any)["changes"].([]any); len(ch) != 2 {
+	if ch := updReport.Rows[0].Changes; len(ch) != 2 {
 		t.Fatalf("changes: %v", ch)
 	}
-	absent := fmt.Sprint(upd.Body["absent"])
+	absent := fmt.Sprint(updReport.Absent)
 	if !strings.Contains(absent, manual) || !strings.Contains(absent, "Mary Somerville") {
 		t.Fatalf("absent: %s", absent)
 	}
 	e.must(t, 200, "GET", "/v1/pupils/"+manual, w.sencoA, nil) // listed, never removed
 	// The change is in Ada's trail as the SENCO's own status change.
-	audit := e.must(t, 200, "GET", "/v1/pupils/"+ada+"/audit", w.sencoA, nil).Body["events"].([]any)
-	last := audit[len(audit)-1].(map[string]any)
-	if last["type"] != "sen_status_changed" || last["actor"].(map[string]any)["name"] != "Sam Senco" {
+	audit := as[auditTrail](t, e.must(t, 200, "GET", "/v1/pupils/"+ada+"/audit", w.sencoA, nil)).Events
+	last := audit[len(audit)-1]
+	if last.Type != "sen_status_changed" || last.Actor.Name != "Sam Senco" {
 		t.Fatalf("audit: %v", last)
 	}
 
@@ -101,7 +101,7 @@ func TestImportRegister(t *testing.T) {
 		t.Fatal("a refused import wrote events")
 	}
 	partial := e.importCSV(t, 200, w.schoolA, w.sencoA, "?partial=true", bad)
-	if s := partial.Body["summary"].(map[string]any); s["created"] != float64(1) || s["refused"] != float64(5) {
+	if s := as[importReport](t, partial).Summary; s.Created != 1 || s.Refused != 5 {
 		t.Fatalf("partial: %s", partial.Raw)
 	}
 

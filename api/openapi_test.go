@@ -135,7 +135,7 @@ func TestResponsesMatchTheDocument(t *testing.T) {
 		"outcomes":   []any{map[string]any{"description": "d", "success_criteria": "s"}},
 		"provisions": []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 1, "minutes_per_session": 20, "group_size": 2}}, "parent_views": "p", "pupil_views": "q"})
 	check("POST", c+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": "2025-09-20", "minutes": 20, "attended": true})
-	oid := plan.Body["outcomes"].([]any)[0].(map[string]any)["id"]
+	oid := as[planAnswer](t, plan).Outcomes[0].ID
 	check("POST", c+"/review", w.sencoA, map[string]any{"held_on": "2025-12-10", "outcomes": []any{map[string]any{"outcome_id": oid, "rating": "met"}}, "decision": "continue", "parent_views": "p", "pupil_views": "q"})
 	check("POST", p+"/ehcp/milestones", w.sencoA, map[string]any{"type": "request", "on": "2025-10-01", "requested_by": "parent"})
 	ref := check("POST", p+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-10-01"}).str("id")

@@ -76,7 +76,7 @@ func TestTamperedCopyFailsVerification(t *testing.T) {
 	tests := []struct {
 		name    string
 		edit    func(subject string, data []byte) []byte
-		version float64
+		version int
 	}{
 		{"an edited need", func(subject string, data []byte) []byte {
 			return bytes.Replace(data, []byte(`"primary_need":"SLCN"`), []byte(`"primary_need":"SEMH"`), 1)
@@ -100,8 +100,8 @@ func TestTamperedCopyFailsVerification(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := start(t, copyStream(t, dir, tt.edit))
 			v := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit/verify", token, nil)
-			prob, _ := v.Body["problem"].(map[string]any)
-			if v.Body["ok"] != false || prob == nil || prob["version"] != tt.version {
+			got := as[verification](t, v)
+			if got.OK || got.Problem == nil || got.Problem.Version != tt.version {
 				t.Fatalf("verify on the tampered copy: %s", v.Raw)
 			}
 		})

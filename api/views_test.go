@@ -41,18 +41,18 @@ func TestViewsOverHTTP(t *testing.T) {
 			if cl.Header.Get("X-Projection-Seq") == "" {
 				t.Fatal("no X-Projection-Seq")
 			}
-			rows := cl.Body["pupils"].([]any)
+			rows := as[caseload](t, cl).Pupils
 			if len(rows) != 2 {
 				t.Fatalf("caseload: %s", cl.Raw)
 			}
-			b := rows[1].(map[string]any)
-			if b["name"] != "Ben Baker" || b["stage"] != "do" || b["review_overdue"] != true || b["days_overdue"] != float64(9) || b["open_referrals"] != float64(1) || b["area_of_need"] != "communication_interaction" {
-				t.Fatalf("Ben's row: %v", b)
+			// Ben's review was due 1 November: 9 days overdue on the 10th.
+			if b := rows[1]; b.Name != "Ben Baker" || b.Stage != "do" || !b.ReviewOverdue || b.DaysOverdue != 9 || b.OpenReferrals != 1 || b.AreaOfNeed != "communication_interaction" {
+				t.Fatalf("Ben's row: %+v", b)
 			}
-			if r := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-01"+"&min_seq="+fmt.Sprint(seq), w.sencoA, nil); len(r.Body["pupils"].([]any)) != 0 {
+			if r := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-01"+"&min_seq="+fmt.Sprint(seq), w.sencoA, nil); len(as[caseload](t, r).Pupils) != 0 {
 				t.Fatalf("overdue on the due date: %s", r.Raw)
 			}
-			if r := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-02", w.sencoA, nil); len(r.Body["pupils"].([]any)) != 1 {
+			if r := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?overdue=true&as_of=2025-11-02", w.sencoA, nil); len(as[caseload](t, r).Pupils) != 1 {
 				t.Fatalf("overdue the day after: %s", r.Raw)
 			}
 			e.must(t, 400, "GET", "/v1/schools/"+w.schoolA+"/caseload?stage=finished", w.sencoA, nil)
@@ -70,12 +70,14 @@ func TestViewsOverHTTP(t *testing.T) {
 			// Workload: Ada K, Ben K; APDR reviews: Ben overdue, Ada due 12 Dec is outside 30 days;
 			// one open referral. Admin hours = 1.5 × 1 + 1 × 1 = 2.5.
 			wl := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/workload", w.lead, nil)
-			tot := wl.Body["totals"].(map[string]any)
-			if tot["sen_support"] != float64(2) || tot["apdr_reviews_overdue"] != float64(1) || tot["apdr_reviews_due_30d"] != float64(1) ||
-				tot["open_referrals"] != float64(1) || tot["admin_hours_next_30d"] != 2.5 || tot["mean_referral_wait_days"] != float64(40) {
-				t.Fatalf("workload totals: %v", tot)
+			// Ben referred 1 October, not seen: 40 days on 10 November.
+			wld := as[workload](t, wl)
+			tot := wld.Totals
+			if tot.SENSupport != 2 || tot.APDRReviewsOverdue != 1 || tot.APDRReviewsDue30d != 1 || tot.OpenReferrals != 1 ||
+				tot.AdminHoursNext30d != 2.5 || tot.MeanReferralWaitDays == nil || *tot.MeanReferralWaitDays != 40 {
+				t.Fatalf("workload totals: %s", wl.Raw)
 			}
-			if len(wl.Body["schools"].([]any)) != 2 {
+			if len(wld.Schools) != 2 {
 				t.Fatalf("workload schools: %s", wl.Raw)
 			}
 			e.must(t, 403, "GET", "/v1/trusts/"+w.trust+"/workload", w.sencoA, nil)
@@ -86,13 +88,13 @@ func TestViewsOverHTTP(t *testing.T) {
 
 			// Provision map: Talk Boost 1800×3×30×38/(60×4) = 25650; ELSA 2250×1×45×38/60 = 64125.
 			pm := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/provision-map", w.lead, nil)
-			tp := pm.Body["totals"].(map[string]any)
-			if tp["annual_cost_pence"] != float64(89775) || tp["pupils"] != float64(2) || tp["weekly_pupil_minutes"] != float64(135) || tp["weekly_staff_hours"] != 1.13 {
-				t.Fatalf("provision map totals: %v", tp)
+			// 25650 + 64125 = 89775; 3×30 + 45 = 135 minutes; staff 90/4 + 45 = 67.5 min = 1.13 h.
+			pmap := as[provisionMap](t, pm)
+			if tp := pmap.Totals; tp.AnnualCostPence != 89775 || tp.Pupils != 2 || tp.WeeklyPupilMinutes != 135 || tp.WeeklyStaffHours != 1.13 {
+				t.Fatalf("provision map totals: %+v", tp)
 			}
-			semh := pm.Body["by_area_of_need"].(map[string]any)["semh"].(map[string]any)
-			if semh["annual_cost_pence"] != float64(64125) {
-				t.Fatalf("semh: %v", semh)
+			if semh := pmap.ByAreaOfNeed["semh"]; semh == nil || semh.AnnualCostPence != 64125 {
+				t.Fatalf("semh: %+v", semh)
 			}
 			e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoA, nil)
 			e.must(t, 403, "GET", "/v1/schools/"+w.schoolA+"/provision-map", w.sencoB, nil)
@@ -138,23 +140,21 @@ func TestAuditTrailOverHTTP(t *testing.T) {
 	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-01-31"})
 
 	a := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
-	evs := a.Body["events"].([]any)
 	var types []string
 	prev := ""
-	for i, x := range evs {
-		ev := x.(map[string]any)
-		types = append(types, ev["type"].(string))
-		if ev["version"] != float64(i+1) || ev["prev_hash"] != prev || ev["hash"] == "" || ev["actor"].(map[string]any)["name"] != "Sam Senco" {
-			t.Fatalf("event %d: %v", i, ev)
+	for i, ev := range as[auditTrail](t, a).Events {
+		types = append(types, ev.Type)
+		if ev.Version != i+1 || ev.PrevHash != prev || ev.Hash == "" || ev.Actor.Name != "Sam Senco" {
+			t.Fatalf("event %d: %+v", i, ev)
 		}
-		prev = ev["hash"].(string)
+		prev = ev.Hash
 	}
 	if got := strings.Join(types, ","); got != "pupil_registered,cycle_opened,assessment_recorded,plan_agreed,access_granted" {
 		t.Fatalf("types %s", got)
 	}
 	// from/to filter on the date things happened.
 	f := e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit?from=2025-09-09&to=2025-09-12", w.sencoA, nil)
-	if n := len(f.Body["events"].([]any)); n != 1 {
+	if n := len(as[auditTrail](t, f).Events); n != 1 {
 		t.Fatalf("filtered: %d events", n)
 	}
 	e.must(t, 400, "GET", "/v1/pupils/"+id+"/audit?from=yesterday", w.sencoA, nil)
