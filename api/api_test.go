@@ -386,3 +386,52 @@ func TestOperationsEndpoints(t *testing.T) {
 		t.Fatalf("401 without challenge: %d", r.Status)
 	}
 }
+
+// TestConcurrentRetriesOfOneRegistration: a client that times out and
+// retries a registration while the first attempt is still in flight gets
+// the one 201 on every try, and nothing else is appended.
+func TestConcurrentRetriesOfOneRegistration(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	body := pupilBody(newUPN())
+	before := e.lastSeq(t)
+	const n = 20
+	answers := make([]resp, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = e.do(t, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body, "Idempotency-Key", "register-ada")
+		}()
+	}
+	wg.Wait()
+	for i, a := range answers {
+		if a.Status != 201 || string(a.Raw) != string(answers[0].Raw) {
+			t.Fatalf("try %d: %d %s, first %d %s", i, a.Status, a.Raw, answers[0].Status, answers[0].Raw)
+		}
+	}
+	if got := e.lastSeq(t) - before; got != 1 {
+		t.Fatalf("%d commits appended, want the one registration", got)
+	}
+}
+
+// TestEraseFollowsIfMatch: erasing is a command like any other: a stale
+// If-Match is a conflict and a malformed one bad input, and neither erases.
+func TestEraseFollowsIfMatch(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	p := "/v1/pupils/" + id
+	left := e.must(t, 200, "POST", p+"/leave", w.sencoA, map[string]any{"on": "2025-11-07"})
+	seq := e.lastSeq(t)
+	erase := map[string]any{"reason": "retention period ended"}
+	if r := e.must(t, 409, "POST", p+"/erase", adminToken, erase, "If-Match", `"1"`); r.num("current_version") != left.num("version") {
+		t.Fatalf("stale If-Match: %s", r.Raw)
+	}
+	e.must(t, 400, "POST", p+"/erase", adminToken, erase, "If-Match", "yesterday")
+	if e.lastSeq(t) != seq {
+		t.Fatal("a refused erasure appended")
+	}
+	e.must(t, 200, "POST", p+"/erase", adminToken, erase, "If-Match", fmt.Sprintf(`"%d"`, left.num("version")))
+}

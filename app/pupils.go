@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
@@ -66,7 +68,13 @@ func (s *Service) RegisterPupil(ctx context.Context, u user.User, o CommandOptio
 			return res, err
 		}
 	}
+	// Retries of one registration (the same idempotency key) name the same
+	// pupil, so they meet on one UPN claim and one subject and get the
+	// first attempt's result, instead of abandoning each other.
 	id := newID()
+	if req.idem != "" {
+		id = uuid.NewSHA1(registrationSpace, []byte(req.idem)).String()
+	}
 	// Decide once before claiming, so that bad input claims nothing.
 	evs, err := pupil.RegisterPupil(id, trustID, schoolID, cmd, s.facts(trustID))
 	if err != nil {
@@ -76,13 +84,30 @@ func (s *Service) RegisterPupil(ctx context.Context, u user.User, o CommandOptio
 	if err := s.claimUPN(ctx, trustID, upn, id); err != nil {
 		return Result{}, err
 	}
-	return execute(ctx, s.pupils, id, req, func(p *pupil.Pupil) (pupilDecision[Result], error) {
+	res, err := execute(ctx, s.pupils, id, req, func(p *pupil.Pupil) (pupilDecision[Result], error) {
 		if p.Version > 0 {
-			return pupilDecision[Result]{}, domain.Conflict("the registration was abandoned; send it again")
+			return pupilDecision[Result]{}, errRegistered
 		}
 		return pupilDecision[Result]{events: evs, answer: answerID[*pupil.Pupil](id)}, nil
 	})
+	if errors.Is(err, errRegistered) {
+		// Registered already: by this request's first attempt (its commit
+		// carries the key), or abandoned by a racing registration.
+		if req.idem != "" {
+			if res, ok, rerr := recall[Result](ctx, s.store, req.idem); rerr != nil || ok {
+				return res, rerr
+			}
+		}
+		return Result{}, domain.Conflict("the registration was abandoned; send it again")
+	}
+	return res, err
 }
+
+// registrationSpace names the pupils of keyed registrations.
+var registrationSpace = uuid.MustParse("6f1d3c1e-1f0b-4a51-9a53-5e2d8c0b7a11")
+
+// errRegistered: the subject of a registration already holds events.
+var errRegistered = errors.New("already registered")
 
 // claimUPN claims the UPN for pupil id. A claim whose pupil never got
 // registered (a crash between the claim and the registration) is taken over,
@@ -91,8 +116,8 @@ func (s *Service) claimUPN(ctx context.Context, trustID, upn, id string) error {
 	key := "upn." + trustID + "." + upn
 	taken := domain.Conflict("a pupil with UPN %s is already registered in this trust", upn)
 	claim, err := s.store.ClaimUnique(ctx, key, id)
-	if err == nil {
-		return nil
+	if err == nil || (errors.Is(err, eventlog.ErrClaimed) && claim.Owner == id) {
+		return nil // claimed now, or by this registration's first attempt
 	}
 	if !errors.Is(err, eventlog.ErrClaimed) {
 		return err

@@ -178,6 +178,19 @@ func execute[T any, P aggregate[T], R any, RP committed[R]](ctx context.Context,
 		return zero, err
 	}
 	defer e.mu.unlock()
+	if req.idem != "" {
+		// A retry that waited for the lock behind its first attempt gets
+		// that attempt's result (one read of the bucket).
+		if rec, ok, err := r.store.Recall(ctx, req.idem); err != nil {
+			return zero, err
+		} else if ok && rec.Result != nil {
+			var res R
+			if err := json.Unmarshal(rec.Result, &res); err != nil {
+				return zero, fmt.Errorf("decode remembered result: %w", err)
+			}
+			return res, nil
+		}
+	}
 	if !e.loaded {
 		if _, err := r.refresh(ctx, id, e); err != nil {
 			return zero, err
