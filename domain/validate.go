@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 
@@ -76,20 +78,89 @@ func Check(v any) (Problems, error) {
 
 // Validate checks v's `validate` struct tags and returns a *ValidationError
 // naming every offending field by its JSON path, or nil.
+//
+// Every text field, however deep, is also checked to be plain text (see
+// PlainText): a command is refused before anything is stored, whatever
+// adapter it came through.
 func Validate(v any) error {
+	var p Problems
+	checkText(reflect.ValueOf(v), "", &p)
 	err := validatorInstance().Struct(v)
 	if err == nil {
-		return nil
+		return p.Err()
 	}
 	var verrs validator.ValidationErrors
 	if !errors.As(err, &verrs) {
 		return fmt.Errorf("validate: %w", err)
 	}
-	var p Problems
+	named := map[string]bool{}
+	for _, fe := range p {
+		named[fe.Field] = true
+	}
 	for _, fe := range verrs {
-		p = append(p, FieldError{Field: fieldPath(fe.Namespace()), Message: message(fe)})
+		if f := fieldPath(fe.Namespace()); !named[f] {
+			p = append(p, FieldError{Field: f, Message: message(fe)})
+		}
 	}
 	return p.Err()
+}
+
+// PlainText says what is wrong with s as text a person typed, or "" when
+// nothing is: it must be valid UTF-8 (JSON decoding turns invalid bytes
+// into U+FFFD, so that is refused too) and hold no control characters but
+// tab and newline. A NUL, say, cannot be stored by PostgreSQL, and no
+// form or export has a reason to send one.
+func PlainText(s string) string {
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+		return "is not valid UTF-8 text"
+	}
+	for _, r := range s {
+		if r == '\t' || r == '\n' {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return "must not contain control characters (only tabs and new lines)"
+		}
+	}
+	return ""
+}
+
+// checkText applies PlainText to every string of v, naming each field by
+// its JSON path ("outcomes[1].description").
+func checkText(v reflect.Value, path string, p *Problems) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			checkText(v.Elem(), path, p)
+		}
+	case reflect.String:
+		if msg := PlainText(v.String()); msg != "" {
+			p.Add(path, "%s", msg)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			checkText(v.Index(i), fmt.Sprintf("%s[%d]", path, i), p)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			checkText(v.Field(i), name, p)
+		}
+	}
 }
 
 // fieldPath drops the Go struct name that validator puts first.

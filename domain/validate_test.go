@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/sendcase/sendcase/domain/civil"
@@ -36,5 +37,42 @@ func TestValidateNamesJSONFields(t *testing.T) {
 	}
 	if err := Validate(sample{Name: "ok", On: civil.MustParse("2025-01-01"), UPN: "B801200005001", Year: "R", Outcomes: []inner{{"met"}}}); err != nil {
 		t.Fatalf("valid sample: %v", err)
+	}
+}
+
+func TestTextMustBePlain(t *testing.T) {
+	type line struct {
+		Text string `json:"text" validate:"max=20"`
+	}
+	type cmd struct {
+		Name  string  `json:"name" validate:"required"`
+		Lines []line  `json:"lines"`
+		Note  *string `json:"note"`
+	}
+	note := "a\x00b"
+	tests := []struct {
+		name string
+		cmd  cmd
+		want string // field: message, or ""
+	}{
+		{"plain, with tab and newline", cmd{Name: "Ada\tLovelace", Lines: []line{{Text: "one\ntwo"}}}, ""},
+		{"NUL", cmd{Name: "Ada\x00"}, "name: must not contain control characters (only tabs and new lines)"},
+		{"carriage return", cmd{Name: "Ada\r"}, "name: must not contain control characters (only tabs and new lines)"},
+		{"escape, deep", cmd{Name: "Ada", Lines: []line{{Text: "ok"}, {Text: "\x1b[31m"}}}, "lines[1].text: must not contain control characters (only tabs and new lines)"},
+		{"invalid UTF-8", cmd{Name: "Ad\xffa"}, "name: is not valid UTF-8 text"},
+		{"replaced by a JSON decoder", cmd{Name: "Ad\uFFFDa"}, "name: is not valid UTF-8 text"},
+		{"behind a pointer", cmd{Name: "Ada", Note: &note}, "note: must not contain control characters (only tabs and new lines)"},
+		{"NUL in a required field is named once", cmd{Name: "\x00"}, "name: must not contain control characters (only tabs and new lines)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ""
+			if err := Validate(tt.cmd); err != nil {
+				got = strings.TrimPrefix(err.Error(), "invalid input: ")
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -45,6 +45,11 @@ func decodeForm(r *http.Request, cmd any) map[string]string {
 		if k == "csrf" || len(v) == 0 || strings.TrimSpace(v[0]) == "" {
 			continue
 		}
+		// Browsers send a textarea's new lines as CR LF: the text keeps
+		// plain new lines, as it would from the API.
+		for i := range v {
+			v[i] = strings.ReplaceAll(v[i], "\r\n", "\n")
+		}
 		vals[k] = v
 	}
 	err := formDecoder.Decode(cmd, vals)
