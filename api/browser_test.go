@@ -255,6 +255,10 @@ func TestBrowserWalkthrough(t *testing.T) {
 	b.axe("provision-map")
 	b.open(pupilPath)
 	b.fill("grant-until", "2026-03-31", "grant-user", w.reviewerID)
+	if g := b.text("#access + ul"); !strings.Contains(g, "End this access now") {
+		t.Fatalf("access section after granting: %q", g)
+	}
+	b.axe("pupil, with a live grant")
 	b.signOut()
 
 	// LA reviewer: the granted pupil and her verified audit trail.
