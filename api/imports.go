@@ -48,7 +48,7 @@ func (s *Server) importRegister(w http.ResponseWriter, r *http.Request, u user.U
 	q := r.URL.Query()
 	o := importer.Options{DryRun: q.Get("dry_run") == "true", Partial: q.Get("partial") == "true"}
 	// Who may import is checked before the body is read.
-	if _, err := s.svc.SchoolToWrite(u, schoolID); err != nil {
+	if _, err := s.svc.SchoolToWrite(r.Context(), u, schoolID); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

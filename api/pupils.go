@@ -17,7 +17,7 @@ func (s *Server) me(w http.ResponseWriter, _ *http.Request, u user.User) {
 }
 
 func (s *Server) getTrust(w http.ResponseWriter, r *http.Request, u user.User) {
-	t, err := s.svc.Trust(u, r.PathValue("trust"))
+	t, err := s.svc.Trust(r.Context(), u, r.PathValue("trust"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -27,7 +27,7 @@ import (
 // Errors: ErrNotFound, ErrForbidden, *ValidationError (field "file": not a
 // register), ErrUnavailable; a read error of body, wrapped.
 func (s *Service) ImportRegister(ctx context.Context, u user.User, schoolID string, body io.Reader, o importer.Options) (importer.Report, error) {
-	_, trustID, err := s.school(u, schoolID, ReadWrite, "The register is imported by the school's SENCO.")
+	_, trustID, err := s.school(ctx, u, schoolID, ReadWrite, "The register is imported by the school's SENCO.")
 	if err != nil {
 		return importer.Report{}, err
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/pupil"
@@ -88,8 +90,11 @@ func schoolAccess(u user.User, schoolID, trustID string) Access {
 
 // school returns school schoolID and its trust if u has need on its
 // pupils; why is told to a user who has not.
-func (s *Service) school(u user.User, schoolID string, need Access, why string) (trust.School, string, error) {
+func (s *Service) school(ctx context.Context, u user.User, schoolID string, need Access, why string) (trust.School, string, error) {
 	sch, trustID, ok := s.dir.School(schoolID)
+	if !ok && s.directoryCaughtUp(ctx) {
+		sch, trustID, ok = s.dir.School(schoolID)
+	}
 	switch {
 	case !ok:
 		return trust.School{}, "", domain.NotFound("school %s", schoolID)
@@ -106,8 +111,11 @@ func managesTrust(u user.User, id string) bool {
 
 // managedTrust returns trust id if u manages it; why is told to a user who
 // does not.
-func (s *Service) managedTrust(u user.User, id, why string) (trust.Trust, error) {
+func (s *Service) managedTrust(ctx context.Context, u user.User, id, why string) (trust.Trust, error) {
 	t, ok := s.dir.Trust(id)
+	if !ok && s.directoryCaughtUp(ctx) {
+		t, ok = s.dir.Trust(id)
+	}
 	switch {
 	case !ok:
 		return trust.Trust{}, domain.NotFound("trust %s", id)

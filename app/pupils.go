@@ -46,8 +46,8 @@ func simple(evs []event.Data, err error) (pupilDecision[Result], error) {
 // pupils: its SENCO or an admin (for the forms that do).
 //
 // Errors: ErrNotFound, ErrForbidden.
-func (s *Service) SchoolToWrite(u user.User, schoolID string) (trust.School, error) {
-	sch, _, err := s.school(u, schoolID, ReadWrite, "Pupils are registered by their school's SENCO.")
+func (s *Service) SchoolToWrite(ctx context.Context, u user.User, schoolID string) (trust.School, error) {
+	sch, _, err := s.school(ctx, u, schoolID, ReadWrite, "Pupils are registered by their school's SENCO.")
 	return sch, err
 }
 
@@ -58,7 +58,7 @@ func (s *Service) SchoolToWrite(u user.User, schoolID string) (trust.School, err
 // Errors: ErrNotFound, ErrForbidden, *ValidationError, *ConflictError (the
 // UPN is taken in the trust), ErrUnavailable.
 func (s *Service) RegisterPupil(ctx context.Context, u user.User, o CommandOptions, schoolID string, cmd pupil.Register) (Result, error) {
-	_, trustID, err := s.school(u, schoolID, ReadWrite, "Pupils are registered by their school's SENCO.")
+	_, trustID, err := s.school(ctx, u, schoolID, ReadWrite, "Pupils are registered by their school's SENCO.")
 	if err != nil {
 		return Result{}, err
 	}

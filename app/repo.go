@@ -138,6 +138,10 @@ type request struct {
 	expected *int
 	// idem is the scoped, hashed idempotency key, or "".
 	idem string
+	// catchUp brings what decisions look up (the directory) up to the
+	// stream and reports whether it learnt anything; nil when nothing can
+	// be behind.
+	catchUp func(ctx context.Context) bool
 }
 
 // decision is what a use case decides on the current state.
@@ -208,7 +212,20 @@ func execute[T any, P aggregate[T], R any, RP committed[R]](ctx context.Context,
 		}
 		dec, err := decide(P(e.state))
 		if err != nil {
-			return zero, err
+			// A cache, of the record or of the directory, must never make
+			// a command fail: another server may have moved either on.
+			// Look once more before refusing.
+			newer, rerr := r.refresh(ctx, id, e)
+			if rerr != nil {
+				return zero, rerr
+			}
+			learnt := req.catchUp != nil && req.catchUp(ctx)
+			if len(newer) == 0 && !learnt {
+				return zero, err
+			}
+			if dec, err = decide(P(e.state)); err != nil {
+				return zero, err
+			}
 		}
 		if len(dec.events) == 0 {
 			res := dec.answer(P(e.state))

@@ -34,14 +34,15 @@ import (
 
 // Service is every use case of sendcase.
 type Service struct {
-	store  EventStore
-	dir    *projections.Directory
-	proj   Projection
-	now    func() time.Time
-	views  *viewCache
-	trusts *repo[trust.Trust, *trust.Trust]
-	users  *repo[user.User, *user.User]
-	pupils *repo[pupil.Pupil, *pupil.Pupil]
+	store   EventStore
+	dir     *projections.Directory
+	proj    Projection
+	now     func() time.Time
+	catchUp func(ctx context.Context) error
+	views   *viewCache
+	trusts  *repo[trust.Trust, *trust.Trust]
+	users   *repo[user.User, *user.User]
+	pupils  *repo[pupil.Pupil, *pupil.Pupil]
 }
 
 // EventStore is what the use cases need of the event store
@@ -82,6 +83,11 @@ type Options struct {
 	Now func() time.Time
 	// CacheSize bounds the pupils kept in memory.
 	CacheSize int
+	// CatchUpDirectory returns once the directory has applied everything
+	// the stream held when it was called. With several servers on one
+	// stream, a school, user or token made on another server is then seen
+	// here. Nil: the directory is never behind (one process, or tests).
+	CatchUpDirectory func(ctx context.Context) error
 }
 
 // New returns a Service on store, answering lookups from dir and views
@@ -94,7 +100,7 @@ func New(store EventStore, dir *projections.Directory, proj Projection, o Option
 		o.CacheSize = 2_000
 	}
 	return &Service{
-		store: store, dir: dir, proj: proj, now: o.Now, views: newViewCache(),
+		store: store, dir: dir, proj: proj, now: o.Now, catchUp: o.CatchUpDirectory, views: newViewCache(),
 		trusts: newRepo[trust.Trust]("trust", store, 1_000),
 		users:  newRepo[user.User]("user", store, 10_000),
 		pupils: newRepo[pupil.Pupil]("pupil", store, o.CacheSize),
@@ -127,7 +133,7 @@ type CommandOptions struct {
 
 // request is the repository's request for user u's command op on target.
 func (s *Service) request(u user.User, o CommandOptions, op string, target ...string) request {
-	req := request{actor: Actor(u), now: s.now(), expected: o.IfMatch}
+	req := request{actor: Actor(u), now: s.now(), expected: o.IfMatch, catchUp: s.directoryCaughtUp}
 	if o.IdempotencyKey != "" {
 		sum := sha256.Sum256([]byte(u.ID + "\x00" + op + "\x00" + strings.Join(target, "/") + "\x00" + o.IdempotencyKey))
 		req.idem = hex.EncodeToString(sum[:])
@@ -158,6 +164,20 @@ func (s *Service) awaitDirectory(ctx context.Context, seq uint64) error {
 	return nil
 }
 
+// directoryCaughtUp brings the directory up to the stream, waiting a few
+// seconds at most, and reports whether it learnt anything. A lookup that
+// misses calls it before answering "not found": the thing may have just
+// been made through another server.
+func (s *Service) directoryCaughtUp(ctx context.Context) bool {
+	if s.catchUp == nil {
+		return false
+	}
+	before := s.dir.Seq()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return s.catchUp(ctx) == nil && s.dir.Seq() > before
+}
+
 // facts is what pupil decisions know of trust trustID.
 func (s *Service) facts(trustID string) pupil.Facts {
 	return pupil.Facts{
@@ -176,8 +196,12 @@ var ErrUnauthenticated = errors.New("the token is not valid, or has expired")
 // Authenticate returns the user whose token this is.
 //
 // Errors: ErrUnauthenticated.
-func (s *Service) Authenticate(token string) (user.User, error) {
-	u, ok := s.dir.UserByTokenHash(HashToken(strings.TrimSpace(token)))
+func (s *Service) Authenticate(ctx context.Context, token string) (user.User, error) {
+	hash := HashToken(strings.TrimSpace(token))
+	u, ok := s.dir.UserByTokenHash(hash)
+	if (!ok || !u.TokenValid(s.Today())) && s.directoryCaughtUp(ctx) {
+		u, ok = s.dir.UserByTokenHash(hash) // issued through another server
+	}
 	if !ok || !u.TokenValid(s.Today()) {
 		return user.User{}, ErrUnauthenticated
 	}

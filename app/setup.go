@@ -42,8 +42,11 @@ func answerID[P any](id string) func(P) Result { return func(P) Result { return 
 // SENCOs and admins.
 //
 // Errors: ErrNotFound, ErrForbidden.
-func (s *Service) Trust(u user.User, id string) (trust.Trust, error) {
+func (s *Service) Trust(ctx context.Context, u user.User, id string) (trust.Trust, error) {
 	t, ok := s.dir.Trust(id)
+	if !ok && s.directoryCaughtUp(ctx) {
+		t, ok = s.dir.Trust(id)
+	}
 	switch {
 	case !ok:
 		return trust.Trust{}, domain.NotFound("trust %s", id)
@@ -67,7 +70,7 @@ func (s *Service) Trusts(u user.User) ([]trust.Trust, error) {
 func trustCommand[R any, RP committed[R]](ctx context.Context, s *Service, u user.User, o CommandOptions, op, id string,
 	decide func(t *trust.Trust, today civil.Date) (decision[*trust.Trust, R], error)) (R, error) {
 	var zero R
-	if _, err := s.managedTrust(u, id, "Only the trust's lead or an admin manages a trust."); err != nil {
+	if _, err := s.managedTrust(ctx, u, id, "Only the trust's lead or an admin manages a trust."); err != nil {
 		return zero, err
 	}
 	res, err := execute[trust.Trust, *trust.Trust, R, RP](ctx, s.trusts, id, s.request(u, o, op, id), func(t *trust.Trust) (decision[*trust.Trust, R], error) {
@@ -148,8 +151,11 @@ func (s *Service) CreateUser(ctx context.Context, u user.User, o CommandOptions,
 }
 
 // tokenTarget returns user id if u may manage their token.
-func (s *Service) tokenTarget(u user.User, id string) (user.User, error) {
+func (s *Service) tokenTarget(ctx context.Context, u user.User, id string) (user.User, error) {
 	target, ok := s.dir.User(id)
+	if !ok && s.directoryCaughtUp(ctx) {
+		target, ok = s.dir.User(id)
+	}
 	switch {
 	case !ok:
 		return user.User{}, domain.NotFound("user %s", id)
@@ -164,7 +170,7 @@ func (s *Service) tokenTarget(u user.User, id string) (user.User, error) {
 //
 // Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) IssueToken(ctx context.Context, u user.User, o CommandOptions, userID string) (TokenResult, error) {
-	if _, err := s.tokenTarget(u, userID); err != nil {
+	if _, err := s.tokenTarget(ctx, u, userID); err != nil {
 		return TokenResult{}, err
 	}
 	token, hash := NewToken()
@@ -187,7 +193,7 @@ func (s *Service) IssueToken(ctx context.Context, u user.User, o CommandOptions,
 //
 // Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) RevokeTokens(ctx context.Context, u user.User, o CommandOptions, userID string) (Result, error) {
-	if _, err := s.tokenTarget(u, userID); err != nil {
+	if _, err := s.tokenTarget(ctx, u, userID); err != nil {
 		return Result{}, err
 	}
 	res, err := execute(ctx, s.users, userID, s.request(u, o, "RevokeTokens", userID), func(t *user.User) (decision[*user.User, Result], error) {

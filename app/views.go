@@ -59,7 +59,7 @@ type Caseload struct {
 // Errors: *ValidationError (an unknown stage), ErrNotFound, ErrForbidden,
 // ErrBehind, ErrUnavailable.
 func (s *Service) Caseload(ctx context.Context, u user.User, schoolID string, q ViewQuery, f projections.CaseloadFilter) (View[Caseload], error) {
-	sch, _, err := s.school(u, schoolID, ReadOnly, "Your role does not give access to this school.")
+	sch, _, err := s.school(ctx, u, schoolID, ReadOnly, "Your role does not give access to this school.")
 	if err != nil {
 		return View[Caseload]{}, err
 	}
@@ -79,7 +79,7 @@ func (s *Service) Caseload(ctx context.Context, u user.User, schoolID string, q 
 //
 // Errors: ErrNotFound, ErrForbidden, ErrBehind, ErrUnavailable.
 func (s *Service) Workload(ctx context.Context, u user.User, trustID string, q ViewQuery) (View[projections.Workload], error) {
-	if _, err := s.managedTrust(u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
+	if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
 		return View[projections.Workload]{}, err
 	}
 	asOf := s.asOf(q)
@@ -95,7 +95,7 @@ func (s *Service) Workload(ctx context.Context, u user.User, trustID string, q V
 // Errors: ErrNotFound, ErrForbidden, ErrBehind, ErrUnavailable.
 func (s *Service) ProvisionMap(ctx context.Context, u user.User, trustID, schoolID string, q ViewQuery) (View[projections.ProvisionMap], error) {
 	if schoolID != "" {
-		_, t, err := s.school(u, schoolID, ReadOnly, "Your role does not give access to this school.")
+		_, t, err := s.school(ctx, u, schoolID, ReadOnly, "Your role does not give access to this school.")
 		if err != nil {
 			return View[projections.ProvisionMap]{}, err
 		}
@@ -103,7 +103,7 @@ func (s *Service) ProvisionMap(ctx context.Context, u user.User, trustID, school
 			return View[projections.ProvisionMap]{}, domain.NotFound("school %s in trust %s", schoolID, trustID)
 		}
 		trustID = t
-	} else if _, err := s.managedTrust(u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
+	} else if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
 		return View[projections.ProvisionMap]{}, err
 	}
 	asOf := s.asOf(q)
@@ -117,7 +117,7 @@ func (s *Service) ProvisionMap(ctx context.Context, u user.User, trustID, school
 //
 // Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) NeedsBySchool(ctx context.Context, u user.User, trustID string) (map[string]map[need.Area]int, error) {
-	if _, err := s.managedTrust(u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
+	if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
 		return nil, err
 	}
 	v, err := cached(ctx, s, "needs|"+trustID, ViewQuery{}, func() (map[string]map[need.Area]int, error) {

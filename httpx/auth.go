@@ -59,7 +59,7 @@ func (a *Auth) Bearer(h Handler) http.HandlerFunc {
 			WriteProblem(w, New(401, TypeUnauthorized, "Send Authorization: Bearer <token>."))
 			return
 		}
-		u, err := a.svc.Authenticate(token)
+		u, err := a.svc.Authenticate(r.Context(), token)
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sendcase", error="invalid_token"`)
 			WriteProblem(w, ProblemFor(err))
@@ -83,7 +83,7 @@ func (a *Auth) Session(r *http.Request) (u user.User, ok bool, wait time.Duratio
 	if err != nil {
 		return user.User{}, false, 0
 	}
-	u, err = a.svc.Authenticate(c.Value)
+	u, err = a.svc.Authenticate(r.Context(), c.Value)
 	if err != nil {
 		return user.User{}, false, 0
 	}

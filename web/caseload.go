@@ -41,7 +41,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	sch := v.Data.School
-	_, writeErr := s.svc.SchoolToWrite(u, schoolID)
+	_, writeErr := s.svc.SchoolToWrite(r.Context(), u, schoolID)
 	// The view is shared with other requests: sort a copy.
 	rows := slices.Clone(v.Data.Pupils)
 	sortRows(rows, q.Get("sort"))

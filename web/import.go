@@ -16,7 +16,7 @@ type importPage struct {
 // importRegister shows the import form and imports an uploaded register.
 func (s *Server) importRegister(w http.ResponseWriter, r *http.Request, u user.User) {
 	schoolID := r.PathValue("school")
-	sch, err := s.svc.SchoolToWrite(u, schoolID)
+	sch, err := s.svc.SchoolToWrite(r.Context(), u, schoolID)
 	if err != nil {
 		s.fail(w, r, u, err)
 		return

@@ -16,7 +16,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = r.ParseForm()
 	token := strings.TrimSpace(r.PostFormValue("token"))
-	if _, err := s.svc.Authenticate(token); err != nil {
+	if _, err := s.svc.Authenticate(r.Context(), token); err != nil {
 		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Form: r.PostForm,
 			Errors: map[string]string{"token": "This token is not valid. Check it, or ask your trust's SEND lead for a new one."}})
 		return

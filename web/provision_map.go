@@ -27,7 +27,7 @@ type provisionsPage struct {
 // schools, with its CSV download.
 func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, u user.User) {
 	trustID := r.PathValue("trust")
-	t, err := s.svc.Trust(u, trustID)
+	t, err := s.svc.Trust(r.Context(), u, trustID)
 	if err != nil {
 		s.fail(w, r, u, err)
 		return

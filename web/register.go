@@ -20,7 +20,7 @@ type registerPage struct {
 // register shows and sends the form that registers a pupil.
 func (s *Server) register(w http.ResponseWriter, r *http.Request, u user.User) {
 	schoolID := r.PathValue("school")
-	sch, err := s.svc.SchoolToWrite(u, schoolID)
+	sch, err := s.svc.SchoolToWrite(r.Context(), u, schoolID)
 	if err != nil {
 		s.fail(w, r, u, err)
 		return

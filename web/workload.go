@@ -45,7 +45,7 @@ func (s *Server) workload(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.fail(w, r, u, err)
 		return
 	}
-	t, err := s.svc.Trust(u, trustID)
+	t, err := s.svc.Trust(r.Context(), u, trustID)
 	if err != nil {
 		s.fail(w, r, u, err)
 		return

@@ -50,7 +50,7 @@ func importCmd(args []string) error {
 		return err
 	}
 	defer n.Close()
-	u, err := n.Service.Authenticate(*token)
+	u, err := n.Service.Authenticate(ctx, *token)
 	if err != nil {
 		return errors.New("unknown token: set SENDCASE_TOKEN to the importing SENCO's token")
 	}

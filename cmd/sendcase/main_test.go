@@ -26,6 +26,7 @@ import (
 // TestMain lets the test binary act as the sendcase command, so that the
 // tests below run the real main in a child process.
 func TestMain(m *testing.M) {
+	natstest.MaybeRunServer()
 	if args := os.Getenv("SENDCASE_TEST_MAIN"); args != "" {
 		os.Args = append([]string{"sendcase"}, strings.Fields(args)...)
 		main()
@@ -300,4 +301,73 @@ func checkpoint(t *testing.T, db string) int64 {
 	var seq int64
 	_ = conn.QueryRow(context.Background(), "SELECT seq FROM projection_checkpoints").Scan(&seq)
 	return seq
+}
+
+// call sends a JSON request with token and returns the status and body.
+func (p *proc) call(t *testing.T, method, path, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, "http://"+p.addr+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	_ = json.Unmarshal(b, &out)
+	if res.StatusCode >= 300 {
+		out = map[string]any{"problem": string(b)}
+	}
+	return res.StatusCode, out
+}
+
+// TestTwoServersOnOneStream: the production layout, two serve processes on
+// one NATS. What is made through one server is usable through the other at
+// once (a trust, a school, a user and her token), and a pupil's commands
+// alternating between them all succeed: neither decides on a stale cache.
+func TestTwoServersOnOneStream(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process test")
+	}
+	n := natstest.StartProcess(t, t.TempDir())
+	servers := []*proc{startServe(t, t.TempDir(), "NATS_URL="+n.URL), startServe(t, t.TempDir(), "NATS_URL="+n.URL)}
+	a, b := servers[0], servers[1]
+	must := func(p *proc, want int, method, path, token, body string) map[string]any {
+		t.Helper()
+		got, out := p.call(t, method, path, token, body)
+		if got != want {
+			t.Fatalf("%s %s on %s: %d, want %d: %v", method, path, p.addr, got, want, out)
+		}
+		return out
+	}
+	trust := must(a, 201, "POST", "/v1/trusts", "tok", `{"name":"Oak Learning Trust"}`)["id"].(string)
+	school := must(b, 201, "POST", "/v1/trusts/"+trust+"/schools", "tok", `{"name":"Oak Primary","urn":"100001","phase":"primary"}`)["id"].(string)
+	provision := must(a, 201, "POST", "/v1/trusts/"+trust+"/provisions", "tok", `{"name":"Talk Boost","area_of_need":"communication_interaction","delivery":"group","staff_role":"TA","hourly_cost_pence":1800,"max_group_size":4}`)["id"].(string)
+	senco := must(a, 201, "POST", "/v1/users", "tok", `{"name":"Sam Senco","email":"sam@oak.org.uk","role":"senco","trust_id":"`+trust+`","school_ids":["`+school+`"]}`)["token"].(string)
+	must(b, 200, "GET", "/v1/me", senco, "")
+
+	// Thirty commands on one pupil, alternating between the servers.
+	id := must(a, 201, "POST", "/v1/schools/"+school+"/pupils", senco,
+		`{"upn":"X801200000001","first_name":"Ada","last_name":"Lovelace","date_of_birth":"2015-03-04","year_group":"5","sen_status":"K","primary_need":"SLCN","registered_on":"2025-09-03"}`)["id"].(string)
+	p := "/v1/pupils/" + id
+	next := 0
+	server := func() *proc { next++; return servers[next%2] }
+	cycle := must(server(), 201, "POST", p+"/cycles", senco, `{"opened_on":"2025-09-08"}`)["id"].(string)
+	c := p + "/cycles/" + cycle
+	must(server(), 200, "POST", c+"/assessment", senco, `{"assessed_on":"2025-09-10","summary":"s","need_areas":["communication_interaction"]}`)
+	must(server(), 200, "POST", c+"/plan", senco, `{"agreed_on":"2025-09-15","review_due_on":"2025-12-12","outcomes":[{"description":"d","success_criteria":"s"}],"provisions":[{"provision_id":"`+provision+`","sessions_per_week":1,"minutes_per_session":20,"group_size":2}],"parent_views":"p","pupil_views":"q"}`)
+	for i := range 25 {
+		must(server(), 201, "POST", c+"/sessions", senco, fmt.Sprintf(`{"provision_id":%q,"delivered_on":"2025-09-%02d","minutes":20,"attended":true}`, provision, 16+i%14))
+	}
+	ref := must(server(), 201, "POST", p+"/referrals", senco, `{"service":"camhs","provider":"nhs","reason":"r","referred_on":"2025-10-01"}`)["id"].(string)
+	must(server(), 200, "POST", p+"/referrals/"+ref+"/status", senco, `{"status":"accepted","on":"2025-10-02"}`)
+	for _, s := range servers {
+		if v := must(s, 200, "GET", p, senco, "")["version"]; v != float64(31) {
+			t.Errorf("version on %s: %v, want 31 (registration + 30 commands)", s.addr, v)
+		}
+	}
 }

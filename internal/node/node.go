@@ -115,7 +115,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	n.stop, n.done = stop, make(chan struct{})
 	go func() { defer close(n.done); n.Projector.Run(bg) }()
 
-	n.Service = app.New(n.Store, dir, n.Projector, app.Options{Now: cfg.Now})
+	n.Service = app.New(n.Store, dir, n.Projector, app.Options{Now: cfg.Now, CatchUpDirectory: n.dir.WaitCaughtUp})
 	if cfg.AdminToken != "" {
 		if _, err := n.Service.EnsureAdmin(ctx, cfg.AdminToken); err != nil {
 			return nil, err
