@@ -112,29 +112,23 @@ func serve(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	n, err := node.Start(ctx, node.Config{
-		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: replicas(), DatabaseURL: *databaseURL,
-		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: maxInFlight(), RatePerSecond: ratePerSecond(),
-	})
-	if err != nil {
-		return err
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return fmt.Errorf("TLS needs both SENDCASE_TLS_CERT and SENDCASE_TLS_KEY")
 	}
-	defer n.Close()
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
+	// Listen first: /healthz answers while NATS is still being reached.
+	h := &handoff{}
+	h.reason.Store("starting")
 	srv := &http.Server{
-		Handler:           n.Handler,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
-	}
-	if (*tlsCert == "") != (*tlsKey == "") {
-		return fmt.Errorf("TLS needs both SENDCASE_TLS_CERT and SENDCASE_TLS_KEY")
 	}
 	errc := make(chan error, 1)
 	scheme := "http"
@@ -145,6 +139,18 @@ func serve(args []string) error {
 	} else {
 		go func() { errc <- srv.Serve(ln) }()
 	}
+	log.Info("sendcase listening", "addr", ln.Addr().String(), "scheme", scheme)
+
+	n, err := startWhenReachable(ctx, node.Config{
+		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: replicas(), DatabaseURL: *databaseURL,
+		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: maxInFlight(), RatePerSecond: ratePerSecond(),
+	}, h, log)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	defer n.Close()
+	h.real.Store(&n.Handler)
 	nats := "embedded"
 	if *natsURL != "" {
 		nats = "external"

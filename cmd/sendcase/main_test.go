@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -370,4 +372,66 @@ func TestTwoServersOnOneStream(t *testing.T) {
 			t.Errorf("version on %s: %v, want 31 (registration + 30 commands)", s.addr, v)
 		}
 	}
+}
+
+// TestServeBeforeNATS: serve started before its NATS answers /healthz at
+// once, says in /readyz that it is waiting for NATS, logs each attempt,
+// and serves as soon as NATS is up.
+func TestServeBeforeNATS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process test")
+	}
+	n := natstest.StartProcess(t, t.TempDir())
+	n.Kill() // its port and data stay; nothing listens yet
+	addr := fmt.Sprintf("127.0.0.1:%d", natstest.FreePort(t))
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=serve", "SENDCASE_ADDR="+addr, "SENDCASE_DATA_DIR="+t.TempDir(),
+		"SENDCASE_ADMIN_TOKEN=tok", "NATS_URL="+n.URL, "DATABASE_URL=")
+	var logs lockedBuffer
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	status := func(path string) (int, string) {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, ""
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	until.True(t, 30*time.Second, "serve to answer /healthz before NATS is up", func() bool { c, _ := status("/healthz"); return c == 200 })
+	if c, body := status("/readyz"); c != 503 || !strings.Contains(body, "waiting for NATS") {
+		t.Fatalf("readyz before NATS: %d %s", c, body)
+	}
+	if c, _ := status("/v1/me"); c != 503 {
+		t.Fatalf("a request before NATS: %d, want 503", c)
+	}
+	until.True(t, 30*time.Second, "two attempts logged", func() bool { return strings.Count(logs.String(), `"msg":"waiting for NATS"`) >= 2 })
+	n.Start(t)
+	until.True(t, 60*time.Second, "serve to be ready once NATS is up", func() bool { c, _ := status("/readyz"); return c == 200 })
+	p := &proc{addr: addr}
+	if code := p.post(t, "/v1/trusts", `{"name":"Oak"}`); code != 201 {
+		t.Fatalf("create trust after NATS came up: %d", code)
+	}
+}
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
