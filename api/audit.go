@@ -85,7 +85,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
 			"actor_id", "actor_name", "actor_role", "data", "prev_hash", "hash"}, rows)
 		return
 	}
-	writeJSON(w, http.StatusOK, auditAnswer{PupilID: a.PupilID, Events: out})
+	s.reply(w, r, auditAnswer{PupilID: a.PupilID, Events: out})
 }
 
 func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -95,5 +95,5 @@ func (s *Server) verifyAudit(w http.ResponseWriter, r *http.Request, u user.User
 		return
 	}
 	w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.svc.ProjectionSeq(), 10))
-	writeJSON(w, http.StatusOK, v)
+	s.reply(w, r, v)
 }

@@ -65,7 +65,7 @@ func (s *Server) importRegister(w http.ResponseWriter, r *http.Request, u user.U
 		writeImportRefusal(w, rep)
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	s.reply(w, r, rep)
 }
 
 // importRefusal is a 400 problem that also carries the whole report.

@@ -12,8 +12,8 @@ import (
 	"github.com/sendcase/sendcase/domain/yeargroup"
 )
 
-func (s *Server) me(w http.ResponseWriter, _ *http.Request, u user.User) {
-	writeJSON(w, http.StatusOK, u)
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u user.User) {
+	s.reply(w, r, u)
 }
 
 func (s *Server) getTrust(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -22,7 +22,7 @@ func (s *Server) getTrust(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, t)
+	s.reply(w, r, t)
 }
 
 // pupilView is the body of GET /v1/pupils/{id}.
@@ -42,7 +42,7 @@ func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	w.Header().Set("ETag", strconv.Quote(strconv.Itoa(rec.Pupil.Version)))
-	writeJSON(w, http.StatusOK, pupilView{Pupil: rec.Pupil, CurrentYearGroup: rec.YearGroup, Erased: rec.Pupil.Erasure != nil,
+	s.reply(w, r, pupilView{Pupil: rec.Pupil, CurrentYearGroup: rec.YearGroup, Erased: rec.Pupil.Erasure != nil,
 		EHCP: rec.EHCP, Referrals: rec.Referrals})
 }
 
@@ -73,7 +73,7 @@ func (s *Server) getEHCP(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	s.reply(w, r, v)
 }
 
 func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -83,5 +83,5 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u user.User) 
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, accessLogAnswer{PupilID: id, Entries: entries})
+	s.reply(w, r, accessLogAnswer{PupilID: id, Entries: entries})
 }

@@ -35,7 +35,8 @@ func (s *Server) routes() []route {
 		rt.op.errs = actionErrs
 		return rt
 	}
-	get := func(pattern string, h func(http.ResponseWriter, *http.Request, user.User), o op) route {
+	// authed is a route of a signed-in user served by a hand-written handler.
+	authed := func(pattern string, h func(http.ResponseWriter, *http.Request, user.User), o op) route {
 		return route{pattern: pattern, handler: s.auth.Bearer(h), op: o}
 	}
 	public := func(pattern string, h http.HandlerFunc, o op) route {
@@ -49,9 +50,9 @@ func (s *Server) routes() []route {
 		public("GET /metrics", s.serveMetrics, op{summary: "Prometheus metrics.", tag: "operations", text: "text/plain"}),
 		public("GET /openapi.json", s.openapi, op{summary: "This document.", tag: "operations", out: map[string]any{}}),
 
-		get("GET /v1/me", s.me, op{summary: "The signed-in user.", tag: "setup", out: user.User{}, errs: []int{429}}),
+		authed("GET /v1/me", s.me, op{summary: "The signed-in user.", tag: "setup", out: user.User{}, errs: []int{429}}),
 		cmd("POST /v1/trusts", 201, command(v.CreateTrust), "Create a trust (admin).", "setup"),
-		get("GET /v1/trusts/{trust}", s.getTrust, op{summary: "A trust: schools, provision catalogue, settings.", tag: "setup", out: trust.Trust{}, errs: readErrs}),
+		authed("GET /v1/trusts/{trust}", s.getTrust, op{summary: "A trust: schools, provision catalogue, settings.", tag: "setup", out: trust.Trust{}, errs: readErrs}),
 		cmd("POST /v1/trusts/{trust}/schools", 201, command1("trust", v.AddSchool), "Add a school (admin, trust lead).", "setup"),
 		cmd("POST /v1/trusts/{trust}/provisions", 201, command1("trust", v.AddProvision), "Add a costed provision to the catalogue (trust lead).", "setup"),
 		cmd("PUT /v1/trusts/{trust}/settings", 200, command1("trust", v.UpdateSettings), "Set weeks per year and admin-hour weights (trust lead).", "setup"),
@@ -60,8 +61,8 @@ func (s *Server) routes() []route {
 		act("DELETE /v1/users/{id}/tokens", 200, action1("id", v.RevokeTokens), "Revoke a user's token.", "setup"),
 
 		cmd("POST /v1/schools/{school}/pupils", 201, command1("school", v.RegisterPupil), "Register a pupil (SENCO).", "pupils"),
-		get("POST /v1/schools/{school}/imports", s.importRegister, op{summary: "Import the SEN register from an MIS export (SENCO).", tag: "pupils", csvIn: true, out: importer.Report{}, query: []string{"dry_run", "partial"}, errs: []int{400, 403, 404, 413, 415, 429, 503}}),
-		get("GET /v1/pupils/{id}", s.getPupil, op{summary: "A pupil's full current state, with ETag.", tag: "pupils", out: pupilView{}, errs: readErrs}),
+		authed("POST /v1/schools/{school}/imports", s.importRegister, op{summary: "Import the SEN register from an MIS export (SENCO).", tag: "pupils", csvIn: true, out: importer.Report{}, query: []string{"dry_run", "partial"}, errs: []int{400, 403, 404, 413, 415, 429, 503}}),
+		authed("GET /v1/pupils/{id}", s.getPupil, op{summary: "A pupil's full current state, with ETag.", tag: "pupils", out: pupilView{}, errs: readErrs}),
 		cmd("POST /v1/pupils/{id}/cycles", 201, command1("id", v.OpenCycle), "Open an APDR cycle (stage assess).", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/assessment", 200, command2("id", "cycle", v.RecordAssessment), "Record the assessment (stage → plan).", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/plan", 200, command2("id", "cycle", v.AgreePlan), "Agree the plan (stage → do); answers the outcome ids.", "graduated approach"),
@@ -74,17 +75,17 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/pupils/{id}/grants", 201, command1("id", v.GrantAccess), "Grant an LA reviewer read access until a date.", "pupils"),
 		cmd("POST /v1/pupils/{id}/grants/revoke", 200, command1("id", v.RevokeAccess), "End an LA reviewer's access today.", "pupils"),
 		cmd("POST /v1/pupils/{id}/ehcp/milestones", 201, command1("id", v.RecordEHCP), "Record an event of the EHC process.", "ehcp"),
-		get("GET /v1/pupils/{id}/ehcp", s.getEHCP, op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of"}, errs: []int{400, 404, 429, 503}}),
+		authed("GET /v1/pupils/{id}/ehcp", s.getEHCP, op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of"}, errs: []int{400, 404, 429, 503}}),
 		cmd("POST /v1/pupils/{id}/referrals", 201, command1("id", v.MakeReferral), "Refer the pupil to an outside service.", "referrals"),
 		cmd("POST /v1/pupils/{id}/referrals/{ref}/status", 200, command2("id", "ref", v.ChangeReferral), "Move a referral on (accepted, declined, seen, report_received, closed).", "referrals"),
 
-		get("GET /v1/schools/{school}/caseload", s.caseload, op{summary: "The SENCO's caseload.", tag: "views", out: app.Caseload{}, csvOut: true, query: append([]string{"stage", "overdue", "need"}, views...), errs: viewErrs}),
-		get("GET /v1/trusts/{trust}/workload", s.workload, op{summary: "EHCP and APDR administrative load by school.", tag: "views", out: projections.Workload{}, csvOut: true, query: views, errs: viewErrs}),
-		get("GET /v1/schools/{school}/provision-map", s.provisionMap, op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
-		get("GET /v1/trusts/{trust}/provision-map", s.provisionMap, op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
-		get("GET /v1/pupils/{id}/audit", s.audit, op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs}),
-		get("GET /v1/pupils/{id}/access-log", s.accessLog, op{summary: "Reads of the pupil's record by LA reviewers (who, when, what).", tag: "audit", out: accessLogAnswer{}, errs: readErrs}),
-		get("GET /v1/pupils/{id}/audit/verify", s.verifyAudit, op{summary: "Verify the pupil's hash chain against the recorded anchor.", tag: "audit", out: app.Verification{}, errs: []int{404, 429, 503}}),
+		authed("GET /v1/schools/{school}/caseload", s.caseload, op{summary: "The SENCO's caseload.", tag: "views", out: app.Caseload{}, csvOut: true, query: append([]string{"stage", "overdue", "need"}, views...), errs: viewErrs}),
+		authed("GET /v1/trusts/{trust}/workload", s.workload, op{summary: "EHCP and APDR administrative load by school.", tag: "views", out: projections.Workload{}, csvOut: true, query: views, errs: viewErrs}),
+		authed("GET /v1/schools/{school}/provision-map", s.provisionMap, op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
+		authed("GET /v1/trusts/{trust}/provision-map", s.provisionMap, op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
+		authed("GET /v1/pupils/{id}/audit", s.audit, op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs}),
+		authed("GET /v1/pupils/{id}/access-log", s.accessLog, op{summary: "Reads of the pupil's record by LA reviewers (who, when, what).", tag: "audit", out: accessLogAnswer{}, errs: readErrs}),
+		authed("GET /v1/pupils/{id}/audit/verify", s.verifyAudit, op{summary: "Verify the pupil's hash chain against the recorded anchor.", tag: "audit", out: app.Verification{}, errs: []int{404, 429, 503}}),
 
 		// Any other /v1 path: a problem, not the UI's page.
 		{pattern: "/v1/", handler: s.auth.Bearer(func(w http.ResponseWriter, _ *http.Request, _ user.User) {

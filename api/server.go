@@ -26,7 +26,9 @@ type Server struct {
 	metrics http.Handler
 	ready   func(ctx context.Context) error
 
-	routeList   []Route
+	routeList []Route
+	// statuses is each route pattern's success status, from the route table.
+	statuses    map[string]int
 	openapiOnce sync.Once
 	openapiJSON []byte
 }
@@ -64,7 +66,9 @@ func (s *Server) Routes() []Route { return s.routeList }
 
 // Register adds the API's routes to mux.
 func (s *Server) Register(mux *http.ServeMux) {
+	s.statuses = map[string]int{}
 	for _, rt := range s.routes() {
+		s.statuses[rt.pattern] = rt.op.status
 		mux.HandleFunc(rt.pattern, rt.handler)
 		method, path, ok := strings.Cut(rt.pattern, " ")
 		if !ok {
@@ -80,6 +84,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// reply answers v with the success status the route table gives the
+// request's route (200 unless it says otherwise).
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, v any) {
+	status := s.statuses[r.Pattern]
+	if status == 0 {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, v)
 }
 
 // writeError answers err as a problem, from httpx's table. Errors the
@@ -102,8 +116,8 @@ func Document() ([]byte, error) {
 	return json.MarshalIndent(s.OpenAPI(), "", "  ")
 }
 
-func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, statusAnswer{Status: "ok"})
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	s.reply(w, r, statusAnswer{Status: "ok"})
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
@@ -114,5 +128,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "directory_seq": s.svc.Directory().Seq(), "projection_seq": s.svc.ProjectionSeq()})
+	s.reply(w, r, map[string]any{"status": "ready", "directory_seq": s.svc.Directory().Seq(), "projection_seq": s.svc.ProjectionSeq()})
 }

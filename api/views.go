@@ -47,7 +47,7 @@ func (s *Server) writeView(w http.ResponseWriter, r *http.Request, seq uint64, e
 	}
 	w.Header().Set("X-Projection-Seq", strconv.FormatUint(seq, 10))
 	if !wantsCSV(r) {
-		writeJSON(w, http.StatusOK, data)
+		s.reply(w, r, data)
 		return
 	}
 	b, ct, err := toCSV()

@@ -137,7 +137,7 @@ func (s *Service) Granted(ctx context.Context, u user.User) ([]projections.Grant
 	return s.viewsOf().Granted(ctx, u.ID, s.Today())
 }
 
-// Roster lists school schoolID's pupils on roll, from the projection.
+// roster lists school schoolID's pupils on roll, from the projection.
 func (s *Service) roster(ctx context.Context, schoolID string) ([]rosterEntry, error) {
 	var out []rosterEntry
 	err := s.proj.Store().EachSchoolPupil(ctx, schoolID, func(sm *projections.Summary) {
