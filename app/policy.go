@@ -91,10 +91,15 @@ func schoolAccess(u user.User, schoolID, trustID string) Access {
 // school returns school schoolID and its trust if u has need on its
 // pupils; why is told to a user who has not.
 func (s *Service) school(ctx context.Context, u user.User, schoolID string, need Access, why string) (trust.School, string, error) {
-	sch, trustID, ok := s.dir.School(schoolID)
-	if !ok && s.directoryCaughtUp(ctx) {
-		sch, trustID, ok = s.dir.School(schoolID)
+	type found struct {
+		school  trust.School
+		trustID string
 	}
+	f, ok := fresh(ctx, s, func() (found, bool) {
+		sch, trustID, ok := s.dir.School(schoolID)
+		return found{sch, trustID}, ok
+	})
+	sch, trustID := f.school, f.trustID
 	switch {
 	case !ok:
 		return trust.School{}, "", domain.NotFound("school %s", schoolID)
@@ -112,10 +117,7 @@ func managesTrust(u user.User, id string) bool {
 // managedTrust returns trust id if u manages it; why is told to a user who
 // does not.
 func (s *Service) managedTrust(ctx context.Context, u user.User, id, why string) (trust.Trust, error) {
-	t, ok := s.dir.Trust(id)
-	if !ok && s.directoryCaughtUp(ctx) {
-		t, ok = s.dir.Trust(id)
-	}
+	t, ok := fresh(ctx, s, func() (trust.Trust, bool) { return s.dir.Trust(id) })
 	switch {
 	case !ok:
 		return trust.Trust{}, domain.NotFound("trust %s", id)

@@ -178,6 +178,16 @@ func (s *Service) directoryCaughtUp(ctx context.Context) bool {
 	return s.catchUp(ctx) == nil && s.dir.Seq() > before
 }
 
+// fresh looks something up in the directory; when it is missing, it
+// catches the directory up and looks again.
+func fresh[T any](ctx context.Context, s *Service, find func() (T, bool)) (T, bool) {
+	v, ok := find()
+	if !ok && s.directoryCaughtUp(ctx) {
+		v, ok = find()
+	}
+	return v, ok
+}
+
 // facts is what pupil decisions know of trust trustID.
 func (s *Service) facts(trustID string) pupil.Facts {
 	return pupil.Facts{
@@ -198,11 +208,11 @@ var ErrUnauthenticated = errors.New("the token is not valid, or has expired")
 // Errors: ErrUnauthenticated.
 func (s *Service) Authenticate(ctx context.Context, token string) (user.User, error) {
 	hash := HashToken(strings.TrimSpace(token))
-	u, ok := s.dir.UserByTokenHash(hash)
-	if (!ok || !u.TokenValid(s.Today())) && s.directoryCaughtUp(ctx) {
-		u, ok = s.dir.UserByTokenHash(hash) // issued through another server
-	}
-	if !ok || !u.TokenValid(s.Today()) {
+	u, ok := fresh(ctx, s, func() (user.User, bool) { // perhaps issued through another server
+		u, ok := s.dir.UserByTokenHash(hash)
+		return u, ok && u.TokenValid(s.Today())
+	})
+	if !ok {
 		return user.User{}, ErrUnauthenticated
 	}
 	return u, nil

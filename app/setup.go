@@ -43,10 +43,7 @@ func answerID[P any](id string) func(P) Result { return func(P) Result { return 
 //
 // Errors: ErrNotFound, ErrForbidden.
 func (s *Service) Trust(ctx context.Context, u user.User, id string) (trust.Trust, error) {
-	t, ok := s.dir.Trust(id)
-	if !ok && s.directoryCaughtUp(ctx) {
-		t, ok = s.dir.Trust(id)
-	}
+	t, ok := fresh(ctx, s, func() (trust.Trust, bool) { return s.dir.Trust(id) })
 	switch {
 	case !ok:
 		return trust.Trust{}, domain.NotFound("trust %s", id)
@@ -152,10 +149,7 @@ func (s *Service) CreateUser(ctx context.Context, u user.User, o CommandOptions,
 
 // tokenTarget returns user id if u may manage their token.
 func (s *Service) tokenTarget(ctx context.Context, u user.User, id string) (user.User, error) {
-	target, ok := s.dir.User(id)
-	if !ok && s.directoryCaughtUp(ctx) {
-		target, ok = s.dir.User(id)
-	}
+	target, ok := fresh(ctx, s, func() (user.User, bool) { return s.dir.User(id) })
 	switch {
 	case !ok:
 		return user.User{}, domain.NotFound("user %s", id)
