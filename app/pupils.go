@@ -68,6 +68,11 @@ func (s *Service) RegisterPupil(ctx context.Context, u user.User, o CommandOptio
 			return res, err
 		}
 	}
+	// A new record is at version 0: any other If-Match is stale, checked
+	// before deciding as for every command, and before the UPN is claimed.
+	if o.IfMatch != nil && *o.IfMatch != 0 {
+		return Result{}, domain.StaleVersion(*o.IfMatch, 0)
+	}
 	// Retries of one registration (the same idempotency key) name the same
 	// pupil, so they meet on one UPN claim and one subject and get the
 	// first attempt's result, instead of abandoning each other.

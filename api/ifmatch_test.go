@@ -1,0 +1,51 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestIfMatchOnEveryCommand: every command follows the same rules for
+// If-Match: a stale version is a conflict naming the current version, a
+// malformed one is bad input naming the header, and neither appends.
+func TestIfMatchOnEveryCommand(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	pupil := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	cycle := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	ref := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
+	victim := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "V", "email": "v@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("id")
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref)
+	commands := 0
+	for _, r := range e.node.API.Routes() {
+		if r.Method == "" || r.Method == "GET" || strings.HasSuffix(r.Path, "/imports") {
+			continue // not a command (the import is a batch of them, each without If-Match)
+		}
+		path := fill.Replace(r.Path)
+		if strings.HasPrefix(r.Path, "/v1/users/{id}") {
+			path = strings.Replace(r.Path, "{id}", victim, 1)
+		}
+		commands++
+		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
+			var body any = "{}"
+			if r.Method == "DELETE" || strings.HasSuffix(r.Path, "/tokens") {
+				body = nil
+			}
+			seq := e.lastSeq(t)
+			stale := e.do(t, r.Method, path, adminToken, body, "If-Match", `"999"`)
+			if stale.Status != 409 || stale.Body["current_version"] == nil {
+				t.Errorf("stale If-Match: %d %s", stale.Status, stale.Raw)
+			}
+			bad := e.do(t, r.Method, path, adminToken, body, "If-Match", "yesterday")
+			if bad.Status != 400 || strings.Join(bad.fields(), ",") != "If-Match" {
+				t.Errorf("malformed If-Match: %d %s", bad.Status, bad.Raw)
+			}
+			if e.lastSeq(t) != seq {
+				t.Error("a refused command appended")
+			}
+		})
+	}
+	if commands < 20 {
+		t.Fatalf("only %d commands found", commands)
+	}
+}
