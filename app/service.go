@@ -173,7 +173,9 @@ func (s *Service) directoryCaughtUp(ctx context.Context) bool {
 		return false
 	}
 	before := s.dir.Seq()
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	// Short: a directory that cannot catch up (its consumer stuck after a
+	// cluster lost a node) must not hold every refused request for long.
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return s.catchUp(ctx) == nil && s.dir.Seq() > before
 }
