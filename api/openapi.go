@@ -35,6 +35,8 @@ type op struct {
 	query []string
 	// public routes need no token.
 	public bool
+	// command routes take Idempotency-Key and If-Match.
+	command bool
 	// errs are the problem statuses besides 401.
 	errs []int
 }
@@ -100,14 +102,12 @@ func (s *Server) OpenAPI() map[string]any {
 			}
 			params = append(params, p)
 		}
-		if o.in != nil || o.csvIn {
+		if o.command {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header", "required": false,
-				"description": "Retries with the same key (same user and path) answer the first answer and write nothing, for 24 hours.",
-				"schema":      map[string]any{"type": "string", "maxLength": 128}})
-		}
-		if strings.HasPrefix(r.Path, "/v1/pupils/{id}/") && o.in != nil {
-			params = append(params, map[string]any{"name": "If-Match", "in": "header", "required": false,
-				"description": `The pupil's ETag ("<version>"); 409 with current_version if it has moved on.`, "schema": map[string]any{"type": "string"}})
+				"description": "Retries with the same key (same user and command) answer the first answer and write nothing, for 24 hours.",
+				"schema":      map[string]any{"type": "string", "maxLength": 128}},
+				map[string]any{"name": "If-Match", "in": "header", "required": false,
+					"description": `The record's ETag ("<version>"); 409 with current_version if it has moved on.`, "schema": map[string]any{"type": "string"}})
 		}
 		if len(params) > 0 {
 			operation["parameters"] = params

@@ -28,7 +28,7 @@ func (s *Server) routes() []route {
 	// cmd is a command route answered with status.
 	cmd := func(pattern string, status int, e endpoint, summary, tag string) route {
 		return route{pattern: pattern, handler: s.auth.Bearer(e.serve(s, status)),
-			op: op{summary: summary, tag: tag, in: e.in, out: e.out, status: status, errs: cmdErrs}}
+			op: op{summary: summary, tag: tag, in: e.in, out: e.out, status: status, errs: cmdErrs, command: true}}
 	}
 	act := func(pattern string, status int, e endpoint, summary, tag string) route {
 		rt := cmd(pattern, status, e, summary, tag)
