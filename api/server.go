@@ -89,11 +89,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // reply answers v with the success status the route table gives the
 // request's route (200 unless it says otherwise).
 func (s *Server) reply(w http.ResponseWriter, r *http.Request, v any) {
-	status := s.statuses[r.Pattern]
-	if status == 0 {
-		status = http.StatusOK
+	writeJSON(w, s.status(r), v)
+}
+
+// status is the success status of the request's route.
+func (s *Server) status(r *http.Request) int {
+	if status := s.statuses[r.Pattern]; status != 0 {
+		return status
 	}
-	writeJSON(w, status, v)
+	return http.StatusOK
 }
 
 // writeError answers err as a problem, from httpx's table. Errors the

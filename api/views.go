@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -38,26 +39,32 @@ func viewQuery(w http.ResponseWriter, r *http.Request) (app.ViewQuery, bool) {
 }
 
 // writeView answers a view as JSON, or as CSV when the client asked, with
-// the sequence it reflects.
-func (s *Server) writeView(w http.ResponseWriter, r *http.Request, seq uint64, err error, data any, toCSV func() ([]byte, string, error)) {
+// the sequence it reflects. Each encoding is made once per computed view.
+func writeView[T any](s *Server, w http.ResponseWriter, r *http.Request, v app.View[T], err error, toCSV func() ([]byte, string, error)) {
 	if err != nil {
 		w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.svc.ProjectionSeq(), 10))
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("X-Projection-Seq", strconv.FormatUint(seq, 10))
-	if !wantsCSV(r) {
-		s.reply(w, r, data)
-		return
+	w.Header().Set("X-Projection-Seq", strconv.FormatUint(v.Seq, 10))
+	format, contentType := "json", "application/json"
+	encode := func() ([]byte, error) {
+		b, err := json.Marshal(v.Data)
+		return append(b, '\n'), err
 	}
-	b, ct, err := toCSV()
+	if wantsCSV(r) {
+		format, contentType = "csv", "text/csv; charset=utf-8"
+		encode = func() ([]byte, error) { b, _, err := toCSV(); return b, err }
+		w.Header().Set("Content-Disposition", `attachment; filename="view.csv"`)
+	}
+	b, err := v.Memo(format, encode)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Disposition", `attachment; filename="view.csv"`)
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(s.status(r))
 	_, _ = w.Write(b)
 }
 
@@ -102,7 +109,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	v, err := s.svc.Caseload(r.Context(), u, r.PathValue("school"), vq, f)
-	s.writeView(w, r, v.Seq, err, v.Data, func() ([]byte, string, error) {
+	writeView(s, w, r, v, err, func() ([]byte, string, error) {
 		out := make([][]string, len(v.Data.Pupils))
 		for i, x := range v.Data.Pupils {
 			out[i] = []string{x.PupilID, x.Name, x.YearGroup, x.SENStatus, x.PrimaryNeed, x.AreaOfNeed, x.Stage,
@@ -132,7 +139,7 @@ func (s *Server) workload(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	v, err := s.svc.Workload(r.Context(), u, r.PathValue("trust"), vq)
-	s.writeView(w, r, v.Seq, err, v.Data, func() ([]byte, string, error) {
+	writeView(s, w, r, v, err, func() ([]byte, string, error) {
 		var out [][]string
 		for _, sc := range v.Data.Schools {
 			out = append(out, workloadRow(sc.SchoolID, sc.Name, sc.WorkloadCounts))
@@ -151,5 +158,5 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, u user.Use
 		return
 	}
 	v, err := s.svc.ProvisionMap(r.Context(), u, r.PathValue("trust"), r.PathValue("school"), vq)
-	s.writeView(w, r, v.Seq, err, v.Data, func() ([]byte, string, error) { return csvBytes(v.Data.Table()) })
+	writeView(s, w, r, v, err, func() ([]byte, string, error) { return csvBytes(v.Data.Table()) })
 }

@@ -40,8 +40,19 @@ type ViewQuery struct {
 // View is a computed view and the stream sequence it reflects at least.
 // Data is shared with other callers: read it, never change it.
 type View[T any] struct {
-	Data T
-	Seq  uint64
+	Data  T
+	Seq   uint64
+	entry *viewEntry
+}
+
+// Memo returns what derive makes of the view under name, made once per
+// computed view: an adapter's encoding of it, so that a view many people
+// ask for is encoded once, not once a request.
+func (v View[T]) Memo(name string, derive func() ([]byte, error)) ([]byte, error) {
+	if v.entry == nil {
+		return derive()
+	}
+	return v.entry.memo(name, derive)
 }
 
 // Caseload is a school's caseload.
@@ -193,6 +204,26 @@ type viewEntry struct {
 	data any
 	seq  uint64
 	at   time.Time
+
+	mu    sync.Mutex
+	memos map[string][]byte
+}
+
+func (e *viewEntry) memo(name string, derive func() ([]byte, error)) ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if b, ok := e.memos[name]; ok {
+		return b, nil
+	}
+	b, err := derive()
+	if err != nil {
+		return nil, err
+	}
+	if e.memos == nil {
+		e.memos = map[string][]byte{}
+	}
+	e.memos[name] = b
+	return b, nil
 }
 
 func newViewCache() *viewCache { return &viewCache{entries: map[string]*viewEntry{}} }
@@ -241,5 +272,5 @@ func cached[T any](ctx context.Context, s *Service, key string, q ViewQuery, com
 	if !ok {
 		return View[T]{}, errors.New("view cache: " + key + " holds another type")
 	}
-	return View[T]{Data: data, Seq: e.seq}, nil
+	return View[T]{Data: data, Seq: e.seq, entry: e}, nil
 }
