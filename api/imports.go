@@ -14,14 +14,14 @@ import (
 	"github.com/sendcase/sendcase/importer"
 )
 
-// MaxImport is the largest register file accepted (a 5,000-pupil export is
+// maxImport is the largest register file accepted (a 5,000-pupil export is
 // well under 1 MiB).
-const MaxImport = 10 << 20
+const maxImport = 10 << 20
 
 // importFile reads the register from a text/csv body or a multipart form
 // field named "file".
 func importFile(w http.ResponseWriter, r *http.Request) (io.Reader, bool) {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImport)
+	r.Body = http.MaxBytesReader(w, r.Body, maxImport)
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch {
 	case err == nil && (mt == "text/csv" || mt == "application/csv" || mt == "text/plain"):

@@ -110,9 +110,6 @@ func New(store EventStore, dir *projections.Directory, proj Projection, o Option
 // Today is the date in England now.
 func (s *Service) Today() civil.Date { return civil.Today(s.now()) }
 
-// Now is the service clock.
-func (s *Service) Now() time.Time { return s.now() }
-
 // Directory is the directory the service decides with.
 func (s *Service) Directory() *projections.Directory { return s.dir }
 
@@ -133,7 +130,7 @@ type CommandOptions struct {
 
 // request is the repository's request for user u's command op on target.
 func (s *Service) request(u user.User, o CommandOptions, op string, target ...string) request {
-	req := request{actor: Actor(u), now: s.now(), expected: o.IfMatch, catchUp: s.directoryCaughtUp}
+	req := request{actor: actor(u), now: s.now(), expected: o.IfMatch, catchUp: s.directoryCaughtUp}
 	if o.IdempotencyKey != "" {
 		sum := sha256.Sum256([]byte(u.ID + "\x00" + op + "\x00" + strings.Join(target, "/") + "\x00" + o.IdempotencyKey))
 		req.idem = hex.EncodeToString(sum[:])
@@ -141,8 +138,8 @@ func (s *Service) request(u user.User, o CommandOptions, op string, target ...st
 	return req
 }
 
-// Actor is how user u is recorded on the events it causes.
-func Actor(u user.User) event.Actor {
+// actor is how user u is recorded on the events it causes.
+func actor(u user.User) event.Actor {
 	return event.Actor{ID: u.ID, Name: u.Name, Role: string(u.Role)}
 }
 
@@ -209,7 +206,7 @@ var ErrUnauthenticated = errors.New("the token is not valid, or has expired")
 //
 // Errors: ErrUnauthenticated.
 func (s *Service) Authenticate(ctx context.Context, token string) (user.User, error) {
-	hash := HashToken(strings.TrimSpace(token))
+	hash := hashToken(strings.TrimSpace(token))
 	u, ok := fresh(ctx, s, func() (user.User, bool) { // perhaps issued through another server
 		u, ok := s.dir.UserByTokenHash(hash)
 		return u, ok && u.TokenValid(s.Today())
@@ -220,20 +217,20 @@ func (s *Service) Authenticate(ctx context.Context, token string) (user.User, er
 	return u, nil
 }
 
-// NewToken returns a new bearer token and its hash.
-func NewToken() (token, hash string) {
+// newToken returns a new bearer token and its hash.
+func newToken() (token, hash string) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		panic("crypto/rand: " + err.Error())
 	}
 	token = "sc_" + base64.RawURLEncoding.EncodeToString(b)
-	return token, HashToken(token)
+	return token, hashToken(token)
 }
 
-// HashToken is how tokens are stored and looked up: SHA-256, hex. Tokens are
+// hashToken is how tokens are stored and looked up: SHA-256, hex. Tokens are
 // 256-bit random values, so a fast hash is enough and lookups by hash do not
 // leak timing about the secret.
-func HashToken(token string) string {
+func hashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
 }

@@ -133,7 +133,7 @@ func (s *Service) CreateUser(ctx context.Context, u user.User, o CommandOptions,
 		cmd.TrustID = u.TrustID
 	}
 	id := newID()
-	token, hash := NewToken()
+	token, hash := newToken()
 	facts := user.Facts{TrustExists: s.dir.TrustExists, SchoolTrust: s.dir.SchoolTrust}
 	res, err := execute(ctx, s.users, id, s.request(u, o, "CreateUser"), func(*user.User) (decision[*user.User, UserResult], error) {
 		evs, err := user.CreateUser(id, hash, cmd, facts, s.Today())
@@ -167,7 +167,7 @@ func (s *Service) IssueToken(ctx context.Context, u user.User, o CommandOptions,
 	if _, err := s.tokenTarget(ctx, u, userID); err != nil {
 		return TokenResult{}, err
 	}
-	token, hash := NewToken()
+	token, hash := newToken()
 	res, err := execute(ctx, s.users, userID, s.request(u, o, "IssueToken", userID), func(t *user.User) (decision[*user.User, TokenResult], error) {
 		today := s.Today()
 		evs, err := t.IssueToken(hash, today)
@@ -203,7 +203,7 @@ func (s *Service) RevokeTokens(ctx context.Context, u user.User, o CommandOption
 // EnsureAdmin creates the service administrator for token if there is none
 // yet. The user id derives from the token, so restarts change nothing.
 func (s *Service) EnsureAdmin(ctx context.Context, token string) (string, error) {
-	hash := HashToken(token)
+	hash := hashToken(token)
 	id := uuid.NewSHA1(uuid.NameSpaceOID, []byte("sendcase-admin:"+hash)).String()
 	res, err := execute(ctx, s.users, id, s.request(System, CommandOptions{}, "EnsureAdmin"), func(t *user.User) (decision[*user.User, Result], error) {
 		dec := decision[*user.User, Result]{answer: answerID[*user.User](id)}

@@ -33,18 +33,18 @@ type Auth struct {
 // server for everyone else. The default allows far more than a person
 // clicking, and bursts for a page with several requests.
 const (
-	DefaultRatePerSecond = 50
-	DefaultRateBurst     = 100
+	defaultRatePerSecond = 50
+	defaultRateBurst     = 100
 )
 
 // NewAuth returns an Auth on svc allowing perSecond requests a second per
 // token, in bursts of burst (0: the defaults).
 func NewAuth(svc *app.Service, perSecond float64, burst int) *Auth {
 	if perSecond <= 0 {
-		perSecond = DefaultRatePerSecond
+		perSecond = defaultRatePerSecond
 	}
 	if burst <= 0 {
-		burst = DefaultRateBurst
+		burst = defaultRateBurst
 	}
 	return &Auth{svc: svc, limits: &limiters{per: rate.Limit(perSecond), burst: burst, m: map[string]*rate.Limiter{}}}
 }

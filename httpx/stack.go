@@ -15,7 +15,7 @@ import (
 
 // Defaults of the overload guard.
 const (
-	DefaultMaxInFlight = 256
+	defaultMaxInFlight = 256
 	// admissionWait is how long a request may wait for a slot before it is
 	// turned away: long enough to absorb a burst, short enough to fail fast.
 	admissionWait = 100 * time.Millisecond
@@ -33,10 +33,10 @@ type Stack struct {
 }
 
 // NewStack returns a Stack that serves at most maxInFlight requests at
-// once (0: DefaultMaxInFlight).
+// once (0: defaultMaxInFlight).
 func NewStack(log *slog.Logger, maxInFlight int) *Stack {
 	if maxInFlight <= 0 {
-		maxInFlight = DefaultMaxInFlight
+		maxInFlight = defaultMaxInFlight
 	}
 	return &Stack{log: log, metrics: newMetrics(), max: maxInFlight}
 }
@@ -57,8 +57,8 @@ func (s *Stack) Wrap(mux *http.ServeMux) http.Handler {
 	return s.observe(s.guard(s.recoverPanics(serve)))
 }
 
-// IsUI reports whether r is for the HTML UI, whose errors are pages, not problems.
-func IsUI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/ui/") }
+// isUI reports whether r is for the HTML UI, whose errors are pages, not problems.
+func isUI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/ui/") }
 
 // routeKey carries, from observe to the mux, where to report the pattern
 // that served a request (middleware between them copies the request).
@@ -160,7 +160,7 @@ func (s *Stack) guard(next http.Handler) http.Handler {
 		case <-timer.C:
 			s.metrics.rejected.Inc()
 			w.Header().Set("Retry-After", "1")
-			if IsUI(r) {
+			if isUI(r) {
 				http.Error(w, "sendcase is very busy just now. Please try again in a moment.", http.StatusServiceUnavailable)
 				return
 			}

@@ -166,7 +166,7 @@ func appends(ctx context.Context, s *eventstore.Store, o Options, rep *Report) e
 	if err != nil {
 		return err
 	}
-	commit := &event.Commit{Aggregate: "bench", AggregateID: "x", Events: []event.Event{e}, Result: json.RawMessage(`{"status":201,"id":"x"}`)}
+	commit := &event.Commit{Aggregate: "bench", AggregateID: "x", Events: []event.Event{e}, Result: json.RawMessage(`{"id":"x","version":1,"seq":0}`)}
 	payload, _ := json.Marshal(commit)
 	run := func(op func(g, i int) error) (latencies, time.Duration, error) {
 		per := o.Appends / o.Concurrency
