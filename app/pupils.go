@@ -434,6 +434,15 @@ func (s *Service) logReviewerRead(ctx context.Context, u user.User, pupilID, wha
 	return s.store.LogAccess(ctx, pupilID, eventlog.AccessEntry{UserID: u.ID, Name: u.Name, Role: string(u.Role), What: what, At: s.now().UTC()})
 }
 
+// ReviewerReads lists the reads of rec's pupil by LA reviewers, oldest
+// first. rec, from PupilRecord, already proves the user may see them, so
+// the record is not read again.
+//
+// Errors: ErrUnavailable.
+func (s *Service) ReviewerReads(ctx context.Context, rec PupilRecord) ([]eventlog.AccessEntry, error) {
+	return s.store.AccessLog(ctx, rec.Pupil.ID)
+}
+
 // AccessLog lists the reads of pupil id's record by LA reviewers, oldest
 // first. Its SENCO, its trust's lead and admins.
 //

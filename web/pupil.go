@@ -95,7 +95,7 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 	for _, rv := range rec.Reviewers {
 		pp.ReviewerNames[rv.ID] = rv.Name + " (" + rv.Email + ")"
 	}
-	log, err := s.svc.AccessLog(r.Context(), u, id)
+	log, err := s.svc.ReviewerReads(r.Context(), rec)
 	if err != nil {
 		return nil, err
 	}
