@@ -90,21 +90,7 @@ func (p *proc) post(t *testing.T, path, body string) int {
 
 func (p *proc) postJSON(t *testing.T, path, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", "http://"+p.addr+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer tok")
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode >= 300 {
-		t.Logf("%s: %s", path, b)
-	}
-	var out map[string]any
-	_ = json.Unmarshal(b, &out)
-	return res.StatusCode, out
+	return p.call(t, "POST", path, "tok", body)
 }
 
 func TestServeStopsOnSIGTERMAndKeepsData(t *testing.T) {
@@ -305,7 +291,8 @@ func checkpoint(t *testing.T, db string) int64 {
 	return seq
 }
 
-// call sends a JSON request with token and returns the status and body.
+// call sends a JSON request with token and returns the status and the
+// decoded body; an error's body is logged.
 func (p *proc) call(t *testing.T, method, path, token, body string) (int, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, "http://"+p.addr+path, strings.NewReader(body))
@@ -319,11 +306,11 @@ func (p *proc) call(t *testing.T, method, path, token, body string) (int, map[st
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Logf("%s %s: %s", method, path, b)
+	}
 	var out map[string]any
 	_ = json.Unmarshal(b, &out)
-	if res.StatusCode >= 300 {
-		out = map[string]any{"problem": string(b)}
-	}
 	return res.StatusCode, out
 }
 
