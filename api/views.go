@@ -40,7 +40,7 @@ func viewQuery(w http.ResponseWriter, r *http.Request) (app.ViewQuery, bool) {
 
 // writeView answers a view as JSON, or as CSV when the client asked, with
 // the sequence it reflects. Each encoding is made once per computed view.
-func writeView[T any](s *Server, w http.ResponseWriter, r *http.Request, v app.View[T], err error, toCSV func() ([]byte, string, error)) {
+func writeView[T any](s *Server, w http.ResponseWriter, r *http.Request, v app.View[T], err error, toCSV func() ([]byte, error)) {
 	if err != nil {
 		w.Header().Set("X-Projection-Seq", strconv.FormatUint(s.svc.ProjectionSeq(), 10))
 		s.writeError(w, r, err)
@@ -54,7 +54,7 @@ func writeView[T any](s *Server, w http.ResponseWriter, r *http.Request, v app.V
 	}
 	if wantsCSV(r) {
 		format, contentType = "csv", "text/csv; charset=utf-8"
-		encode = func() ([]byte, error) { b, _, err := toCSV(); return b, err }
+		encode = toCSV
 		w.Header().Set("Content-Disposition", `attachment; filename="view.csv"`)
 	}
 	b, err := v.Memo(format, encode)
@@ -77,16 +77,16 @@ func writeCSV(w http.ResponseWriter, filename string, header []string, rows [][]
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	b, _, _ := csvBytes(header, rows)
+	b, _ := csvBytes(header, rows)
 	_, _ = w.Write(b)
 }
 
-func csvBytes(header []string, rows [][]string) ([]byte, string, error) {
+func csvBytes(header []string, rows [][]string) ([]byte, error) {
 	var buf bytes.Buffer
 	cw := csv.NewWriter(&buf)
 	_ = cw.Write(header)
 	err := cw.WriteAll(rows)
-	return buf.Bytes(), "text/csv; charset=utf-8", err
+	return buf.Bytes(), err
 }
 
 func date(d civil.Date) string { return d.String() }
@@ -109,7 +109,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	v, err := s.svc.Caseload(r.Context(), u, r.PathValue("school"), vq, f)
-	writeView(s, w, r, v, err, func() ([]byte, string, error) {
+	writeView(s, w, r, v, err, func() ([]byte, error) {
 		out := make([][]string, len(v.Data.Pupils))
 		for i, x := range v.Data.Pupils {
 			out[i] = []string{x.PupilID, x.Name, x.YearGroup, x.SENStatus, x.PrimaryNeed, x.AreaOfNeed, x.Stage,
@@ -139,7 +139,7 @@ func (s *Server) workload(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	v, err := s.svc.Workload(r.Context(), u, r.PathValue("trust"), vq)
-	writeView(s, w, r, v, err, func() ([]byte, string, error) {
+	writeView(s, w, r, v, err, func() ([]byte, error) {
 		var out [][]string
 		for _, sc := range v.Data.Schools {
 			out = append(out, workloadRow(sc.SchoolID, sc.Name, sc.WorkloadCounts))
@@ -158,5 +158,5 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, u user.Use
 		return
 	}
 	v, err := s.svc.ProvisionMap(r.Context(), u, r.PathValue("trust"), r.PathValue("school"), vq)
-	writeView(s, w, r, v, err, func() ([]byte, string, error) { return csvBytes(v.Data.Table()) })
+	writeView(s, w, r, v, err, func() ([]byte, error) { return csvBytes(v.Data.Table()) })
 }
