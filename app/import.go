@@ -48,7 +48,7 @@ func (s *Service) ImportRegister(ctx context.Context, u user.User, schoolID stri
 	if err != nil {
 		return importer.Report{}, err
 	}
-	if err := s.planImport(ctx, u, trustID, schoolID, f, byUPN, rep.Rows); err != nil {
+	if err := s.planImport(ctx, trustID, schoolID, f, byUPN, rep.Rows); err != nil {
 		return importer.Report{}, err
 	}
 	inFile := map[string]bool{}
@@ -79,7 +79,7 @@ func (s *Service) ImportRegister(ctx context.Context, u user.User, schoolID stri
 
 // plan decides each row's action with the domain's own decide functions,
 // without writing anything.
-func (s *Service) planImport(ctx context.Context, u user.User, trustID, schoolID string, f *importer.File, byUPN map[string]string, out []importer.RowResult) error {
+func (s *Service) planImport(ctx context.Context, trustID, schoolID string, f *importer.File, byUPN map[string]string, out []importer.RowResult) error {
 	seen := map[string]int{}
 	column := func(field string) string {
 		if c, ok := f.Columns[importer.Field(field)]; ok {
