@@ -103,6 +103,13 @@ func (s *Service) RegisterPupil(ctx context.Context, u user.User, o CommandOptio
 				return res, rerr
 			}
 		}
+		var exists bool
+		if rerr := s.pupils.Read(ctx, id, func(p *pupil.Pupil) error { exists = p.Exists(); return nil }); rerr != nil {
+			return Result{}, rerr
+		}
+		if exists { // a retry after the idempotency window
+			return Result{}, domain.Conflict("a pupil with UPN %s is already registered in this trust", upn)
+		}
 		return Result{}, domain.Conflict("the registration was abandoned; send it again")
 	}
 	return res, err
