@@ -20,11 +20,12 @@ import (
 
 // Server is the JSON API.
 type Server struct {
-	svc     *app.Service
-	log     *slog.Logger
-	auth    *httpx.Auth
-	metrics http.Handler
-	ready   func(ctx context.Context) error
+	svc      *app.Service
+	log      *slog.Logger
+	auth     *httpx.Auth
+	metrics  http.Handler
+	ready    func(ctx context.Context) error
+	degraded func(ctx context.Context) string
 
 	routeList []Route
 	// statuses is each route pattern's success status, from the route table.
@@ -42,6 +43,9 @@ type Options struct {
 	Metrics http.Handler
 	// Ready reports whether the process can serve (NATS reachable, read models caught up).
 	Ready func(ctx context.Context) error
+	// Degraded, when set, says why a ready process serves incomplete views
+	// ("" when it does not).
+	Degraded func(ctx context.Context) string
 }
 
 // New builds the API on svc.
@@ -52,7 +56,10 @@ func New(svc *app.Service, o Options) *Server {
 	if o.Ready == nil {
 		o.Ready = func(context.Context) error { return nil }
 	}
-	return &Server{svc: svc, log: o.Logger, auth: o.Auth, metrics: o.Metrics, ready: o.Ready}
+	if o.Degraded == nil {
+		o.Degraded = func(context.Context) string { return "" }
+	}
+	return &Server{svc: svc, log: o.Logger, auth: o.Auth, metrics: o.Metrics, ready: o.Ready, degraded: o.Degraded}
 }
 
 // Route is a registered route with its documentation.
@@ -132,5 +139,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
 		return
 	}
-	s.reply(w, r, map[string]any{"status": "ready", "directory_seq": s.svc.Directory().Seq(), "projection_seq": s.svc.ProjectionSeq()})
+	// A degraded process still serves (200): taking it out of a load
+	// balancer would not help, since every process reads the same store.
+	answer := map[string]any{"status": "ready", "directory_seq": s.svc.Directory().Seq(), "projection_seq": s.svc.ProjectionSeq()}
+	if why := s.degraded(ctx); why != "" {
+		answer["status"], answer["reason"] = "degraded", why
+	}
+	s.reply(w, r, answer)
 }

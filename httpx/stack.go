@@ -46,6 +46,10 @@ func (s *Stack) Metrics() http.Handler {
 	return promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})
 }
 
+// Register adds collectors (the projector's, the store's) to the metrics
+// the stack serves.
+func (s *Stack) Register(cs ...prometheus.Collector) { s.metrics.registry.MustRegister(cs...) }
+
 // Wrap returns mux behind the stack.
 func (s *Stack) Wrap(mux *http.ServeMux) http.Handler {
 	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ type Memory struct {
 	bySchool map[string]map[string]*Summary
 	byTrust  map[string]map[string]*Summary
 	seq      uint64
+	refused  []Unapplied
 }
 
 // NewMemory returns an empty store.
@@ -24,7 +25,7 @@ func NewMemory() *Memory {
 }
 
 func (m *Memory) reset() {
-	m.pupils, m.seq = map[string]*Summary{}, 0
+	m.pupils, m.seq, m.refused = map[string]*Summary{}, 0, nil
 	m.bySchool, m.byTrust = map[string]map[string]*Summary{}, map[string]map[string]*Summary{}
 }
 
@@ -40,23 +41,58 @@ func (m *Memory) Apply(_ context.Context, batch []Item) error {
 		return nil
 	}
 	touched := map[string]*Summary{}
-	ApplyToSummaries(batch, func(id string) *Summary {
-		s, ok := m.pupils[id]
-		if !ok {
-			s = &Summary{}
-			m.pupils[id] = s
-		}
-		if _, seen := touched[id]; !seen {
-			touched[id] = s
-			m.unindex(s) // its school or roll status may change
-		}
-		return s
-	})
+	applied, err := ApplyToSummaries(batch, func(id string) *Summary { return m.touch(touched, id) })
 	for _, s := range touched {
 		m.index(s)
 	}
-	m.seq = batch[len(batch)-1].Seq
+	// Summaries change in place, so what was applied before a refused
+	// commit stays applied, and the checkpoint says so.
+	if applied > 0 {
+		m.seq = batch[applied-1].Seq
+	}
+	return err
+}
+
+// touch returns pupil id's summary (created if new), unindexed until the
+// caller indexes every touched summary again: its school or roll status
+// may change.
+func (m *Memory) touch(touched map[string]*Summary, id string) *Summary {
+	s, ok := m.pupils[id]
+	if !ok {
+		s = &Summary{}
+		m.pupils[id] = s
+	}
+	if _, seen := touched[id]; !seen {
+		touched[id] = s
+		m.unindex(s)
+	}
+	return s
+}
+
+// Skip implements Store.
+func (m *Memory) Skip(_ context.Context, it Item, reason string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if it.Seq <= m.seq {
+		return nil
+	}
+	if it.Commit.Aggregate == "pupil" {
+		touched := map[string]*Summary{}
+		m.touch(touched, it.Commit.AggregateID).MarkUnapplied(it)
+		for _, s := range touched {
+			m.index(s)
+		}
+	}
+	m.refused = append(m.refused, UnappliedOf(it, reason))
+	m.seq = it.Seq
 	return nil
+}
+
+// Unapplied implements Store.
+func (m *Memory) Unapplied(context.Context) ([]Unapplied, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return append([]Unapplied(nil), m.refused...), nil
 }
 
 func (m *Memory) index(s *Summary) {

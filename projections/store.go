@@ -7,6 +7,8 @@ package projections
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/sendcase/sendcase/domain/event"
 )
@@ -46,19 +48,72 @@ type Store interface {
 	EachGrantedPupil(ctx context.Context, userID string, fn func(*Summary)) error
 	// Anchor returns a pupil's audit anchor.
 	Anchor(ctx context.Context, pupilID string) (Anchor, bool, error)
+	// Skip records it as refused (see ErrRefused) instead of applying it:
+	// the checkpoint moves to it, its pupil's summary notes its sequence
+	// (so the pupil's views say they are incomplete), and Unapplied lists it.
+	Skip(ctx context.Context, it Item, reason string) error
+	// Unapplied lists the commits Skip recorded, in stream order.
+	Unapplied(ctx context.Context) ([]Unapplied, error)
 	// Reset empties the store and its checkpoint, for a rebuild.
 	Reset(ctx context.Context) error
 }
 
+// ErrRefused is returned (wrapped) by Store.Apply when the store cannot
+// apply a commit of the batch however often it is asked: PostgreSQL refuses
+// a value in it, or folding it into a summary fails. Any other error is
+// taken as passing (the database unreachable) and the batch is tried again.
+var ErrRefused = errors.New("the store refuses this commit")
+
+// Unapplied is a commit a store refused, as Skip recorded it. Reason names
+// what was refused and never quotes the commit's data.
+type Unapplied struct {
+	Seq         uint64 `json:"seq"`
+	Aggregate   string `json:"aggregate"`
+	AggregateID string `json:"aggregate_id"`
+	Reason      string `json:"reason"`
+}
+
+// UnappliedOf is the record Skip keeps of it.
+func UnappliedOf(it Item, reason string) Unapplied {
+	return Unapplied{Seq: it.Seq, Aggregate: it.Commit.Aggregate, AggregateID: it.Commit.AggregateID, Reason: reason}
+}
+
 // ApplyToSummaries folds a batch into summaries looked up (or created) with
-// get. Both stores use it, so they evolve summaries identically.
-func ApplyToSummaries(batch []Item, get func(pupilID string) *Summary) {
-	for _, it := range batch {
+// get. Both stores use it, so they evolve summaries identically. It answers
+// how many commits it applied; when folding one fails (a panic in the
+// domain's Apply: a bug, but one commit must not stop every view) it stops
+// there with an error wrapping ErrRefused.
+func ApplyToSummaries(batch []Item, get func(pupilID string) *Summary) (applied int, err error) {
+	for i, it := range batch {
 		if it.Commit.Aggregate != "pupil" {
 			continue
 		}
-		get(it.Commit.AggregateID).Apply(it.Seq, it.Commit)
+		if err := applyOne(it, get); err != nil {
+			return i, err
+		}
 	}
+	return len(batch), nil
+}
+
+func applyOne(it Item, get func(pupilID string) *Summary) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("commit %d: %w: applying it failed: %v", it.Seq, ErrRefused, r)
+		}
+	}()
+	get(it.Commit.AggregateID).Apply(it.Seq, it.Commit)
+	return nil
+}
+
+// MarkUnapplied notes on s that commit seq of its pupil was not applied.
+func (s *Summary) MarkUnapplied(it Item) {
+	if s.Pupil.ID == "" {
+		// Its registration was refused: keep the id, so the pupil can be
+		// found and reported.
+		s.Pupil.ID = it.Commit.AggregateID
+	}
+	s.Unapplied = append(s.Unapplied, it.Seq)
+	s.Seq = it.Seq
 }
 
 // Listed reports whether a summary belongs in school and trust views: a

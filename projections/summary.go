@@ -21,6 +21,9 @@ type Summary struct {
 	Head   string
 	// Seq is the stream sequence of the last commit applied.
 	Seq uint64
+	// Unapplied are the sequences of this pupil's commits the store refused
+	// (see ErrRefused): the pupil's views are incomplete and say so.
+	Unapplied []uint64
 }
 
 // Apply folds one pupil commit into s.
@@ -62,12 +65,13 @@ type summaryJSON struct {
 	Events      int           `json:"events"`
 	Head        string        `json:"head"`
 	Seq         uint64        `json:"seq"`
+	Unapplied   []uint64      `json:"unapplied,omitempty"`
 }
 
 // MarshalJSON keeps the EHCP records, which the pupil's API shape omits.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	p := s.Pupil
-	return json.Marshal(summaryJSON{Pupil: &p, EHCPRecords: s.Pupil.EHCPRecords, Events: s.Events, Head: s.Head, Seq: s.Seq})
+	return json.Marshal(summaryJSON{Pupil: &p, EHCPRecords: s.Pupil.EHCPRecords, Events: s.Events, Head: s.Head, Seq: s.Seq, Unapplied: s.Unapplied})
 }
 
 // UnmarshalJSON is the inverse of MarshalJSON.
@@ -76,6 +80,6 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 	if err := gojson.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq = v.EHCPRecords, v.Events, v.Head, v.Seq
+	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq, s.Unapplied = v.EHCPRecords, v.Events, v.Head, v.Seq, v.Unapplied
 	return nil
 }

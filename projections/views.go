@@ -37,6 +37,10 @@ type CaseloadRow struct {
 	EHCPStatus         string     `json:"ehcp_status"`
 	NextStatutoryDueOn civil.Date `json:"next_statutory_due_on"`
 	StatutoryOverdue   int        `json:"statutory_overdue"`
+	// Incomplete is true when some of the pupil's changes could not be
+	// applied to the views (see docs/projections.md): the row may be out of
+	// date, and the pupil's record, read from the stream, is not.
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 // CaseloadFilter narrows a caseload. Need is a census code or an area of need.
@@ -68,7 +72,7 @@ func caseloadRow(s *Summary, asOf civil.Date, phase string) CaseloadRow {
 	row := CaseloadRow{
 		PupilID: p.ID, Name: p.FirstName + " " + p.LastName, YearGroup: string(p.CurrentYearGroup(asOf)),
 		SENStatus: string(p.SENStatus), PrimaryNeed: p.PrimaryNeed, AreaOfNeed: string(need.AreaOf(p.PrimaryNeed)),
-		Stage: StageNone, ActiveProvisions: len(p.ActiveProvisions),
+		Stage: StageNone, ActiveProvisions: len(p.ActiveProvisions), Incomplete: len(s.Unapplied) > 0,
 	}
 	if c := p.CurrentCycle(); c != nil {
 		row.Stage = string(c.Stage)
@@ -130,6 +134,9 @@ type WorkloadCounts struct {
 	OpenReferrals         int      `json:"open_referrals"`
 	MeanReferralWaitDays  *float64 `json:"mean_referral_wait_days"`
 	AdminHoursNext30d     float64  `json:"admin_hours_next_30d"`
+	// IncompletePupils counts pupils some of whose changes could not be
+	// applied to the views: the counts may miss them.
+	IncompletePupils int `json:"incomplete_pupils,omitempty"`
 
 	waitSum, waitN int
 }
@@ -155,6 +162,9 @@ func within(due, asOf civil.Date, days int) bool {
 
 func (c *WorkloadCounts) add(s *Summary, asOf civil.Date, phase string) {
 	p := &s.Pupil
+	if len(s.Unapplied) > 0 {
+		c.IncompletePupils++
+	}
 	switch p.SENStatus {
 	case need.SENSupport:
 		c.SENSupport++
@@ -228,6 +238,7 @@ func (c *WorkloadCounts) sum(o WorkloadCounts) {
 	c.APDRReviewsDue30d += o.APDRReviewsDue30d
 	c.APDRReviewsOverdue += o.APDRReviewsOverdue
 	c.OpenReferrals += o.OpenReferrals
+	c.IncompletePupils += o.IncompletePupils
 	c.waitSum += o.waitSum
 	c.waitN += o.waitN
 }

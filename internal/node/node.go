@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sendcase/sendcase/api"
 	"github.com/sendcase/sendcase/app"
@@ -127,7 +128,11 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	auth := httpx.NewAuth(n.Service, cfg.RatePerSecond, cfg.RateBurst)
 	mux := http.NewServeMux()
 	n.Mux = mux
-	n.API = api.New(n.Service, api.Options{Logger: cfg.Logger, Auth: auth, Metrics: stack.Metrics(), Ready: n.ready})
+	stack.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "sendcase_projection_unapplied_commits",
+		Help: "Commits the read-model store refused and the views go without (alert when above 0; see docs/projections.md).",
+	}, func() float64 { return float64(n.Projector.Unapplied()) }))
+	n.API = api.New(n.Service, api.Options{Logger: cfg.Logger, Auth: auth, Metrics: stack.Metrics(), Ready: n.ready, Degraded: n.degraded})
 	n.API.Register(mux)
 	n.Web = web.New(n.Service, auth, cfg.Logger)
 	n.Web.Register(mux)
@@ -199,6 +204,20 @@ func (n *Node) ready(ctx context.Context) error {
 		return fmt.Errorf("projections %d events behind", last-n.Projector.Seq())
 	}
 	return nil
+}
+
+// degraded says why the views are incomplete: commits the store refused.
+func (n *Node) degraded(ctx context.Context) string {
+	list, err := n.Projector.Store().Unapplied(ctx)
+	if err != nil || len(list) == 0 {
+		return ""
+	}
+	noun := "commit"
+	if len(list) > 1 {
+		noun = "commits"
+	}
+	return fmt.Sprintf("%d %s could not be applied to the views (the first at stream sequence %d); the log says why, and docs/projections.md what to do",
+		len(list), noun, list[0].Seq)
 }
 
 // Close stops the read models and disconnects; the embedded server flushes to disk.

@@ -16,6 +16,7 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -96,22 +97,18 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 // Apply implements projections.Store: one transaction for the rows and the
 // checkpoint. Commits at or below the checkpoint are skipped, so a batch
-// delivered again after a crash is not applied twice.
+// delivered again after a crash is not applied twice. A value PostgreSQL
+// refuses is answered with an error wrapping projections.ErrRefused.
 func (s *Store) Apply(ctx context.Context, batch []projections.Item) error {
 	if len(batch) == 0 {
 		return nil
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var cp int64
-		err := tx.QueryRow(ctx, `SELECT seq FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, projection).Scan(&cp)
-		if errors.Is(err, pgx.ErrNoRows) {
-			if _, err = tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, seq) VALUES ($1, 0)`, projection); err != nil {
-				return fmt.Errorf("create checkpoint: %w", err)
-			}
-		} else if err != nil {
-			return fmt.Errorf("read checkpoint: %w", err)
+		cp, err := lockCheckpoint(ctx, tx)
+		if err != nil {
+			return err
 		}
-		for len(batch) > 0 && batch[0].Seq <= uint64(cp) {
+		for len(batch) > 0 && batch[0].Seq <= cp {
 			batch = batch[1:]
 		}
 		if len(batch) == 0 {
@@ -121,14 +118,9 @@ func (s *Store) Apply(ctx context.Context, batch []projections.Item) error {
 		if err != nil {
 			return err
 		}
-		projections.ApplyToSummaries(batch, func(id string) *projections.Summary {
-			if sm, ok := summaries[id]; ok {
-				return sm
-			}
-			sm := &projections.Summary{}
-			summaries[id] = sm
-			return sm
-		})
+		if _, err := projections.ApplyToSummaries(batch, getOrNew(summaries)); err != nil {
+			return err // nothing of the batch is committed
+		}
 		if err := s.save(ctx, tx, summaries); err != nil {
 			return err
 		}
@@ -137,11 +129,107 @@ func (s *Store) Apply(ctx context.Context, batch []projections.Item) error {
 				return err
 			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET seq = $2 WHERE name = $1`, projection, int64(batch[len(batch)-1].Seq)); err != nil {
-			return fmt.Errorf("move checkpoint: %w", err)
-		}
-		return nil
+		return moveCheckpoint(ctx, tx, batch[len(batch)-1].Seq)
 	})
+}
+
+func getOrNew(summaries map[string]*projections.Summary) func(id string) *projections.Summary {
+	return func(id string) *projections.Summary {
+		if sm, ok := summaries[id]; ok {
+			return sm
+		}
+		sm := &projections.Summary{}
+		summaries[id] = sm
+		return sm
+	}
+}
+
+// lockCheckpoint reads the checkpoint, creating it at 0, and locks its row
+// until the transaction ends.
+func lockCheckpoint(ctx context.Context, tx pgx.Tx) (uint64, error) {
+	var cp int64
+	err := tx.QueryRow(ctx, `SELECT seq FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, projection).Scan(&cp)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err = tx.Exec(ctx, `INSERT INTO projection_checkpoints (name, seq) VALUES ($1, 0)`, projection); err != nil {
+			return 0, fmt.Errorf("create checkpoint: %w", err)
+		}
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read checkpoint: %w", err)
+	}
+	return uint64(cp), nil
+}
+
+func moveCheckpoint(ctx context.Context, tx pgx.Tx, seq uint64) error {
+	if _, err := tx.Exec(ctx, `UPDATE projection_checkpoints SET seq = $2 WHERE name = $1`, projection, int64(seq)); err != nil {
+		return fmt.Errorf("move checkpoint: %w", err)
+	}
+	return nil
+}
+
+// Skip implements projections.Store: the pupil's summary notes the commit,
+// projection_unapplied records it, and the checkpoint moves past it, in one
+// transaction.
+func (s *Store) Skip(ctx context.Context, it projections.Item, reason string) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		cp, err := lockCheckpoint(ctx, tx)
+		if err != nil || it.Seq <= cp {
+			return err
+		}
+		if it.Commit.Aggregate == "pupil" {
+			summaries, err := s.load(ctx, tx, []projections.Item{it})
+			if err != nil {
+				return err
+			}
+			getOrNew(summaries)(it.Commit.AggregateID).MarkUnapplied(it)
+			if err := s.save(ctx, tx, summaries); err != nil {
+				return err
+			}
+		}
+		u := projections.UnappliedOf(it, reason)
+		if _, err := tx.Exec(ctx, `INSERT INTO projection_unapplied (seq, aggregate, aggregate_id, reason) VALUES ($1, $2, $3, $4)`,
+			int64(u.Seq), u.Aggregate, u.AggregateID, u.Reason); err != nil {
+			return fmt.Errorf("record unapplied commit %d: %w", u.Seq, err)
+		}
+		return moveCheckpoint(ctx, tx, it.Seq)
+	})
+}
+
+// Unapplied implements projections.Store.
+func (s *Store) Unapplied(ctx context.Context) ([]projections.Unapplied, error) {
+	rows, err := s.pool.Query(ctx, `SELECT seq, aggregate, aggregate_id, reason FROM projection_unapplied ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("read unapplied commits: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (projections.Unapplied, error) {
+		var u projections.Unapplied
+		var seq int64
+		err := r.Scan(&seq, &u.Aggregate, &u.AggregateID, &u.Reason)
+		u.Seq = uint64(seq)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read unapplied commits: %w", err)
+	}
+	return out, nil
+}
+
+// refused wraps err with projections.ErrRefused when PostgreSQL refused a
+// value rather than failed: a data exception (class 22: a NUL in text, a
+// number out of range), an integrity violation (23) or a limit (54: a row
+// too large). Those fail again however often they are tried. The words
+// kept are PostgreSQL's message and code, never the detail, which can
+// quote the value.
+func refused(what string, err error) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && len(pg.Code) == 5 {
+		switch pg.Code[:2] {
+		case "22", "23", "54":
+			return fmt.Errorf("%s: %w: %s (SQLSTATE %s)", what, projections.ErrRefused, pg.Message, pg.Code)
+		}
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // load reads the current summaries of the pupils a batch touches.
@@ -184,7 +272,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 	for id, sm := range summaries {
 		doc, err := json.Marshal(sm)
 		if err != nil {
-			return fmt.Errorf("encode summary %s: %w", id, err)
+			return fmt.Errorf("encode summary %s: %w: %v", id, projections.ErrRefused, err)
 		}
 		b.Queue(`INSERT INTO pupil_summaries (pupil_id, trust_id, school_id, listed, events, head_hash, seq, doc)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -193,7 +281,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 			id, sm.Pupil.TrustID, sm.Pupil.SchoolID, sm.Listed(), sm.Events, sm.Head, int64(sm.Seq), doc)
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("save summaries: %w", err)
+		return refused("save summaries", err)
 	}
 	return nil
 }
@@ -269,7 +357,7 @@ func (s *Store) Anchor(ctx context.Context, pupilID string) (projections.Anchor,
 // transaction, so a reader never sees an empty store with an old checkpoint.
 func (s *Store) Reset(ctx context.Context) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `TRUNCATE pupil_summaries`); err != nil {
+		if _, err := tx.Exec(ctx, `TRUNCATE pupil_summaries, projection_unapplied`); err != nil {
 			return fmt.Errorf("reset: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM projection_checkpoints WHERE name = $1`, projection); err != nil {

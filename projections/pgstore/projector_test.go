@@ -1,9 +1,11 @@
 package pgstore_test
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/pgtest"
+	"github.com/sendcase/sendcase/internal/until"
 	"github.com/sendcase/sendcase/projections"
 	"github.com/sendcase/sendcase/projections/projector"
 	"github.com/sendcase/sendcase/projections/storetest"
@@ -134,5 +137,55 @@ func TestSecondProcessTakesOver(t *testing.T) {
 	storetest.ApplyInBatches(t, want, items, 100)
 	if x, y := storetest.Snapshot(t, want, items), storetest.Snapshot(t, follower.p.Store(), items); x != y {
 		t.Fatal("views after takeover differ from a fresh rebuild")
+	}
+}
+
+// TestRefusedCommitDoesNotStopTheViews: a commit PostgreSQL cannot hold (a
+// NUL in a text field, as streams written before input was checked may
+// have) is recorded and skipped; every later commit is applied, the pupil's
+// summary says it is incomplete, and a restart neither retries nor forgets it.
+func TestRefusedCommitDoesNotStopTheViews(t *testing.T) {
+	_, nc := natstest.Embedded(t, "")
+	ctx := context.Background()
+	es, err := eventstore.Open(ctx, nc, eventstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := pgtest.URL(t)
+	items := storetest.Scenario()
+	var poisoned uint64
+	for _, it := range items {
+		b := mustJSON(t, it.Commit)
+		if it.Commit.AggregateID == storetest.Dan && poisoned == 0 {
+			b = bytes.Replace(b, []byte(`"year_group":"4"`), []byte(`"year_group":"4\u0000"`), 1)
+			poisoned = it.Seq
+		}
+		if _, err := es.JetStream().Publish(ctx, eventlog.Subject(it.Commit.Aggregate, it.Commit.AggregateID), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := items[len(items)-1].Seq
+	r := startProjector(t, es, url)
+	waitSeq(t, r.p, last)
+	if got := r.p.Unapplied(); got != 1 {
+		t.Fatalf("projector counts %d unapplied commits, want 1", got)
+	}
+	got, err := r.p.Store().Unapplied(ctx)
+	if err != nil || len(got) != 1 || got[0].Seq != poisoned || got[0].AggregateID != storetest.Dan ||
+		!strings.Contains(got[0].Reason, "SQLSTATE 22P05") {
+		t.Fatalf("unapplied = %+v %v, want Dan's registration at %d refused with 22P05", got, err, poisoned)
+	}
+	want := projections.NewMemory()
+	storetest.ApplyInBatches(t, want, items, 100)
+	if a, b := storetest.Snapshot(t, want, items), storetest.Snapshot(t, r.p.Store(), items); a != b {
+		t.Fatal("the views of other pupils differ from a rebuild")
+	}
+	r.stop()
+
+	r2 := startProjector(t, es, url)
+	waitSeq(t, r2.p, last)
+	until.True(t, 10*time.Second, "the restarted projector to count the refused commit", func() bool { return r2.p.Unapplied() == 1 })
+	if r2.batches.Load() != 0 {
+		t.Fatal("the restarted projector applied again")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gojson "github.com/goccy/go-json"
@@ -26,6 +27,7 @@ type Projector struct {
 	store projections.Store
 	log   *slog.Logger
 	*projections.Progress
+	unapplied atomic.Int64
 	// BatchSize bounds the commits applied in one store transaction.
 	BatchSize int
 	// OnApplied, when set, is called after each batch with its first and
@@ -55,6 +57,9 @@ func (p *Projector) CatchUp(ctx context.Context, progress func(applied, total ui
 	target := info.State.LastSeq
 	cp, err := p.store.Checkpoint(ctx)
 	if err != nil {
+		return err
+	}
+	if err := p.countUnapplied(ctx); err != nil {
 		return err
 	}
 	p.Advance(cp)
@@ -98,6 +103,9 @@ func (p *Projector) Run(ctx context.Context) {
 			runCtx, release = lctx, rel
 		}
 		cp, err := p.store.Checkpoint(runCtx)
+		if err == nil {
+			err = p.countUnapplied(runCtx)
+		}
 		if err == nil {
 			p.Advance(cp)
 			err = p.follow(runCtx, cp, 0, nil)
@@ -235,7 +243,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 					break drain
 				}
 			}
-			if err := p.store.Apply(ctx, batch); err != nil {
+			if err := p.apply(ctx, batch); err != nil {
 				return fmt.Errorf("apply up to %d: %w", batch[len(batch)-1].Seq, err)
 			}
 			last := batch[len(batch)-1].Seq
@@ -251,6 +259,50 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			}
 		}
 	}
+}
+
+// apply applies batch. When the store refuses a commit of it (see
+// projections.ErrRefused), the commits are applied one at a time and the
+// refused one is recorded and skipped: it is logged, counted, and noted on
+// its pupil's summary, and every other view goes on. Any other error is
+// returned, and Run resumes from the checkpoint.
+func (p *Projector) apply(ctx context.Context, batch []projections.Item) error {
+	err := p.store.Apply(ctx, batch)
+	if !errors.Is(err, projections.ErrRefused) {
+		return err
+	}
+	for i := range batch {
+		err := p.store.Apply(ctx, batch[i:i+1])
+		if !errors.Is(err, projections.ErrRefused) {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		it := batch[i]
+		if err := p.store.Skip(ctx, it, err.Error()); err != nil {
+			return fmt.Errorf("record refused commit %d: %w", it.Seq, err)
+		}
+		p.unapplied.Add(1)
+		p.log.Error("projector: the store refused a commit; recorded it and went on without it",
+			"seq", it.Seq, "aggregate", it.Commit.Aggregate, "aggregate_id", it.Commit.AggregateID, "err", err)
+	}
+	return nil
+}
+
+// Unapplied is how many commits the store has refused (see apply), as of
+// the last catch-up or run, for the alert metric.
+func (p *Projector) Unapplied() int64 { return p.unapplied.Load() }
+
+// countUnapplied reads the number of refused commits from the store, which
+// keeps them across restarts.
+func (p *Projector) countUnapplied(ctx context.Context) error {
+	list, err := p.store.Unapplied(ctx)
+	if err != nil {
+		return err
+	}
+	p.unapplied.Store(int64(len(list)))
+	return nil
 }
 
 // pending is a message being decoded.

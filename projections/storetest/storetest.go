@@ -133,6 +133,62 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		}
 	})
 
+	t.Run("a refused commit is recorded and skipped", func(t *testing.T) {
+		s := open(t)
+		// Ben's last commit (the grant to the reviewer) is refused; the
+		// commits after it (Cara, Dan, Eve, Finn) still apply.
+		skip := -1
+		for i, it := range items {
+			if it.Commit.AggregateID == Ben {
+				skip = i
+			}
+		}
+		ApplyInBatches(t, s, items[:skip], 6)
+		if err := s.Skip(ctx, items[skip], "a value the store cannot hold"); err != nil {
+			t.Fatal(err)
+		}
+		// A skipped commit delivered again (a crash before the ack) is
+		// skipped by the checkpoint, not applied.
+		ApplyInBatches(t, s, items[skip:], 6)
+		if err := s.Skip(ctx, items[skip], "again"); err != nil {
+			t.Fatal(err)
+		}
+		last := items[len(items)-1].Seq
+		if cp, _ := s.Checkpoint(ctx); cp != last {
+			t.Fatalf("checkpoint %d, want %d", cp, last)
+		}
+		got, err := s.Unapplied(ctx)
+		want := []projections.Unapplied{{Seq: items[skip].Seq, Aggregate: "pupil", AggregateID: Ben, Reason: "a value the store cannot hold"}}
+		if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("unapplied = %+v %v, want %+v", got, err, want)
+		}
+		v := projections.Views{Store: s, Dir: Directory(items)}
+		rows, err := v.Caseload(ctx, SchoolA, AsOf, projections.CaseloadFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		incomplete := map[string]bool{}
+		for _, r := range rows {
+			incomplete[strings.Fields(r.Name)[0]] = r.Incomplete
+		}
+		if fmt.Sprint(incomplete) != "map[Ada:false Ben:true Cara:false]" {
+			t.Fatalf("incomplete rows: %v", incomplete)
+		}
+		if g, _ := v.Granted(ctx, Reviewer, AsOf); len(g) != 0 {
+			t.Fatalf("the refused grant was applied: %+v", g)
+		}
+		w, err := v.Workload(ctx, Trust, AsOf)
+		if err != nil || w.Totals.IncompletePupils != 1 || w.Schools[1].IncompletePupils != 0 {
+			t.Fatalf("workload incomplete pupils: %+v %v", w.Totals, err)
+		}
+		if err := s.Reset(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Unapplied(ctx); len(got) != 0 {
+			t.Fatalf("unapplied after reset: %+v", got)
+		}
+	})
+
 	t.Run("batch size does not change answers", func(t *testing.T) {
 		a, b := open(t), projections.Store(projections.NewMemory())
 		ApplyInBatches(t, a, items, 1)
