@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/sendcase/sendcase/eventstore"
@@ -40,6 +41,35 @@ func streamHolds(t *testing.T, e *env, strs []string) []string {
 			if bytes.Contains(m.Data, []byte(s)) {
 				found = append(found, s)
 			}
+		}
+	}
+	return found
+}
+
+// rowHolds reports which of the strings appear in the pupil's PostgreSQL
+// row once the views have applied everything (nothing without PostgreSQL).
+func rowHolds(t *testing.T, e *env, pupilID string, strs []string) []string {
+	t.Helper()
+	if e.db == "" {
+		return nil
+	}
+	ctx := context.Background()
+	if err := e.node.Projector.WaitFor(ctx, e.lastSeq(t)); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, e.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var doc string
+	if err := conn.QueryRow(ctx, `SELECT doc::text FROM pupil_summaries WHERE pupil_id = $1`, pupilID).Scan(&doc); err != nil {
+		t.Fatal(err)
+	}
+	var found []string
+	for _, s := range strs {
+		if strings.Contains(doc, s) {
+			found = append(found, s)
 		}
 	}
 	return found
@@ -84,6 +114,9 @@ func testErasure(t *testing.T, db string) {
 	}
 	if found := streamHolds(t, e, append(personal[:8:8], upn)); len(found) > 0 {
 		t.Fatalf("the event stream holds personal data in the clear: %q", found)
+	}
+	if found := rowHolds(t, e, id, append(personal[:8:8], upn)); len(found) > 0 {
+		t.Fatalf("PostgreSQL's row holds personal data in the clear: %q", found)
 	}
 
 	// Who may erase, and what is refused appends nothing.
@@ -147,6 +180,9 @@ func testErasure(t *testing.T, db string) {
 		}
 	}
 	check(t, e)
+	if found := rowHolds(t, e, id, append(personal, upn)); len(found) > 0 {
+		t.Fatalf("PostgreSQL's row holds personal data after erasure: %q", found)
+	}
 
 	// The record is closed, and the UPN names nobody: it can be registered anew.
 	if r := e.must(t, 409, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-11-10"}); !strings.Contains(string(r.Raw), "erased") {

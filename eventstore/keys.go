@@ -30,8 +30,9 @@ const (
 )
 
 // ErrKeyDestroyed means an aggregate's key is destroyed (or was never
-// kept): its personal data reads as erased.
-var ErrKeyDestroyed = errors.New("eventstore: key destroyed")
+// kept): its personal data reads as erased. (It is shred's, so that stores
+// without NATS, such as pgstore, can tell it.)
+var ErrKeyDestroyed = shred.ErrKeyDestroyed
 
 // Keyring creates, caches and destroys the keys of aggregates' personal
 // data. Every node keeps all keys in memory (32 bytes a pupil) and follows

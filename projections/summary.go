@@ -68,6 +68,10 @@ type summaryJSON struct {
 	Unapplied   []uint64      `json:"unapplied,omitempty"`
 }
 
+// SummaryPersonal is the tree of the personal fields of a summary as
+// MarshalJSON writes it, for stores that seal them (see pgstore).
+func SummaryPersonal() *event.Personal { return event.PersonalOf(summaryJSON{}) }
+
 // MarshalJSON keeps the EHCP records, which the pupil's API shape omits.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	p := s.Pupil

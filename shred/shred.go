@@ -66,15 +66,34 @@ func NewCipher(key []byte) (*Cipher, error) {
 	return &Cipher{aead: aead}, nil
 }
 
+// ErrKeyDestroyed means an aggregate's key is destroyed (or was never
+// kept): its personal data reads as erased.
+var ErrKeyDestroyed = errors.New("key destroyed")
+
 // Encrypt encrypts the personal fields of e, an event of aggregate id. It
 // must run before the event is hashed. Events without personal fields are
 // left as they are.
 func (c *Cipher) Encrypt(id string, e *event.Event) error {
-	if !event.HasPersonal(e.Type) {
-		return nil
+	tree, err := event.PersonalFields(e.Type)
+	if err != nil || tree == nil {
+		return err
 	}
-	ad := additionalData(id, e.ID)
-	enc, err := Rewrite(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
+	enc, err := c.Seal(tree, e.Raw, additionalData(id, e.ID))
+	if err != nil {
+		return fmt.Errorf("encrypt %s: %w", e.ID, err)
+	}
+	e.Plain, e.Raw, e.Encryption = e.Raw, enc, Scheme
+	return nil
+}
+
+// Seal returns raw, JSON of a type whose personal fields are tree, with
+// each personal value encrypted on its own and bound to ad (the owner's
+// ids), so that it cannot be moved elsewhere unnoticed.
+func (c *Cipher) Seal(tree *event.Personal, raw json.RawMessage, ad []byte) (json.RawMessage, error) {
+	if tree == nil {
+		return raw, nil
+	}
+	return rewrite(raw, tree, func(v, _ json.RawMessage) (json.RawMessage, error) {
 		nonce := make([]byte, c.aead.NonceSize())
 		if _, err := rand.Read(nonce); err != nil {
 			return nil, err
@@ -86,11 +105,6 @@ func (c *Cipher) Encrypt(id string, e *event.Event) error {
 		out = base64.RawURLEncoding.AppendEncode(out, ct)
 		return append(out, '"'), nil
 	})
-	if err != nil {
-		return fmt.Errorf("encrypt %s: %w", e.ID, err)
-	}
-	e.Plain, e.Raw, e.Encryption = e.Raw, enc, Scheme
-	return nil
 }
 
 // ErrUnknownScheme means an event was encrypted in a way this version cannot read.
@@ -106,9 +120,26 @@ func (c *Cipher) Decrypt(id string, e *event.Event) error {
 	if e.Encryption != Scheme {
 		return fmt.Errorf("decrypt %s: %w %q", e.ID, ErrUnknownScheme, e.Encryption)
 	}
-	ad := additionalData(id, e.ID)
+	tree, err := event.PersonalFields(e.Type)
+	if err != nil {
+		return fmt.Errorf("decrypt %s: %w", e.ID, err)
+	}
+	plain, err := c.Open(tree, e.Raw, additionalData(id, e.ID))
+	if err != nil {
+		return fmt.Errorf("decrypt %s: %w", e.ID, err)
+	}
+	e.Plain, e.Shredded = plain, false
+	return nil
+}
+
+// Open is the inverse of Seal: the personal values of raw decrypted. A
+// value that does not decrypt under this key and ad is an error.
+func (c *Cipher) Open(tree *event.Personal, raw json.RawMessage, ad []byte) (json.RawMessage, error) {
+	if tree == nil {
+		return raw, nil
+	}
 	n := c.aead.NonceSize()
-	plain, err := Rewrite(e.Type, e.Raw, func(v, _ json.RawMessage) (json.RawMessage, error) {
+	return rewrite(raw, tree, func(v, _ json.RawMessage) (json.RawMessage, error) {
 		if len(v) < len(prefix)+2 || v[0] != '"' || v[len(v)-1] != '"' || string(v[1:1+len(prefix)]) != prefix {
 			return nil, errors.New("not an encrypted value")
 		}
@@ -118,11 +149,6 @@ func (c *Cipher) Decrypt(id string, e *event.Event) error {
 		}
 		return c.aead.Open(nil, ct[:n], ct[n:], ad)
 	})
-	if err != nil {
-		return fmt.Errorf("decrypt %s: %w", e.ID, err)
-	}
-	e.Plain, e.Shredded = plain, false
-	return nil
 }
 
 // Shred marks e, an encrypted event whose key is destroyed, as erased: e.Plain
@@ -132,14 +158,27 @@ func Shred(e *event.Event) error {
 	if e.Encryption == "" {
 		return nil
 	}
-	plain, err := Rewrite(e.Type, e.Raw, func(_, erased json.RawMessage) (json.RawMessage, error) {
-		return erased, nil
-	})
+	tree, err := event.PersonalFields(e.Type)
+	if err != nil {
+		return fmt.Errorf("shred %s: %w", e.ID, err)
+	}
+	plain, err := Erase(tree, e.Raw)
 	if err != nil {
 		return fmt.Errorf("shred %s: %w", e.ID, err)
 	}
 	e.Plain, e.Shredded = plain, true
 	return nil
+}
+
+// Erase returns raw with every personal value (sealed or not) replaced by
+// its erased value.
+func Erase(tree *event.Personal, raw json.RawMessage) (json.RawMessage, error) {
+	if tree == nil {
+		return raw, nil
+	}
+	return rewrite(raw, tree, func(_, erased json.RawMessage) (json.RawMessage, error) {
+		return erased, nil
+	})
 }
 
 func additionalData(aggregateID, eventID string) []byte {

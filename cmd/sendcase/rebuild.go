@@ -81,7 +81,7 @@ func rebuild(args []string) error {
 		return err
 	}
 	defer es.Close()
-	pg, err := pgstore.Open(ctx, *databaseURL)
+	pg, err := pgstore.Open(ctx, *databaseURL, es.Keys())
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,11 @@ func buildPersonal(t reflect.Type, seen map[reflect.Type]bool) *Personal {
 	return n
 }
 
+// PersonalOf returns the tree of the personal fields of v's type (a state
+// kept outside the stream, such as a read model's summary), nil when it has
+// none.
+func PersonalOf(v any) *Personal { return personalOf(reflect.TypeOf(v)) }
+
 // HasPersonal reports whether events of type name carry personal fields.
 func HasPersonal(name string) bool {
 	reg, _ := lookup(name)

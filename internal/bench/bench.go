@@ -319,7 +319,7 @@ func rebuilds(ctx context.Context, n *node.Node, o Options, rep *Report) error {
 	rep.add(Line{Name: "in-memory projection rebuild", Value: memRate, Unit: "messages/s", Raw: rawRate, Ratio: memRate / rawRate, Target: "≥ 0.5 × raw read", Met: met(memRate >= 0.5*rawRate)})
 	rep.add(Line{Name: fmt.Sprintf("in-memory rebuild, %d events", events), Value: float64(events) / memDur.Seconds(), Unit: "events/s"})
 	if o.DatabaseURL != "" {
-		pg, err := pgstore.Open(ctx, o.DatabaseURL)
+		pg, err := pgstore.Open(ctx, o.DatabaseURL, n.Store.Keys())
 		if err != nil {
 			return err
 		}

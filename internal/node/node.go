@@ -98,7 +98,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}
 	var store projections.Store = projections.NewMemory()
 	if cfg.DatabaseURL != "" {
-		if n.pg, err = pgstore.Open(ctx, cfg.DatabaseURL); err != nil {
+		if n.pg, err = pgstore.Open(ctx, cfg.DatabaseURL, n.Store.Keys()); err != nil {
 			return nil, err
 		}
 		store = n.pg

@@ -11,6 +11,7 @@ import (
 	"github.com/sendcase/sendcase/internal/natstest"
 	"github.com/sendcase/sendcase/internal/pgtest"
 	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/projections/pgstore"
 	"github.com/sendcase/sendcase/projections/projector"
 	"github.com/sendcase/sendcase/projections/storetest"
 )
@@ -48,7 +49,7 @@ func BenchmarkRebuild(b *testing.B) {
 	}{
 		{"memory", func() projections.Store { return projections.NewMemory() }},
 		{"postgres", func() projections.Store {
-			s, err := pgOpen(pgtest.URL(b))
+			s, err := pgstore.Open(context.Background(), pgtest.URL(b), es.Keys())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -73,5 +74,25 @@ func BenchmarkRebuild(b *testing.B) {
 			}
 			b.ReportMetric(float64(events*b.N)/elapsed.Seconds(), "events/s")
 		})
+	}
+}
+
+// BenchmarkCaseload measures a caseload of 250 pupils read from PostgreSQL,
+// each summary's personal fields opened with the pupil's key.
+func BenchmarkCaseload(b *testing.B) {
+	ctx := context.Background()
+	items := storetest.Generate(500)
+	s, err := pgstore.Open(ctx, pgtest.URL(b), keyring(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	storetest.ApplyInBatches(b, s, items, 1000)
+	v := projections.Views{Store: s, Dir: storetest.Directory(items)}
+	for b.Loop() {
+		rows, err := v.Caseload(ctx, storetest.SchoolA, storetest.AsOf, projections.CaseloadFilter{})
+		if err != nil || len(rows) != 250 {
+			b.Fatalf("%d rows, %v", len(rows), err)
+		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/shred"
 )
 
 //go:embed migrations/*.sql
@@ -34,9 +35,28 @@ const (
 	lockKey    = int64(0x53454e44_43415345) // "SENDCASE"
 )
 
+// Keys gives the ciphers of pupils' keys (eventstore.Keyring in a running
+// sendcase). The personal fields of every summary are sealed under its
+// pupil's key before they reach PostgreSQL, so destroying the key erases
+// them from the rows, their old versions, the WAL and backups alike.
+type Keys interface {
+	// Cipher returns the pupil's cipher for reading, or an error wrapping
+	// shred.ErrKeyDestroyed once the pupil is erased.
+	Cipher(ctx context.Context, id string) (*shred.Cipher, error)
+	// CipherForWriting is Cipher, creating the key of a pupil that has none.
+	CipherForWriting(ctx context.Context, id string) (*shred.Cipher, error)
+}
+
+// personal is the tree of a summary's personal fields as stored.
+var personal = projections.SummaryPersonal()
+
+// sealedFor binds a summary's sealed values to its pupil.
+func sealedFor(pupilID string) []byte { return []byte(pupilID + "/summary") }
+
 // Store is the PostgreSQL store.
 type Store struct {
 	pool *pgxpool.Pool
+	keys Keys
 	// FailBeforeCommit, when set, is called inside Apply after the rows are
 	// written and before the commit; tests use it to crash mid-batch.
 	FailBeforeCommit func() error
@@ -46,7 +66,11 @@ var _ projections.Store = (*Store)(nil)
 var _ projections.Leaser = (*Store)(nil)
 
 // Open connects and migrates the schema (goose, embedded SQL files).
-func Open(ctx context.Context, url string) (*Store, error) {
+// Summaries' personal fields are sealed with keys.
+func Open(ctx context.Context, url string, keys Keys) (*Store, error) {
+	if keys == nil {
+		return nil, errors.New("pgstore: no keys to seal personal fields with")
+	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("database url: %w", err)
@@ -63,7 +87,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, keys: keys}, nil
 }
 
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
@@ -258,8 +282,8 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, batch []projections.Item) (
 			return nil, fmt.Errorf("load summaries: %w", err)
 		}
 		sm := &projections.Summary{}
-		if err := gojson.Unmarshal(doc, sm); err != nil {
-			return nil, fmt.Errorf("decode summary %s: %w", id, err)
+		if err := s.decode(ctx, id, doc, sm); err != nil {
+			return nil, err
 		}
 		out[id] = sm
 	}
@@ -270,9 +294,9 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, batch []projections.Item) (
 func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*projections.Summary) error {
 	b := &pgx.Batch{}
 	for id, sm := range summaries {
-		doc, err := json.Marshal(sm)
+		doc, err := s.encode(ctx, id, sm)
 		if err != nil {
-			return fmt.Errorf("encode summary %s: %w: %v", id, projections.ErrRefused, err)
+			return err
 		}
 		b.Queue(`INSERT INTO pupil_summaries (pupil_id, trust_id, school_id, listed, events, head_hash, seq, doc)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -282,6 +306,53 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return refused("save summaries", err)
+	}
+	return nil
+}
+
+// encode is the stored form of pupil id's summary: JSON with its personal
+// fields sealed under the pupil's key, or erased once the key is destroyed.
+func (s *Store) encode(ctx context.Context, id string, sm *projections.Summary) ([]byte, error) {
+	doc, err := json.Marshal(sm)
+	if err != nil {
+		return nil, fmt.Errorf("encode summary %s: %w: %v", id, projections.ErrRefused, err)
+	}
+	c, err := s.keys.CipherForWriting(ctx, id)
+	switch {
+	case errors.Is(err, shred.ErrKeyDestroyed):
+		doc, err = shred.Erase(personal, doc)
+	case err != nil:
+		return nil, fmt.Errorf("seal summary %s: %w", id, err)
+	default:
+		doc, err = c.Seal(personal, doc, sealedFor(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("seal summary %s: %w: %v", id, projections.ErrRefused, err)
+	}
+	return doc, nil
+}
+
+// decode reads a stored summary of pupil id into sm. Its personal fields
+// read as erased when the key is destroyed, or when a value does not open
+// (the row was altered), as the stream's events do.
+func (s *Store) decode(ctx context.Context, id string, doc []byte, sm *projections.Summary) error {
+	c, err := s.keys.Cipher(ctx, id)
+	var plain []byte
+	switch {
+	case errors.Is(err, shred.ErrKeyDestroyed):
+		plain, err = shred.Erase(personal, doc)
+	case err != nil:
+		return fmt.Errorf("open summary %s: %w", id, err)
+	default:
+		if plain, err = c.Open(personal, doc, sealedFor(id)); err != nil {
+			plain, err = shred.Erase(personal, doc)
+		}
+	}
+	if err == nil {
+		err = gojson.Unmarshal(plain, sm)
+	}
+	if err != nil {
+		return fmt.Errorf("decode summary %s: %w", id, err)
 	}
 	return nil
 }
@@ -307,13 +378,14 @@ func (s *Store) each(ctx context.Context, query, key string, fn func(*projection
 	defer rows.Close()
 	var sm projections.Summary
 	for rows.Next() {
+		var id string
 		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
+		if err := rows.Scan(&id, &doc); err != nil {
 			return fmt.Errorf("read summaries: %w", err)
 		}
 		sm = projections.Summary{}
-		if err := gojson.Unmarshal(doc, &sm); err != nil {
-			return fmt.Errorf("decode summary: %w", err)
+		if err := s.decode(ctx, id, doc, &sm); err != nil {
+			return err
 		}
 		fn(&sm)
 	}
@@ -322,12 +394,12 @@ func (s *Store) each(ctx context.Context, query, key string, fn func(*projection
 
 // EachSchoolPupil implements projections.Store.
 func (s *Store) EachSchoolPupil(ctx context.Context, schoolID string, fn func(*projections.Summary)) error {
-	return s.each(ctx, `SELECT doc FROM pupil_summaries WHERE school_id = $1 AND listed`, schoolID, fn)
+	return s.each(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE school_id = $1 AND listed`, schoolID, fn)
 }
 
 // EachTrustPupil implements projections.Store.
 func (s *Store) EachTrustPupil(ctx context.Context, trustID string, fn func(*projections.Summary)) error {
-	return s.each(ctx, `SELECT doc FROM pupil_summaries WHERE trust_id = $1 AND listed`, trustID, fn)
+	return s.each(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE trust_id = $1 AND listed`, trustID, fn)
 }
 
 // EachGrantedPupil implements projections.Store with jsonb containment.
@@ -336,7 +408,7 @@ func (s *Store) EachGrantedPupil(ctx context.Context, userID string, fn func(*pr
 	if err != nil {
 		return err
 	}
-	return s.each(ctx, `SELECT doc FROM pupil_summaries WHERE doc->'pupil'->'grants' @> $1::jsonb`, string(grant), fn)
+	return s.each(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE doc->'pupil'->'grants' @> $1::jsonb`, string(grant), fn)
 }
 
 // Anchor implements projections.Store.

@@ -50,7 +50,7 @@ type runner struct {
 
 func startProjector(t *testing.T, es *eventstore.Store, url string) *runner {
 	t.Helper()
-	store := open(t, url)
+	store := open(t, url, es.Keys())
 	r := &runner{p: projector.New(es, store, slog.New(slog.DiscardHandler)), done: make(chan struct{})}
 	r.p.OnApplied = func(first, _ uint64) {
 		r.first.CompareAndSwap(0, first)
