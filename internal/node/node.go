@@ -206,6 +206,10 @@ func (n *Node) ready(ctx context.Context) error {
 	return nil
 }
 
+// DirectoryLag is how far the directory is behind the stream (0 when
+// caught up).
+func (n *Node) DirectoryLag(ctx context.Context) (uint64, error) { return n.dir.Lag(ctx) }
+
 // degraded says why the views are incomplete: commits the store refused.
 func (n *Node) degraded(ctx context.Context) string {
 	list, err := n.Projector.Store().Unapplied(ctx)

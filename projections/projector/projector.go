@@ -149,16 +149,6 @@ func sleep(ctx context.Context, d time.Duration) {
 // follow consumes from after cp and applies batches until ctx ends, an
 // error occurs, or (target > 0) target has been applied.
 func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func(applied, total uint64)) error {
-	stream, err := p.js.Stream(ctx, eventstore.StreamName)
-	if err != nil {
-		return fmt.Errorf("projector: %w", err)
-	}
-	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
-		DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: cp + 1,
-	})
-	if err != nil {
-		return fmt.Errorf("projector consumer: %w", err)
-	}
 	// Decoding is most of a rebuild's work, so it runs on every core; the
 	// ordered queue hands the decoded commits to the applier in stream order.
 	// Everything below stops on this context, cancelled when follow returns
@@ -182,13 +172,9 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			}
 		}()
 	}
-	cc, err := cons.Consume(func(m jetstream.Msg) {
-		meta, err := m.Metadata()
-		if err != nil {
-			return
-		}
+	cc, err := consume(ctx, p.js, nil, cp+1, func(seq uint64, m jetstream.Msg) {
 		pd := &pending{data: m.Data(), done: make(chan struct{})}
-		pd.item.Seq = meta.Sequence.Stream
+		pd.item.Seq = seq
 		select {
 		case ordered <- pd:
 		case <-ctx.Done():
@@ -198,7 +184,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 		case work <- pd:
 		case <-ctx.Done():
 		}
-	}, jetstream.PullMaxMessages(2*p.BatchSize))
+	}, p.log, jetstream.PullMaxMessages(2*p.BatchSize))
 	if err != nil {
 		cancel()
 		decoders.Wait()
