@@ -2,9 +2,13 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sendcase/sendcase/internal/node"
 )
 
 // TestControlCharactersAndInvalidUTF8AreRefused: text that is not plain
@@ -71,4 +75,118 @@ func jsonOf(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestEveryTextFieldRefusesControlCharacters sweeps every string field of
+// every command's request body, as the OpenAPI document describes it
+// (nested objects and lists too): a NUL, another control character, or
+// invalid UTF-8 in it is a 400 naming that field, and appends nothing.
+func TestEveryTextFieldRefusesControlCharacters(t *testing.T) {
+	e := startConfig(t, "", node.Config{RatePerSecond: 1e6, RateBurst: 1e6})
+	w := e.world(t)
+	pupil := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	cycle := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	ref := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref)
+	var doc openapiDoc
+	if err := json.Unmarshal(e.must(t, 200, "GET", "/openapi.json", "", nil).Raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	poisons := map[string]string{"NUL": `a\u0000b`, "bell": `a\u0007b`, "escape": `a\u001b[2Jb`, "invalid UTF-8": "a\xffb", "C1 control": `a\u0085b`}
+	seq := e.lastSeq(t)
+	fields := 0
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			schema := op.RequestBody.Content["application/json"].Schema
+			if schema == nil {
+				continue
+			}
+			token := w.sencoA
+			switch {
+			case path == "/v1/trusts" || path == "/v1/users" || strings.HasSuffix(path, "/erase"):
+				token = adminToken
+			case strings.HasPrefix(path, "/v1/trusts/"):
+				token = w.lead
+			}
+			for _, field := range doc.stringFields(schema, "") {
+				fields++
+				for name, poison := range poisons {
+					t.Run(strings.ToUpper(method)+" "+path+" "+field+" "+name, func(t *testing.T) {
+						body := bodyWith(field, poison)
+						r := e.do(t, strings.ToUpper(method), fill.Replace(path), token, body)
+						if r.Status != 400 || !slices.Contains(r.fields(), field) {
+							t.Errorf("%s: %d, fields %q, want 400 naming %s", body, r.Status, r.fields(), field)
+						}
+					})
+				}
+			}
+		}
+	}
+	if fields < 40 {
+		t.Fatalf("only %d text fields found", fields)
+	}
+	if e.lastSeq(t) != seq {
+		t.Fatal("refused input appended")
+	}
+}
+
+// openapiDoc is what the sweep reads of the OpenAPI document.
+type openapiDoc struct {
+	Paths map[string]map[string]struct {
+		RequestBody struct {
+			Content map[string]struct {
+				Schema *openapiSchema `json:"schema"`
+			} `json:"content"`
+		} `json:"requestBody"`
+	} `json:"paths"`
+	Components struct {
+		Schemas map[string]*openapiSchema `json:"schemas"`
+	} `json:"components"`
+}
+
+type openapiSchema struct {
+	Ref        string                    `json:"$ref"`
+	Type       any                       `json:"type"`
+	Properties map[string]*openapiSchema `json:"properties"`
+	Items      *openapiSchema            `json:"items"`
+}
+
+// stringFields lists the paths of s's string fields ("outcomes[0].description").
+func (d openapiDoc) stringFields(s *openapiSchema, prefix string) []string {
+	for s.Ref != "" {
+		s = d.Components.Schemas[strings.TrimPrefix(s.Ref, "#/components/schemas/")]
+	}
+	typ := fmt.Sprint(s.Type)
+	switch {
+	case strings.Contains(typ, "string"):
+		return []string{prefix}
+	case s.Items != nil:
+		return d.stringFields(s.Items, prefix+"[0]")
+	}
+	var out []string
+	for name, p := range s.Properties {
+		if prefix != "" {
+			name = prefix + "." + name
+		}
+		out = append(out, d.stringFields(p, name)...)
+	}
+	return out
+}
+
+// bodyWith is a JSON body with only field (a path as stringFields gives)
+// set, to raw (the inside of a JSON string, escapes and all).
+func bodyWith(field, raw string) string { return buildBody(strings.Split(field, "."), raw) }
+
+func buildBody(parts []string, raw string) string {
+	name, list := strings.CutSuffix(parts[0], "[0]")
+	var v string
+	if len(parts) == 1 {
+		v = `"` + raw + `"`
+	} else {
+		v = buildBody(parts[1:], raw)
+	}
+	if list {
+		v = "[" + v + "]"
+	}
+	return `{"` + name + `":` + v + `}`
 }
