@@ -27,14 +27,21 @@ var (
 	ReferralChanges = domain.Allowed("referral_status", ReferralAccepted, ReferralDeclined, ReferralSeen, ReferralReportReceived, ReferralClosed)
 )
 
-// referralNext is the lifecycle: made → accepted | declined, accepted → seen
-// → report_received → closed; an open referral may also be closed early
-// (the pupil left, the need resolved).
-var referralNext = map[string][]string{
-	ReferralMade:           {ReferralAccepted, ReferralDeclined, ReferralClosed},
-	ReferralAccepted:       {ReferralSeen, ReferralClosed},
-	ReferralSeen:           {ReferralReportReceived, ReferralClosed},
-	ReferralReportReceived: {ReferralClosed},
+// referralOrder is the lifecycle: made → accepted → seen → report_received
+// → closed. A referral only moves forward, and may skip steps the school
+// never hears of (a service that sees the pupil without saying it had
+// accepted, a report that arrives without word of the appointment), or be
+// closed early (the pupil left, the need resolved). It may be declined
+// while made or accepted. Declined and closed are final.
+var referralOrder = []string{ReferralMade, ReferralAccepted, ReferralSeen, ReferralReportReceived, ReferralClosed}
+
+// referralMayBecome reports whether a referral that is from may become to.
+func referralMayBecome(from, to string) bool {
+	if to == ReferralDeclined {
+		return from == ReferralMade || from == ReferralAccepted
+	}
+	f, t := slices.Index(referralOrder, from), slices.Index(referralOrder, to)
+	return f >= 0 && t > f
 }
 
 // Referral is a referral to a service outside the school.
@@ -187,7 +194,7 @@ func (p *Pupil) ChangeReferral(id string, cmd ChangeReferral, _ Facts) ([]event.
 	if r == nil {
 		return nil, domain.NotFound("referral %s", id)
 	}
-	if !slices.Contains(referralNext[r.Status], cmd.Status) {
+	if !referralMayBecome(r.Status, cmd.Status) {
 		return nil, domain.Conflict("a referral that is %s cannot become %s", r.Status, cmd.Status)
 	}
 	if last := r.lastOn(); cmd.On.Before(last) {
