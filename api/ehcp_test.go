@@ -104,7 +104,6 @@ func TestReferralsOverHTTP(t *testing.T) {
 		t.Fatalf("fields %v", bad.fields())
 	}
 	ref := e.must(t, 201, "POST", base, w.sencoA, map[string]any{"service": "educational_psychology", "provider": "local_authority", "reason": "Reading age far below", "referred_on": "2025-09-10"}).str("id")
-	e.must(t, 409, "POST", base+"/"+ref+"/status", w.sencoA, map[string]any{"status": "report_received", "on": "2025-09-20"})
 	e.must(t, 400, "POST", base+"/"+ref+"/status", w.sencoA, map[string]any{"status": "accepted", "on": "2025-09-01"})
 	e.must(t, 400, "POST", base+"/"+ref+"/status", w.sencoA, map[string]any{"status": "lost", "on": "2025-09-20"})
 	e.must(t, 404, "POST", base+"/0193a000-0000-7000-8000-000000000999/status", w.sencoA, map[string]any{"status": "accepted", "on": "2025-09-20"})
@@ -116,5 +115,15 @@ func TestReferralsOverHTTP(t *testing.T) {
 	// 31 of October, 10 of November: 61 days.
 	if r.Status != "accepted" || !r.Open || r.WaitDays != 61 || r.AcceptedOn.String() != "2025-09-20" {
 		t.Fatalf("referral %v", r)
+	}
+	// A service that sees the pupil without saying it had accepted: the
+	// referral moves straight from made to seen, and never back.
+	other := e.must(t, 201, "POST", base, w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "Anxiety", "referred_on": "2025-09-10"}).str("id")
+	e.must(t, 200, "POST", base+"/"+other+"/status", w.sencoA, map[string]any{"status": "seen", "on": "2025-10-01"})
+	e.must(t, 409, "POST", base+"/"+other+"/status", w.sencoA, map[string]any{"status": "accepted", "on": "2025-10-02"})
+	e.must(t, 409, "POST", base+"/"+other+"/status", w.sencoA, map[string]any{"status": "declined", "on": "2025-10-02"})
+	seen := as[pupilAnswer](t, e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)).Referrals[1]
+	if seen.Status != "seen" || seen.WaitDays != 21 || seen.AcceptedOn.Valid() {
+		t.Fatalf("referral seen without word of acceptance: %+v", seen)
 	}
 }

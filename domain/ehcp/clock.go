@@ -114,9 +114,28 @@ func (c *Clock) close(typ, from string, on civil.Date) bool {
 	return false
 }
 
+// closeAll marks every open milestone of typ done on date on, the missed
+// ones late.
+func (c *Clock) closeAll(typ string, on civil.Date) bool {
+	closed := false
+	for c.close(typ, "", on) {
+		closed = true
+	}
+	return closed
+}
+
 // cancel drops open milestones of typ that no longer apply.
 func (c *Clock) cancel(typ string) {
 	c.Milestones = slices.DeleteFunc(c.Milestones, func(m Milestone) bool { return m.Type == typ && m.open() })
+}
+
+// move drops the open milestones of typ not yet due on date on, for a new
+// date to replace them. One already missed stays: a missed statutory
+// deadline never disappears.
+func (c *Clock) move(typ string, on civil.Date) {
+	c.Milestones = slices.DeleteFunc(c.Milestones, func(m Milestone) bool {
+		return m.Type == typ && m.open() && !m.DueOn.Before(on)
+	})
 }
 
 func (c *Clock) processStart() civil.Date {
@@ -183,7 +202,6 @@ func (c *Clock) Apply(r Record, hasPlan bool) error {
 		case c.Status == StatusAssessing || c.Status == StatusDraft:
 			c.close(FinalIssued, "", on)
 			c.close(DecisionToIssue, "", on)
-			c.close(DraftRepresentations, "", on)
 		case c.Status == StatusNone && (hasPlan || r.Historic):
 			// A plan issued before sendcase: start its annual-review clock.
 			r.Historic = true
@@ -199,7 +217,6 @@ func (c *Clock) Apply(r Record, hasPlan bool) error {
 		c.Status = StatusNotIssued
 		c.close(FinalIssued, "", on)
 		c.close(DecisionToIssue, "", on)
-		c.close(DraftRepresentations, "", on)
 	case AnnualReviewScheduled, ReviewInvitationsSent, AnnualReviewHeld, ReviewReportSent, LADecision,
 		AmendmentsProposed, AmendedFinalIssued, Ceased:
 		if c.Status != StatusActive {
@@ -224,15 +241,16 @@ func (c *Clock) applyToPlan(r Record) error {
 	on := r.On
 	switch r.Type {
 	case AnnualReviewScheduled:
-		// A rescheduled meeting moves the invitations' deadline.
-		c.cancel(ReviewInvitations)
+		// A rescheduled meeting moves the invitations' deadline (one
+		// already missed stays missed).
+		c.move(ReviewInvitations, on)
 		c.openMilestone(ReviewInvitations, "", r.MeetingOn.AddDays(-14))
 	case ReviewInvitationsSent:
-		if !c.close(ReviewInvitations, "", on) {
+		if !c.closeAll(ReviewInvitations, on) {
 			return outOfOrder("no annual review meeting is scheduled")
 		}
 	case AnnualReviewHeld:
-		c.close(ReviewInvitations, "", on)
+		c.closeAll(ReviewInvitations, on)
 		c.close(AnnualReview, "", on)
 		c.openMilestone(ReviewReportSent, "", on.AddWeeks(2))
 		c.openMilestone(LADecision, "", on.AddWeeks(4))
@@ -259,12 +277,11 @@ func (c *Clock) applyToPlan(r Record) error {
 		if !c.close(AmendedFinalIssued, "", on) {
 			return outOfOrder("an amended plan follows proposed amendments")
 		}
-		c.close(AmendmentRepresentations, "", on)
 		c.AmendedOn = on
 	case Ceased:
 		c.Status = StatusCeased
 		for i := range c.Milestones {
-			if m := &c.Milestones[i]; m.open() {
+			if m := &c.Milestones[i]; m.open() && !m.window {
 				m.DoneOn = on
 			}
 		}

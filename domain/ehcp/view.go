@@ -80,7 +80,7 @@ func (c *Clock) View(asOf civil.Date, f Facts) View {
 		v.Milestones = append(v.Milestones, m)
 	}
 	if v.Status == StatusActive && f.YearGroupOn != nil {
-		if m, ok := c.phaseTransfer(asOf, f); ok {
+		for _, m := range c.phaseTransfers(asOf, f) {
 			v.PhaseTransferDueOn = m.DueOn
 			v.Milestones = append(v.Milestones, m)
 		}
@@ -105,14 +105,22 @@ func status(m Milestone, asOf civil.Date) string {
 	return Pending
 }
 
-// phaseTransfer finds the transfer review of the current academic year, or
-// of the next one in which the pupil will be in a transfer year: Year 6, or
-// Year 2 at an infant school (due 15 February), or Year 11 (due 31 March),
-// of the calendar year in which that academic year ends (reg 18).
-func (c *Clock) phaseTransfer(asOf civil.Date, f Facts) (Milestone, bool) {
-	start := yeargroup.AcademicYearStart(asOf)
-	for k := 0; k < 16; k++ {
-		ay := start.AddMonths(12 * k)
+// phaseTransfers lists the transfer reviews (reg 18) of the plan: one for
+// each academic year, since the plan was issued, in which the pupil was in
+// a transfer year (Year 6, or Year 2 at an infant school, due 15 February;
+// Year 11, due 31 March, of the calendar year in which that academic year
+// ends), up to the current one, then the next one to come. A transfer is
+// done by an amended_final_issued or a la_decision to maintain dated within
+// its academic year (late after the deadline); one not done stays overdue
+// on every later date, since the moment for it has passed.
+func (c *Clock) phaseTransfers(asOf civil.Date, f Facts) []Milestone {
+	current := yeargroup.AcademicYearStart(asOf)
+	first := current
+	if c.PlanIssuedOn.Valid() && c.PlanIssuedOn.Before(current) {
+		first = yeargroup.AcademicYearStart(c.PlanIssuedOn)
+	}
+	var out []Milestone
+	for ay := first; ay.Before(current.AddMonths(12 * 16)); ay = ay.AddMonths(12) {
 		var due civil.Date
 		switch g := f.YearGroupOn(ay); {
 		case g == "6", g == "2" && f.Phase == "infant":
@@ -120,21 +128,27 @@ func (c *Clock) phaseTransfer(asOf civil.Date, f Facts) (Milestone, bool) {
 		case g == "11":
 			due = civil.New(ay.Year()+1, time.March, 31)
 		case g == "12" || g == "13" || g == "14":
-			return Milestone{}, false
+			return out
 		default:
 			continue
+		}
+		if due.Before(c.PlanIssuedOn) {
+			continue // the plan was issued after that year's deadline
 		}
 		m := Milestone{Type: PhaseTransfer, DueOn: due}
 		end := ay.AddMonths(12).AddDays(-1)
 		for _, r := range c.records {
 			if (r.Type == AmendedFinalIssued || (r.Type == LADecision && r.Outcome == "maintain")) &&
-				!r.On.Before(ay) && !r.On.After(end) {
+				!r.On.Before(ay) && !r.On.After(end) && !r.On.After(asOf) {
 				m.DoneOn, m.Late = r.On, r.On.After(due)
 				break
 			}
 		}
 		m.Status = status(m, asOf)
-		return m, true
+		out = append(out, m)
+		if ay.After(current) || ay == current {
+			return out // the current or next transfer: nothing later yet
+		}
 	}
-	return Milestone{}, false
+	return out
 }
