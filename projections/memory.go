@@ -13,7 +13,10 @@ type Memory struct {
 	pupils   map[string]*Summary
 	bySchool map[string]map[string]*Summary
 	byTrust  map[string]map[string]*Summary
-	seq      uint64
+	// everAt and everIn index every pupil by each school it was ever on the
+	// roll of, and by its trust, for past views; nothing leaves them.
+	everAt, everIn map[string]map[string]*Summary
+	seq            uint64
 	refused  []Unapplied
 }
 
@@ -27,6 +30,7 @@ func NewMemory() *Memory {
 func (m *Memory) reset() {
 	m.pupils, m.seq, m.refused = map[string]*Summary{}, 0, nil
 	m.bySchool, m.byTrust = map[string]map[string]*Summary{}, map[string]map[string]*Summary{}
+	m.everAt, m.everIn = map[string]map[string]*Summary{}, map[string]map[string]*Summary{}
 }
 
 // Apply implements Store.
@@ -96,6 +100,12 @@ func (m *Memory) Unapplied(context.Context) ([]Unapplied, error) {
 }
 
 func (m *Memory) index(s *Summary) {
+	if s.Pupil.Exists() {
+		for _, spell := range s.Pupil.Schools {
+			add(m.everAt, spell.SchoolID, s)
+		}
+		add(m.everIn, s.Pupil.TrustID, s)
+	}
 	if !s.Listed() {
 		return
 	}
@@ -139,6 +149,26 @@ func (m *Memory) EachTrustPupil(_ context.Context, trustID string, fn func(*Summ
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	for _, s := range m.byTrust[trustID] {
+		fn(s)
+	}
+	return nil
+}
+
+// EachPastSchoolPupil implements Store.
+func (m *Memory) EachPastSchoolPupil(_ context.Context, schoolID string, fn func(*Summary)) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, s := range m.everAt[schoolID] {
+		fn(s)
+	}
+	return nil
+}
+
+// EachPastTrustPupil implements Store.
+func (m *Memory) EachPastTrustPupil(_ context.Context, trustID string, fn func(*Summary)) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, s := range m.everIn[trustID] {
 		fn(s)
 	}
 	return nil

@@ -43,6 +43,12 @@ type Store interface {
 	EachSchoolPupil(ctx context.Context, schoolID string, fn func(*Summary)) error
 	// EachTrustPupil calls fn with every pupil on the roll of a trust's school.
 	EachTrustPupil(ctx context.Context, trustID string, fn func(*Summary)) error
+	// EachPastSchoolPupil calls fn with every pupil ever on a school's roll,
+	// on it now or not, with its History, for views of past dates.
+	EachPastSchoolPupil(ctx context.Context, schoolID string, fn func(*Summary)) error
+	// EachPastTrustPupil calls fn with every pupil ever registered in a
+	// trust, with its History.
+	EachPastTrustPupil(ctx context.Context, trustID string, fn func(*Summary)) error
 	// EachGrantedPupil calls fn with every pupil an LA reviewer has ever been
 	// granted (live or not: the caller judges the date).
 	EachGrantedPupil(ctx context.Context, userID string, fn func(*Summary)) error
@@ -101,7 +107,9 @@ func applyOne(it Item, get func(pupilID string) *Summary) (err error) {
 			err = fmt.Errorf("commit %d: %w: applying it failed: %v", it.Seq, ErrRefused, r)
 		}
 	}()
-	get(it.Commit.AggregateID).Apply(it.Seq, it.Commit)
+	if err := get(it.Commit.AggregateID).Apply(it.Seq, it.Commit); err != nil {
+		return fmt.Errorf("commit %d: %w: %v", it.Seq, ErrRefused, err)
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 
 	gojson "github.com/goccy/go-json"
 
+	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
@@ -24,16 +25,25 @@ type Summary struct {
 	// Unapplied are the sequences of this pupil's commits the store refused
 	// (see ErrRefused): the pupil's views are incomplete and say so.
 	Unapplied []uint64
+	// History and LastOccurred answer for past dates (see history.go): the
+	// events views read, personal fields erased, and the latest date any
+	// of them happened on. Stores may load History only for past views.
+	History      []event.Event
+	LastOccurred civil.Date
 }
 
 // Apply folds one pupil commit into s.
-func (s *Summary) Apply(seq uint64, c event.Commit) {
+func (s *Summary) Apply(seq uint64, c event.Commit) error {
 	for _, e := range c.Events {
 		s.Pupil.Apply(e)
 		s.Events, s.Head = e.Version, e.Hash
+		if err := s.remember(e); err != nil {
+			return err
+		}
 	}
 	s.Seq = seq
 	s.prune()
+	return nil
 }
 
 // prune drops history the views never read, so that a summary stays small
@@ -66,6 +76,9 @@ type summaryJSON struct {
 	Head        string        `json:"head"`
 	Seq         uint64        `json:"seq"`
 	Unapplied   []uint64      `json:"unapplied,omitempty"`
+	// LastOccurred is kept with the summary; History is stored apart (see
+	// pgstore), since only past views read it.
+	LastOccurred civil.Date `json:"last_occurred,omitempty"`
 }
 
 // SummaryPersonal is the tree of the personal fields of a summary as
@@ -75,7 +88,7 @@ func SummaryPersonal() *event.Personal { return event.PersonalOf(summaryJSON{}) 
 // MarshalJSON keeps the EHCP records, which the pupil's API shape omits.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	p := s.Pupil
-	return json.Marshal(summaryJSON{Pupil: &p, EHCPRecords: s.Pupil.EHCPRecords, Events: s.Events, Head: s.Head, Seq: s.Seq, Unapplied: s.Unapplied})
+	return json.Marshal(summaryJSON{Pupil: &p, EHCPRecords: s.Pupil.EHCPRecords, Events: s.Events, Head: s.Head, Seq: s.Seq, Unapplied: s.Unapplied, LastOccurred: s.LastOccurred})
 }
 
 // UnmarshalJSON is the inverse of MarshalJSON.
@@ -84,6 +97,6 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 	if err := gojson.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq, s.Unapplied = v.EHCPRecords, v.Events, v.Head, v.Seq, v.Unapplied
+	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq, s.Unapplied, s.LastOccurred = v.EHCPRecords, v.Events, v.Head, v.Seq, v.Unapplied, v.LastOccurred
 	return nil
 }

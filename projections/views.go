@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"time"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -15,9 +16,49 @@ import (
 
 // Views computes the read models from a Store's summaries and the directory,
 // as of a date. The arithmetic lives here once, whichever store is used.
+//
+// A view as of a date before Today (or with KnownAt set) shows the record as
+// it stood then: each pupil folded again from its history up to that date
+// (see Summary.At), found among every pupil ever on the school's or trust's
+// roll. With Today unset every date is judged against the current record.
 type Views struct {
 	Store Store
 	Dir   *Directory
+	// Today is the service's today; views of earlier dates read history.
+	Today civil.Date
+	// KnownAt, when set, leaves out events recorded after it.
+	KnownAt time.Time
+}
+
+// past reports whether a view as of asOf must read history.
+func (v Views) past(asOf civil.Date) bool {
+	return !v.KnownAt.IsZero() || (v.Today.Valid() && asOf.Before(v.Today))
+}
+
+// eachSchoolPupil calls fn with every pupil on a school's roll as of asOf,
+// and its summary.
+func (v Views) eachSchoolPupil(ctx context.Context, schoolID string, asOf civil.Date, fn func(*pupil.Pupil, *Summary)) error {
+	if !v.past(asOf) {
+		return v.Store.EachSchoolPupil(ctx, schoolID, func(s *Summary) { fn(&s.Pupil, s) })
+	}
+	return v.Store.EachPastSchoolPupil(ctx, schoolID, func(s *Summary) {
+		if p := s.At(asOf, v.KnownAt); p.Exists() && p.OnRoll && p.SchoolID == schoolID {
+			fn(p, s)
+		}
+	})
+}
+
+// eachTrustPupil calls fn with every pupil on the roll of a trust's school
+// as of asOf, and its summary.
+func (v Views) eachTrustPupil(ctx context.Context, trustID string, asOf civil.Date, fn func(*pupil.Pupil, *Summary)) error {
+	if !v.past(asOf) {
+		return v.Store.EachTrustPupil(ctx, trustID, func(s *Summary) { fn(&s.Pupil, s) })
+	}
+	return v.Store.EachPastTrustPupil(ctx, trustID, func(s *Summary) {
+		if p := s.At(asOf, v.KnownAt); p.Exists() && p.OnRoll {
+			fn(p, s)
+		}
+	})
 }
 
 // CaseloadRow is one pupil on a SENCO's caseload.
@@ -67,8 +108,7 @@ func onCaseload(p *pupil.Pupil) bool {
 	return p.SENStatus.OnRegister() || p.CurrentCycle() != nil
 }
 
-func caseloadRow(s *Summary, asOf civil.Date, phase string) CaseloadRow {
-	p := &s.Pupil
+func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) CaseloadRow {
 	row := CaseloadRow{
 		PupilID: p.ID, Name: p.FirstName + " " + p.LastName, YearGroup: string(p.CurrentYearGroup(asOf)),
 		SENStatus: string(p.SENStatus), PrimaryNeed: p.PrimaryNeed, AreaOfNeed: string(need.AreaOf(p.PrimaryNeed)),
@@ -95,15 +135,15 @@ func caseloadRow(s *Summary, asOf civil.Date, phase string) CaseloadRow {
 func (v Views) Caseload(ctx context.Context, schoolID string, asOf civil.Date, f CaseloadFilter) ([]CaseloadRow, error) {
 	phase := v.phase(schoolID)
 	rows := []CaseloadRow{}
-	err := v.Store.EachSchoolPupil(ctx, schoolID, func(s *Summary) {
-		if !onCaseload(&s.Pupil) {
+	err := v.eachSchoolPupil(ctx, schoolID, asOf, func(p *pupil.Pupil, s *Summary) {
+		if !onCaseload(p) {
 			return
 		}
-		row := caseloadRow(s, asOf, phase)
+		row := caseloadRow(p, s, asOf, phase)
 		switch {
 		case f.Stage != "" && row.Stage != f.Stage:
 		case f.Overdue && !row.ReviewOverdue && row.StatutoryOverdue == 0:
-		case f.Need != "" && f.Need != row.PrimaryNeed && f.Need != s.Pupil.SecondaryNeed && f.Need != row.AreaOfNeed:
+		case f.Need != "" && f.Need != row.PrimaryNeed && f.Need != p.SecondaryNeed && f.Need != row.AreaOfNeed:
 		default:
 			rows = append(rows, row)
 		}
@@ -160,8 +200,7 @@ func within(due, asOf civil.Date, days int) bool {
 	return due.Valid() && !due.Before(asOf) && !due.After(asOf.AddDays(days))
 }
 
-func (c *WorkloadCounts) add(s *Summary, asOf civil.Date, phase string) {
-	p := &s.Pupil
+func (c *WorkloadCounts) add(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) {
 	if len(s.Unapplied) > 0 {
 		c.IncompletePupils++
 	}
@@ -258,9 +297,9 @@ func (v Views) Workload(ctx context.Context, trustID string, asOf civil.Date) (W
 	for _, s := range t.Schools {
 		phases[s.ID] = string(s.Phase)
 	}
-	err := v.Store.EachTrustPupil(ctx, trustID, func(s *Summary) {
-		if row := bySchool[s.Pupil.SchoolID]; row != nil {
-			row.add(s, asOf, phases[s.Pupil.SchoolID])
+	err := v.eachTrustPupil(ctx, trustID, asOf, func(p *pupil.Pupil, s *Summary) {
+		if row := bySchool[p.SchoolID]; row != nil {
+			row.add(p, s, asOf, phases[p.SchoolID])
 		}
 	})
 	for _, s := range t.Schools {
@@ -333,23 +372,23 @@ func (v Views) ProvisionMap(ctx context.Context, trustID, schoolID string, asOf 
 	for _, a := range need.Areas {
 		out.ByAreaOfNeed[string(a)] = &ProvisionLine{AreaOfNeed: string(a)}
 	}
-	visit := func(s *Summary) {
-		for _, pp := range s.Pupil.ActiveProvisions {
+	visit := func(p *pupil.Pupil, _ *Summary) {
+		for _, pp := range p.ActiveProvisions {
 			i, ok := index[pp.ProvisionID]
 			if !ok {
 				continue
 			}
 			cat := t.Provisions[i]
-			out.Provisions[i].add(s.Pupil.ID, pp, cat.HourlyCostPence, weeks)
-			out.ByAreaOfNeed[string(cat.AreaOfNeed)].add(s.Pupil.ID, pp, cat.HourlyCostPence, weeks)
-			out.Totals.add(s.Pupil.ID, pp, cat.HourlyCostPence, weeks)
+			out.Provisions[i].add(p.ID, pp, cat.HourlyCostPence, weeks)
+			out.ByAreaOfNeed[string(cat.AreaOfNeed)].add(p.ID, pp, cat.HourlyCostPence, weeks)
+			out.Totals.add(p.ID, pp, cat.HourlyCostPence, weeks)
 		}
 	}
 	var err error
 	if schoolID != "" {
-		err = v.Store.EachSchoolPupil(ctx, schoolID, visit)
+		err = v.eachSchoolPupil(ctx, schoolID, asOf, visit)
 	} else {
-		err = v.Store.EachTrustPupil(ctx, trustID, visit)
+		err = v.eachTrustPupil(ctx, trustID, asOf, visit)
 	}
 	for i := range out.Provisions {
 		out.Provisions[i].finish()

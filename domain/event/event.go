@@ -132,6 +132,16 @@ func (c *Commit) Decode(seq uint64) error {
 	return nil
 }
 
+// DecodeData fills in e.Data from its readable payload.
+func (e *Event) DecodeData() error {
+	d, err := decode(e.Type, e.Readable())
+	if err != nil {
+		return fmt.Errorf("event %s (%s): %w", e.ID, e.Type, err)
+	}
+	e.Data = d
+	return nil
+}
+
 type registration struct {
 	typ      reflect.Type
 	schema   int

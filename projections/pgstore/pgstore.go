@@ -270,19 +270,22 @@ func (s *Store) load(ctx context.Context, tx pgx.Tx, batch []projections.Item) (
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE pupil_id = ANY($1)`, ids)
+	rows, err := tx.Query(ctx, `SELECT pupil_id, doc, history FROM pupil_summaries WHERE pupil_id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("load summaries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var doc []byte
-		if err := rows.Scan(&id, &doc); err != nil {
+		var doc, history []byte
+		if err := rows.Scan(&id, &doc, &history); err != nil {
 			return nil, fmt.Errorf("load summaries: %w", err)
 		}
 		sm := &projections.Summary{}
 		if err := s.decode(ctx, id, doc, sm); err != nil {
+			return nil, err
+		}
+		if err := decodeHistory(id, history, sm); err != nil {
 			return nil, err
 		}
 		out[id] = sm
@@ -298,11 +301,16 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 		if err != nil {
 			return err
 		}
-		b.Queue(`INSERT INTO pupil_summaries (pupil_id, trust_id, school_id, listed, events, head_hash, seq, doc)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		// History holds no personal fields (they are erased as it is kept).
+		history, err := json.Marshal(sm.History)
+		if err != nil {
+			return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
+		}
+		b.Queue(`INSERT INTO pupil_summaries (pupil_id, trust_id, school_id, listed, events, head_hash, seq, doc, history)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (pupil_id) DO UPDATE SET trust_id = $2, school_id = $3, listed = $4, events = $5,
-				head_hash = $6, seq = $7, doc = $8`,
-			id, sm.Pupil.TrustID, sm.Pupil.SchoolID, sm.Listed(), sm.Events, sm.Head, int64(sm.Seq), doc)
+				head_hash = $6, seq = $7, doc = $8, history = $9`,
+			id, sm.Pupil.TrustID, sm.Pupil.SchoolID, sm.Listed(), sm.Events, sm.Head, int64(sm.Seq), doc, history)
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return refused("save summaries", err)
@@ -370,26 +378,51 @@ func (s *Store) Checkpoint(ctx context.Context) (uint64, error) {
 	return uint64(cp), nil
 }
 
+// each calls fn with the summaries query selects: pupil_id and doc, and
+// history when the query selects it third.
 func (s *Store) each(ctx context.Context, query, key string, fn func(*projections.Summary)) error {
 	rows, err := s.pool.Query(ctx, query, key)
 	if err != nil {
 		return fmt.Errorf("read summaries: %w", err)
 	}
 	defer rows.Close()
+	withHistory := len(rows.FieldDescriptions()) == 3
 	var sm projections.Summary
 	for rows.Next() {
 		var id string
-		var doc []byte
-		if err := rows.Scan(&id, &doc); err != nil {
+		var doc, history []byte
+		dest := []any{&id, &doc}
+		if withHistory {
+			dest = append(dest, &history)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("read summaries: %w", err)
 		}
 		sm = projections.Summary{}
 		if err := s.decode(ctx, id, doc, &sm); err != nil {
 			return err
 		}
+		if withHistory {
+			if err := decodeHistory(id, history, &sm); err != nil {
+				return err
+			}
+		}
 		fn(&sm)
 	}
 	return rows.Err()
+}
+
+// decodeHistory reads a stored history into sm.History.
+func decodeHistory(id string, history []byte, sm *projections.Summary) error {
+	if err := gojson.Unmarshal(history, &sm.History); err != nil {
+		return fmt.Errorf("decode history %s: %w", id, err)
+	}
+	for i := range sm.History {
+		if err := sm.History[i].DecodeData(); err != nil {
+			return fmt.Errorf("decode history %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // EachSchoolPupil implements projections.Store.
@@ -400,6 +433,21 @@ func (s *Store) EachSchoolPupil(ctx context.Context, schoolID string, fn func(*p
 // EachTrustPupil implements projections.Store.
 func (s *Store) EachTrustPupil(ctx context.Context, trustID string, fn func(*projections.Summary)) error {
 	return s.each(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE trust_id = $1 AND listed`, trustID, fn)
+}
+
+// EachPastSchoolPupil implements projections.Store: the pupils whose
+// school spells name the school (a GIN index answers the containment).
+func (s *Store) EachPastSchoolPupil(ctx context.Context, schoolID string, fn func(*projections.Summary)) error {
+	spell, err := json.Marshal([]map[string]string{{"school_id": schoolID}})
+	if err != nil {
+		return err
+	}
+	return s.each(ctx, `SELECT pupil_id, doc, history FROM pupil_summaries WHERE doc->'pupil'->'schools' @> $1::jsonb`, string(spell), fn)
+}
+
+// EachPastTrustPupil implements projections.Store.
+func (s *Store) EachPastTrustPupil(ctx context.Context, trustID string, fn func(*projections.Summary)) error {
+	return s.each(ctx, `SELECT pupil_id, doc, history FROM pupil_summaries WHERE trust_id = $1`, trustID, fn)
 }
 
 // EachGrantedPupil implements projections.Store with jsonb containment.

@@ -48,6 +48,9 @@ type builder struct {
 	states   map[string]*pupil.Pupil
 	trust    *trust.Trust
 	n        int
+	// recordedAt, when set, says when each event was recorded (the app's
+	// clock); otherwise 1 November 2025, 09:00.
+	recordedAt func(occurred civil.Date) time.Time
 }
 
 func (b *builder) commit(kind, id string, data []event.Data, err error) {
@@ -58,8 +61,12 @@ func (b *builder) commit(kind, id string, data []event.Data, err error) {
 	c := event.Commit{Aggregate: kind, AggregateID: id}
 	for _, dt := range data {
 		b.versions[id]++
+		at := time.Date(2025, 11, 1, 9, 0, 0, 0, time.UTC)
+		if b.recordedAt != nil {
+			at = b.recordedAt(dt.OccurredOn())
+		}
 		e, err := event.New(fmt.Sprintf("ev-%d-%d", b.seq, b.versions[id]), b.versions[id],
-			event.Actor{ID: "u1", Name: "Sam Senco", Role: "senco"}, time.Date(2025, 11, 1, 9, 0, 0, 0, time.UTC), dt)
+			event.Actor{ID: "u1", Name: "Sam Senco", Role: "senco"}, at, dt)
 		if err != nil {
 			panic(err)
 		}
@@ -178,6 +185,52 @@ func Scenario() []projections.Item {
 
 	b.register(Finn, SchoolB, "Finn", "K", "SLCN", "2")
 	b.cycle(Finn, "2025-11-30", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 1, MinutesPerSession: 20, GroupSize: 2})
+	return b.items
+}
+
+// Pupils of the History scenario.
+const (
+	Hal = "0193a000-0000-7000-8000-000000000011"
+	Ivy = "0193a000-0000-7000-8000-000000000012"
+)
+
+// BackDatedOn is when Hal's assessment was recorded, long after it
+// happened (10 September); StoredAfterBackDating is a moment after it.
+var (
+	BackDatedOn           = time.Date(2025, 10, 30, 16, 0, 0, 0, time.UTC)
+	StoredAfterBackDating = time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// History returns the commits of an autumn term as it happened, for views as
+// of past dates (Today being AsOf):
+//
+//	Hal K/SLCN Y4, registered at school A on 3 September 2025; a cycle opened
+//	  8 September, assessed 10 September (recorded only on 30 October: a
+//	  back-dated entry), a plan agreed 15 September (Talk Boost 2×30 in 2,
+//	  review due 1 December); transferred to school B on 1 October.
+//	Ivy K/MLD Y3, registered at school A on 3 September, left on 20 October.
+//
+// Every other event is recorded at 16:00 on the day it happened. 38 weeks.
+func History() []projections.Item {
+	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	b.recordedAt = func(on civil.Date) time.Time {
+		if on == d("2025-09-10") {
+			return BackDatedOn
+		}
+		return on.Time().Add(16 * time.Hour)
+	}
+	today := AsOf
+	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Oak Infants", URN: "100002", Phase: "primary"}, today))
+	c1 := int64(1850)
+	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
+	b.to("trust", Trust)(b.trust.UpdateSettings(trust.UpdateSettings{WeeksPerYear: 38, AdminHours: &trust.AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1}}, today))
+	b.register(Hal, SchoolA, "Hal", "K", "SLCN", "4")
+	b.cycle(Hal, "2025-12-01", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 2, MinutesPerSession: 30, GroupSize: 2})
+	b.register(Ivy, SchoolA, "Ivy", "K", "MLD", "3")
+	b.to("pupil", Hal)(b.states[Hal].Transfer(pupil.Transfer{SchoolID: SchoolB, On: d("2025-10-01")}, b.facts()))
+	b.to("pupil", Ivy)(b.states[Ivy].Leave(pupil.Leave{On: d("2025-10-20")}, b.facts()))
 	return b.items
 }
 

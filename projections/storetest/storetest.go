@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/projections"
@@ -189,6 +190,13 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		}
 	})
 
+	t.Run("views as of past dates show the record as it stood", func(t *testing.T) {
+		s := open(t)
+		past := History()
+		ApplyInBatches(t, s, past, 4)
+		checkHistory(t, projections.Views{Store: s, Dir: Directory(past), Today: AsOf})
+	})
+
 	t.Run("batch size does not change answers", func(t *testing.T) {
 		a, b := open(t), projections.Store(projections.NewMemory())
 		ApplyInBatches(t, a, items, 1)
@@ -337,6 +345,85 @@ func checkViews(t *testing.T, v projections.Views) {
 	} {
 		if tt.got != tt.want {
 			t.Errorf("provision map %s: %s, want %s", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+// checkHistory checks the History scenario's views on dates before and
+// after each of its events (worked out by hand in History's comment).
+func checkHistory(t *testing.T, v projections.Views) {
+	t.Helper()
+	ctx := context.Background()
+	caseload := func(v projections.Views, school, on string) string {
+		t.Helper()
+		rows, err := v.Caseload(ctx, school, d(on), projections.CaseloadFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range rows {
+			out = append(out, strings.Fields(r.Name)[0]+":"+r.Stage)
+		}
+		return strings.Join(out, ",")
+	}
+	for _, tt := range []struct{ on, a, b string }{
+		{"2025-09-02", "", ""},                    // before the registrations
+		{"2025-09-05", "Hal:none,Ivy:none", ""},   // registered, no cycle
+		{"2025-09-09", "Hal:assess,Ivy:none", ""}, // cycle opened
+		{"2025-09-12", "Hal:plan,Ivy:none", ""},   // assessed (back-dated, but dated 10 September)
+		{"2025-09-20", "Hal:do,Ivy:none", ""},     // plan agreed
+		{"2025-10-05", "Ivy:none", "Hal:do"},      // Hal transferred on 1 October
+		{"2025-10-25", "", "Hal:do"},              // Ivy left on 20 October
+		{"2025-11-10", "", "Hal:do"},              // today: the current record
+	} {
+		if got := caseload(v, SchoolA, tt.on); got != tt.a {
+			t.Errorf("caseload of school A as of %s: %q, want %q", tt.on, got, tt.a)
+		}
+		if got := caseload(v, SchoolB, tt.on); got != tt.b {
+			t.Errorf("caseload of school B as of %s: %q, want %q", tt.on, got, tt.b)
+		}
+	}
+	// known_at leaves out what was recorded later: on 1 October the record
+	// did not yet hold Hal's assessment.
+	known := v
+	known.KnownAt = time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)
+	if got := caseload(known, SchoolA, "2025-09-12"); got != "Hal:assess,Ivy:none" {
+		t.Errorf("caseload as of 12 September known on 1 October: %q", got)
+	}
+	known.KnownAt = StoredAfterBackDating
+	if got := caseload(known, SchoolA, "2025-09-12"); got != "Hal:plan,Ivy:none" {
+		t.Errorf("caseload as of 12 September known on 31 October: %q", got)
+	}
+
+	// Provision maps: Hal's plan costs 1850 × 2 × 30 × 38 / (60 × 2) = 35150p
+	// from 15 September, at school A until 1 October and at B after.
+	cost := func(school, on string) string {
+		t.Helper()
+		pm, err := v.ProvisionMap(ctx, Trust, school, d(on))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%d/%d/%d", pm.Totals.Pupils, pm.Totals.WeeklyPupilMinutes, pm.Totals.AnnualCostPence)
+	}
+	for _, tt := range []struct{ school, on, want string }{
+		{"", "2025-09-12", "0/0/0"}, {"", "2025-09-20", "1/60/35150"},
+		{SchoolA, "2025-09-20", "1/60/35150"}, {SchoolA, "2025-10-05", "0/0/0"}, {SchoolB, "2025-10-05", "1/60/35150"},
+	} {
+		if got := cost(tt.school, tt.on); got != tt.want {
+			t.Errorf("provision map %q as of %s: %s, want %s", tt.school, tt.on, got, tt.want)
+		}
+	}
+
+	// Workload: pupils on SEN support per school.
+	for _, tt := range []struct{ on, want string }{
+		{"2025-09-02", "0/0"}, {"2025-09-05", "2/0"}, {"2025-10-05", "1/1"}, {"2025-10-25", "0/1"},
+	} {
+		w, err := v.Workload(ctx, Trust, d(tt.on))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%d/%d", w.Schools[0].SENSupport, w.Schools[1].SENSupport); got != tt.want {
+			t.Errorf("workload as of %s: %s, want %s", tt.on, got, tt.want)
 		}
 	}
 }
