@@ -17,7 +17,7 @@ type Memory struct {
 	// roll of, and by its trust, for past views; nothing leaves them.
 	everAt, everIn map[string]map[string]*Summary
 	seq            uint64
-	refused  []Unapplied
+	refused        []Unapplied
 }
 
 // NewMemory returns an empty store.
