@@ -40,6 +40,7 @@ type (
 		StoredData json.RawMessage `json:"stored_data"`
 		PrevHash   string          `json:"prev_hash"`
 		Hash       string          `json:"hash"`
+		LateEntry  bool            `json:"late_entry"`
 	}
 	auditTrail struct {
 		PupilID string      `json:"pupil_id"`

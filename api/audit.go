@@ -30,11 +30,15 @@ type auditEvent struct {
 	StoredData json.RawMessage `json:"stored_data,omitempty"`
 	PrevHash   string          `json:"prev_hash"`
 	Hash       string          `json:"hash"`
+	// LateEntry marks an event recorded more than 14 days after the date
+	// it describes.
+	LateEntry bool `json:"late_entry,omitempty"`
 }
 
 func toAuditEvent(e event.Event) auditEvent {
 	ae := auditEvent{Seq: e.Seq, Version: e.Version, EventID: e.ID, Type: e.Type, OccurredOn: e.OccurredOn,
-		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), Actor: e.Actor, Data: e.Readable(), PrevHash: e.PrevHash, Hash: e.Hash}
+		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02T15:04:05.000000Z"), Actor: e.Actor, Data: e.Readable(), PrevHash: e.PrevHash, Hash: e.Hash,
+		LateEntry: e.RecordedLate()}
 	if e.Encryption != "" {
 		ae.Encryption, ae.StoredData = e.Encryption, e.Raw
 	}
@@ -62,6 +66,9 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	var ok bool
+	if aq.When, ok = when(w, r); !ok {
+		return
+	}
 	if aq.MinSeq, ok = minSeq(w, r); !ok {
 		return
 	}
@@ -79,10 +86,10 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
 		rows := make([][]string, len(out))
 		for i, e := range out {
 			rows[i] = []string{strconv.FormatUint(e.Seq, 10), itoa(e.Version), e.EventID, e.Type, date(e.OccurredOn), e.RecordedAt,
-				e.Actor.ID, e.Actor.Name, e.Actor.Role, string(e.Data), e.PrevHash, e.Hash}
+				e.Actor.ID, e.Actor.Name, e.Actor.Role, string(e.Data), e.PrevHash, e.Hash, strconv.FormatBool(e.LateEntry)}
 		}
 		writeCSV(w, "audit.csv", []string{"seq", "version", "event_id", "type", "occurred_on", "recorded_at",
-			"actor_id", "actor_name", "actor_role", "data", "prev_hash", "hash"}, rows)
+			"actor_id", "actor_name", "actor_role", "data", "prev_hash", "hash", "late_entry"}, rows)
 		return
 	}
 	s.reply(w, r, auditAnswer{PupilID: a.PupilID, Events: out})

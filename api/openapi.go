@@ -57,16 +57,17 @@ type (
 )
 
 var queryParams = map[string]map[string]any{
-	"as_of":   {"description": "Judge due and overdue on this date (default: today in England).", "schema": map[string]any{"type": "string", "format": "date"}},
-	"min_seq": {"description": "Wait (up to about 5 s) until the views have applied this stream sequence; 503 if they cannot.", "schema": map[string]any{"type": "integer", "minimum": 0}},
-	"stage":   {"description": "Only pupils whose open cycle is at this stage.", "schema": map[string]any{"type": "string", "enum": domain.AllowedValues("caseload_stage")}},
-	"overdue": {"description": "Only pupils with an overdue review or statutory milestone.", "schema": map[string]any{"type": "boolean"}},
-	"need":    {"description": "Only pupils with this census need code (primary or secondary) or area of need.", "schema": map[string]any{"type": "string"}},
-	"from":    {"description": "Only events that happened on or after this date.", "schema": map[string]any{"type": "string", "format": "date"}},
-	"to":      {"description": "Only events that happened on or before this date.", "schema": map[string]any{"type": "string", "format": "date"}},
-	"dry_run": {"description": "Report what the import would do; change nothing.", "schema": map[string]any{"type": "boolean"}},
-	"partial": {"description": "Import the good rows even when some are refused.", "schema": map[string]any{"type": "boolean"}},
-	"format":  {"description": "csv to answer text/csv (as Accept: text/csv does).", "schema": map[string]any{"type": "string", "enum": []any{"csv"}}},
+	"as_of":    {"description": "The record as it stood at the end of this day, judged on it: only what happened on or before it counts (default: today in England).", "schema": map[string]any{"type": "string", "format": "date"}},
+	"known_at": {"description": "Also leave out what was recorded after this instant (RFC 3339): the record as it was known then.", "schema": map[string]any{"type": "string", "format": "date-time"}},
+	"min_seq":  {"description": "Wait (up to about 5 s) until the views have applied this stream sequence; 503 if they cannot.", "schema": map[string]any{"type": "integer", "minimum": 0}},
+	"stage":    {"description": "Only pupils whose open cycle is at this stage.", "schema": map[string]any{"type": "string", "enum": domain.AllowedValues("caseload_stage")}},
+	"overdue":  {"description": "Only pupils with an overdue review or statutory milestone.", "schema": map[string]any{"type": "boolean"}},
+	"need":     {"description": "Only pupils with this census need code (primary or secondary) or area of need.", "schema": map[string]any{"type": "string"}},
+	"from":     {"description": "Only events that happened on or after this date.", "schema": map[string]any{"type": "string", "format": "date"}},
+	"to":       {"description": "Only events that happened on or before this date.", "schema": map[string]any{"type": "string", "format": "date"}},
+	"dry_run":  {"description": "Report what the import would do; change nothing.", "schema": map[string]any{"type": "boolean"}},
+	"partial":  {"description": "Import the good rows even when some are refused.", "schema": map[string]any{"type": "boolean"}},
+	"format":   {"description": "csv to answer text/csv (as Accept: text/csv does).", "schema": map[string]any{"type": "string", "enum": []any{"csv"}}},
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)

@@ -3,13 +3,16 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
+	"github.com/sendcase/sendcase/httpx"
 )
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -36,7 +39,11 @@ type pupilView struct {
 }
 
 func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, u user.User) {
-	rec, err := s.svc.PupilRecord(r.Context(), u, r.PathValue("id"))
+	at, ok := when(w, r)
+	if !ok {
+		return
+	}
+	rec, err := s.svc.PupilRecord(r.Context(), u, r.PathValue("id"), at)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -46,29 +53,40 @@ func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, u user.User) {
 		EHCP: rec.EHCP, Referrals: rec.Referrals})
 }
 
-// asOf reads ?as_of=YYYY-MM-DD; absent, it is zero (today, to app).
-func asOf(w http.ResponseWriter, r *http.Request) (civil.Date, bool) {
-	q := r.URL.Query().Get("as_of")
-	if q == "" {
-		return 0, true
+// when reads ?as_of=YYYY-MM-DD and ?known_at=<RFC 3339>; absent, they are
+// zero (today, and everything recorded, to app). It answers 400 naming
+// each one that does not parse.
+func when(w http.ResponseWriter, r *http.Request) (app.When, bool) {
+	var at app.When
+	var probs domain.Problems
+	q := r.URL.Query()
+	if v := q.Get("as_of"); v != "" {
+		d, err := civil.Parse(v)
+		if err != nil {
+			probs.Add("as_of", "is not a date (YYYY-MM-DD)")
+		}
+		at.AsOf = d
 	}
-	d, err := civil.Parse(q)
-	if err != nil {
-		fieldProblem(w, "as_of", "is not a date (YYYY-MM-DD)")
-		return 0, false
+	if v := q.Get("known_at"); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			probs.Add("known_at", "is not a date and time with its offset (RFC 3339, such as 2025-11-01T09:00:00Z)")
+		}
+		at.KnownAt = t
 	}
-	return d, true
+	if err := probs.Err(); err != nil {
+		httpx.WriteProblem(w, httpx.ProblemFor(err))
+		return app.When{}, false
+	}
+	return at, true
 }
 
 func (s *Server) getEHCP(w http.ResponseWriter, r *http.Request, u user.User) {
-	d, ok := asOf(w, r)
+	at, ok := when(w, r)
 	if !ok {
 		return
 	}
-	if !d.Valid() {
-		d = s.svc.Today()
-	}
-	v, err := s.svc.EHCP(r.Context(), u, r.PathValue("id"), d)
+	v, err := s.svc.EHCP(r.Context(), u, r.PathValue("id"), at)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

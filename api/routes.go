@@ -43,7 +43,7 @@ func (s *Server) routes() []route {
 		o.public = true
 		return route{pattern: pattern, handler: h, op: o}
 	}
-	views := []string{"as_of", "min_seq", "format"}
+	views := []string{"as_of", "known_at", "min_seq", "format"}
 	return []route{
 		public("GET /healthz", s.healthz, op{summary: "The process is up.", tag: "operations", out: statusAnswer{}}),
 		public("GET /readyz", s.readyz, op{summary: "NATS (and PostgreSQL) reachable and the views caught up.", tag: "operations", out: map[string]any{}, errs: []int{503}}),
@@ -62,7 +62,7 @@ func (s *Server) routes() []route {
 
 		cmd("POST /v1/schools/{school}/pupils", 201, command1("school", v.RegisterPupil), "Register a pupil (SENCO).", "pupils"),
 		authed("POST /v1/schools/{school}/imports", s.importRegister, op{summary: "Import the SEN register from an MIS export (SENCO).", tag: "pupils", csvIn: true, out: importer.Report{}, query: []string{"dry_run", "partial"}, errs: []int{400, 403, 404, 413, 415, 429, 503}}),
-		authed("GET /v1/pupils/{id}", s.getPupil, op{summary: "A pupil's full current state, with ETag.", tag: "pupils", out: pupilView{}, errs: readErrs}),
+		authed("GET /v1/pupils/{id}", s.getPupil, op{summary: "A pupil's full state (as it stood at as_of / known_at), with ETag.", tag: "pupils", out: pupilView{}, query: []string{"as_of", "known_at"}, errs: append([]int{400}, readErrs...)}),
 		cmd("POST /v1/pupils/{id}/cycles", 201, command1("id", v.OpenCycle), "Open an APDR cycle (stage assess).", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/assessment", 200, command2("id", "cycle", v.RecordAssessment), "Record the assessment (stage → plan).", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/plan", 200, command2("id", "cycle", v.AgreePlan), "Agree the plan (stage → do); answers the outcome ids.", "graduated approach"),
@@ -75,7 +75,7 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/pupils/{id}/grants", 201, command1("id", v.GrantAccess), "Grant an LA reviewer read access until a date.", "pupils"),
 		cmd("POST /v1/pupils/{id}/grants/revoke", 200, command1("id", v.RevokeAccess), "End an LA reviewer's access today.", "pupils"),
 		cmd("POST /v1/pupils/{id}/ehcp/milestones", 201, command1("id", v.RecordEHCP), "Record an event of the EHC process.", "ehcp"),
-		authed("GET /v1/pupils/{id}/ehcp", s.getEHCP, op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of"}, errs: []int{400, 404, 429, 503}}),
+		authed("GET /v1/pupils/{id}/ehcp", s.getEHCP, op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of", "known_at"}, errs: []int{400, 404, 429, 503}}),
 		cmd("POST /v1/pupils/{id}/referrals", 201, command1("id", v.MakeReferral), "Refer the pupil to an outside service.", "referrals"),
 		cmd("POST /v1/pupils/{id}/referrals/{ref}/status", 200, command2("id", "ref", v.ChangeReferral), "Move a referral on (accepted, declined, seen, report_received, closed).", "referrals"),
 
@@ -83,7 +83,7 @@ func (s *Server) routes() []route {
 		authed("GET /v1/trusts/{trust}/workload", s.workload, op{summary: "EHCP and APDR administrative load by school.", tag: "views", out: projections.Workload{}, csvOut: true, query: views, errs: viewErrs}),
 		authed("GET /v1/schools/{school}/provision-map", s.provisionMap, op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
 		authed("GET /v1/trusts/{trust}/provision-map", s.provisionMap, op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
-		authed("GET /v1/pupils/{id}/audit", s.audit, op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs}),
+		authed("GET /v1/pupils/{id}/audit", s.audit, op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "as_of", "known_at", "min_seq", "format"}, errs: viewErrs}),
 		authed("GET /v1/pupils/{id}/access-log", s.accessLog, op{summary: "Reads of the pupil's record by LA reviewers (who, when, what).", tag: "audit", out: accessLogAnswer{}, errs: readErrs}),
 		authed("GET /v1/pupils/{id}/audit/verify", s.verifyAudit, op{summary: "Verify the pupil's hash chain against the recorded anchor.", tag: "audit", out: app.Verification{}, errs: []int{404, 429, 503}}),
 

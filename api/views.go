@@ -28,14 +28,14 @@ func minSeq(w http.ResponseWriter, r *http.Request) (uint64, bool) {
 	return n, true
 }
 
-// viewQuery reads what every view takes: as_of and min_seq.
+// viewQuery reads what every view takes: as_of, known_at and min_seq.
 func viewQuery(w http.ResponseWriter, r *http.Request) (app.ViewQuery, bool) {
-	d, ok := asOf(w, r)
+	at, ok := when(w, r)
 	if !ok {
 		return app.ViewQuery{}, false
 	}
 	n, ok := minSeq(w, r)
-	return app.ViewQuery{AsOf: d, MinSeq: n}, ok
+	return app.ViewQuery{When: at, MinSeq: n}, ok
 }
 
 // writeView answers a view as JSON, or as CSV when the client asked, with

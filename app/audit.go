@@ -18,6 +18,9 @@ const minSeqWait = 5 * time.Second
 
 // AuditQuery narrows an audit trail.
 type AuditQuery struct {
+	// When leaves out what happened after its day or was recorded after
+	// its KnownAt: the trail as the school's record showed it then.
+	When
 	// From and To keep the events that happened on or between them (zero: no bound).
 	From, To civil.Date
 	// MinSeq waits until the views have applied this stream sequence.
@@ -81,7 +84,17 @@ func (s *Service) AuditTrail(ctx context.Context, u user.User, id string, q Audi
 	if err := s.logReviewerRead(ctx, u, id, read); err != nil {
 		return Audit{}, err
 	}
-	a := Audit{PupilID: id, Name: p.FirstName + " " + p.LastName, EHCP: p.EHCP(today, s.phaseOf(p))}
+	a := Audit{PupilID: id, Name: p.FirstName + " " + p.LastName}
+	asOf := s.dateOf(q.When)
+	if s.past(q.When) {
+		at, _, err := recordAt(id, events, asOf, q.KnownAt)
+		if err != nil {
+			return Audit{}, err
+		}
+		a.EHCP = at.EHCP(asOf, s.phaseOf(at))
+	} else {
+		a.EHCP = p.EHCP(asOf, s.phaseOf(p))
+	}
 	if q.Verify {
 		v, err := s.verify(ctx, id, events)
 		if err != nil {
@@ -90,7 +103,8 @@ func (s *Service) AuditTrail(ctx context.Context, u user.User, id string, q Audi
 		a.Verification = &v
 	}
 	for _, e := range events {
-		if (q.From.Valid() && e.OccurredOn.Before(q.From)) || (q.To.Valid() && e.OccurredOn.After(q.To)) {
+		if (q.From.Valid() && e.OccurredOn.Before(q.From)) || (q.To.Valid() && e.OccurredOn.After(q.To)) ||
+			(s.past(q.When) && !e.CountsAt(asOf, q.KnownAt)) {
 			continue
 		}
 		a.Events = append(a.Events, e)

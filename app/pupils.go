@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -340,14 +341,20 @@ type ReferralView struct {
 // PupilRecord is a pupil's record as of today, read from the stream: its
 // state is this call's own, folded from History.
 type PupilRecord struct {
-	Pupil     *pupil.Pupil
-	Access    Access
-	Can       Can
-	Today     civil.Date
+	Pupil  *pupil.Pupil
+	Access Access
+	// Can is what the user may do now; nothing for a record of the past.
+	Can   Can
+	Today civil.Date
+	// AsOf is the day the record is shown as of (today unless asked), and
+	// Past is set when it is an earlier day or known_at was given.
+	AsOf      civil.Date
+	Past      bool
 	YearGroup yeargroup.Group
 	EHCP      ehcp.View
 	Referrals []ReferralView
-	// History is every event of the pupil, oldest first.
+	// History is every event of the pupil that counts at the time asked,
+	// oldest first.
 	History []event.Event
 	School  trust.School
 	Trust   trust.Trust
@@ -372,13 +379,14 @@ func (s *Service) history(ctx context.Context, id string) (*pupil.Pupil, []event
 	return p, events, nil
 }
 
-// PupilRecord returns pupil id's whole record: the state, the EHC clock
-// and referrals as of today, and the history, read once. Its SENCO, its
-// trust's lead and admins; an LA reviewer is refused (they read the audit
-// trail instead).
+// PupilRecord returns pupil id's whole record as it stood at w: the state,
+// the EHC clock and referrals judged on w's day, and the history, read once.
+// Its SENCO, its trust's lead and admins (who may read is judged on today's
+// record); an LA reviewer is refused (they read the audit trail instead).
 //
-// Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
-func (s *Service) PupilRecord(ctx context.Context, u user.User, id string) (PupilRecord, error) {
+// Errors: ErrNotFound (also for a pupil not yet registered at w),
+// ErrForbidden, ErrUnavailable.
+func (s *Service) PupilRecord(ctx context.Context, u user.User, id string, w When) (PupilRecord, error) {
 	today := s.Today()
 	p, events, err := s.history(ctx, id)
 	if err != nil {
@@ -388,14 +396,50 @@ func (s *Service) PupilRecord(ctx context.Context, u user.User, id string) (Pupi
 		return PupilRecord{}, err
 	}
 	access := PupilAccess(u, p, today)
-	rec := PupilRecord{Pupil: p, Access: access, Can: can(u, p, access), Today: today, YearGroup: p.CurrentYearGroup(today),
-		EHCP: p.EHCP(today, s.phaseOf(p)), Referrals: referralViews(p, today), History: events}
+	asOf, past := s.dateOf(w), s.past(w)
+	cando := can(u, p, access)
+	if past {
+		if p, events, err = recordAt(id, events, asOf, w.KnownAt); err != nil {
+			return PupilRecord{}, err
+		}
+		cando = Can{}
+	}
+	rec := PupilRecord{Pupil: p, Access: access, Can: cando, Today: today, AsOf: asOf, Past: past, YearGroup: p.CurrentYearGroup(asOf),
+		EHCP: p.EHCP(asOf, s.phaseOf(p)), Referrals: referralViews(p, asOf), History: events}
 	rec.School, _, _ = s.dir.School(p.SchoolID)
 	rec.Trust, _ = s.dir.Trust(p.TrustID)
 	if rec.Can.Grant {
 		rec.Reviewers = s.dir.Users(user.LAReviewer)
 	}
 	return rec, nil
+}
+
+// past reports whether w asks for the record as it stood before now.
+func (s *Service) past(w When) bool {
+	return !w.KnownAt.IsZero() || w.AsOf.Valid() && w.AsOf.Before(s.Today())
+}
+
+// recordAt folds pupil id as it stood at the end of day asOf (as known at
+// knownAt, when set) from its events, and returns the events that count
+// then. The registration always gives the pupil's identity, so that history
+// recorded from before it (a plan issued before the pupil joined) reads on
+// its own dates; a pupil of whom nothing counts then is not found.
+func recordAt(id string, events []event.Event, asOf civil.Date, knownAt time.Time) (*pupil.Pupil, []event.Event, error) {
+	p := &pupil.Pupil{}
+	var kept []event.Event
+	for i := range events {
+		counts := events[i].CountsAt(asOf, knownAt)
+		if counts || i == 0 {
+			p.Apply(events[i])
+		}
+		if counts {
+			kept = append(kept, events[i])
+		}
+	}
+	if len(kept) == 0 {
+		return nil, nil, domain.NotFound("pupil %s had no record yet on %s", id, asOf)
+	}
+	return p, kept, nil
 }
 
 // phaseOf is the phase of the pupil's current school.
@@ -412,25 +456,48 @@ func referralViews(p *pupil.Pupil, asOf civil.Date) []ReferralView {
 	return out
 }
 
-// EHCP returns the pupil's EHCP statutory clock as of asOf. Whoever may
-// read the record, and an LA reviewer with a live grant (the read is
-// logged first; if it cannot be, the read is refused).
+// EHCP returns the pupil's EHCP statutory clock as it stood at w, judged
+// on w's day. Whoever may read the record, and an LA reviewer with a live
+// grant (the read is logged first; if it cannot be, the read is refused).
 //
 // Errors: ErrNotFound, ErrUnavailable.
-func (s *Service) EHCP(ctx context.Context, u user.User, id string, asOf civil.Date) (ehcp.View, error) {
-	today := s.Today()
+func (s *Service) EHCP(ctx context.Context, u user.User, id string, w When) (ehcp.View, error) {
+	today, asOf := s.Today(), s.dateOf(w)
 	var view ehcp.View
-	err := s.pupils.Read(ctx, id, func(p *pupil.Pupil) error {
-		if err := requirePupil(u, id, p, today, EHCPAndAudit); err != nil {
-			return err
-		}
-		view = p.EHCP(asOf, s.phaseOf(p))
-		return nil
-	})
+	var err error
+	if s.past(w) {
+		err = s.ehcpAt(ctx, u, id, w, &view)
+	} else {
+		err = s.pupils.Read(ctx, id, func(p *pupil.Pupil) error {
+			if err := requirePupil(u, id, p, today, EHCPAndAudit); err != nil {
+				return err
+			}
+			view = p.EHCP(asOf, s.phaseOf(p))
+			return nil
+		})
+	}
 	if err == nil {
 		err = s.logReviewerRead(ctx, u, id, "EHC plan status")
 	}
 	return view, err
+}
+
+// ehcpAt is EHCP for a past w, folded from the pupil's history.
+func (s *Service) ehcpAt(ctx context.Context, u user.User, id string, w When, view *ehcp.View) error {
+	p, events, err := s.history(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := requirePupil(u, id, p, s.Today(), EHCPAndAudit); err != nil {
+		return err
+	}
+	asOf := s.dateOf(w)
+	at, _, err := recordAt(id, events, asOf, w.KnownAt)
+	if err != nil {
+		return err
+	}
+	*view = at.EHCP(asOf, s.phaseOf(at))
+	return nil
 }
 
 // logReviewerRead records a read by an LA reviewer before it is answered.

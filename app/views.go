@@ -30,11 +30,30 @@ var ErrBehind = fmt.Errorf("%w: the views have not caught up yet", eventlog.ErrU
 
 // ViewQuery is what every view takes.
 type ViewQuery struct {
-	// AsOf judges due and overdue on this date (zero: today in England).
-	AsOf civil.Date
+	When
 	// MinSeq waits (up to about 5 s) until the views have applied this
 	// stream sequence: a client reads its own write back.
 	MinSeq uint64
+}
+
+// When is the moment a record or view is asked for (domain.md, "Dates
+// and history").
+type When struct {
+	// AsOf is the day whose end the record is shown as it stood at: only
+	// what happened on or before it counts, judged on it (zero: today in
+	// England).
+	AsOf civil.Date
+	// KnownAt also leaves out what was recorded after this instant (zero:
+	// everything recorded so far).
+	KnownAt time.Time
+}
+
+// key is w as part of a cache key.
+func (w When) key(asOf civil.Date) string {
+	if w.KnownAt.IsZero() {
+		return asOf.String()
+	}
+	return asOf.String() + "@" + w.KnownAt.UTC().Format(time.RFC3339Nano)
 }
 
 // View is a computed view and the stream sequence it reflects at least.
@@ -78,9 +97,9 @@ func (s *Service) Caseload(ctx context.Context, u user.User, schoolID string, q 
 		return View[Caseload]{}, domain.Invalid("stage", "must be one of: %s", strings.Join(projections.CaseloadStages, ", "))
 	}
 	asOf := s.asOf(q)
-	key := fmt.Sprintf("caseload|%s|%s|%s|%s|%t", schoolID, asOf, f.Stage, f.Need, f.Overdue)
+	key := fmt.Sprintf("caseload|%s|%s|%s|%s|%t", schoolID, q.key(asOf), f.Stage, f.Need, f.Overdue)
 	return cached(ctx, s, key, q, func() (Caseload, error) {
-		rows, err := s.viewsOf().Caseload(ctx, schoolID, asOf, f)
+		rows, err := s.viewsOf(q.When).Caseload(ctx, schoolID, asOf, f)
 		return Caseload{School: sch, AsOf: asOf, Pupils: rows}, err
 	})
 }
@@ -94,8 +113,8 @@ func (s *Service) Workload(ctx context.Context, u user.User, trustID string, q V
 		return View[projections.Workload]{}, err
 	}
 	asOf := s.asOf(q)
-	return cached(ctx, s, "workload|"+trustID+"|"+asOf.String(), q, func() (projections.Workload, error) {
-		return s.viewsOf().Workload(ctx, trustID, asOf)
+	return cached(ctx, s, "workload|"+trustID+"|"+q.key(asOf), q, func() (projections.Workload, error) {
+		return s.viewsOf(q.When).Workload(ctx, trustID, asOf)
 	})
 }
 
@@ -118,8 +137,8 @@ func (s *Service) ProvisionMap(ctx context.Context, u user.User, trustID, school
 		return View[projections.ProvisionMap]{}, err
 	}
 	asOf := s.asOf(q)
-	return cached(ctx, s, "provisions|"+trustID+"|"+schoolID+"|"+asOf.String(), q, func() (projections.ProvisionMap, error) {
-		return s.viewsOf().ProvisionMap(ctx, trustID, schoolID, asOf)
+	return cached(ctx, s, "provisions|"+trustID+"|"+schoolID+"|"+q.key(asOf), q, func() (projections.ProvisionMap, error) {
+		return s.viewsOf(q.When).ProvisionMap(ctx, trustID, schoolID, asOf)
 	})
 }
 
@@ -132,7 +151,7 @@ func (s *Service) NeedsBySchool(ctx context.Context, u user.User, trustID string
 		return nil, err
 	}
 	v, err := cached(ctx, s, "needs|"+trustID, ViewQuery{}, func() (map[string]map[need.Area]int, error) {
-		return s.viewsOf().NeedsBySchool(ctx, trustID)
+		return s.viewsOf(When{}).NeedsBySchool(ctx, trustID)
 	})
 	return v.Data, err
 }
@@ -145,7 +164,7 @@ func (s *Service) Granted(ctx context.Context, u user.User) ([]projections.Grant
 	if u.Role != user.LAReviewer && u.Role != user.Admin {
 		return nil, domain.Forbidden("This is for local authority reviewers.")
 	}
-	return s.viewsOf().Granted(ctx, u.ID, s.Today())
+	return s.viewsOf(When{}).Granted(ctx, u.ID, s.Today())
 }
 
 // roster lists school schoolID's pupils on roll, from the projection.
@@ -160,13 +179,18 @@ func (s *Service) roster(ctx context.Context, schoolID string) ([]rosterEntry, e
 
 type rosterEntry struct{ id, upn, name string }
 
-func (s *Service) viewsOf() projections.Views {
-	return projections.Views{Store: s.proj.Store(), Dir: s.dir}
+// viewsOf computes views as asked at w: a date before today, or known_at,
+// reads the pupils' history.
+func (s *Service) viewsOf(w When) projections.Views {
+	return projections.Views{Store: s.proj.Store(), Dir: s.dir, Today: s.Today(), KnownAt: w.KnownAt}
 }
 
-func (s *Service) asOf(q ViewQuery) civil.Date {
-	if q.AsOf.Valid() {
-		return q.AsOf
+func (s *Service) asOf(q ViewQuery) civil.Date { return s.dateOf(q.When) }
+
+// dateOf is w's day: AsOf, or today.
+func (s *Service) dateOf(w When) civil.Date {
+	if w.AsOf.Valid() {
+		return w.AsOf
 	}
 	return s.Today()
 }

@@ -51,10 +51,9 @@ func (s *Summary) At(asOf civil.Date, knownAt time.Time) *pupil.Pupil {
 	}
 	p := &pupil.Pupil{}
 	for _, e := range s.History {
-		if e.OccurredOn.After(asOf) || (!knownAt.IsZero() && e.RecordedAt.After(knownAt)) {
-			continue
+		if e.CountsAt(asOf, knownAt) {
+			p.Apply(e)
 		}
-		p.Apply(e)
 	}
 	if p.Exists() {
 		p.FirstName, p.LastName = s.Pupil.FirstName, s.Pupil.LastName

@@ -35,7 +35,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 	if !slices.Contains(projections.CaseloadStages, f.Stage) {
 		f.Stage = ""
 	}
-	v, err := s.svc.Caseload(r.Context(), u, schoolID, app.ViewQuery{AsOf: asOf}, f)
+	v, err := s.svc.Caseload(r.Context(), u, schoolID, app.ViewQuery{When: app.When{AsOf: asOf}}, f)
 	if err != nil {
 		s.fail(w, r, u, err)
 		return

@@ -37,7 +37,7 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, u user.Use
 		schoolID = ""
 	}
 	asOf, note := s.asOf(r)
-	m, err := s.svc.ProvisionMap(r.Context(), u, trustID, schoolID, app.ViewQuery{AsOf: asOf})
+	m, err := s.svc.ProvisionMap(r.Context(), u, trustID, schoolID, app.ViewQuery{When: app.When{AsOf: asOf}})
 	if err != nil {
 		s.fail(w, r, u, err)
 		return

@@ -20,10 +20,14 @@ import (
 // pupilPage is what the pupil's page shows: the record, and what each of
 // its forms offers.
 type pupilPage struct {
-	Pupil      *pupil.Pupil
-	School     trust.School
-	YearGroup  string
-	Today      civil.Date
+	Pupil     *pupil.Pupil
+	School    trust.School
+	YearGroup string
+	Today     civil.Date
+	// Past is set when the page shows the record as it stood at the end of
+	// AsOf (?as_of on the address): read only.
+	Past       bool
+	AsOf       civil.Date
 	Current    *pupil.Cycle
 	Last       *pupil.Cycle
 	EHCP       ehcp.View
@@ -68,12 +72,16 @@ func toHistory(e event.Event) historyEntry {
 
 // loadPupilPage reads pupil id's record once and lays out its page.
 func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilPage, error) {
-	rec, err := s.svc.PupilRecord(r.Context(), u, id)
+	var at app.When
+	if r.Method == http.MethodGet {
+		at.AsOf, _ = civil.Parse(r.URL.Query().Get("as_of")) // not a date: today
+	}
+	rec, err := s.svc.PupilRecord(r.Context(), u, id, at)
 	if err != nil {
 		return nil, err
 	}
 	p := rec.Pupil
-	pp := &pupilPage{Pupil: p, School: rec.School, YearGroup: string(rec.YearGroup), Today: rec.Today, EHCP: rec.EHCP,
+	pp := &pupilPage{Pupil: p, School: rec.School, YearGroup: string(rec.YearGroup), Today: rec.Today, Past: rec.Past, AsOf: rec.AsOf, EHCP: rec.EHCP,
 		Referrals: rec.Referrals, Current: p.CurrentCycle(), Catalogue: rec.Trust.Provisions, Provisions: map[string]trust.Provision{},
 		CanWrite: rec.Can.Write, CanGrant: rec.Can.Grant, CanErase: rec.Can.Erase,
 		Areas: need.Areas, Codes: need.Codes, Types: ehcp.RecordTypes, Reasons: ehcp.Reasons, Services: pupil.Services, Providers: pupil.Providers}

@@ -35,7 +35,7 @@ type segment struct{ X, W int }
 func (s *Server) workload(w http.ResponseWriter, r *http.Request, u user.User) {
 	trustID := r.PathValue("trust")
 	asOf, note := s.asOf(r)
-	wl, err := s.svc.Workload(r.Context(), u, trustID, app.ViewQuery{AsOf: asOf})
+	wl, err := s.svc.Workload(r.Context(), u, trustID, app.ViewQuery{When: app.When{AsOf: asOf}})
 	if err != nil {
 		s.fail(w, r, u, err)
 		return

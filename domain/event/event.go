@@ -204,3 +204,20 @@ func decode(name string, raw json.RawMessage) (Data, error) {
 	}
 	return ptr.Elem().Interface().(Data), nil
 }
+
+// CountsAt reports whether e is part of the record as it stood at the end
+// of day asOf, as known at knownAt (zero: as known now): it happened on or
+// before asOf and, when knownAt is set, was recorded by then.
+func (e *Event) CountsAt(asOf civil.Date, knownAt time.Time) bool {
+	return !e.OccurredOn.After(asOf) && (knownAt.IsZero() || !e.RecordedAt.After(knownAt))
+}
+
+// LateEntryDays is how long after the date it describes an event may be
+// recorded before the audit trail marks it as a late entry.
+const LateEntryDays = 14
+
+// RecordedLate reports whether e was recorded more than LateEntryDays
+// after the date it describes (the day it was recorded in England).
+func (e *Event) RecordedLate() bool {
+	return e.OccurredOn.Valid() && e.OccurredOn.DaysUntil(civil.FromTime(e.RecordedAt.In(civil.London))) > LateEntryDays
+}
