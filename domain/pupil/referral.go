@@ -127,6 +127,9 @@ func (p *Pupil) applyReferral(e event.Event) {
 	switch d := e.Data.(type) {
 	case ReferralMadeEvent:
 		r := d.Referral
+		// Its own history: appending must never write into the event's,
+		// which views of past dates fold again.
+		r.History = slices.Clip(r.History)
 		p.Referrals = append(p.Referrals, &r)
 	case ReferralStatusChanged:
 		r := p.Referral(d.ReferralID)

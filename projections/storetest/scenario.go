@@ -103,10 +103,15 @@ func (b *builder) facts() pupil.Facts {
 }
 
 func (b *builder) register(id, school, first string, status, primary string, group string) *pupil.Pupil {
+	return b.registerOn("2025-09-03", id, school, first, status, primary, group)
+}
+
+// registerOn registers a pupil on date on, in year group group then.
+func (b *builder) registerOn(on, id, school, first string, status, primary string, group string) *pupil.Pupil {
 	b.states[id] = &pupil.Pupil{}
 	evs, err := pupil.RegisterPupil(id, Trust, school, pupil.Register{
 		UPN: "B801200005001", FirstName: first, LastName: "Test", DateOfBirth: d("2015-01-01"),
-		YearGroup: yeargroup(group), SENStatus: needStatus(status), PrimaryNeed: primary, RegisteredOn: d("2025-09-03"),
+		YearGroup: yeargroup(group), SENStatus: needStatus(status), PrimaryNeed: primary, RegisteredOn: d(on),
 	}, b.facts())
 	b.commit("pupil", id, evs, err)
 	return b.states[id]
@@ -231,6 +236,62 @@ func History() []projections.Item {
 	b.register(Ivy, SchoolA, "Ivy", "K", "MLD", "3")
 	b.to("pupil", Hal)(b.states[Hal].Transfer(pupil.Transfer{SchoolID: SchoolB, On: d("2025-10-01")}, b.facts()))
 	b.to("pupil", Ivy)(b.states[Ivy].Leave(pupil.Leave{On: d("2025-10-20")}, b.facts()))
+	return b.items
+}
+
+// Pupils of the Timeliness scenario.
+const (
+	Max = "0193a000-0000-7000-8000-000000000021"
+	Kit = "0193a000-0000-7000-8000-000000000022"
+	Lou = "0193a000-0000-7000-8000-000000000023"
+)
+
+// Timeliness returns the commits of two EHC requests and an annual review
+// cycle over 2024/25, for trends (Today being AsOf; both schools primary):
+//
+//	Max E/ASD Y5, registered at school A on 3 September 2024 with a plan of
+//	  1 October 2023: annual review held 20 September 2024 (due 1 October,
+//	  on time), report 25 September, LA decision to maintain 10 October;
+//	  next due 20 September 2025, held late on 1 October 2025, report 8
+//	  October, maintain 20 October (which also does his Year 6 transfer).
+//	Kit K/SLCN Y2 at school B from 3 September 2024: requested 1 October
+//	  2024, assessed from 1 November, final plan 10 February 2025 (within the
+//	  20 weeks, which end 18 February).
+//	Lou K/SEMH Y3 at school B from 3 September 2024: requested 10 September
+//	  2024, assessed from 15 October, final plan 3 March 2025 (late: the 20
+//	  weeks ended 28 January).
+func Timeliness() []projections.Item {
+	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	today := AsOf
+	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Elm Primary", URN: "100002", Phase: "primary"}, today))
+	b.to("trust", Trust)(b.trust.UpdateSettings(trust.UpdateSettings{WeeksPerYear: 38, AdminHours: &trust.AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1}}, today))
+	yes := true
+	b.registerOn("2024-09-03", Max, SchoolA, "Max", "E", "ASD", "5")
+	for _, c := range []ehcp.Command{
+		{Type: "final_issued", On: d("2023-10-01")},
+		{Type: "annual_review_held", On: d("2024-09-20")},
+		{Type: "review_report_sent", On: d("2024-09-25")},
+		{Type: "la_decision", On: d("2024-10-10"), Outcome: "maintain"},
+	} {
+		b.ehcp(Max, c)
+	}
+	b.registerOn("2024-09-03", Kit, SchoolB, "Kit", "K", "SLCN", "2")
+	b.registerOn("2024-09-03", Lou, SchoolB, "Lou", "K", "SEMH", "3")
+	b.ehcp(Lou, ehcp.Command{Type: "request", On: d("2024-09-10"), RequestedBy: "school"})
+	b.ehcp(Kit, ehcp.Command{Type: "request", On: d("2024-10-01"), RequestedBy: "parent"})
+	b.ehcp(Lou, ehcp.Command{Type: "decision_to_assess", On: d("2024-10-15"), Assess: &yes})
+	b.ehcp(Kit, ehcp.Command{Type: "decision_to_assess", On: d("2024-11-01"), Assess: &yes})
+	b.ehcp(Kit, ehcp.Command{Type: "final_issued", On: d("2025-02-10")})
+	b.ehcp(Lou, ehcp.Command{Type: "final_issued", On: d("2025-03-03")})
+	for _, c := range []ehcp.Command{
+		{Type: "annual_review_held", On: d("2025-10-01")},
+		{Type: "review_report_sent", On: d("2025-10-08")},
+		{Type: "la_decision", On: d("2025-10-20"), Outcome: "maintain"},
+	} {
+		b.ehcp(Max, c)
+	}
 	return b.items
 }
 

@@ -197,6 +197,13 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		checkHistory(t, projections.Views{Store: s, Dir: Directory(past), Today: AsOf})
 	})
 
+	t.Run("trends month by month", func(t *testing.T) {
+		s := open(t)
+		items := Timeliness()
+		ApplyInBatches(t, s, items, 5)
+		checkTrends(t, projections.Views{Store: s, Dir: Directory(items), Today: AsOf})
+	})
+
 	t.Run("batch size does not change answers", func(t *testing.T) {
 		a, b := open(t), projections.Store(projections.NewMemory())
 		ApplyInBatches(t, a, items, 1)
@@ -425,6 +432,73 @@ func checkHistory(t *testing.T, v projections.Views) {
 		if got := fmt.Sprintf("%d/%d", w.Schools[0].SENSupport, w.Schools[1].SENSupport); got != tt.want {
 			t.Errorf("workload as of %s: %s, want %s", tt.on, got, tt.want)
 		}
+	}
+}
+
+// checkTrends checks the Timeliness scenario's trends, worked out by hand
+// from Timeliness's comment.
+func checkTrends(t *testing.T, v projections.Views) {
+	t.Helper()
+	tr, err := v.Trends(context.Background(), Trust, "", d("2025-01-01"), d("2025-11-30"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Total.Months) != 11 || tr.Total.Months[10].AsOf != AsOf || tr.NationalWithin20Weeks2024 != 46.4 {
+		t.Fatalf("months %d, last as of %s", len(tr.Total.Months), tr.Total.Months[len(tr.Total.Months)-1].AsOf)
+	}
+	pct := func(p *float64) string {
+		if p == nil {
+			return "-"
+		}
+		return fmt.Sprint(*p)
+	}
+	line := func(m projections.TrendMonth) string {
+		return fmt.Sprintf("K=%d E=%d over=%d plans=%d/%d %s%% reviews=%d/%d %s%%", m.SENSupport, m.EHCP, m.StatutoryOverdue,
+			m.FinalPlansWithin20Weeks12m, m.FinalPlans12m, pct(m.PercentWithin20Weeks), m.AnnualReviewsOnTime12m, m.AnnualReviewsDue12m, pct(m.PercentReviewsOnTime))
+	}
+	month := func(series projections.TrendSeries, m string) projections.TrendMonth {
+		for _, x := range series.Months {
+			if x.Month == m {
+				return x
+			}
+		}
+		t.Fatalf("no month %s", m)
+		return projections.TrendMonth{}
+	}
+	for _, tt := range []struct{ series, month, want string }{
+		// 31 January: Max has a plan; Kit and Lou await theirs. Overdue: Lou's
+		// decision to issue (due 31 December) and final plan (due 28
+		// January), Kit's decision to issue (due 21 January). Max's review
+		// of 1 October 2024 was held on time.
+		{"total", "2025-01", "K=2 E=1 over=3 plans=0/0 -% reviews=1/1 100%"},
+		{"B", "2025-01", "K=2 E=0 over=3 plans=0/0 -% reviews=0/0 -%"},
+		// 28 February: Kit's plan, within 20 weeks, puts Kit on E.
+		{"total", "2025-02", "K=1 E=2 over=2 plans=1/1 100% reviews=1/1 100%"},
+		// 31 March: Lou's plan, late: 1 of 2 within 20 weeks.
+		{"total", "2025-03", "K=0 E=3 over=0 plans=1/2 50% reviews=1/1 100%"},
+		// 30 September: Max's review due 20 September not yet held: overdue,
+		// and 1 of the 2 reviews due in the 12 months held on time.
+		{"total", "2025-09", "K=0 E=3 over=1 plans=1/2 50% reviews=1/2 50%"},
+		{"A", "2025-09", "K=0 E=1 over=1 plans=0/0 -% reviews=1/2 50%"},
+		// 31 October: held late on 1 October; the 2024 review has left the
+		// 12 months (it was due on 1 October 2024).
+		{"total", "2025-10", "K=0 E=3 over=0 plans=1/2 50% reviews=0/1 0%"},
+		{"B", "2025-11", "K=0 E=2 over=0 plans=1/2 50% reviews=0/0 -%"},
+	} {
+		series := tr.Total
+		switch tt.series {
+		case "A":
+			series = tr.Schools[0]
+		case "B":
+			series = tr.Schools[1]
+		}
+		if got := line(month(series, tt.month)); got != tt.want {
+			t.Errorf("%s %s\n got %s\nwant %s", tt.series, tt.month, got, tt.want)
+		}
+	}
+	one, err := v.Trends(context.Background(), Trust, SchoolB, d("2025-03-01"), d("2025-03-31"))
+	if err != nil || len(one.Schools) != 1 || line(one.Total.Months[0]) != "K=0 E=2 over=0 plans=1/2 50% reviews=0/0 -%" {
+		t.Errorf("school B's own trends: %+v %v", one, err)
 	}
 }
 

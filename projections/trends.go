@@ -1,0 +1,212 @@
+package projections
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/trust"
+)
+
+// NationalWithin20Weeks2024 is the share of EHC plans issued within 20
+// weeks of the request in England in 2024, excluding exceptions (DfE, "Education,
+// health and care plans", June 2025): 46.4%.
+const NationalWithin20Weeks2024 = 46.4
+
+// MaxTrendMonths bounds a trend's length.
+const MaxTrendMonths = 36
+
+// TrendMonth is one month of a trend: the workload at the month's end (or
+// today, for the month in progress), and over the 12 months to then how
+// many final plans were issued within 20 weeks of their request and how
+// many annual reviews were held by their due date.
+type TrendMonth struct {
+	Month string     `json:"month"`
+	AsOf  civil.Date `json:"as_of"`
+	WorkloadCounts
+	FinalPlans12m              int      `json:"final_plans_12m"`
+	FinalPlansWithin20Weeks12m int      `json:"final_plans_within_20_weeks_12m"`
+	PercentWithin20Weeks       *float64 `json:"percent_within_20_weeks"`
+	AnnualReviewsDue12m        int      `json:"annual_reviews_due_12m"`
+	AnnualReviewsOnTime12m     int      `json:"annual_reviews_on_time_12m"`
+	PercentReviewsOnTime       *float64 `json:"percent_reviews_on_time"`
+}
+
+// TrendSeries is the months of one school, or of the trust.
+type TrendSeries struct {
+	SchoolID string       `json:"school_id,omitempty"`
+	Name     string       `json:"name"`
+	Months   []TrendMonth `json:"months"`
+}
+
+// Trends is a trust's (or one school's) trends month by month.
+type Trends struct {
+	From                      string        `json:"from"`
+	To                        string        `json:"to"`
+	NationalWithin20Weeks2024 float64       `json:"national_percent_within_20_weeks_2024"`
+	Total                     TrendSeries   `json:"total"`
+	Schools                   []TrendSeries `json:"schools"`
+}
+
+// MonthEnds lists the last day of each month from the month of from to the
+// month of to (today for the month holding today), oldest first.
+func MonthEnds(from, to, today civil.Date) []civil.Date {
+	var out []civil.Date
+	y, m, _ := from.Parts()
+	for first := civil.New(y, m, 1); !first.After(to); first = first.AddMonths(1) {
+		end := first.AddMonths(1).AddDays(-1)
+		if today.Valid() && end.After(today) {
+			end = today
+		}
+		out = append(out, end)
+	}
+	return out
+}
+
+// Trends computes, for trust trustID (or only its school schoolID), each
+// month from `from` to `to` as the record stood at the month's end. Each
+// pupil is folded forward through the months once when its history is in
+// date order (the usual case), and again for each month otherwise.
+func (v Views) Trends(ctx context.Context, trustID, schoolID string, from, to civil.Date) (Trends, error) {
+	t, ok := v.Dir.Trust(trustID)
+	if !ok {
+		return Trends{}, nil
+	}
+	ends := MonthEnds(from, to, v.Today)
+	if len(ends) > MaxTrendMonths {
+		return Trends{}, fmt.Errorf("%d months: at most %d", len(ends), MaxTrendMonths)
+	}
+	out := Trends{From: monthOf(from), To: monthOf(to), NationalWithin20Weeks2024: NationalWithin20Weeks2024,
+		Total: TrendSeries{Name: t.Name, Months: newMonths(ends)}, Schools: []TrendSeries{}}
+	bySchool := map[string]*TrendSeries{}
+	phases := map[string]string{}
+	for _, s := range t.Schools {
+		if schoolID != "" && s.ID != schoolID {
+			continue
+		}
+		out.Schools = append(out.Schools, TrendSeries{SchoolID: s.ID, Name: s.Name, Months: newMonths(ends)})
+		phases[s.ID] = string(s.Phase)
+	}
+	for i := range out.Schools {
+		bySchool[out.Schools[i].SchoolID] = &out.Schools[i]
+	}
+	visit := func(s *Summary) {
+		s.eachMonthEnd(ends, func(i int, p *pupil.Pupil) {
+			if !p.Exists() || !p.OnRoll {
+				return
+			}
+			if series := bySchool[p.SchoolID]; series != nil {
+				series.Months[i].add(p, s, ends[i], phases[p.SchoolID])
+			}
+		})
+	}
+	var err error
+	if schoolID != "" {
+		err = v.Store.EachPastSchoolPupil(ctx, schoolID, visit)
+	} else {
+		err = v.Store.EachPastTrustPupil(ctx, trustID, visit)
+	}
+	for _, series := range out.Schools {
+		for i := range series.Months {
+			out.Total.Months[i].sum(series.Months[i])
+			series.Months[i].finish(t.Settings.AdminHours)
+		}
+	}
+	for i := range out.Total.Months {
+		out.Total.Months[i].finish(t.Settings.AdminHours)
+	}
+	return out, err
+}
+
+func monthOf(d civil.Date) string { return d.String()[:7] }
+
+func newMonths(ends []civil.Date) []TrendMonth {
+	out := make([]TrendMonth, len(ends))
+	for i, e := range ends {
+		out[i] = TrendMonth{Month: monthOf(e), AsOf: e}
+	}
+	return out
+}
+
+// eachMonthEnd calls fn with the pupil as it stood at each of ends
+// (ascending); fn must not keep p, which the next call may change.
+func (s *Summary) eachMonthEnd(ends []civil.Date, fn func(i int, p *pupil.Pupil)) {
+	inOrder := slices.IsSortedFunc(s.History, func(a, b event.Event) int { return int(a.OccurredOn - b.OccurredOn) })
+	p, next := &pupil.Pupil{}, 0
+	for i, end := range ends {
+		switch {
+		case !s.LastOccurred.After(end):
+			fn(i, &s.Pupil)
+		case inOrder:
+			for next < len(s.History) && !s.History[next].OccurredOn.After(end) {
+				p.Apply(s.History[next])
+				next++
+			}
+			fn(i, p)
+		default:
+			fn(i, s.At(end, time.Time{}))
+		}
+	}
+}
+
+// add counts p, as it stood on asOf, into month m.
+func (m *TrendMonth) add(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) {
+	m.WorkloadCounts.add(p, s, asOf, phase)
+	yearAgo := asOf.AddMonths(-12)
+	within := func(d civil.Date) bool { return d.After(yearAgo) && !d.After(asOf) }
+	// Final plans issued in the 12 months, and whether within 20 weeks of
+	// their request (plans recorded as issued before sendcase had none).
+	var requested civil.Date
+	for _, r := range p.EHCPRecords {
+		switch {
+		case r.On.After(asOf):
+		case r.Type == ehcp.Request:
+			requested = r.On
+		case r.Type == ehcp.FinalIssued && !r.Historic && requested.Valid() && within(r.On):
+			m.FinalPlans12m++
+			if !r.On.After(requested.AddWeeks(20)) {
+				m.FinalPlansWithin20Weeks12m++
+			}
+		}
+	}
+	if len(p.EHCPRecords) == 0 {
+		return
+	}
+	for _, ms := range p.EHCP(asOf, phase).Milestones {
+		if ms.Type == ehcp.AnnualReview && within(ms.DueOn) {
+			m.AnnualReviewsDue12m++
+			if ms.DoneOn.Valid() && !ms.DoneOn.After(ms.DueOn) {
+				m.AnnualReviewsOnTime12m++
+			}
+		}
+	}
+}
+
+func (m *TrendMonth) sum(o TrendMonth) {
+	m.WorkloadCounts.sum(o.WorkloadCounts)
+	m.FinalPlans12m += o.FinalPlans12m
+	m.FinalPlansWithin20Weeks12m += o.FinalPlansWithin20Weeks12m
+	m.AnnualReviewsDue12m += o.AnnualReviewsDue12m
+	m.AnnualReviewsOnTime12m += o.AnnualReviewsOnTime12m
+}
+
+func (m *TrendMonth) finish(w trust.AdminHours) {
+	m.WorkloadCounts.finish(w)
+	m.PercentWithin20Weeks = percent(m.FinalPlansWithin20Weeks12m, m.FinalPlans12m)
+	m.PercentReviewsOnTime = percent(m.AnnualReviewsOnTime12m, m.AnnualReviewsDue12m)
+}
+
+// percent is 100 × n / of to one decimal place, or nil when of is 0.
+func percent(n, of int) *float64 {
+	if of == 0 {
+		return nil
+	}
+	p := math.Round(float64(n)*1000/float64(of)) / 10
+	return &p
+}
