@@ -104,6 +104,9 @@ func ifMatch(w http.ResponseWriter, r *http.Request) (*int, bool) {
 	return &v, true
 }
 
+// writeProblems answers the field problems of a query (a *ValidationError).
+func writeProblems(w http.ResponseWriter, err error) { httpx.WriteProblem(w, httpx.ProblemFor(err)) }
+
 func fieldProblem(w http.ResponseWriter, field, message string) {
 	httpx.WriteProblem(w, httpx.Field(field, message))
 }

@@ -77,6 +77,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/v1/trusts/{trust}/workload", "", "", "401 200 200 403 403 403 403 403 403"},
 		{"GET", "/v1/schools/{school}/provision-map", "", "", "401 200 200 403 200 403 403 403 403"},
 		{"GET", "/v1/trusts/{trust}/provision-map", "", "", "401 200 200 403 403 403 403 403 403"},
+		{"GET", "/v1/trusts/{trust}/trends", "", "", "401 200 200 403 403 403 403 403 403"},
+		{"GET", "/v1/schools/{school}/trends", "", "", "401 200 200 403 200 403 403 403 403"},
 		{"GET", "/v1/pupils/{id}/audit", "", "", "401 200 200 404 200 404 404 200 404"},
 		{"GET", "/v1/pupils/{id}/audit/verify", "", "", "401 200 200 404 200 404 404 200 404"},
 		{"GET", "/v1/pupils/{id}/access-log", "", "", "401 200 200 404 200 404 404 403 404"},

@@ -12,7 +12,6 @@ import (
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
-	"github.com/sendcase/sendcase/httpx"
 )
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -75,7 +74,7 @@ func when(w http.ResponseWriter, r *http.Request) (app.When, bool) {
 		at.KnownAt = t
 	}
 	if err := probs.Err(); err != nil {
-		httpx.WriteProblem(w, httpx.ProblemFor(err))
+		writeProblems(w, err)
 		return app.When{}, false
 	}
 	return at, true

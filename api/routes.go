@@ -81,6 +81,8 @@ func (s *Server) routes() []route {
 
 		authed("GET /v1/schools/{school}/caseload", s.caseload, op{summary: "The SENCO's caseload.", tag: "views", out: app.Caseload{}, csvOut: true, query: append([]string{"stage", "overdue", "need"}, views...), errs: viewErrs}),
 		authed("GET /v1/trusts/{trust}/workload", s.workload, op{summary: "EHCP and APDR administrative load by school.", tag: "views", out: projections.Workload{}, csvOut: true, query: views, errs: viewErrs}),
+		authed("GET /v1/trusts/{trust}/trends", s.trustTrends, op{summary: "Month by month: the workload at each month's end, and the last 12 months' timeliness of final plans and annual reviews (trust lead).", tag: "views", out: projections.Trends{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs}),
+		authed("GET /v1/schools/{school}/trends", s.schoolTrends, op{summary: "A school's own trends, month by month (SENCO).", tag: "views", out: projections.Trends{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs}),
 		authed("GET /v1/schools/{school}/provision-map", s.provisionMap, op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
 		authed("GET /v1/trusts/{trust}/provision-map", s.provisionMap, op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
 		authed("GET /v1/pupils/{id}/audit", s.audit, op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "as_of", "known_at", "min_seq", "format"}, errs: viewErrs}),
