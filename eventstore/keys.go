@@ -120,6 +120,12 @@ func (k *Keyring) remember(subject string, h nats.Header, data []byte) {
 		k.keys[id] = nil
 		return
 	}
+	if _, known := k.keys[id]; known {
+		// A key never changes once made, and a destroyed one never comes
+		// back: the follower hearing of a key already cached (or already
+		// forgotten) changes nothing.
+		return
+	}
 	if c, err := shred.NewCipher(data); err == nil {
 		k.keys[id] = c
 	}
