@@ -1,6 +1,7 @@
 package projections_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/sendcase/sendcase/projections"
@@ -27,6 +28,36 @@ func TestAnnualCostPenceRounding(t *testing.T) {
 	for _, tt := range tests {
 		if got := projections.AnnualCostPence(tt.hourly, tt.spw, tt.mins, tt.weeks, tt.group); got != tt.want {
 			t.Errorf("%+v: %d", tt, got)
+		}
+	}
+}
+
+// BenchmarkTrends measures 24 months of trends over a trust of 3,000
+// pupils on the register, each with a plan and weekly sessions, from
+// memory: every pupil folded forward through the months.
+func BenchmarkTrends(b *testing.B) {
+	items := storetest.Generate(3000)
+	m := projections.NewMemory()
+	storetest.ApplyInBatches(b, m, items, 1000)
+	v := projections.Views{Store: m, Dir: storetest.Directory(items), Today: storetest.AsOf}
+	from := storetest.AsOf.AddMonths(-23)
+	for b.Loop() {
+		if _, err := v.Trends(context.Background(), storetest.Trust, "", from, storetest.AsOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCaseloadInThePast measures a caseload of 1,500 pupils as of a
+// date before their plans, folded again from history.
+func BenchmarkCaseloadInThePast(b *testing.B) {
+	items := storetest.Generate(3000)
+	m := projections.NewMemory()
+	storetest.ApplyInBatches(b, m, items, 1000)
+	v := projections.Views{Store: m, Dir: storetest.Directory(items), Today: storetest.AsOf}
+	for b.Loop() {
+		if _, err := v.Caseload(context.Background(), storetest.SchoolA, storetest.AsOf.AddDays(-30), projections.CaseloadFilter{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

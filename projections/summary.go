@@ -28,7 +28,7 @@ type Summary struct {
 	// History and LastOccurred answer for past dates (see history.go): the
 	// events views read, personal fields erased, and the latest date any
 	// of them happened on. Stores may load History only for past views.
-	History      []event.Event
+	History      []PastEvent
 	LastOccurred civil.Date
 }
 

@@ -4,12 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
-	"time"
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
-	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
 )
@@ -97,12 +94,13 @@ func (v Views) Trends(ctx context.Context, trustID, schoolID string, from, to ci
 		bySchool[out.Schools[i].SchoolID] = &out.Schools[i]
 	}
 	visit := func(s *Summary) {
+		var clk clockCache
 		s.eachMonthEnd(ends, func(i int, p *pupil.Pupil) {
 			if !p.Exists() || !p.OnRoll {
 				return
 			}
 			if series := bySchool[p.SchoolID]; series != nil {
-				series.Months[i].add(p, s, ends[i], phases[p.SchoolID])
+				series.Months[i].add(p, s, p.EHCPFrom(clk.of(p), ends[i], phases[p.SchoolID]), ends[i])
 			}
 		})
 	}
@@ -135,29 +133,57 @@ func newMonths(ends []civil.Date) []TrendMonth {
 }
 
 // eachMonthEnd calls fn with the pupil as it stood at each of ends
-// (ascending); fn must not keep p, which the next call may change.
+// (ascending); fn must not keep p, which the next call may change. The
+// fold for one month goes on from the last when the events that begin to
+// count all come after those already applied in stream order (the usual
+// case), and starts again otherwise (a back-dated entry, a plan recorded
+// from before the pupil's registration).
 func (s *Summary) eachMonthEnd(ends []civil.Date, fn func(i int, p *pupil.Pupil)) {
-	inOrder := slices.IsSortedFunc(s.History, func(a, b event.Event) int { return int(a.OccurredOn - b.OccurredOn) })
-	p, next := &pupil.Pupil{}, 0
+	p, last := &pupil.Pupil{}, -1 // last: the stream position of the last event applied
+	var prev civil.Date
 	for i, end := range ends {
-		switch {
-		case !s.LastOccurred.After(end):
+		if !s.LastOccurred.After(end) {
 			fn(i, &s.Pupil)
-		case inOrder:
-			for next < len(s.History) && !s.History[next].OccurredOn.After(end) {
-				p.Apply(s.History[next])
-				next++
-			}
-			fn(i, p)
-		default:
-			fn(i, s.At(end, time.Time{}))
+			continue
 		}
+		// Every event after last that counts now began to count since the
+		// previous month; one before last that begins to count now means
+		// folding again from the start.
+		for j := 0; j < last; j++ {
+			if on := s.History[j].OccurredOn; on.After(prev) && !on.After(end) {
+				p, last = &pupil.Pupil{}, -1
+				break
+			}
+		}
+		for j := last + 1; j < len(s.History); j++ {
+			if !s.History[j].OccurredOn.After(end) {
+				p.Apply(s.History[j].Event)
+				last = j
+			}
+		}
+		prev = end
+		fn(i, p)
 	}
 }
 
-// add counts p, as it stood on asOf, into month m.
-func (m *TrendMonth) add(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) {
-	m.WorkloadCounts.add(p, s, asOf, phase)
+// clockCache keeps a pupil's folded EHC clock from one month to the next
+// while its records stay the same.
+type clockCache struct {
+	records []ehcp.Record
+	clock   *ehcp.Clock
+}
+
+func (c *clockCache) of(p *pupil.Pupil) *ehcp.Clock {
+	r := p.EHCPRecords
+	if c.clock == nil || len(r) != len(c.records) || (len(r) > 0 && &r[0] != &c.records[0]) {
+		c.records, c.clock = r, p.Clock()
+	}
+	return c.clock
+}
+
+// add counts p, as it stood on asOf with its EHCP view ev, into month m.
+func (m *TrendMonth) add(p *pupil.Pupil, s *Summary, ev ehcp.View, asOf civil.Date) {
+	m.WorkloadCounts.addWith(p, s, asOf, ev)
 	yearAgo := asOf.AddMonths(-12)
 	within := func(d civil.Date) bool { return d.After(yearAgo) && !d.After(asOf) }
 	// Final plans issued in the 12 months, and whether within 20 weeks of
@@ -175,10 +201,7 @@ func (m *TrendMonth) add(p *pupil.Pupil, s *Summary, asOf civil.Date, phase stri
 			}
 		}
 	}
-	if len(p.EHCPRecords) == 0 {
-		return
-	}
-	for _, ms := range p.EHCP(asOf, phase).Milestones {
+	for _, ms := range ev.Milestones {
 		if ms.Type == ehcp.AnnualReview && within(ms.DueOn) {
 			m.AnnualReviewsDue12m++
 			if ms.DoneOn.Valid() && !ms.DoneOn.After(ms.DueOn) {

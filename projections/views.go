@@ -201,6 +201,11 @@ func within(due, asOf civil.Date, days int) bool {
 }
 
 func (c *WorkloadCounts) add(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) {
+	c.addWith(p, s, asOf, p.EHCP(asOf, phase))
+}
+
+// addWith is add with the pupil's EHCP view as of asOf already worked out.
+func (c *WorkloadCounts) addWith(p *pupil.Pupil, s *Summary, asOf civil.Date, ev ehcp.View) {
 	if len(s.Unapplied) > 0 {
 		c.IncompletePupils++
 	}
@@ -210,7 +215,6 @@ func (c *WorkloadCounts) add(p *pupil.Pupil, s *Summary, asOf civil.Date, phase 
 	case need.EHCPlan:
 		c.EHCP++
 	}
-	ev := p.EHCP(asOf, phase)
 	if ev.InProgress() {
 		c.EHCRequestsInProgress++
 	}

@@ -80,6 +80,7 @@ func benchCmd(args []string) error {
 	clients := fs.Int("clients", 32, "concurrent HTTP clients")
 	databaseURL := fs.String("database", env("DATABASE_URL", ""), "also rebuild into this PostgreSQL (DATABASE_URL)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the uncached view computations to this file (go tool pprof)")
 	dataDir := fs.String("data", "", "where the benchmark's embedded NATS keeps its data (default: a temporary directory, removed after)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -99,7 +100,7 @@ func benchCmd(args []string) error {
 	defer stop()
 	o.Workers = 32
 	rep, err := bench.Run(ctx, bench.Options{Seed: o, DataDir: dir, DatabaseURL: *databaseURL, Appends: *appends, Concurrency: *concurrency,
-		Loads: *loads, HTTP: *httpFor, Clients: *clients, Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+		Loads: *loads, HTTP: *httpFor, Clients: *clients, CPUProfile: *cpuProfile, Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,11 @@ func (e EHCPRecorded) OccurredOn() civil.Date { return e.Record.On }
 
 func init() { event.Register[EHCPRecorded](1) }
 
+// Clock folds the pupil's EHC records: what EHCP judges on a date. A
+// caller judging many dates (trends) folds it once with Clock and judges
+// each with EHCPFrom.
+func (p *Pupil) Clock() *ehcp.Clock { return p.clock() }
+
 // clock folds the pupil's EHC records.
 func (p *Pupil) clock() *ehcp.Clock {
 	c, err := ehcp.Fold(p.EHCPRecords)
@@ -32,7 +37,12 @@ func (p *Pupil) clock() *ehcp.Clock {
 
 // EHCP returns the statutory clock as of asOf, for a pupil at a school of phase.
 func (p *Pupil) EHCP(asOf civil.Date, phase string) ehcp.View {
-	return p.clock().View(asOf, ehcp.Facts{
+	return p.EHCPFrom(p.clock(), asOf, phase)
+}
+
+// EHCPFrom is EHCP with the pupil's clock already folded (see Clock).
+func (p *Pupil) EHCPFrom(c *ehcp.Clock, asOf civil.Date, phase string) ehcp.View {
+	return c.View(asOf, ehcp.Facts{
 		HasPlan: p.SENStatus == need.EHCPlan, Phase: phase, DateOfBirth: p.DateOfBirth,
 		YearGroupOn: func(on civil.Date) yeargroup.Group { return p.CurrentYearGroup(on) },
 	})

@@ -301,8 +301,12 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 		if err != nil {
 			return err
 		}
-		// History holds no personal fields (they are erased as it is kept).
-		history, err := json.Marshal(sm.History)
+		// The history is stored with its personal fields erased.
+		stored, err := projections.StoredHistory(sm.History)
+		if err != nil {
+			return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
+		}
+		history, err := json.Marshal(stored)
 		if err != nil {
 			return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
 		}
@@ -421,6 +425,7 @@ func decodeHistory(id string, history []byte, sm *projections.Summary) error {
 		if err := sm.History[i].DecodeData(); err != nil {
 			return fmt.Errorf("decode history %s: %w", id, err)
 		}
+		sm.History[i].Erased = true // as stored
 	}
 	return nil
 }

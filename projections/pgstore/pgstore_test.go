@@ -169,6 +169,11 @@ func TestPersonalFieldsAreSealedInTheRows(t *testing.T) {
 		}
 	}
 
+	var withUPN int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pupil_summaries WHERE history::text LIKE '%B801200005001%' OR history::text LIKE '%"Ada"%'`).Scan(&withUPN); err != nil || withUPN != 0 {
+		t.Fatalf("%d histories hold a UPN or a name in the clear (%v)", withUPN, err)
+	}
+
 	names := func() string {
 		t.Helper()
 		v := projections.Views{Store: s, Dir: storetest.Directory(items)}
