@@ -40,7 +40,7 @@ var funcs = template.FuncMap{
 	"iso":   func(d civil.Date) string { return d.String() },
 	"pence": pounds,
 	"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"last": func(list []string) int { return len(list) - 1 },
+	"last":  func(list []string) int { return len(list) - 1 },
 	"pct": func(n, max int) int {
 		if max <= 0 {
 			return 0
