@@ -119,14 +119,22 @@ func (c *Clock) phaseTransfers(asOf civil.Date, f Facts) []Milestone {
 	if c.PlanIssuedOn.Valid() && c.PlanIssuedOn.Before(current) {
 		first = yeargroup.AcademicYearStart(c.PlanIssuedOn)
 	}
+	// Year by year from the first group (trends ask this for every pupil
+	// and month); a group clamped at N1 is asked for each year instead.
+	y0, cy := first.Year(), current.Year()
+	g0 := f.YearGroupOn(first)
 	var out []Milestone
-	for ay := first; ay.Before(current.AddMonths(12 * 16)); ay = ay.AddMonths(12) {
+	for k := 0; y0+k < cy+16; k++ {
+		g := g0.After(k)
+		if g0 == "N1" {
+			g = f.YearGroupOn(civil.New(y0+k, time.September, 1))
+		}
 		var due civil.Date
-		switch g := f.YearGroupOn(ay); {
+		switch {
 		case g == "6", g == "2" && f.Phase == "infant":
-			due = civil.New(ay.Year()+1, time.February, 15)
+			due = civil.New(y0+k+1, time.February, 15)
 		case g == "11":
-			due = civil.New(ay.Year()+1, time.March, 31)
+			due = civil.New(y0+k+1, time.March, 31)
 		case g == "12" || g == "13" || g == "14":
 			return out
 		default:
@@ -136,17 +144,17 @@ func (c *Clock) phaseTransfers(asOf civil.Date, f Facts) []Milestone {
 			continue // the plan was issued after that year's deadline
 		}
 		m := Milestone{Type: PhaseTransfer, DueOn: due}
-		end := ay.AddMonths(12).AddDays(-1)
+		start, end := civil.New(y0+k, time.September, 1), civil.New(y0+k+1, time.August, 31)
 		for _, r := range c.records {
 			if (r.Type == AmendedFinalIssued || (r.Type == LADecision && r.Outcome == "maintain")) &&
-				!r.On.Before(ay) && !r.On.After(end) && !r.On.After(asOf) {
+				!r.On.Before(start) && !r.On.After(end) && !r.On.After(asOf) {
 				m.DoneOn, m.Late = r.On, r.On.After(due)
 				break
 			}
 		}
 		m.Status = status(m, asOf)
 		out = append(out, m)
-		if ay.After(current) || ay == current {
+		if y0+k >= cy {
 			return out // the current or next transfer: nothing later yet
 		}
 	}

@@ -39,6 +39,15 @@ func (g Group) Number() int {
 	return i - 2
 }
 
+// After is the group years academic years after g (14 stays 14).
+func (g Group) After(years int) Group {
+	i, ok := index[g]
+	if !ok {
+		return g
+	}
+	return order[min(max(i+years, 0), len(order)-1)]
+}
+
 // AcademicYearStart returns the 1 September that starts the academic year
 // containing d (academic years run 1 September – 31 August).
 func AcademicYearStart(d civil.Date) civil.Date {
