@@ -174,6 +174,33 @@ func (m *Memory) EachPastTrustPupil(_ context.Context, trustID string, fn func(*
 	return nil
 }
 
+// EachPastPupilParallel implements ParallelVisitor. The read lock is held
+// until every worker is done, so no summary changes under them.
+func (m *Memory) EachPastPupilParallel(_ context.Context, trustID, schoolID string, workers int, fn func(worker int, s *Summary)) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	set := m.everIn[trustID]
+	if schoolID != "" {
+		set = m.everAt[schoolID]
+	}
+	all := make([]*Summary, 0, len(set))
+	for _, s := range set {
+		all = append(all, s)
+	}
+	var wg sync.WaitGroup
+	for w := range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(all); i += max(workers, 1) {
+				fn(w, all[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
 // EachGrantedPupil implements Store. Grants are rare, so a scan is enough.
 func (m *Memory) EachGrantedPupil(_ context.Context, userID string, fn func(*Summary)) error {
 	m.mu.RLock()

@@ -133,6 +133,16 @@ func (s *Summary) Anchor() Anchor {
 	return Anchor{PupilID: s.Pupil.ID, TrustID: s.Pupil.TrustID, SchoolID: s.Pupil.SchoolID, Events: s.Events, Head: s.Head}
 }
 
+// ParallelVisitor is implemented by stores that can hand their summaries to
+// several goroutines at once (Memory, whose summaries are all in memory):
+// views that fold history for many dates (trends) use it where it is there.
+type ParallelVisitor interface {
+	// EachPastPupilParallel is EachPastSchoolPupil (schoolID set) or
+	// EachPastTrustPupil, with fn called from workers goroutines at once,
+	// each with its number (0 to workers-1). It returns once all are done.
+	EachPastPupilParallel(ctx context.Context, trustID, schoolID string, workers int, fn func(worker int, s *Summary)) error
+}
+
 // Leaser is implemented by stores shared between processes: only the
 // holder of the lease applies events. Lead blocks until this process holds
 // it, and returns a context that ends when the lease is lost.

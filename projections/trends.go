@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
@@ -81,7 +82,6 @@ func (v Views) Trends(ctx context.Context, trustID, schoolID string, from, to ci
 	}
 	out := Trends{From: monthOf(from), To: monthOf(to), NationalWithin20Weeks2024: NationalWithin20Weeks2024,
 		Total: TrendSeries{Name: t.Name, Months: newMonths(ends)}, Schools: []TrendSeries{}}
-	bySchool := map[string]*TrendSeries{}
 	phases := map[string]string{}
 	for _, s := range t.Schools {
 		if schoolID != "" && s.ID != schoolID {
@@ -90,25 +90,46 @@ func (v Views) Trends(ctx context.Context, trustID, schoolID string, from, to ci
 		out.Schools = append(out.Schools, TrendSeries{SchoolID: s.ID, Name: s.Name, Months: newMonths(ends)})
 		phases[s.ID] = string(s.Phase)
 	}
-	for i := range out.Schools {
-		bySchool[out.Schools[i].SchoolID] = &out.Schools[i]
+	// Each worker counts into its own copy of the schools' months; the
+	// copies are summed at the end.
+	workers := 1
+	pv, parallel := v.Store.(ParallelVisitor)
+	if parallel {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	visit := func(s *Summary) {
+	parts := make([]map[string]*TrendSeries, workers)
+	for w := range parts {
+		parts[w] = map[string]*TrendSeries{}
+		for _, series := range out.Schools {
+			parts[w][series.SchoolID] = &TrendSeries{Months: newMonths(ends)}
+		}
+	}
+	visit := func(w int, s *Summary) {
 		var clk clockCache
 		s.eachMonthEnd(ends, func(i int, p *pupil.Pupil) {
 			if !p.Exists() || !p.OnRoll {
 				return
 			}
-			if series := bySchool[p.SchoolID]; series != nil {
+			if series := parts[w][p.SchoolID]; series != nil {
 				series.Months[i].add(p, s, p.EHCPFrom(clk.of(p), ends[i], phases[p.SchoolID]), ends[i])
 			}
 		})
 	}
 	var err error
-	if schoolID != "" {
-		err = v.Store.EachPastSchoolPupil(ctx, schoolID, visit)
-	} else {
-		err = v.Store.EachPastTrustPupil(ctx, trustID, visit)
+	switch {
+	case parallel:
+		err = pv.EachPastPupilParallel(ctx, trustID, schoolID, workers, visit)
+	case schoolID != "":
+		err = v.Store.EachPastSchoolPupil(ctx, schoolID, func(s *Summary) { visit(0, s) })
+	default:
+		err = v.Store.EachPastTrustPupil(ctx, trustID, func(s *Summary) { visit(0, s) })
+	}
+	for _, series := range out.Schools {
+		for _, part := range parts {
+			for i := range series.Months {
+				series.Months[i].sum(part[series.SchoolID].Months[i])
+			}
+		}
 	}
 	for _, series := range out.Schools {
 		for i := range series.Months {
