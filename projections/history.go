@@ -1,88 +1,91 @@
 package projections
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/pupil"
-	"github.com/sendcase/sendcase/shred"
 )
 
 // History is how a summary answers for a past date (as_of before today, or
 // known_at): the pupil's events that views read (every one but delivered
-// sessions), with their dates, folded again up to that date by the
-// domain's own Apply. Names come from the current record, so an erased
-// pupil reads as erased on every date; an erasure also erases the personal
-// fields of the history kept in memory, and stores keep it erased
-// (StoredHistory). See docs/projections.md.
+// sessions), with their dates and their personal fields erased (views
+// read none: names come from the current record, so an erased pupil reads
+// as erased on every date), folded again up to that date by the domain's
+// own Apply. See docs/projections.md.
 
-// PastEvent is an event of a summary's history.
+// PastEvent is what a summary's history keeps of an event: what folding it
+// again needs, and no more (no envelope, no stored bytes), since every
+// pupil's history is in memory.
 type PastEvent struct {
-	event.Event
-	// Erased: the payload's personal fields are erased (Raw and Data).
-	Erased bool `json:"-"`
+	Type       string
+	Version    int
+	OccurredOn civil.Date
+	RecordedAt time.Time
+	// Shredded: the event was read with the pupil's key destroyed.
+	Shredded bool
+	// Data is the payload with its personal fields erased.
+	Data event.Data
 }
 
-// remember keeps e in the summary's history, as it reads (no copy).
+// Event is e as the domain's Apply takes it.
+func (e *PastEvent) Event() event.Event {
+	return event.Event{Type: e.Type, Version: e.Version, OccurredOn: e.OccurredOn, RecordedAt: e.RecordedAt, Data: e.Data, Shredded: e.Shredded}
+}
+
+// remember keeps e in the summary's history.
 func (s *Summary) remember(e event.Event) error {
 	if _, ok := e.Data.(pupil.SessionLogged); ok {
 		return nil
 	}
 	s.LastOccurred = civil.Max(s.LastOccurred, e.OccurredOn)
-	s.History = append(s.History, PastEvent{Event: event.Event{ID: e.ID, Type: e.Type, Schema: e.Schema, Version: e.Version,
-		OccurredOn: e.OccurredOn, RecordedAt: e.RecordedAt, Raw: e.Readable(), Data: e.Data, Shredded: e.Shredded}})
-	if event.Erases(e.Type) || e.Shredded {
-		return s.eraseHistory()
-	}
+	s.History = append(s.History, PastEvent{Type: e.Type, Version: e.Version, OccurredOn: e.OccurredOn,
+		RecordedAt: e.RecordedAt, Shredded: e.Shredded, Data: event.ErasedCopy(e.Data)})
 	return nil
 }
 
-// eraseHistory erases the personal fields of every event in the history.
-func (s *Summary) eraseHistory() error {
-	for i := range s.History {
-		if s.History[i].Erased {
-			continue
-		}
-		if err := erase(&s.History[i]); err != nil {
-			return err
-		}
-		if err := s.History[i].DecodeData(); err != nil {
-			return fmt.Errorf("history of %s: %w", s.History[i].ID, err)
-		}
+// decode sets e's Data from a stored payload.
+func (e *PastEvent) decode(raw json.RawMessage) error {
+	ev := event.Event{Type: e.Type, Raw: raw}
+	if err := ev.DecodeData(); err != nil {
+		return fmt.Errorf("history: %w", err)
 	}
+	e.Data = ev.Data
 	return nil
 }
 
-// erase replaces e's payload with its personal fields erased, once.
-func erase(e *PastEvent) error {
-	if e.Erased {
-		return nil
-	}
-	tree, err := event.PersonalFields(e.Type)
+// pastJSON is how a store outside memory keeps a PastEvent.
+type pastJSON struct {
+	Type       string          `json:"type"`
+	Version    int             `json:"version"`
+	OccurredOn civil.Date      `json:"occurred_on"`
+	RecordedAt time.Time       `json:"recorded_at"`
+	Shredded   bool            `json:"shredded,omitempty"`
+	Data       json.RawMessage `json:"data"`
+}
+
+// MarshalJSON writes e (its personal fields erased, as kept).
+func (e PastEvent) MarshalJSON() ([]byte, error) {
+	raw, err := json.Marshal(e.Data)
 	if err != nil {
+		return nil, fmt.Errorf("history: %s: %w", e.Type, err)
+	}
+	return json.Marshal(pastJSON{Type: e.Type, Version: e.Version, OccurredOn: e.OccurredOn, RecordedAt: e.RecordedAt, Shredded: e.Shredded, Data: raw})
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (e *PastEvent) UnmarshalJSON(b []byte) error {
+	var v pastJSON
+	if err := gojson.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	if tree != nil {
-		if e.Raw, err = shred.Erase(tree, e.Raw); err != nil {
-			return fmt.Errorf("history of %s: %w", e.ID, err)
-		}
-	}
-	e.Erased = true
-	return nil
-}
-
-// StoredHistory is h as a store outside memory keeps it: every payload
-// with its personal fields erased. h's payloads are erased in place (its
-// decoded Data is left as it was).
-func StoredHistory(h []PastEvent) ([]PastEvent, error) {
-	for i := range h {
-		if err := erase(&h[i]); err != nil {
-			return nil, err
-		}
-	}
-	return h, nil
+	*e = PastEvent{Type: v.Type, Version: v.Version, OccurredOn: v.OccurredOn, RecordedAt: v.RecordedAt, Shredded: v.Shredded}
+	return e.decode(v.Data)
 }
 
 // At is the pupil as it stood at the end of day asOf, leaving out events
@@ -95,8 +98,8 @@ func (s *Summary) At(asOf civil.Date, knownAt time.Time) *pupil.Pupil {
 	}
 	p := &pupil.Pupil{}
 	for _, e := range s.History {
-		if e.CountsAt(asOf, knownAt) {
-			p.Apply(e.Event)
+		if event.Counts(e.OccurredOn, e.RecordedAt, asOf, knownAt) {
+			p.Apply(e.Event())
 		}
 	}
 	if p.Exists() {

@@ -178,7 +178,7 @@ func (s *Summary) eachMonthEnd(ends []civil.Date, fn func(i int, p *pupil.Pupil)
 		}
 		for j := last + 1; j < len(s.History); j++ {
 			if !s.History[j].OccurredOn.After(end) {
-				p.Apply(s.History[j].Event)
+				p.Apply(s.History[j].Event())
 				last = j
 			}
 		}

@@ -209,7 +209,13 @@ func decode(name string, raw json.RawMessage) (Data, error) {
 // of day asOf, as known at knownAt (zero: as known now): it happened on or
 // before asOf and, when knownAt is set, was recorded by then.
 func (e *Event) CountsAt(asOf civil.Date, knownAt time.Time) bool {
-	return !e.OccurredOn.After(asOf) && (knownAt.IsZero() || !e.RecordedAt.After(knownAt))
+	return Counts(e.OccurredOn, e.RecordedAt, asOf, knownAt)
+}
+
+// Counts is CountsAt for an event that happened on occurred and was
+// recorded at recorded.
+func Counts(occurred civil.Date, recorded time.Time, asOf civil.Date, knownAt time.Time) bool {
+	return !occurred.After(asOf) && (knownAt.IsZero() || !recorded.After(knownAt))
 }
 
 // LateEntryDays is how long after the date it describes an event may be

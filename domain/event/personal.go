@@ -154,3 +154,60 @@ func blank(v reflect.Value) {
 		}
 	}
 }
+
+// ErasedCopy returns d with its personal fields erased as Blank erases
+// them, copying every struct, slice and pointer on the way to one, so that
+// nothing d shares is changed. Parts without personal fields are shared.
+func ErasedCopy(d Data) Data {
+	if d == nil || personalOf(reflect.TypeOf(d)) == nil {
+		return d
+	}
+	return erasedCopy(reflect.ValueOf(d)).Interface().(Data)
+}
+
+func erasedCopy(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || personalOf(v.Type()) == nil {
+			return v
+		}
+		n := reflect.New(v.Type().Elem())
+		n.Elem().Set(erasedCopy(v.Elem()))
+		return n
+	case reflect.Slice:
+		if v.IsNil() || personalOf(v.Type()) == nil {
+			return v
+		}
+		n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := 0; i < v.Len(); i++ {
+			n.Index(i).Set(erasedCopy(v.Index(i)))
+		}
+		return n
+	case reflect.Struct:
+		if personalOf(v.Type()) == nil {
+			return v
+		}
+		c := reflect.New(v.Type()).Elem()
+		c.Set(v)
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			fv := c.Field(i)
+			switch {
+			case f.Tag.Get(personalTag) != "true":
+				fv.Set(erasedCopy(fv))
+			case fv.Kind() == reflect.String:
+				if fv.Len() > 0 {
+					fv.SetString(ErasedText)
+				}
+			default:
+				fv.SetZero()
+			}
+		}
+		return c
+	}
+	return v
+}

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/sendcase/sendcase/domain/civil"
@@ -43,5 +44,29 @@ func TestBlank(t *testing.T) {
 	}
 	if v.School != "s1" || v.Contacts[0].Kind != "parent" || v.Contacts[0].Phone != "" || !v.On.Valid() {
 		t.Errorf("other fields changed, or an empty field was filled: %+v", v)
+	}
+}
+
+func TestErasedCopyLeavesTheOriginal(t *testing.T) {
+	type note struct {
+		Text string `json:"text" personal:"true"`
+		Code string `json:"code"`
+	}
+	type payload struct {
+		Name  string `json:"name" personal:"true"`
+		Notes []note `json:"notes"`
+		Lead  *note  `json:"lead"`
+		Tags  []string
+	}
+	orig := payload{Name: "Ada", Notes: []note{{Text: "reads well", Code: "R"}}, Lead: &note{Text: "mum", Code: "M"}, Tags: []string{"x"}}
+	got := erasedCopy(reflect.ValueOf(orig)).Interface().(payload)
+	if got.Name != ErasedText || got.Notes[0].Text != ErasedText || got.Notes[0].Code != "R" || got.Lead.Text != ErasedText || got.Lead.Code != "M" {
+		t.Errorf("erased copy %+v %+v", got, got.Lead)
+	}
+	if orig.Name != "Ada" || orig.Notes[0].Text != "reads well" || orig.Lead.Text != "mum" {
+		t.Errorf("the original changed: %+v %+v", orig, orig.Lead)
+	}
+	if &got.Tags[0] != &orig.Tags[0] {
+		t.Error("a part without personal fields was copied")
 	}
 }

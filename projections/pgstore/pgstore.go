@@ -302,11 +302,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 			return err
 		}
 		// The history is stored with its personal fields erased.
-		stored, err := projections.StoredHistory(sm.History)
-		if err != nil {
-			return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
-		}
-		history, err := json.Marshal(stored)
+		history, err := json.Marshal(sm.History)
 		if err != nil {
 			return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
 		}
@@ -420,12 +416,6 @@ func (s *Store) each(ctx context.Context, query, key string, fn func(*projection
 func decodeHistory(id string, history []byte, sm *projections.Summary) error {
 	if err := gojson.Unmarshal(history, &sm.History); err != nil {
 		return fmt.Errorf("decode history %s: %w", id, err)
-	}
-	for i := range sm.History {
-		if err := sm.History[i].DecodeData(); err != nil {
-			return fmt.Errorf("decode history %s: %w", id, err)
-		}
-		sm.History[i].Erased = true // as stored
 	}
 	return nil
 }
