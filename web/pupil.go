@@ -63,11 +63,14 @@ type historyEntry struct {
 	Actor      event.Actor
 	Data       json.RawMessage
 	Hash       string
+	// Late: recorded more than 14 days after the date it describes.
+	Late bool
 }
 
 func toHistory(e event.Event) historyEntry {
 	return historyEntry{Version: e.Version, Type: e.Type, OccurredOn: e.OccurredOn,
-		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02 15:04 UTC"), Actor: e.Actor, Data: e.Readable(), Hash: e.Hash}
+		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02 15:04 UTC"), Actor: e.Actor, Data: e.Readable(), Hash: e.Hash,
+		Late: e.RecordedLate()}
 }
 
 // loadPupilPage reads pupil id's record once and lays out its page.
