@@ -111,7 +111,7 @@ func (v Views) Trends(ctx context.Context, trustID, schoolID string, from, to ci
 				return
 			}
 			if series := parts[w][p.SchoolID]; series != nil {
-				series.Months[i].add(p, s, p.EHCPFrom(clk.of(p), ends[i], phases[p.SchoolID]), ends[i])
+				series.Months[i].add(p, s, clk.of(p), phases[p.SchoolID], ends[i])
 			}
 		})
 	}
@@ -202,11 +202,20 @@ func (c *clockCache) of(p *pupil.Pupil) *ehcp.Clock {
 	return c.clock
 }
 
-// add counts p, as it stood on asOf with its EHCP view ev, into month m.
-func (m *TrendMonth) add(p *pupil.Pupil, s *Summary, ev ehcp.View, asOf civil.Date) {
-	m.WorkloadCounts.addWith(p, s, asOf, ev)
+// add counts p, as it stood on asOf with its folded EHC clock clk, into
+// month m.
+func (m *TrendMonth) add(p *pupil.Pupil, s *Summary, clk *ehcp.Clock, phase string, asOf civil.Date) {
 	yearAgo := asOf.AddMonths(-12)
 	within := func(d civil.Date) bool { return d.After(yearAgo) && !d.After(asOf) }
+	m.WorkloadCounts.addVia(p, s, asOf, clk, phase, func(ms ehcp.Milestone) {
+		// Annual reviews due in the 12 months, and whether held by then.
+		if ms.Type == ehcp.AnnualReview && within(ms.DueOn) {
+			m.AnnualReviewsDue12m++
+			if ms.DoneOn.Valid() && !ms.DoneOn.After(ms.DueOn) {
+				m.AnnualReviewsOnTime12m++
+			}
+		}
+	})
 	// Final plans issued in the 12 months, and whether within 20 weeks of
 	// their request (plans recorded as issued before sendcase had none).
 	var requested civil.Date
@@ -219,14 +228,6 @@ func (m *TrendMonth) add(p *pupil.Pupil, s *Summary, ev ehcp.View, asOf civil.Da
 			m.FinalPlans12m++
 			if !r.On.After(requested.AddWeeks(20)) {
 				m.FinalPlansWithin20Weeks12m++
-			}
-		}
-	}
-	for _, ms := range ev.Milestones {
-		if ms.Type == ehcp.AnnualReview && within(ms.DueOn) {
-			m.AnnualReviewsDue12m++
-			if ms.DoneOn.Valid() && !ms.DoneOn.After(ms.DueOn) {
-				m.AnnualReviewsOnTime12m++
 			}
 		}
 	}

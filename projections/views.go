@@ -201,11 +201,13 @@ func within(due, asOf civil.Date, days int) bool {
 }
 
 func (c *WorkloadCounts) add(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) {
-	c.addWith(p, s, asOf, p.EHCP(asOf, phase))
+	c.addVia(p, s, asOf, p.Clock(), phase, nil)
 }
 
-// addWith is add with the pupil's EHCP view as of asOf already worked out.
-func (c *WorkloadCounts) addWith(p *pupil.Pupil, s *Summary, asOf civil.Date, ev ehcp.View) {
+// addVia is add with the pupil's EHC clock already folded; also, when set,
+// is called with each milestone as judged on asOf. No view is built: trends
+// judge every pupil's clock for every month.
+func (c *WorkloadCounts) addVia(p *pupil.Pupil, s *Summary, asOf civil.Date, clk *ehcp.Clock, phase string, also func(ehcp.Milestone)) {
 	if len(s.Unapplied) > 0 {
 		c.IncompletePupils++
 	}
@@ -215,27 +217,14 @@ func (c *WorkloadCounts) addWith(p *pupil.Pupil, s *Summary, asOf civil.Date, ev
 	case need.EHCPlan:
 		c.EHCP++
 	}
-	if ev.InProgress() {
+	status := p.VisitEHCP(clk, asOf, phase, func(m ehcp.Milestone) {
+		c.milestone(m, asOf)
+		if also != nil {
+			also(m)
+		}
+	})
+	if ehcp.InProgress(status) {
 		c.EHCRequestsInProgress++
-	}
-	for _, m := range ev.Milestones {
-		if m.Status == ehcp.Overdue {
-			c.StatutoryOverdue++
-		}
-		if m.Status != ehcp.Pending {
-			continue
-		}
-		for _, w := range []struct {
-			days     int
-			all, ars *int
-		}{{30, &c.StatutoryDue30d, &c.AnnualReviewsDue30d}, {60, &c.StatutoryDue60d, &c.AnnualReviewsDue60d}, {90, &c.StatutoryDue90d, &c.AnnualReviewsDue90d}} {
-			if within(m.DueOn, asOf, w.days) {
-				*w.all++
-				if m.Type == ehcp.AnnualReview {
-					*w.ars++
-				}
-			}
-		}
 	}
 	if cyc := p.CurrentCycle(); cyc != nil && cyc.Stage == pupil.Do {
 		if overdue, _ := p.ReviewOverdue(asOf); overdue {
@@ -253,6 +242,27 @@ func (c *WorkloadCounts) addWith(p *pupil.Pupil, s *Summary, asOf civil.Date, ev
 		if r.ReferredOn.After(yearAgo) && !r.ReferredOn.After(asOf) {
 			c.waitSum += r.WaitDays(asOf)
 			c.waitN++
+		}
+	}
+}
+
+// milestone counts one statutory milestone as judged on asOf.
+func (c *WorkloadCounts) milestone(m ehcp.Milestone, asOf civil.Date) {
+	if m.Status == ehcp.Overdue {
+		c.StatutoryOverdue++
+	}
+	if m.Status != ehcp.Pending {
+		return
+	}
+	for _, w := range []struct {
+		days     int
+		all, ars *int
+	}{{30, &c.StatutoryDue30d, &c.AnnualReviewsDue30d}, {60, &c.StatutoryDue60d, &c.AnnualReviewsDue60d}, {90, &c.StatutoryDue90d, &c.AnnualReviewsDue90d}} {
+		if within(m.DueOn, asOf, w.days) {
+			*w.all++
+			if m.Type == ehcp.AnnualReview {
+				*w.ars++
+			}
 		}
 	}
 }

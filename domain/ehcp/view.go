@@ -57,38 +57,58 @@ func (v View) NextDue() civil.Date {
 
 // InProgress reports an EHC needs assessment request not yet decided.
 func (v View) InProgress() bool {
-	return v.Status == StatusRequested || v.Status == StatusAssessing || v.Status == StatusDraft
+	return InProgress(v.Status)
+}
+
+// InProgress reports whether a plan status is an EHC needs assessment
+// request not yet decided.
+func InProgress(status string) bool {
+	return status == StatusRequested || status == StatusAssessing || status == StatusDraft
+}
+
+// StatusFor is the plan's status as views show it: a pupil recorded with
+// an EHC plan from before sendcase whose date is not recorded yet is active.
+func (c *Clock) StatusFor(f Facts) string {
+	if c.Status == StatusNone && f.HasPlan {
+		return StatusActive
+	}
+	return c.Status
 }
 
 // View evaluates the clock as of asOf. A milestone is overdue only when it
 // is not done and its due date is before asOf.
 func (c *Clock) View(asOf civil.Date, f Facts) View {
-	v := View{AsOf: asOf, Status: c.Status, RequestedOn: c.RequestedOn, PlanIssuedOn: c.PlanIssuedOn,
+	v := View{AsOf: asOf, Status: c.StatusFor(f), RequestedOn: c.RequestedOn, PlanIssuedOn: c.PlanIssuedOn,
 		AmendedOn: c.AmendedOn, Milestones: make([]Milestone, 0, len(c.Milestones)+1), Advice: []string{}}
-	if v.Status == StatusNone && f.HasPlan {
-		// A plan from before sendcase whose date is not recorded yet.
-		v.Status = StatusActive
+	c.Visit(asOf, f, func(m Milestone) {
+		switch {
+		case m.Type == AnnualReview && m.open():
+			v.NextAnnualReviewDueOn = m.DueOn
+		case m.Type == PhaseTransfer:
+			v.PhaseTransferDueOn = m.DueOn
+		}
+		v.Milestones = append(v.Milestones, m)
+	})
+	if v.Status == StatusActive && f.DateOfBirth.Valid() && asOf.Before(f.DateOfBirth.AddMonths(60)) {
+		v.Advice = append(v.Advice, "The pupil is under five: the local authority should consider reviewing the plan every 3 to 6 months (CoP 9.178).")
 	}
+	return v
+}
+
+// Visit calls fn with each milestone of the view as of asOf, in the view's
+// order and judged as View judges them, without building the view: trends
+// judge every pupil's clock for every month.
+func (c *Clock) Visit(asOf civil.Date, f Facts, fn func(Milestone)) {
 	for _, m := range c.Milestones {
 		m.Status = status(m, asOf)
 		if m.window && m.Status == Done && m.DoneOn.IsZero() {
 			m.DoneOn = m.DueOn // the period ended by itself
 		}
-		if m.Type == AnnualReview && m.open() {
-			v.NextAnnualReviewDueOn = m.DueOn
-		}
-		v.Milestones = append(v.Milestones, m)
+		fn(m)
 	}
-	if v.Status == StatusActive && f.YearGroupOn != nil {
-		for _, m := range c.phaseTransfers(asOf, f) {
-			v.PhaseTransferDueOn = m.DueOn
-			v.Milestones = append(v.Milestones, m)
-		}
+	if c.StatusFor(f) == StatusActive && f.YearGroupOn != nil {
+		c.phaseTransfers(asOf, f, fn)
 	}
-	if v.Status == StatusActive && f.DateOfBirth.Valid() && asOf.Before(f.DateOfBirth.AddMonths(60)) {
-		v.Advice = append(v.Advice, "The pupil is under five: the local authority should consider reviewing the plan every 3 to 6 months (CoP 9.178).")
-	}
-	return v
 }
 
 func status(m Milestone, asOf civil.Date) string {
@@ -105,7 +125,7 @@ func status(m Milestone, asOf civil.Date) string {
 	return Pending
 }
 
-// phaseTransfers lists the transfer reviews (reg 18) of the plan: one for
+// phaseTransfers visits the transfer reviews (reg 18) of the plan: one for
 // each academic year, since the plan was issued, in which the pupil was in
 // a transfer year (Year 6, or Year 2 at an infant school, due 15 February;
 // Year 11, due 31 March, of the calendar year in which that academic year
@@ -113,7 +133,7 @@ func status(m Milestone, asOf civil.Date) string {
 // done by an amended_final_issued or a la_decision to maintain dated within
 // its academic year (late after the deadline); one not done stays overdue
 // on every later date, since the moment for it has passed.
-func (c *Clock) phaseTransfers(asOf civil.Date, f Facts) []Milestone {
+func (c *Clock) phaseTransfers(asOf civil.Date, f Facts, fn func(Milestone)) {
 	current := yeargroup.AcademicYearStart(asOf)
 	first := current
 	if c.PlanIssuedOn.Valid() && c.PlanIssuedOn.Before(current) {
@@ -123,7 +143,6 @@ func (c *Clock) phaseTransfers(asOf civil.Date, f Facts) []Milestone {
 	// and month); a group clamped at N1 is asked for each year instead.
 	y0, cy := first.Year(), current.Year()
 	g0 := f.YearGroupOn(first)
-	var out []Milestone
 	for k := 0; y0+k < cy+16; k++ {
 		g := g0.After(k)
 		if g0 == "N1" {
@@ -136,7 +155,7 @@ func (c *Clock) phaseTransfers(asOf civil.Date, f Facts) []Milestone {
 		case g == "11":
 			due = civil.New(y0+k+1, time.March, 31)
 		case g == "12" || g == "13" || g == "14":
-			return out
+			return
 		default:
 			continue
 		}
@@ -153,10 +172,9 @@ func (c *Clock) phaseTransfers(asOf civil.Date, f Facts) []Milestone {
 			}
 		}
 		m.Status = status(m, asOf)
-		out = append(out, m)
+		fn(m)
 		if y0+k >= cy {
-			return out // the current or next transfer: nothing later yet
+			return // the current or next transfer: nothing later yet
 		}
 	}
-	return out
 }

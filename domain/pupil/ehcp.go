@@ -42,10 +42,22 @@ func (p *Pupil) EHCP(asOf civil.Date, phase string) ehcp.View {
 
 // EHCPFrom is EHCP with the pupil's clock already folded (see Clock).
 func (p *Pupil) EHCPFrom(c *ehcp.Clock, asOf civil.Date, phase string) ehcp.View {
-	return c.View(asOf, ehcp.Facts{
+	return c.View(asOf, p.ehcpFacts(phase))
+}
+
+// VisitEHCP judges the pupil's folded clock as of asOf without building the
+// view: it calls fn with each milestone, and answers the plan's status.
+func (p *Pupil) VisitEHCP(c *ehcp.Clock, asOf civil.Date, phase string, fn func(ehcp.Milestone)) string {
+	f := p.ehcpFacts(phase)
+	c.Visit(asOf, f, fn)
+	return c.StatusFor(f)
+}
+
+func (p *Pupil) ehcpFacts(phase string) ehcp.Facts {
+	return ehcp.Facts{
 		HasPlan: p.SENStatus == need.EHCPlan, Phase: phase, DateOfBirth: p.DateOfBirth,
 		YearGroupOn: func(on civil.Date) yeargroup.Group { return p.CurrentYearGroup(on) },
-	})
+	}
 }
 
 // EHCPStatus is the EHC plan's status after the recorded events (none,
