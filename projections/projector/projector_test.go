@@ -17,15 +17,22 @@ import (
 	"github.com/sendcase/sendcase/projections/storetest"
 )
 
-// TestUndecodableCommitIsSkipped: one unreadable message must not stop
-// every view; the projector logs it and goes on.
-func TestUndecodableCommitIsSkipped(t *testing.T) {
+// openStore opens an event store on an embedded NATS server.
+func openStore(t *testing.T) *eventstore.Store {
+	t.Helper()
 	_, nc := natstest.Embedded(t, "")
-	ctx := context.Background()
-	es, err := eventstore.Open(ctx, nc, eventstore.Options{})
+	es, err := eventstore.Open(context.Background(), nc, eventstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return es
+}
+
+// TestUndecodableCommitIsSkipped: one unreadable message must not stop
+// every view; the projector logs it and goes on.
+func TestUndecodableCommitIsSkipped(t *testing.T) {
+	ctx := context.Background()
+	es := openStore(t)
 	items := storetest.Scenario()
 	if _, err := es.JetStream().Publish(ctx, "sendcase.pupil.garbage", []byte("{not json")); err != nil {
 		t.Fatal(err)
@@ -78,12 +85,8 @@ func (r refusing) Apply(ctx context.Context, batch []projections.Item) error {
 // large as ever, and the refused commit is recorded, counted and marked on
 // its pupil.
 func TestRefusedCommitIsRecordedAndSkipped(t *testing.T) {
-	_, nc := natstest.Embedded(t, "")
 	ctx := context.Background()
-	es, err := eventstore.Open(ctx, nc, eventstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	es := openStore(t)
 	items := storetest.Scenario()
 	var bad uint64
 	for _, it := range items {
