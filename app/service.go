@@ -61,6 +61,12 @@ type EventStore interface {
 	ReleaseClaim(ctx context.Context, key string) error
 	Claims(ctx context.Context, prefix string) (map[string]string, error)
 	LogAccess(ctx context.Context, pupilID string, e eventlog.AccessEntry) error
+	// PutSession, Session, EndSession and EndSessions keep browser sessions
+	// (see sessions.go).
+	PutSession(ctx context.Context, idHash string, se eventlog.Session) error
+	Session(ctx context.Context, userID, idHash string) (eventlog.Session, bool, error)
+	EndSession(ctx context.Context, userID, idHash string) error
+	EndSessions(ctx context.Context, userID string) error
 	AccessLog(ctx context.Context, pupilID string) ([]eventlog.AccessEntry, error)
 	// Encrypt encrypts an event's personal fields under its aggregate's key.
 	Encrypt(ctx context.Context, aggregateID string, e *event.Event) error

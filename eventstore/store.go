@@ -60,9 +60,10 @@ type Store struct {
 	nc     *nats.Conn
 	js     jetstream.JetStream
 	stream jetstream.Stream
-	idem   jetstream.KeyValue
-	unique jetstream.KeyValue
-	keys   *Keyring
+	idem     jetstream.KeyValue
+	unique   jetstream.KeyValue
+	sessions jetstream.KeyValue
+	keys     *Keyring
 	loader *loader
 }
 
@@ -112,6 +113,13 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", uniqueKV, wrapUnavailable(err))
 	}
+	sessions, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: sessionsKV, Description: "signed-in browsers: <user>.<hash of the session id>",
+		TTL: SessionTTL, Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create bucket %s: %w", sessionsKV, wrapUnavailable(err))
+	}
 	keys, err := openKeyring(ctx, js, o.Replicas)
 	if err != nil {
 		return nil, err
@@ -121,7 +129,7 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 		keys.Close()
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, keys: keys, loader: l}, nil
+	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, keys: keys, loader: l}, nil
 }
 
 // Close releases the store's subscriptions; the connection stays open.

@@ -17,9 +17,10 @@ import (
 // Handler serves a request of a signed-in user.
 type Handler func(w http.ResponseWriter, r *http.Request, u user.User)
 
-// SessionCookie holds a signed-in browser's token. It is HttpOnly and
-// SameSite=Strict, and the token is checked on every request, so a revoked
-// token signs the user out at once.
+// SessionCookie holds a signed-in browser's session id (never a token).
+// It is HttpOnly, SameSite=Strict and Secure over TLS; the session is
+// checked on every request (app.SessionUser), so an idle, ended or revoked
+// session signs the browser out at once.
 const SessionCookie = "sendcase_session"
 
 // Auth signs requests in: by bearer token (the API) or session cookie
@@ -83,7 +84,7 @@ func (a *Auth) Session(r *http.Request) (u user.User, ok bool, wait time.Duratio
 	if err != nil {
 		return user.User{}, false, 0
 	}
-	u, err = a.svc.Authenticate(r.Context(), c.Value)
+	u, err = a.svc.SessionUser(r.Context(), c.Value)
 	if err != nil {
 		return user.User{}, false, 0
 	}

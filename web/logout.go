@@ -7,8 +7,19 @@ import (
 	"github.com/sendcase/sendcase/httpx"
 )
 
-// logout ends the session.
-func (s *Server) logout(w http.ResponseWriter, r *http.Request, _ user.User) {
-	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+// logout ends this browser's session, or with everywhere=yes every
+// session of the user.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, u user.User) {
+	var err error
+	if r.PostFormValue("everywhere") == "yes" {
+		err = s.svc.EndAllSessions(r.Context(), u)
+	} else if c, cerr := r.Cookie(httpx.SessionCookie); cerr == nil {
+		err = s.svc.EndSession(r.Context(), c.Value)
+	}
+	if err != nil {
+		s.fail(w, r, u, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
 	http.Redirect(w, r, "/ui/login", http.StatusSeeOther)
 }

@@ -1,0 +1,101 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventlog"
+)
+
+// Browser sessions (docs/data-protection.md): the cookie holds only
+// "<user id>.<random id>"; the session, named by the id's hash, is kept in
+// the event store's sessions bucket. It ends when unused for SessionIdle,
+// SessionAbsolute after it began, when its user signs out everywhere, and
+// when the token it was started with is revoked or replaced.
+const (
+	SessionIdle     = 30 * time.Minute
+	SessionAbsolute = 12 * time.Hour
+	// sessionSeenEvery is how often a session in use is written again: not
+	// on every request.
+	sessionSeenEvery = time.Minute
+)
+
+// StartSession signs a browser in with token. It answers the cookie value.
+//
+// Errors: ErrUnauthenticated (the token is not valid), ErrUnavailable.
+func (s *Service) StartSession(ctx context.Context, token string) (cookie string, u user.User, err error) {
+	u, err = s.Authenticate(ctx, token)
+	if err != nil {
+		return "", user.User{}, err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", user.User{}, fmt.Errorf("session id: %w", err)
+	}
+	id := base64.RawURLEncoding.EncodeToString(b)
+	now := s.now().UTC()
+	if err := s.store.PutSession(ctx, hashToken(id), eventlog.Session{UserID: u.ID, TokenHash: u.TokenHash, CreatedAt: now, LastSeen: now}); err != nil {
+		return "", user.User{}, err
+	}
+	return u.ID + "." + id, u, nil
+}
+
+// SessionUser returns the user of a session cookie value.
+//
+// Errors: ErrUnauthenticated (no such session, or it has ended),
+// ErrUnavailable.
+func (s *Service) SessionUser(ctx context.Context, cookie string) (user.User, error) {
+	userID, id, ok := strings.Cut(cookie, ".")
+	if !ok || userID == "" || id == "" {
+		return user.User{}, ErrUnauthenticated
+	}
+	idHash := hashToken(id)
+	se, ok, err := s.store.Session(ctx, userID, idHash)
+	if err != nil {
+		return user.User{}, err
+	}
+	if !ok {
+		return user.User{}, ErrUnauthenticated
+	}
+	now := s.now().UTC()
+	u, found := fresh(ctx, s, func() (user.User, bool) {
+		u, ok := s.dir.User(userID)
+		return u, ok && u.TokenHash == se.TokenHash && u.TokenValid(s.Today())
+	})
+	if !found || now.Sub(se.LastSeen) > SessionIdle || now.Sub(se.CreatedAt) > SessionAbsolute {
+		if err := s.store.EndSession(ctx, userID, idHash); err != nil {
+			return user.User{}, err
+		}
+		return user.User{}, ErrUnauthenticated
+	}
+	if now.Sub(se.LastSeen) >= sessionSeenEvery {
+		se.LastSeen = now
+		if err := s.store.PutSession(ctx, idHash, se); err != nil {
+			return user.User{}, err
+		}
+	}
+	return u, nil
+}
+
+// EndSession signs the browser of a session cookie value out.
+//
+// Errors: ErrUnavailable.
+func (s *Service) EndSession(ctx context.Context, cookie string) error {
+	userID, id, ok := strings.Cut(cookie, ".")
+	if !ok {
+		return nil
+	}
+	return s.store.EndSession(ctx, userID, hashToken(id))
+}
+
+// EndAllSessions signs user u out of every browser.
+//
+// Errors: ErrUnavailable.
+func (s *Service) EndAllSessions(ctx context.Context, u user.User) error {
+	return s.store.EndSessions(ctx, u.ID)
+}
