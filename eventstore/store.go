@@ -57,14 +57,14 @@ type Options struct {
 
 // Store appends and loads commits.
 type Store struct {
-	nc     *nats.Conn
-	js     jetstream.JetStream
-	stream jetstream.Stream
+	nc       *nats.Conn
+	js       jetstream.JetStream
+	stream   jetstream.Stream
 	idem     jetstream.KeyValue
 	unique   jetstream.KeyValue
 	sessions jetstream.KeyValue
 	keys     *Keyring
-	loader *loader
+	loader   *loader
 }
 
 // Open checks the server, then creates or updates the stream and buckets.
