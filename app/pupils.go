@@ -18,6 +18,7 @@ import (
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
 	"github.com/sendcase/sendcase/eventlog"
+	"github.com/sendcase/sendcase/projections"
 )
 
 // pupilDecision is a decision on a pupil.
@@ -415,9 +416,7 @@ func (s *Service) PupilRecord(ctx context.Context, u user.User, id string, w Whe
 }
 
 // past reports whether w asks for the record as it stood before now.
-func (s *Service) past(w When) bool {
-	return !w.KnownAt.IsZero() || w.AsOf.Valid() && w.AsOf.Before(s.Today())
-}
+func (s *Service) past(w When) bool { return projections.Past(w.AsOf, s.Today(), w.KnownAt) }
 
 // recordAt folds pupil id as it stood at the end of day asOf (as known at
 // knownAt, when set) from its events, and returns the events that count

@@ -96,7 +96,7 @@ func (s *Service) Caseload(ctx context.Context, u user.User, schoolID string, q 
 	if f.Stage != "" && !slices.Contains(projections.CaseloadStages, f.Stage) {
 		return View[Caseload]{}, domain.Invalid("stage", "must be one of: %s", strings.Join(projections.CaseloadStages, ", "))
 	}
-	asOf := s.asOf(q)
+	asOf := s.dateOf(q.When)
 	key := fmt.Sprintf("caseload|%s|%s|%s|%s|%t", schoolID, q.key(asOf), f.Stage, f.Need, f.Overdue)
 	return cached(ctx, s, key, q, func() (Caseload, error) {
 		rows, err := s.viewsOf(q.When).Caseload(ctx, schoolID, asOf, f)
@@ -112,7 +112,7 @@ func (s *Service) Workload(ctx context.Context, u user.User, trustID string, q V
 	if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
 		return View[projections.Workload]{}, err
 	}
-	asOf := s.asOf(q)
+	asOf := s.dateOf(q.When)
 	return cached(ctx, s, "workload|"+trustID+"|"+q.key(asOf), q, func() (projections.Workload, error) {
 		return s.viewsOf(q.When).Workload(ctx, trustID, asOf)
 	})
@@ -136,7 +136,7 @@ func (s *Service) ProvisionMap(ctx context.Context, u user.User, trustID, school
 	} else if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
 		return View[projections.ProvisionMap]{}, err
 	}
-	asOf := s.asOf(q)
+	asOf := s.dateOf(q.When)
 	return cached(ctx, s, "provisions|"+trustID+"|"+schoolID+"|"+q.key(asOf), q, func() (projections.ProvisionMap, error) {
 		return s.viewsOf(q.When).ProvisionMap(ctx, trustID, schoolID, asOf)
 	})
@@ -184,8 +184,6 @@ type rosterEntry struct{ id, upn, name string }
 func (s *Service) viewsOf(w When) projections.Views {
 	return projections.Views{Store: s.proj.Store(), Dir: s.dir, Today: s.Today(), KnownAt: w.KnownAt}
 }
-
-func (s *Service) asOf(q ViewQuery) civil.Date { return s.dateOf(q.When) }
 
 // dateOf is w's day: AsOf, or today.
 func (s *Service) dateOf(w When) civil.Date {

@@ -39,14 +39,13 @@ func (e *PastEvent) Event() event.Event {
 }
 
 // remember keeps e in the summary's history.
-func (s *Summary) remember(e event.Event) error {
+func (s *Summary) remember(e event.Event) {
 	if _, ok := e.Data.(pupil.SessionLogged); ok {
-		return nil
+		return
 	}
 	s.LastOccurred = civil.Max(s.LastOccurred, e.OccurredOn)
 	s.History = append(s.History, PastEvent{Type: e.Type, Version: e.Version, OccurredOn: e.OccurredOn,
 		RecordedAt: e.RecordedAt, Shredded: e.Shredded, Data: event.ErasedCopy(e.Data)})
-	return nil
 }
 
 // decode sets e's Data from a stored payload.

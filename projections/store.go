@@ -107,9 +107,7 @@ func applyOne(it Item, get func(pupilID string) *Summary) (err error) {
 			err = fmt.Errorf("commit %d: %w: applying it failed: %v", it.Seq, ErrRefused, r)
 		}
 	}()
-	if err := get(it.Commit.AggregateID).Apply(it.Seq, it.Commit); err != nil {
-		return fmt.Errorf("commit %d: %w: %v", it.Seq, ErrRefused, err)
-	}
+	get(it.Commit.AggregateID).Apply(it.Seq, it.Commit)
 	return nil
 }
 

@@ -33,17 +33,14 @@ type Summary struct {
 }
 
 // Apply folds one pupil commit into s.
-func (s *Summary) Apply(seq uint64, c event.Commit) error {
+func (s *Summary) Apply(seq uint64, c event.Commit) {
 	for _, e := range c.Events {
 		s.Pupil.Apply(e)
 		s.Events, s.Head = e.Version, e.Hash
-		if err := s.remember(e); err != nil {
-			return err
-		}
+		s.remember(e)
 	}
 	s.Seq = seq
 	s.prune()
-	return nil
 }
 
 // prune drops history the views never read, so that a summary stays small

@@ -30,10 +30,15 @@ type Views struct {
 	KnownAt time.Time
 }
 
-// past reports whether a view as of asOf must read history.
-func (v Views) past(asOf civil.Date) bool {
-	return !v.KnownAt.IsZero() || (v.Today.Valid() && asOf.Before(v.Today))
+// Past reports whether the record asked for as of asOf (known at knownAt,
+// when set) is the past, which only history answers: an earlier day than
+// today, or as known at an instant. A zero today is never in the past.
+func Past(asOf, today civil.Date, knownAt time.Time) bool {
+	return !knownAt.IsZero() || (today.Valid() && asOf.Valid() && asOf.Before(today))
 }
+
+// past reports whether a view as of asOf must read history.
+func (v Views) past(asOf civil.Date) bool { return Past(asOf, v.Today, v.KnownAt) }
 
 // eachSchoolPupil calls fn with every pupil on a school's roll as of asOf,
 // and its summary.

@@ -21,7 +21,7 @@ func init() { event.Register[EHCPRecorded](1) }
 
 // Clock folds the pupil's EHC records: what EHCP judges on a date. A
 // caller judging many dates (trends) folds it once with Clock and judges
-// each with EHCPFrom.
+// each with VisitEHCP.
 func (p *Pupil) Clock() *ehcp.Clock { return p.clock() }
 
 // clock folds the pupil's EHC records.
@@ -37,12 +37,7 @@ func (p *Pupil) clock() *ehcp.Clock {
 
 // EHCP returns the statutory clock as of asOf, for a pupil at a school of phase.
 func (p *Pupil) EHCP(asOf civil.Date, phase string) ehcp.View {
-	return p.EHCPFrom(p.clock(), asOf, phase)
-}
-
-// EHCPFrom is EHCP with the pupil's clock already folded (see Clock).
-func (p *Pupil) EHCPFrom(c *ehcp.Clock, asOf civil.Date, phase string) ehcp.View {
-	return c.View(asOf, p.ehcpFacts(phase))
+	return p.clock().View(asOf, p.ehcpFacts(phase))
 }
 
 // VisitEHCP judges the pupil's folded clock as of asOf without building the

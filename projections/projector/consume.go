@@ -77,9 +77,6 @@ func (c *consumer) Stop() {
 	<-c.done
 }
 
-// Next is the next sequence the consumer will deliver.
-func (c *consumer) Next() uint64 { return c.next.Load() }
-
 func (c *consumer) start(ctx context.Context) (jetstream.ConsumeContext, error) {
 	ctx, cancel := context.WithTimeout(ctx, createTimeout)
 	defer cancel()
@@ -189,17 +186,17 @@ func stopAside(cc jetstream.ConsumeContext) { go cc.Stop() }
 // behind reports whether the stream holds a message on the consumer's
 // filters that it has not delivered.
 func (c *consumer) behind(ctx context.Context) (bool, error) {
-	last, err := LastSeqOn(ctx, c.js, c.filters)
+	last, err := lastSeqOn(ctx, c.js, c.filters)
 	if err != nil {
 		return false, err
 	}
 	return last >= c.next.Load(), nil
 }
 
-// LastSeqOn is the sequence of the stream's last message on any of
+// lastSeqOn is the sequence of the stream's last message on any of
 // filters (of the whole stream when there are none), 0 when there is none,
 // as the stream's leader knows it: replicas answering direct gets may lag.
-func LastSeqOn(ctx context.Context, js jetstream.JetStream, filters []string) (uint64, error) {
+func lastSeqOn(ctx context.Context, js jetstream.JetStream, filters []string) (uint64, error) {
 	ctx, cancel := context.WithTimeout(ctx, createTimeout)
 	defer cancel()
 	if len(filters) == 0 {

@@ -59,7 +59,7 @@ func Follow(ctx context.Context, js jetstream.JetStream, filters []string, from 
 // ahead of what it has applied (0 when caught up). It asks the stream, not
 // the consumer, so it answers even while the consumer is being replaced.
 func (f *Follower) Lag(ctx context.Context) (uint64, error) {
-	last, err := LastSeqOn(ctx, f.js, f.filters)
+	last, err := lastSeqOn(ctx, f.js, f.filters)
 	if err != nil {
 		return 0, fmt.Errorf("follower lag: %w", err)
 	}
@@ -71,7 +71,7 @@ func (f *Follower) Lag(ctx context.Context) (uint64, error) {
 
 // WaitCaughtUp blocks until everything stored when it was called is applied.
 func (f *Follower) WaitCaughtUp(ctx context.Context) error {
-	target, err := LastSeqOn(ctx, f.js, f.filters)
+	target, err := lastSeqOn(ctx, f.js, f.filters)
 	if err != nil {
 		return fmt.Errorf("catching up: %w", err)
 	}
