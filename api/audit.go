@@ -46,21 +46,10 @@ func toAuditEvent(e event.Event) auditEvent {
 }
 
 func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
-	q := r.URL.Query()
 	var aq app.AuditQuery
 	var probs domain.Problems
-	for _, f := range []struct {
-		name string
-		dst  *civil.Date
-	}{{"from", &aq.From}, {"to", &aq.To}} {
-		if v := q.Get(f.name); v != "" {
-			d, err := civil.Parse(v)
-			if err != nil {
-				probs.Add(f.name, "is not a date (YYYY-MM-DD)")
-			}
-			*f.dst = d
-		}
-	}
+	queryDay(r, &probs, "from", &aq.From)
+	queryDay(r, &probs, "to", &aq.To)
 	if err := probs.Err(); err != nil {
 		s.writeError(w, r, err)
 		return

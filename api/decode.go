@@ -8,7 +8,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/httpx"
 )
 
@@ -102,6 +105,35 @@ func ifMatch(w http.ResponseWriter, r *http.Request) (*int, bool) {
 		return nil, false
 	}
 	return &v, true
+}
+
+// queryDay reads query parameter name, a day (YYYY-MM-DD), into dst; a
+// value that is not one is a problem naming it.
+func queryDay(r *http.Request, probs *domain.Problems, name string, dst *civil.Date) {
+	queryDate(r, probs, name, civil.Parse, "is not a date (YYYY-MM-DD)", dst)
+}
+
+// queryMonth reads query parameter name, a month (YYYY-MM), into dst as
+// its first day.
+func queryMonth(r *http.Request, probs *domain.Problems, name string, dst *civil.Date) {
+	month := func(s string) (civil.Date, error) {
+		t, err := time.Parse("2006-01", s)
+		return civil.FromTime(t), err
+	}
+	queryDate(r, probs, name, month, "is not a month (YYYY-MM)", dst)
+}
+
+func queryDate(r *http.Request, probs *domain.Problems, name string, parse func(string) (civil.Date, error), words string, dst *civil.Date) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return
+	}
+	d, err := parse(v)
+	if err != nil {
+		probs.Add(name, "%s", words)
+		return
+	}
+	*dst = d
 }
 
 // writeProblems answers the field problems of a query (a *ValidationError).

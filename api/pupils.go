@@ -7,7 +7,6 @@ import (
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
-	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
@@ -58,15 +57,8 @@ func (s *Server) getPupil(w http.ResponseWriter, r *http.Request, u user.User) {
 func when(w http.ResponseWriter, r *http.Request) (app.When, bool) {
 	var at app.When
 	var probs domain.Problems
-	q := r.URL.Query()
-	if v := q.Get("as_of"); v != "" {
-		d, err := civil.Parse(v)
-		if err != nil {
-			probs.Add("as_of", "is not a date (YYYY-MM-DD)")
-		}
-		at.AsOf = d
-	}
-	if v := q.Get("known_at"); v != "" {
+	queryDay(r, &probs, "as_of", &at.AsOf)
+	if v := r.URL.Query().Get("known_at"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
 			probs.Add("known_at", "is not a date and time with its offset (RFC 3339, such as 2025-11-01T09:00:00Z)")

@@ -2,11 +2,9 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
-	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -15,19 +13,8 @@ import (
 func trendQuery(w http.ResponseWriter, r *http.Request) (app.TrendQuery, bool) {
 	var q app.TrendQuery
 	var probs domain.Problems
-	for _, f := range []struct {
-		name string
-		dst  *civil.Date
-	}{{"from", &q.From}, {"to", &q.To}} {
-		if v := r.URL.Query().Get(f.name); v != "" {
-			m, err := time.Parse("2006-01", v)
-			if err != nil {
-				probs.Add(f.name, "is not a month (YYYY-MM)")
-				continue
-			}
-			*f.dst = civil.FromTime(m)
-		}
-	}
+	queryMonth(r, &probs, "from", &q.From)
+	queryMonth(r, &probs, "to", &q.To)
 	if err := probs.Err(); err != nil {
 		writeProblems(w, err)
 		return q, false
