@@ -15,23 +15,26 @@ type auditPage struct {
 	EHCP    *ehcp.View
 	Events  []historyEntry
 	Verify  app.Verification
-	// AsOf is set when the trail is shown as it stood at the end of a day.
+	// Past is set when the trail is shown as it stood at the end of AsOf,
+	// an earlier day.
 	AsOf civil.Date
+	Past bool
 }
 
 // audit is the printable audit trail with its verification.
 func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
 	id := r.PathValue("id")
 	q := app.AuditQuery{Verify: true, Read: "audit trail (web)"}
-	q.AsOf, _ = civil.Parse(r.URL.Query().Get("as_of")) // not a date: today
+	asOf, note := s.asOf(r)
+	q.AsOf = asOf
 	a, err := s.svc.AuditTrail(r.Context(), u, id, q)
 	if err != nil {
 		s.fail(w, r, u, err)
 		return
 	}
-	ap := auditPage{PupilID: id, Name: a.Name, EHCP: &a.EHCP, Verify: *a.Verification, AsOf: q.AsOf}
+	ap := auditPage{PupilID: id, Name: a.Name, EHCP: &a.EHCP, Verify: *a.Verification, AsOf: asOf, Past: asOf.Before(s.svc.Today())}
 	for _, e := range a.Events {
 		ap.Events = append(ap.Events, toHistory(e))
 	}
-	s.render(w, r, http.StatusOK, "audit", page{Title: "Audit trail — " + a.Name, User: &u, Data: ap})
+	s.render(w, r, http.StatusOK, "audit", page{Title: "Audit trail — " + a.Name, User: &u, Flash: note, Data: ap})
 }

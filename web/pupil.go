@@ -77,7 +77,7 @@ func toHistory(e event.Event) historyEntry {
 func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilPage, error) {
 	var at app.When
 	if r.Method == http.MethodGet {
-		at.AsOf, _ = civil.Parse(r.URL.Query().Get("as_of")) // not a date: today
+		at.AsOf, _ = s.asOf(r) // forms after a post show today's record
 	}
 	rec, err := s.svc.PupilRecord(r.Context(), u, id, at)
 	if err != nil {
@@ -132,5 +132,6 @@ func (s *Server) pupil(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.fail(w, r, u, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "pupil", page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp})
+	_, note := s.asOf(r)
+	s.render(w, r, http.StatusOK, "pupil", page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Flash: note, Data: pp})
 }
