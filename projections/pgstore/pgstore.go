@@ -378,15 +378,18 @@ func (s *Store) Checkpoint(ctx context.Context) (uint64, error) {
 	return uint64(cp), nil
 }
 
-// each calls fn with the summaries query selects: pupil_id and doc, and
-// history when the query selects it third.
-func (s *Store) each(ctx context.Context, query, key string, fn func(*projections.Summary)) error {
+// each calls fn with the summaries where selects (on key), with their
+// history when withHistory is set.
+func (s *Store) each(ctx context.Context, where, key string, withHistory bool, fn func(*projections.Summary)) error {
+	query := `SELECT pupil_id, doc FROM pupil_summaries WHERE ` + where
+	if withHistory {
+		query = `SELECT pupil_id, doc, history FROM pupil_summaries WHERE ` + where
+	}
 	rows, err := s.pool.Query(ctx, query, key)
 	if err != nil {
 		return fmt.Errorf("read summaries: %w", err)
 	}
 	defer rows.Close()
-	withHistory := len(rows.FieldDescriptions()) == 3
 	var sm projections.Summary
 	for rows.Next() {
 		var id string
@@ -422,12 +425,12 @@ func decodeHistory(id string, history []byte, sm *projections.Summary) error {
 
 // EachSchoolPupil implements projections.Store.
 func (s *Store) EachSchoolPupil(ctx context.Context, schoolID string, fn func(*projections.Summary)) error {
-	return s.each(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE school_id = $1 AND listed`, schoolID, fn)
+	return s.each(ctx, `school_id = $1 AND listed`, schoolID, false, fn)
 }
 
 // EachTrustPupil implements projections.Store.
 func (s *Store) EachTrustPupil(ctx context.Context, trustID string, fn func(*projections.Summary)) error {
-	return s.each(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE trust_id = $1 AND listed`, trustID, fn)
+	return s.each(ctx, `trust_id = $1 AND listed`, trustID, false, fn)
 }
 
 // EachPastSchoolPupil implements projections.Store: the pupils whose
@@ -437,12 +440,12 @@ func (s *Store) EachPastSchoolPupil(ctx context.Context, schoolID string, fn fun
 	if err != nil {
 		return err
 	}
-	return s.each(ctx, `SELECT pupil_id, doc, history FROM pupil_summaries WHERE doc->'pupil'->'schools' @> $1::jsonb`, string(spell), fn)
+	return s.each(ctx, `doc->'pupil'->'schools' @> $1::jsonb`, string(spell), true, fn)
 }
 
 // EachPastTrustPupil implements projections.Store.
 func (s *Store) EachPastTrustPupil(ctx context.Context, trustID string, fn func(*projections.Summary)) error {
-	return s.each(ctx, `SELECT pupil_id, doc, history FROM pupil_summaries WHERE trust_id = $1`, trustID, fn)
+	return s.each(ctx, `trust_id = $1`, trustID, true, fn)
 }
 
 // EachGrantedPupil implements projections.Store with jsonb containment.
@@ -451,7 +454,7 @@ func (s *Store) EachGrantedPupil(ctx context.Context, userID string, fn func(*pr
 	if err != nil {
 		return err
 	}
-	return s.each(ctx, `SELECT pupil_id, doc FROM pupil_summaries WHERE doc->'pupil'->'grants' @> $1::jsonb`, string(grant), fn)
+	return s.each(ctx, `doc->'pupil'->'grants' @> $1::jsonb`, string(grant), false, fn)
 }
 
 // Anchor implements projections.Store.
