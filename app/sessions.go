@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"fmt"
 	"strings"
 	"time"
 
@@ -25,6 +24,13 @@ const (
 	sessionSeenEvery = time.Minute
 )
 
+// How a session began (eventlog.Session.Via).
+const (
+	viaToken   = "token"
+	viaOIDC    = "oidc"
+	viaPasskey = "passkey"
+)
+
 // StartSession signs a browser in with token. It answers the cookie value.
 //
 // Errors: ErrUnauthenticated (the token is not valid), ErrUnavailable.
@@ -33,16 +39,31 @@ func (s *Service) StartSession(ctx context.Context, token string) (cookie string
 	if err != nil {
 		return "", user.User{}, err
 	}
+	cookie, err = s.startSession(ctx, u, viaToken)
+	return cookie, u, err
+}
+
+// startSession stores a new session of u and answers its cookie value.
+func (s *Service) startSession(ctx context.Context, u user.User, via string) (string, error) {
+	id := randomSecret()
+	now := s.now().UTC()
+	se := eventlog.Session{UserID: u.ID, Via: via, CreatedAt: now, LastSeen: now}
+	if via == viaToken {
+		se.TokenHash = u.TokenHash
+	}
+	if err := s.store.PutSession(ctx, hashToken(id), se); err != nil {
+		return "", err
+	}
+	return u.ID + "." + id, nil
+}
+
+// randomSecret is 256 random bits, URL-safe: session ids, one-time links.
+func randomSecret() string {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", user.User{}, fmt.Errorf("session id: %w", err)
+		panic("crypto/rand: " + err.Error())
 	}
-	id := base64.RawURLEncoding.EncodeToString(b)
-	now := s.now().UTC()
-	if err := s.store.PutSession(ctx, hashToken(id), eventlog.Session{UserID: u.ID, TokenHash: u.TokenHash, CreatedAt: now, LastSeen: now}); err != nil {
-		return "", user.User{}, err
-	}
-	return u.ID + "." + id, u, nil
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // SessionUser returns the user of a session cookie value.
@@ -65,7 +86,12 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (user.User, er
 	now := s.now().UTC()
 	u, found := fresh(ctx, s, func() (user.User, bool) {
 		u, ok := s.dir.User(userID)
-		return u, ok && u.TokenHash == se.TokenHash && u.TokenValid(s.Today())
+		if se.TokenHash != "" || se.Via == viaToken || se.Via == "" {
+			// Started with a token (sessions from before Via existed were):
+			// it lasts while the token does.
+			return u, ok && u.TokenHash == se.TokenHash && u.TokenValid(s.Today())
+		}
+		return u, ok && u.MaySignIn()
 	})
 	if !found || now.Sub(se.LastSeen) > SessionIdle || now.Sub(se.CreatedAt) > SessionAbsolute {
 		if err := s.store.EndSession(ctx, userID, idHash); err != nil {

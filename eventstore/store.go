@@ -63,6 +63,7 @@ type Store struct {
 	idem     jetstream.KeyValue
 	unique   jetstream.KeyValue
 	sessions jetstream.KeyValue
+	tickets  jetstream.KeyValue
 	keys     *Keyring
 	loader   *loader
 }
@@ -120,6 +121,13 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", sessionsKV, wrapUnavailable(err))
 	}
+	tickets, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: ticketsKV, Description: "one-time secrets: <kind>.<hash>",
+		TTL: TicketTTL, Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create bucket %s: %w", ticketsKV, wrapUnavailable(err))
+	}
 	keys, err := openKeyring(ctx, js, o.Replicas)
 	if err != nil {
 		return nil, err
@@ -129,7 +137,7 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 		keys.Close()
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, keys: keys, loader: l}, nil
+	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, tickets: tickets, keys: keys, loader: l}, nil
 }
 
 // Close releases the store's subscriptions; the connection stays open.

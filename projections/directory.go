@@ -2,6 +2,7 @@ package projections
 
 import (
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/sendcase/sendcase/domain/event"
@@ -169,5 +170,19 @@ func (d *Directory) Users(role user.Role) []user.User {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// UsersByEmail lists the users whose email is email, compared without
+// regard to case (providers and people differ in how they write it).
+func (d *Directory) UsersByEmail(email string) []user.User {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []user.User
+	for _, u := range d.users {
+		if u.Exists() && strings.EqualFold(u.Email, email) {
+			out = append(out, *u)
+		}
+	}
 	return out
 }

@@ -3,6 +3,8 @@
 package user
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -37,12 +39,41 @@ type User struct {
 	TokenHash string `json:"-"`
 	// TokenExpiresOn is the last day the token works (zero: never).
 	TokenExpiresOn civil.Date `json:"token_expires_on"`
-	Version        int        `json:"version"`
+	// Deactivated users cannot sign in by any means, nor use their token.
+	Deactivated bool `json:"deactivated"`
+	// Passkeys are the WebAuthn credentials the user signs in with.
+	Passkeys []Passkey `json:"-"`
+	Version  int       `json:"version"`
+}
+
+// Passkey is a registered WebAuthn credential. Nothing in it is secret: the
+// private key never leaves the person's device.
+type Passkey struct {
+	// ID is the credential id the browser presents at sign-in.
+	ID   []byte `json:"id"`
+	Name string `json:"name"`
+	// Credential is the WebAuthn library's record (public key, flags,
+	// authenticator), kept opaque here so that the domain needs no library.
+	Credential json.RawMessage `json:"credential"`
+	AddedOn    civil.Date      `json:"added_on"`
 }
 
 // TokenValid reports whether the user's token works on date on.
 func (u *User) TokenValid(on civil.Date) bool {
-	return u.TokenHash != "" && (u.TokenExpiresOn.IsZero() || !on.After(u.TokenExpiresOn))
+	return u.MaySignIn() && u.TokenHash != "" && (u.TokenExpiresOn.IsZero() || !on.After(u.TokenExpiresOn))
+}
+
+// MaySignIn reports whether the user may sign in at all.
+func (u *User) MaySignIn() bool { return u.Exists() && !u.Deactivated }
+
+// Passkey returns the user's passkey with credential id id.
+func (u *User) Passkey(id []byte) (Passkey, bool) {
+	for _, p := range u.Passkeys {
+		if bytes.Equal(p.ID, id) {
+			return p, true
+		}
+	}
+	return Passkey{}, false
 }
 
 // Created is the user's first event.
@@ -72,6 +103,29 @@ type TokensRevoked struct {
 	On civil.Date `json:"on"`
 }
 
+// Deactivated ends the user's access at once: sessions, token, sign-in.
+type Deactivated struct {
+	On civil.Date `json:"on"`
+}
+
+// Reactivated gives a deactivated user access again (their token too, if
+// it has not expired).
+type Reactivated struct {
+	On civil.Date `json:"on"`
+}
+
+// PasskeyAdded records a passkey the user registered.
+type PasskeyAdded struct {
+	Passkey Passkey    `json:"passkey"`
+	On      civil.Date `json:"on"`
+}
+
+func (Deactivated) EventType() string          { return "user_deactivated" }
+func (Reactivated) EventType() string          { return "user_reactivated" }
+func (PasskeyAdded) EventType() string         { return "user_passkey_added" }
+func (e Deactivated) OccurredOn() civil.Date   { return e.On }
+func (e Reactivated) OccurredOn() civil.Date   { return e.On }
+func (e PasskeyAdded) OccurredOn() civil.Date  { return e.On }
 func (Created) EventType() string              { return "user_created" }
 func (TokenIssued) EventType() string          { return "user_token_issued" }
 func (TokensRevoked) EventType() string        { return "user_tokens_revoked" }
@@ -83,6 +137,9 @@ func init() {
 	event.Register[Created](1)
 	event.Register[TokenIssued](1)
 	event.Register[TokensRevoked](1)
+	event.Register[Deactivated](1)
+	event.Register[Reactivated](1)
+	event.Register[PasskeyAdded](1)
 }
 
 // TokenLifetime is how long a token works, in days: a school year and a
@@ -100,6 +157,12 @@ func (u *User) Apply(e event.Event) {
 		u.TokenHash, u.TokenExpiresOn = d.TokenHash, d.ExpiresOn
 	case TokensRevoked:
 		u.TokenHash, u.TokenExpiresOn = "", 0
+	case Deactivated:
+		u.Deactivated = true
+	case Reactivated:
+		u.Deactivated = false
+	case PasskeyAdded:
+		u.Passkeys = append(slices.Clip(u.Passkeys), d.Passkey)
 	}
 }
 
@@ -181,4 +244,57 @@ func (u *User) RevokeTokens(today civil.Date) ([]event.Data, error) {
 		return nil, nil
 	}
 	return []event.Data{TokensRevoked{On: today}}, nil
+}
+
+// Deactivate decides ending the user's access; deactivating twice records
+// nothing. Nobody deactivates themselves: a trust would be left without its
+// lead by a slip.
+func (u *User) Deactivate(by string, today civil.Date) ([]event.Data, error) {
+	switch {
+	case !u.Exists():
+		return nil, domain.NotFound("user")
+	case by == u.ID:
+		return nil, domain.Conflict("You cannot deactivate your own account.")
+	case u.Deactivated:
+		return nil, nil
+	}
+	return []event.Data{Deactivated{On: today}}, nil
+}
+
+// Reactivate decides giving a deactivated user access again.
+func (u *User) Reactivate(today civil.Date) ([]event.Data, error) {
+	switch {
+	case !u.Exists():
+		return nil, domain.NotFound("user")
+	case !u.Deactivated:
+		return nil, nil
+	}
+	return []event.Data{Reactivated{On: today}}, nil
+}
+
+// AddPasskey is the command to register a passkey.
+type AddPasskey struct {
+	Name string `json:"name" validate:"notblank,max=100"`
+}
+
+// MaxPasskeys is how many passkeys one person may register (a phone, a
+// laptop, a security key, and spares).
+const MaxPasskeys = 10
+
+// AddPasskey decides registering passkey p, named by cmd.
+func (u *User) AddPasskey(cmd AddPasskey, p Passkey, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	switch {
+	case !u.MaySignIn():
+		return nil, domain.NotFound("user")
+	case len(u.Passkeys) >= MaxPasskeys:
+		return nil, domain.Conflict("This account has %d passkeys already; remove one first.", MaxPasskeys)
+	}
+	if _, dup := u.Passkey(p.ID); dup {
+		return nil, domain.Conflict("This passkey is registered already.")
+	}
+	p.Name, p.AddedOn = cmd.Name, today
+	return []event.Data{PasskeyAdded{Passkey: p, On: today}}, nil
 }

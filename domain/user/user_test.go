@@ -2,11 +2,13 @@ package user
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
 )
 
 const (
@@ -69,4 +71,103 @@ func TestCreateUser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// made returns a created user, folded from its events.
+func made(t *testing.T, evs ...event.Data) *User {
+	t.Helper()
+	u := &User{}
+	all := append([]event.Data{Created{UserID: "u1", Name: "S", Email: "s@oak.uk", Role: SENCO, TrustID: oak, TokenHash: "h", On: day}}, evs...)
+	for i, d := range all {
+		u.Apply(event.Event{Version: i + 1, Data: d})
+	}
+	return u
+}
+
+var day = civil.MustParse("2025-11-10")
+
+func TestDeactivateAndReactivate(t *testing.T) {
+	tests := []struct {
+		name    string
+		u       *User
+		by      string
+		decide  func(u *User, by string) ([]event.Data, error)
+		want    []event.Data
+		wantErr string
+	}{
+		{"deactivate", made(t), "lead", (*User).deactivateBy, []event.Data{Deactivated{On: day}}, ""},
+		{"deactivate twice records nothing", made(t, Deactivated{On: day}), "lead", (*User).deactivateBy, nil, ""},
+		{"nobody deactivates themselves", made(t), "u1", (*User).deactivateBy, nil, "conflict"},
+		{"reactivate", made(t, Deactivated{On: day}), "lead", (*User).reactivateBy, []event.Data{Reactivated{On: day}}, ""},
+		{"reactivate an active user records nothing", made(t), "lead", (*User).reactivateBy, nil, ""},
+		{"unknown user", &User{}, "lead", (*User).deactivateBy, nil, "not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.decide(tt.u, tt.by)
+			if kind(err) != tt.wantErr || !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got %v %v, want %v %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func (u *User) deactivateBy(by string) ([]event.Data, error) { return u.Deactivate(by, day) }
+func (u *User) reactivateBy(string) ([]event.Data, error)    { return u.Reactivate(day) }
+
+func TestDeactivatedUserCannotSignIn(t *testing.T) {
+	u := made(t, Deactivated{On: day})
+	if u.MaySignIn() || u.TokenValid(day) {
+		t.Fatal("a deactivated user may still sign in")
+	}
+	u.Apply(event.Event{Version: 3, Data: Reactivated{On: day}})
+	if !u.MaySignIn() || !u.TokenValid(day) {
+		t.Fatal("a reactivated user may not sign in")
+	}
+}
+
+func TestAddPasskey(t *testing.T) {
+	key := Passkey{ID: []byte{1, 2, 3}, Credential: []byte(`{}`)}
+	tests := []struct {
+		name    string
+		u       *User
+		cmd     AddPasskey
+		wantErr string
+	}{
+		{"first passkey", made(t), AddPasskey{Name: "Laptop"}, ""},
+		{"no name", made(t), AddPasskey{Name: " "}, "invalid"},
+		{"the same passkey again", made(t, PasskeyAdded{Passkey: key, On: day}), AddPasskey{Name: "Again"}, "conflict"},
+		{"deactivated", made(t, Deactivated{On: day}), AddPasskey{Name: "Laptop"}, "not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs, err := tt.u.AddPasskey(tt.cmd, key, day)
+			if kind(err) != tt.wantErr {
+				t.Fatalf("got %v, want %v", err, tt.wantErr)
+			}
+			if err == nil {
+				want := []event.Data{PasskeyAdded{Passkey: Passkey{ID: key.ID, Name: tt.cmd.Name, Credential: key.Credential, AddedOn: day}, On: day}}
+				if !reflect.DeepEqual(evs, want) {
+					t.Fatalf("got %v, want %v", evs, want)
+				}
+			}
+		})
+	}
+}
+
+// kind names the kind of a domain error ("" for none).
+func kind(err error) string {
+	var ve *domain.ValidationError
+	var ce *domain.ConflictError
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &ve):
+		return "invalid"
+	case errors.As(err, &ce):
+		return "conflict"
+	case errors.Is(err, domain.ErrNotFound):
+		return "not found"
+	}
+	return err.Error()
 }
