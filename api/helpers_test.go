@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -51,6 +52,27 @@ func startWith(t *testing.T, dir, dbURL string) *env {
 // startConfig starts a node with cfg, filling in the tests' defaults.
 func startConfig(t *testing.T, dir string, cfg node.Config) *env {
 	t.Helper()
+	return startOn(t, dir, cfg, nil)
+}
+
+// startPublic starts a node at its public URL, http://localhost:<port>
+// (passkeys need a host name), with the config build makes for that URL.
+// The env's srv.URL is the public URL, so cookies follow every request.
+func startPublic(t *testing.T, build func(publicURL string) node.Config) *env {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	_, port, _ := net.SplitHostPort(ts.Listener.Addr().String())
+	public := "http://localhost:" + port
+	cfg := build(public)
+	cfg.PublicURL = public
+	e := startOn(t, "", cfg, ts)
+	e.srv.URL = public
+	return e
+}
+
+// startOn starts a node with cfg on ts (a new test server when nil).
+func startOn(t *testing.T, dir string, cfg node.Config, ts *httptest.Server) *env {
+	t.Helper()
 	dbURL := cfg.DatabaseURL
 	if dir == "" {
 		dir = t.TempDir()
@@ -65,7 +87,13 @@ func startConfig(t *testing.T, dir string, cfg node.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{dir: dir, db: dbURL, node: n, srv: httptest.NewServer(n.Handler), logs: logs}
+	if ts == nil {
+		ts = httptest.NewServer(n.Handler)
+	} else {
+		ts.Config.Handler = n.Handler
+		ts.Start()
+	}
+	e := &env{dir: dir, db: dbURL, node: n, srv: ts, logs: logs}
 	t.Cleanup(e.stop)
 	return e
 }

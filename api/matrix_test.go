@@ -55,6 +55,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/v1/users", "", "{}", "401 400 400 400 403 403 403 403 403"},
 		{"POST", "/v1/users/{id}/tokens", user.Replace("/v1/users/{id}/tokens"), "", "401 201 201 403 403 403 403 403 403"},
 		{"DELETE", "/v1/users/{id}/tokens", user.Replace("/v1/users/{id}/tokens"), "", "401 200 200 403 403 403 403 403 403"},
+		{"POST", "/v1/users/{id}/deactivate", user.Replace("/v1/users/{id}/deactivate"), "", "401 200 200 403 403 403 403 403 403"},
+		{"POST", "/v1/users/{id}/reactivate", user.Replace("/v1/users/{id}/reactivate"), "", "401 200 200 403 403 403 403 403 403"},
+		{"POST", "/v1/users/{id}/invitations", user.Replace("/v1/users/{id}/invitations"), "", "401 201 201 403 403 403 403 403 403"},
 		{"POST", "/v1/schools/{school}/pupils", "", "{}", "401 400 403 403 400 403 403 403 403"},
 		{"POST", "/v1/schools/{school}/imports", "", "{}", "401 415 403 403 415 403 403 403 403"},
 		{"GET", "/v1/pupils/{id}", "", "", "401 200 200 404 200 404 404 403 404"},
@@ -85,6 +88,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 		// The web UI, signed in with the session cookie (none: signed out).
 		{"GET", "/ui/login", "", "", "200 200 200 200 200 200 200 200 200"},
 		{"POST", "/ui/login", "", "token=", "401 401 401 401 401 401 401 401 401"},
+		// Signing in: no provider is configured here; a passkey request not
+		// from the service's own page is refused; an unknown invitation is not found.
+		{"GET", "/ui/login/oidc/{provider}", "/ui/login/oidc/oak", "", "404 404 404 404 404 404 404 404 404"},
+		{"GET", "/ui/login/oidc/callback", "", "", "400 400 400 400 400 400 400 400 400"},
+		{"POST", "/ui/login/passkey/options", "", "", "403 403 403 403 403 403 403 403 403"},
+		{"POST", "/ui/login/passkey", "", "", "403 403 403 403 403 403 403 403 403"},
+		{"GET", "/ui/invitations/{secret}", "/ui/invitations/nope", "", "404 404 404 404 404 404 404 404 404"},
+		{"POST", "/ui/invitations/{secret}/options", "/ui/invitations/nope/options", "", "403 403 403 403 403 403 403 403 403"},
+		{"POST", "/ui/invitations/{secret}", "/ui/invitations/nope", "", "403 403 403 403 403 403 403 403 403"},
 		{"GET", "/ui/", "", "", "303 303 303 303 303 303 303 303 303"},
 		{"GET", "/ui/admin", "", "", "303 200 403 403 403 403 403 403 403"},
 		{"GET", "/ui/schools/{school}/caseload", "", "", "303 200 200 403 200 403 403 403 403"},

@@ -59,6 +59,9 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/users", 201, command(v.CreateUser), "Create a user; the answer holds their token, shown once.", "setup"),
 		act("POST /v1/users/{id}/tokens", 201, action1("id", v.IssueToken), "Issue a new token for a user (the old one stops working); shown once.", "setup"),
 		act("DELETE /v1/users/{id}/tokens", 200, action1("id", v.RevokeTokens), "Revoke a user's token.", "setup"),
+		act("POST /v1/users/{id}/deactivate", 200, action1("id", v.DeactivateUser), "Deactivate a user: their sessions end, their token stops and they cannot sign in.", "setup"),
+		act("POST /v1/users/{id}/reactivate", 200, action1("id", v.ReactivateUser), "Give a deactivated user access again.", "setup"),
+		act("POST /v1/users/{id}/invitations", 201, action1("id", v.Invite), "Invite a user to set up a passkey: a one-time link for 72 hours, emailed, or answered once when no mail is set up.", "setup"),
 
 		cmd("POST /v1/schools/{school}/pupils", 201, command1("school", v.RegisterPupil), "Register a pupil (SENCO).", "pupils"),
 		authed("POST /v1/schools/{school}/imports", s.importRegister, op{summary: "Import the SEN register from an MIS export (SENCO).", tag: "pupils", csvIn: true, out: importer.Report{}, query: []string{"dry_run", "partial"}, errs: []int{400, 403, 404, 413, 415, 429, 503}}),

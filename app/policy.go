@@ -153,6 +153,18 @@ func mayManageTokens(u, target user.User) bool {
 	return false
 }
 
+// mayManageUser: admins, and the lead of the user's trust (not for
+// admins): invitations, deactivation.
+func mayManageUser(u, target user.User) bool {
+	switch u.Role {
+	case user.Admin:
+		return true
+	case user.TrustLead:
+		return target.Role != user.Admin && target.TrustID == u.TrustID && target.TrustID != ""
+	}
+	return false
+}
+
 // Can is what the record's page may offer a user: each is a policy answer,
 // so a form is shown only to who may send it.
 type Can struct {

@@ -43,6 +43,10 @@ type Service struct {
 	trusts  *repo[trust.Trust, *trust.Trust]
 	users   *repo[user.User, *user.User]
 	pupils  *repo[pupil.Pupil, *pupil.Pupil]
+
+	publicURL string
+	mailer    Mailer
+	passkeys  PasskeyRP
 }
 
 // EventStore is what the use cases need of the event store
@@ -68,6 +72,12 @@ type EventStore interface {
 	EndSession(ctx context.Context, userID, idHash string) error
 	EndSessions(ctx context.Context, userID string) error
 	AccessLog(ctx context.Context, pupilID string) ([]eventlog.AccessEntry, error)
+	// PutTicket, Ticket, TakeTicket and DropTicket keep one-time secrets
+	// (see tickets.go); TakeTicket gives a ticket to one caller only.
+	PutTicket(ctx context.Context, key string, value []byte) error
+	Ticket(ctx context.Context, key string) ([]byte, bool, error)
+	TakeTicket(ctx context.Context, key string) ([]byte, bool, error)
+	DropTicket(ctx context.Context, key string) error
 	// Encrypt encrypts an event's personal fields under its aggregate's key.
 	Encrypt(ctx context.Context, aggregateID string, e *event.Event) error
 	// DestroyKey destroys an aggregate's key: its personal fields read as erased.
@@ -94,6 +104,12 @@ type Options struct {
 	// stream, a school, user or token made on another server is then seen
 	// here. Nil: the directory is never behind (one process, or tests).
 	CatchUpDirectory func(ctx context.Context) error
+	// PublicURL is where people reach the service (links in invitations).
+	PublicURL string
+	// Mailer sends invitations; nil: the inviter is shown the link.
+	Mailer Mailer
+	// Passkeys is the WebAuthn relying party; nil: no passkeys.
+	Passkeys PasskeyRP
 }
 
 // New returns a Service on store, answering lookups from dir and views
@@ -110,6 +126,8 @@ func New(store EventStore, dir *projections.Directory, proj Projection, o Option
 		trusts: newRepo[trust.Trust]("trust", store, 1_000),
 		users:  newRepo[user.User]("user", store, 10_000),
 		pupils: newRepo[pupil.Pupil]("pupil", store, o.CacheSize),
+
+		publicURL: strings.TrimSuffix(o.PublicURL, "/"), mailer: o.Mailer, passkeys: o.Passkeys,
 	}
 }
 

@@ -81,6 +81,12 @@ func ProblemFor(err error) Problem {
 		return New(403, TypeForbidden, detail)
 	case errors.Is(err, app.ErrUnauthenticated):
 		return New(401, TypeUnauthorized, "The token is not valid, or has expired.")
+	case errors.Is(err, app.ErrNoAccount):
+		return New(403, TypeForbidden, "There is no sendcase account for this email. Ask your school's SENCO or your trust's SEND lead to add you.")
+	case errors.Is(err, app.ErrPasskeyRefused):
+		return New(401, TypeUnauthorized, "The passkey was not accepted. Try again, or ask for a new invitation.")
+	case errors.Is(err, app.ErrNoPasskeys):
+		return New(404, TypeNotFound, "Passkeys are not set up on this service.")
 	case errors.As(err, &maxErr):
 		return New(413, TypeTooLarge, fmt.Sprintf("The body is larger than %d bytes.", maxErr.Limit))
 	case errors.Is(err, app.ErrBehind):

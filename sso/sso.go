@@ -116,24 +116,26 @@ func (p *Provider) oauth(op *oidc.Provider) *oauth2.Config {
 		RedirectURL: p.redirectURL, Scopes: []string{oidc.ScopeOpenID, "email", "profile"}}
 }
 
-// Pending is what a sign-in keeps while the browser is at the provider.
-type Pending struct {
-	Provider string `json:"provider"`
-	Nonce    string `json:"nonce"`
+// Secrets are what a sign-in keeps while the browser is at the provider.
+type Secrets struct {
+	Nonce string `json:"nonce"`
+	// Verifier is the PKCE code verifier.
 	Verifier string `json:"verifier"`
-	// Next is the page to return to.
-	Next string `json:"next"`
 }
 
-// Begin starts a sign-in: it answers where to send the browser, with state,
-// and what to keep until it comes back.
-func (p *Provider) Begin(ctx context.Context, state, next string) (url string, keep Pending, err error) {
+// NewSecrets makes a sign-in's nonce and PKCE verifier.
+func NewSecrets() Secrets {
+	return Secrets{Nonce: oauth2.GenerateVerifier(), Verifier: oauth2.GenerateVerifier()}
+}
+
+// AuthURL is where to send the browser to sign in, with state and keep's
+// nonce and PKCE challenge.
+func (p *Provider) AuthURL(ctx context.Context, state string, keep Secrets) (string, error) {
 	op, err := p.discover(ctx)
 	if err != nil {
-		return "", Pending{}, err
+		return "", err
 	}
-	keep = Pending{Provider: p.ID, Nonce: oauth2.GenerateVerifier(), Verifier: oauth2.GenerateVerifier(), Next: next}
-	return p.oauth(op).AuthCodeURL(state, oidc.Nonce(keep.Nonce), oauth2.S256ChallengeOption(keep.Verifier)), keep, nil
+	return p.oauth(op).AuthCodeURL(state, oidc.Nonce(keep.Nonce), oauth2.S256ChallengeOption(keep.Verifier)), nil
 }
 
 // Identify finishes a sign-in: it exchanges code (with the PKCE verifier),
@@ -141,7 +143,7 @@ func (p *Provider) Begin(ctx context.Context, state, next string) (url string, k
 //
 // Errors: ErrRefused, ErrNoEmail, ErrUnverifiedEmail, or a wrapped network
 // error when the provider cannot be reached.
-func (p *Provider) Identify(ctx context.Context, code string, keep Pending) (Identity, error) {
+func (p *Provider) Identify(ctx context.Context, code string, keep Secrets) (Identity, error) {
 	op, err := p.discover(ctx)
 	if err != nil {
 		return Identity{}, err

@@ -46,9 +46,10 @@ func browser(t *testing.T) *http.Client {
 
 // signIn runs the flow up to the callback and answers the code and what
 // was kept.
-func signIn(t *testing.T, p *Provider, username string) (string, Pending) {
+func signIn(t *testing.T, p *Provider, username string) (string, Secrets) {
 	t.Helper()
-	url, keep, err := p.Begin(context.Background(), "state-1", "/ui/")
+	keep := NewSecrets()
+	url, err := p.AuthURL(context.Background(), "state-1", keep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,13 +89,13 @@ func TestSignInRefusals(t *testing.T) {
 		name     string
 		p        *Provider
 		username string
-		keep     func(Pending) Pending
+		keep     func(Secrets) Secrets
 		want     error
 	}{
 		{"unverified email", p, "unverified", nil, ErrUnverifiedEmail},
 		{"no email", p, "noemail", nil, ErrNoEmail},
-		{"other nonce", p, "senco", func(k Pending) Pending { k.Nonce = "forged"; return k }, ErrRefused},
-		{"other PKCE verifier", p, "senco", func(k Pending) Pending { k.Verifier = oauth2.GenerateVerifier(); return k }, ErrRefused},
+		{"other nonce", p, "senco", func(k Secrets) Secrets { k.Nonce = "forged"; return k }, ErrRefused},
+		{"other PKCE verifier", p, "senco", func(k Secrets) Secrets { k.Verifier = oauth2.GenerateVerifier(); return k }, ErrRefused},
 		{"ID token expired on our clock", later, "senco", nil, ErrRefused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,6 +20,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.fail(w, r, u, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	setSession(w, r, "", -1)
 	http.Redirect(w, r, "/ui/login", http.StatusSeeOther)
 }

@@ -230,7 +230,7 @@ type navLink struct {
 // render writes a page with the layout and security headers.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, pg page) {
 	if pg.User != nil {
-		pg.CSRF = csrfToken(pg.User.TokenHash)
+		pg.CSRF = csrfFor(r)
 		pg.Nav = s.nav(*pg.User, r.URL.Path)
 	}
 	if pg.Flash == "" {

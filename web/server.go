@@ -12,23 +12,25 @@ import (
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/httpx"
+	"github.com/sendcase/sendcase/sso"
 )
 
 // Server is the web UI.
 type Server struct {
-	svc  *app.Service
-	log  *slog.Logger
-	auth *httpx.Auth
+	svc       *app.Service
+	log       *slog.Logger
+	auth      *httpx.Auth
+	providers []*sso.Provider
 
 	routeList []Route
 }
 
-// New builds the UI on svc.
-func New(svc *app.Service, auth *httpx.Auth, log *slog.Logger) *Server {
+// New builds the UI on svc, offering sign-in through providers.
+func New(svc *app.Service, auth *httpx.Auth, log *slog.Logger, providers ...*sso.Provider) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Server{svc: svc, log: log, auth: auth}
+	return &Server{svc: svc, log: log, auth: auth, providers: providers}
 }
 
 // Route is a registered route.
@@ -49,6 +51,13 @@ func (s *Server) Register(mux *http.ServeMux) {
 	}{
 		{"GET /ui/login", s.login, "Sign-in form."},
 		{"POST /ui/login", s.login, "Sign in with a token (form field token)."},
+		{"GET /ui/login/oidc/{provider}", s.oidcBegin, "Sign in through an OpenID Connect provider."},
+		{"GET " + sso.CallbackPath, s.oidcCallback, "Where the OpenID Connect provider sends the browser back."},
+		{"POST /ui/login/passkey/options", s.passkeySignInOptions, "Start signing in with a passkey (JSON)."},
+		{"POST /ui/login/passkey", s.passkeySignIn, "Sign in with a passkey (JSON)."},
+		{"GET /ui/invitations/{secret}", s.invitation, "An invitation: set up a passkey."},
+		{"POST /ui/invitations/{secret}/options", s.invitationOptions, "Start registering a passkey (JSON)."},
+		{"POST /ui/invitations/{secret}", s.invitationFinish, "Register the passkey and sign in (JSON)."},
 		{"POST /ui/logout", u(s.logout), "Sign out."},
 		{"GET /ui/", u(s.home), "Each role's first page."},
 		{"GET /ui/admin", u(s.admin), "Trusts (admin)."},

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/sendcase/sendcase/httpx"
 )
@@ -34,7 +35,7 @@ func (s *Server) signedIn(h httpx.Handler) http.HandlerFunc {
 				s.errorPage(w, r, &u, http.StatusBadRequest, "The form could not be read.")
 				return
 			}
-			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(csrfToken(u.TokenHash))) != 1 {
+			if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(csrfFor(r))) != 1 {
 				s.errorPage(w, r, &u, http.StatusForbidden, "This form has expired. Go back, reload the page and try again.")
 				return
 			}
@@ -43,9 +44,31 @@ func (s *Server) signedIn(h httpx.Handler) http.HandlerFunc {
 	}
 }
 
-// csrfToken is derived from the session's token hash: only a page served to
-// the signed-in user can know it, and any process can check it.
-func csrfToken(tokenHash string) string {
-	sum := sha256.Sum256([]byte("sendcase-csrf:" + tokenHash))
+// csrfFor is the CSRF token of the request's session, derived from the
+// session cookie: only a page served to this browser can know it (the
+// cookie is HttpOnly), and any server can check it.
+func csrfFor(r *http.Request) string {
+	c, err := r.Cookie(httpx.SessionCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("sendcase-csrf:" + c.Value))
 	return hex.EncodeToString(sum[:16])
+}
+
+// setSession gives the browser its session cookie. SameSite is Lax, not
+// Strict: a browser coming back from the identity provider is on a
+// cross-site redirect chain, which Strict would send to sign in again.
+// Every form carries the CSRF token, so Lax costs nothing.
+func setSession(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: value, Path: "/", HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+}
+
+// safeNext is next if it is a page of the UI, or the home page.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/ui/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/ui/"
+	}
+	return next
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/sendcase/sendcase/api"
 	"github.com/sendcase/sendcase/internal/node"
+	"github.com/sendcase/sendcase/sso"
 )
 
 const usage = `sendcase — SEND graduated approach case management
@@ -102,7 +103,15 @@ func serve(args []string) error {
 	tlsCert := fs.String("tls-cert", env("SENDCASE_TLS_CERT", ""), "serve HTTPS with this certificate (SENDCASE_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("SENDCASE_TLS_KEY", ""), "and this key (SENDCASE_TLS_KEY)")
 	maxInFlight := numbers.Int("max-in-flight", "SENDCASE_MAX_IN_FLIGHT", 256, 1, 1<<20, "requests served at once; more get 503")
+	publicURL := fs.String("public-url", env("SENDCASE_PUBLIC_URL", ""), "where people reach the service, for links, passkeys and sign-in (SENDCASE_PUBLIC_URL; default http://localhost:<port>)")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *publicURL == "" {
+		*publicURL = localURL(*addr, *tlsCert != "")
+	}
+	providers, err := sso.Load(os.Getenv, *publicURL, nil)
+	if err != nil {
 		return err
 	}
 	if err := numbers.Check(); err != nil {
@@ -144,6 +153,7 @@ func serve(args []string) error {
 	n, err := startWhenReachable(ctx, node.Config{
 		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: replicas(), DatabaseURL: *databaseURL,
 		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: maxInFlight(), RatePerSecond: ratePerSecond(),
+		PublicURL: *publicURL, Providers: providers,
 	}, h, log)
 	if err != nil {
 		_ = srv.Close()
@@ -170,6 +180,19 @@ func serve(args []string) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// localURL is the service's URL on this machine, for a listen address.
+func localURL(addr string, tls bool) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		port = "8080"
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	return scheme + "://localhost:" + port
 }
 
 // nodeFlags are the connection flags of the tools that run a whole node

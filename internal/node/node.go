@@ -19,9 +19,11 @@ import (
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/httpx"
+	"github.com/sendcase/sendcase/passkey"
 	"github.com/sendcase/sendcase/projections"
 	"github.com/sendcase/sendcase/projections/pgstore"
 	"github.com/sendcase/sendcase/projections/projector"
+	"github.com/sendcase/sendcase/sso"
 	"github.com/sendcase/sendcase/web"
 )
 
@@ -44,6 +46,13 @@ type Config struct {
 	// RatePerSecond and RateBurst limit each token (0: the defaults).
 	RatePerSecond float64
 	RateBurst     int
+	// PublicURL is where people reach the service: invitation links,
+	// passkeys' relying party, the identity providers' callback.
+	PublicURL string
+	// Providers are the OpenID Connect providers people sign in with.
+	Providers []*sso.Provider
+	// Mailer sends invitations (nil: the inviter is shown the link).
+	Mailer app.Mailer
 	// Now is the clock (tests pin it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -116,7 +125,13 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	n.stop, n.done = stop, make(chan struct{})
 	go func() { defer close(n.done); n.Projector.Run(bg) }()
 
-	n.Service = app.New(n.Store, dir, n.Projector, app.Options{Now: cfg.Now, CatchUpDirectory: n.dir.WaitCaughtUp})
+	opts := app.Options{Now: cfg.Now, CatchUpDirectory: n.dir.WaitCaughtUp, PublicURL: cfg.PublicURL, Mailer: cfg.Mailer}
+	if rp, err := passkey.New(cfg.PublicURL); err == nil {
+		opts.Passkeys = rp
+	} else if cfg.PublicURL != "" {
+		cfg.Logger.Warn("passkeys are off", "err", err)
+	}
+	n.Service = app.New(n.Store, dir, n.Projector, opts)
 	if cfg.AdminToken != "" {
 		if _, err := n.Service.EnsureAdmin(ctx, cfg.AdminToken); err != nil {
 			return nil, err
@@ -134,7 +149,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}, func() float64 { return float64(n.Projector.Unapplied()) }))
 	n.API = api.New(n.Service, api.Options{Logger: cfg.Logger, Auth: auth, Metrics: stack.Metrics(), Ready: n.ready, Degraded: n.degraded})
 	n.API.Register(mux)
-	n.Web = web.New(n.Service, auth, cfg.Logger)
+	n.Web = web.New(n.Service, auth, cfg.Logger, cfg.Providers...)
 	n.Web.Register(mux)
 	n.Handler = stack.Wrap(mux)
 	return n, nil

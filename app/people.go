@@ -1,0 +1,138 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/user"
+)
+
+// managedUser returns user id if u may manage them (mayManageUser).
+func (s *Service) managedUser(ctx context.Context, u user.User, id string) (user.User, error) {
+	target, ok := fresh(ctx, s, func() (user.User, bool) { return s.dir.User(id) })
+	switch {
+	case !ok:
+		return user.User{}, domain.NotFound("user %s", id)
+	case !mayManageUser(u, target):
+		return user.User{}, domain.Forbidden("Only an admin or the trust's lead may manage this person's account.")
+	}
+	return target, nil
+}
+
+// DeactivateUser ends user userID's access at once: their sessions end on
+// every server (each request checks the account), their token stops
+// working and they cannot sign in. Admins, and the lead of the user's
+// trust; nobody deactivates themselves.
+//
+// Errors: ErrNotFound, ErrForbidden, *ConflictError, ErrUnavailable.
+func (s *Service) DeactivateUser(ctx context.Context, u user.User, o CommandOptions, userID string) (Result, error) {
+	if _, err := s.managedUser(ctx, u, userID); err != nil {
+		return Result{}, err
+	}
+	res, err := execute(ctx, s.users, userID, s.request(u, o, "DeactivateUser", userID), func(t *user.User) (decision[*user.User, Result], error) {
+		evs, err := t.Deactivate(u.ID, s.Today())
+		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
+	})
+	if err != nil {
+		return res, err
+	}
+	if err := s.awaitDirectory(ctx, res.Seq); err != nil {
+		return res, err
+	}
+	return res, s.store.EndSessions(ctx, userID)
+}
+
+// ReactivateUser gives a deactivated user access again. Who may: as
+// DeactivateUser.
+//
+// Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
+func (s *Service) ReactivateUser(ctx context.Context, u user.User, o CommandOptions, userID string) (Result, error) {
+	if _, err := s.managedUser(ctx, u, userID); err != nil {
+		return Result{}, err
+	}
+	res, err := execute(ctx, s.users, userID, s.request(u, o, "ReactivateUser", userID), func(t *user.User) (decision[*user.User, Result], error) {
+		evs, err := t.Reactivate(s.Today())
+		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
+	})
+	if err != nil {
+		return res, err
+	}
+	return res, s.awaitDirectory(ctx, res.Seq)
+}
+
+// Invitation is a one-time link for a person to set up a passkey.
+type Invitation struct {
+	UserID    string    `json:"user_id"`
+	ExpiresAt time.Time `json:"expires_at"`
+	// Link is the one-time link; shown once to the inviter when no mail was
+	// sent, and never logged.
+	Link string `json:"link,omitempty"`
+	// Emailed says the link was sent to the person's email.
+	Emailed bool `json:"emailed"`
+}
+
+type invitation struct {
+	UserID string `json:"user_id"`
+	By     string `json:"by"`
+}
+
+// Mailer sends an email. Bodies carry no personal data (see
+// docs/data-protection.md).
+type Mailer interface {
+	Send(ctx context.Context, to, subject, body string) error
+}
+
+// InvitationPath is where an invitation's link leads, before its secret.
+const InvitationPath = "/ui/invitations/"
+
+// Invite makes a one-time link, valid for InvitationLifetime, with which
+// user userID registers a passkey and signs in. With a mailer it is emailed
+// to them; otherwise it is answered, to be passed on. Who may: as
+// DeactivateUser.
+//
+// Errors: ErrNotFound, ErrForbidden, *ConflictError (deactivated),
+// ErrUnavailable, or the mailer's error.
+func (s *Service) Invite(ctx context.Context, u user.User, _ CommandOptions, userID string) (Invitation, error) {
+	target, err := s.managedUser(ctx, u, userID)
+	if err != nil {
+		return Invitation{}, err
+	}
+	return s.invite(ctx, u, target)
+}
+
+func (s *Service) invite(ctx context.Context, by, target user.User) (Invitation, error) {
+	if !target.MaySignIn() {
+		return Invitation{}, domain.Conflict("This account is deactivated; reactivate it first.")
+	}
+	secret, err := holdTicket(ctx, s, ticketInvitation, invitation{UserID: target.ID, By: by.ID})
+	if err != nil {
+		return Invitation{}, err
+	}
+	inv := Invitation{UserID: target.ID, ExpiresAt: s.now().UTC().Add(InvitationLifetime), Link: s.publicURL + InvitationPath + secret}
+	if s.mailer != nil {
+		body := fmt.Sprintf("You have been invited to sendcase, the SEND case management service your school or trust uses.\n\n"+
+			"Open this link within 72 hours to set up a passkey and sign in:\n\n%s\n\n"+
+			"If you did not expect this email, you can ignore it.\n", inv.Link)
+		if err := s.mailer.Send(ctx, target.Email, "Your invitation to sendcase", body); err != nil {
+			return Invitation{}, fmt.Errorf("send invitation: %w", err)
+		}
+		inv.Link, inv.Emailed = "", true
+	}
+	return inv, nil
+}
+
+// InvitedUser answers whom the invitation with secret is for, leaving it
+// unused. ok is false when it is unknown, used, expired, or its account
+// deactivated.
+//
+// Errors: ErrUnavailable.
+func (s *Service) InvitedUser(ctx context.Context, secret string) (u user.User, ok bool, err error) {
+	inv, _, ok, err := readTicket[invitation](ctx, s, ticketInvitation, secret, InvitationLifetime, false)
+	if err != nil || !ok {
+		return user.User{}, false, err
+	}
+	u, ok = fresh(ctx, s, func() (user.User, bool) { u, ok := s.dir.User(inv.UserID); return u, ok && u.MaySignIn() })
+	return u, ok, nil
+}
