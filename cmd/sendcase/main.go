@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/sendcase/sendcase/api"
+	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/internal/node"
+	"github.com/sendcase/sendcase/mailer"
 	"github.com/sendcase/sendcase/sso"
 )
 
@@ -114,6 +116,14 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	var mail app.Mailer
+	if smtpURL := os.Getenv("SENDCASE_SMTP_URL"); smtpURL != "" {
+		m, err := mailer.New(smtpURL, os.Getenv("SENDCASE_MAIL_FROM"))
+		if err != nil {
+			return err
+		}
+		mail = m
+	}
 	if err := numbers.Check(); err != nil {
 		return err
 	}
@@ -153,7 +163,7 @@ func serve(args []string) error {
 	n, err := startWhenReachable(ctx, node.Config{
 		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: replicas(), DatabaseURL: *databaseURL,
 		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: maxInFlight(), RatePerSecond: ratePerSecond(),
-		PublicURL: *publicURL, Providers: providers,
+		PublicURL: *publicURL, Providers: providers, Mailer: mail,
 	}, h, log)
 	if err != nil {
 		_ = srv.Close()
