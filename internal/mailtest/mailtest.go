@@ -82,7 +82,7 @@ func (s *Server) Messages(t testing.TB) []Message {
 	var out []Message
 	for _, m := range list.Messages {
 		var full struct {
-			From    struct{ Address string } `json:"From"`
+			From    struct{ Address string }   `json:"From"`
 			To      []struct{ Address string } `json:"To"`
 			Subject string                     `json:"Subject"`
 			Text    string                     `json:"Text"`
