@@ -3,7 +3,10 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/user"
@@ -135,4 +138,40 @@ func (s *Service) InvitedUser(ctx context.Context, secret string) (u user.User, 
 	}
 	u, ok = fresh(ctx, s, func() (user.User, bool) { u, ok := s.dir.User(inv.UserID); return u, ok && u.MaySignIn() })
 	return u, ok, nil
+}
+
+// InviteAdmin makes a one-time link for the service administrator with
+// email, creating their account if there is none (the first administrator
+// of a new service, from the command line). The account's id derives from
+// the email, so running it twice makes one account.
+//
+// Errors: *ValidationError (the email or name), *ConflictError (the
+// account is deactivated), ErrUnavailable.
+func (s *Service) InviteAdmin(ctx context.Context, name, email string) (Invitation, error) {
+	email = strings.TrimSpace(email)
+	if name == "" {
+		name = "Service administrator"
+	}
+	cmd := user.Create{Name: name, Email: email, Role: user.Admin}
+	if err := domain.Validate(cmd); err != nil {
+		return Invitation{}, err
+	}
+	id := uuid.NewSHA1(uuid.NameSpaceOID, []byte("sendcase-admin-email:"+strings.ToLower(email))).String()
+	res, err := execute(ctx, s.users, id, s.request(System, CommandOptions{}, "InviteAdmin"), func(t *user.User) (decision[*user.User, Result], error) {
+		dec := decision[*user.User, Result]{answer: answerID[*user.User](id)}
+		if !t.Exists() {
+			evs, err := user.CreateUser(id, "", cmd, user.Facts{TrustExists: s.dir.TrustExists, SchoolTrust: s.dir.SchoolTrust}, s.Today())
+			dec.events = evs
+			return dec, err
+		}
+		return dec, nil
+	})
+	if err == nil {
+		err = s.awaitDirectory(ctx, res.Seq)
+	}
+	if err != nil {
+		return Invitation{}, fmt.Errorf("invite admin: %w", err)
+	}
+	target, _ := s.dir.User(id)
+	return s.invite(ctx, System, target)
 }

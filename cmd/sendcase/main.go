@@ -29,6 +29,7 @@ Usage:
   sendcase serve [flags]     run the HTTP service (see sendcase serve -h)
   sendcase rebuild [flags]   rebuild the PostgreSQL projections from the stream
   sendcase import [flags] F  import a school's SEN register from its MIS export
+  sendcase admin invite      a one-time link for the service administrator (--email)
   sendcase seed [flags]      generate a realistic trust through the event store
   sendcase backup FILE       write every event and claim to FILE
   sendcase cluster-demo      3 NATS nodes (R3) and 2 servers on this machine
@@ -66,6 +67,8 @@ func main() {
 		err = importCmd(os.Args[2:])
 	case "rebuild":
 		err = rebuild(os.Args[2:])
+	case "admin":
+		err = adminCmd(os.Args[2:])
 	case "openapi":
 		var doc []byte
 		if doc, err = api.Document(); err == nil {
@@ -207,12 +210,16 @@ func localURL(addr string, tls bool) string {
 
 // nodeFlags are the connection flags of the tools that run a whole node
 // (import, seed): the same settings as serve, quieter logs.
-func nodeFlags(fs *flag.FlagSet) func(ctx context.Context) (*node.Node, error) {
+func nodeFlags(fs *flag.FlagSet) func(ctx context.Context, publicURL ...string) (*node.Node, error) {
 	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
 	natsURL := fs.String("nats", env("NATS_URL", ""), "NATS server (NATS_URL)")
 	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for the projections (DATABASE_URL)")
-	return func(ctx context.Context) (*node.Node, error) {
-		return node.Start(ctx, node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL,
-			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	return func(ctx context.Context, publicURL ...string) (*node.Node, error) {
+		cfg := node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL,
+			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		if len(publicURL) > 0 {
+			cfg.PublicURL = publicURL[0]
+		}
+		return node.Start(ctx, cfg)
 	}
 }

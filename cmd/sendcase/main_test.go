@@ -422,3 +422,39 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestAdminInvite: the first administrator's one-time link, made while
+// serve is stopped, opens the passkey page once serve runs.
+func TestAdminInvite(t *testing.T) {
+	dir := t.TempDir()
+	port := natstest.FreePort(t)
+	public := fmt.Sprintf("http://localhost:%d", port)
+	run := func(args string) (string, error) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=admin "+args, "SENDCASE_DATA_DIR="+dir, "SENDCASE_PUBLIC_URL="+public, "NATS_URL=", "DATABASE_URL=")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := run("invite"); err == nil || !strings.Contains(out, "need --email") {
+		t.Fatalf("no email: %v %s", err, out)
+	}
+	if out, err := run("invite --email nope"); err == nil || !strings.Contains(out, "email") {
+		t.Fatalf("bad email: %v %s", err, out)
+	}
+	out, err := run("invite --email Head@oak.org.uk --name Alex")
+	link := regexp.MustCompile(regexp.QuoteMeta(public) + `/ui/invitations/[A-Za-z0-9_-]+`).FindString(out)
+	if err != nil || link == "" {
+		t.Fatalf("invite: %v\n%s", err, out)
+	}
+
+	p := startServe(t, dir, "SENDCASE_PUBLIC_URL="+public)
+	res, err := http.Get("http://" + p.addr + strings.TrimPrefix(link, public))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), "Welcome, Alex") {
+		t.Fatalf("invitation page: %d\n%s", res.StatusCode, body)
+	}
+}
