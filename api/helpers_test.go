@@ -209,7 +209,7 @@ func (e *env) world(t *testing.T) world {
 		"hourly_cost_pence": 1800, "max_group_size": 4}).str("id")
 	w.sencoA = e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Sam Senco", "email": "sam@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("token")
 	w.sencoB = e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Bo Senco", "email": "bo@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolB}}).str("token")
-	rev := e.must(t, 201, "POST", "/v1/users", adminToken, map[string]any{"name": "Rae Reviewer", "email": "rae@la.gov.uk", "role": "la_reviewer"})
+	rev := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Rae Reviewer", "email": "rae@la.gov.uk", "role": "la_reviewer"})
 	w.reviewer, w.reviewerID = rev.str("token"), rev.str("id")
 	return w
 }

@@ -41,7 +41,7 @@ func TestTokensRevokeReissueExpire(t *testing.T) {
 }
 
 func TestRateLimitPerToken(t *testing.T) {
-	e := startConfig(t, "", node.Config{RatePerSecond: 1, RateBurst: 5})
+	e := startConfig(t, "", node.Config{RatePerSecond: 1, RateBurst: 8})
 	w := e.world(t)
 	limited := 0
 	for range 20 {

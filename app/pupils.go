@@ -410,7 +410,12 @@ func (s *Service) PupilRecord(ctx context.Context, u user.User, id string, w Whe
 	rec.School, _, _ = s.dir.School(p.SchoolID)
 	rec.Trust, _ = s.dir.Trust(p.TrustID)
 	if rec.Can.Grant {
-		rec.Reviewers = s.dir.Users(user.LAReviewer)
+		// Only the reviewers the pupil's trust works with, and who may sign in.
+		for _, r := range s.dir.Users(user.LAReviewer) {
+			if r.TrustID == p.TrustID && r.MaySignIn() {
+				rec.Reviewers = append(rec.Reviewers, r)
+			}
+		}
 	}
 	return rec, nil
 }

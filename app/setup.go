@@ -122,15 +122,15 @@ func (s *Service) UpdateSettings(ctx context.Context, u user.User, o CommandOpti
 
 // CreateUser creates a user and answers their token, once. Admins create
 // anyone; a trust lead creates users of its own trust (a user it creates
-// without a trust joins it, but for LA reviewers) and LA reviewers.
+// without a trust joins it, LA reviewers too).
 //
 // Errors: ErrForbidden, *ValidationError, ErrUnavailable.
 func (s *Service) CreateUser(ctx context.Context, u user.User, o CommandOptions, cmd user.Create) (UserResult, error) {
 	if err := mayCreateUser(u, cmd); err != nil {
 		return UserResult{}, err
 	}
-	if u.Role == user.TrustLead && cmd.TrustID == "" && cmd.Role != user.LAReviewer {
-		cmd.TrustID = u.TrustID
+	if u.Role == user.TrustLead && cmd.TrustID == "" {
+		cmd.TrustID = u.TrustID // LA reviewers too: each trust adds the reviewers it works with
 	}
 	id := newID()
 	token, hash := newToken()

@@ -67,3 +67,24 @@ type Claim struct {
 
 // ErrClaimed means another owner already holds the value.
 var ErrClaimed = errors.New("eventlog: value already claimed")
+
+// SecurityEntry records a sign-in, a refused sign-in, an invitation, an
+// account deactivated, or LA access granted or revoked. It holds no secret
+// (no token, link, code or passkey); see docs/data-protection.md for what
+// it holds and how long it is kept.
+type SecurityEntry struct {
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	// UserID is whose account it is about, when known; ActorID who did it.
+	UserID  string `json:"user_id,omitempty"`
+	ActorID string `json:"actor_id,omitempty"`
+	// TrustID is the trust of the account, so that a trust lead sees their
+	// own trust's entries.
+	TrustID string `json:"trust_id,omitempty"`
+	// Via is how: token, oidc:<provider>, passkey.
+	Via string `json:"via,omitempty"`
+	// Detail says why a sign-in was refused, or what was granted, in words.
+	Detail string `json:"detail,omitempty"`
+	// Address is the client's IP address.
+	Address string `json:"address,omitempty"`
+}

@@ -64,6 +64,7 @@ type Store struct {
 	unique   jetstream.KeyValue
 	sessions jetstream.KeyValue
 	tickets  jetstream.KeyValue
+	security jetstream.Stream
 	keys     *Keyring
 	loader   *loader
 }
@@ -128,6 +129,10 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", ticketsKV, wrapUnavailable(err))
 	}
+	security, err := openSecurityLog(ctx, js, o.Replicas)
+	if err != nil {
+		return nil, err
+	}
 	keys, err := openKeyring(ctx, js, o.Replicas)
 	if err != nil {
 		return nil, err
@@ -137,7 +142,7 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 		keys.Close()
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, tickets: tickets, keys: keys, loader: l}, nil
+	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, tickets: tickets, security: security, keys: keys, loader: l}, nil
 }
 
 // Close releases the store's subscriptions; the connection stays open.

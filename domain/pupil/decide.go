@@ -408,8 +408,13 @@ func (p *Pupil) GrantAccess(cmd GrantAccess, facts Facts) ([]event.Data, error) 
 		return nil, domain.NotFound("pupil")
 	}
 	var probs domain.Problems
+	trustID, _ := facts.SchoolTrust(p.SchoolID)
 	if u, ok := facts.User(cmd.UserID); !ok || u.Role != user.LAReviewer {
 		probs.Add("user_id", "not an la_reviewer")
+	} else if u.TrustID != trustID {
+		// Each trust adds the LA reviewers it works with; nobody grants
+		// another trust's reviewer, or one no trust added.
+		probs.Add("user_id", "not an la_reviewer of this trust")
 	}
 	if cmd.Until.Before(facts.Today) {
 		probs.Add("until", "must not be in the past")

@@ -21,6 +21,8 @@ const (
 	otherTrSc = "0193a000-0000-7000-8000-0000000000c1"
 	provID    = "0193a000-0000-7000-8000-0000000000f1"
 	reviewer  = "0193a000-0000-7000-8000-0000000000e1"
+	// otherTrustReviewer works with another trust.
+	otherTrustReviewer = "0193a000-0000-7000-8000-0000000000e3"
 )
 
 func d(s string) civil.Date { return civil.MustParse(s) }
@@ -46,8 +48,11 @@ func testContext() Facts {
 			return "", false
 		},
 		User: func(id string) (user.User, bool) {
-			if id == reviewer {
-				return user.User{ID: id, Role: user.LAReviewer}, true
+			switch id {
+			case reviewer:
+				return user.User{ID: id, Role: user.LAReviewer, TrustID: trustID}, true
+			case otherTrustReviewer:
+				return user.User{ID: id, Role: user.LAReviewer, TrustID: "another-trust"}, true
 			}
 			return user.User{}, false
 		},
@@ -359,6 +364,10 @@ func TestFieldRules(t *testing.T) {
 			_, err := p.GrantAccess(GrantAccess{UserID: "0193a000-0000-7000-8000-00000000ffff", Until: d("2025-01-01")}, facts)
 			return err
 		}, []string{"user_id", "until"}},
+		{"grant to another trust's reviewer", "registered", func(p *Pupil, facts Facts, _ string) error {
+			_, err := p.GrantAccess(GrantAccess{UserID: otherTrustReviewer, Until: d("2026-06-30")}, facts)
+			return err
+		}, []string{"user_id"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
