@@ -84,6 +84,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/v1/schools/{school}/trends", "", "", "401 200 200 403 200 403 403 403 403"},
 		{"GET", "/v1/pupils/{id}/audit", "", "", "401 200 200 404 200 404 404 200 404"},
 		{"GET", "/v1/pupils/{id}/audit/verify", "", "", "401 200 200 404 200 404 404 200 404"},
+		{"GET", "/v1/security-log", "", "", "401 200 200 200 403 403 403 403 403"},
 		{"GET", "/v1/pupils/{id}/access-log", "", "", "401 200 200 404 200 404 404 403 404"},
 		// The web UI, signed in with the session cookie (none: signed out).
 		{"GET", "/ui/login", "", "", "200 200 200 200 200 200 200 200 200"},

@@ -51,6 +51,9 @@ type (
 		PupilID string                 `json:"pupil_id"`
 		Entries []eventlog.AccessEntry `json:"entries"`
 	}
+	securityLogAnswer struct {
+		Entries []eventlog.SecurityEntry `json:"entries"`
+	}
 	statusAnswer struct {
 		Status string `json:"status"`
 	}
@@ -67,6 +70,8 @@ var queryParams = map[string]map[string]any{
 	"to":       {"description": "Only events that happened on or before this date.", "schema": map[string]any{"type": "string", "format": "date"}},
 	"dry_run":  {"description": "Report what the import would do; change nothing.", "schema": map[string]any{"type": "boolean"}},
 	"partial":  {"description": "Import the good rows even when some are refused.", "schema": map[string]any{"type": "boolean"}},
+	"limit":    {"description": "How many entries, newest first (default 200, at most 2000).", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 2000}},
+	"user_id":  {"description": "Only the entries about this account.", "schema": map[string]any{"type": "string", "format": "uuid"}},
 	"format":   {"description": "csv to answer text/csv (as Accept: text/csv does).", "schema": map[string]any{"type": "string", "enum": []any{"csv"}}},
 }
 

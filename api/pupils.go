@@ -5,12 +5,15 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
+	"github.com/sendcase/sendcase/httpx"
 )
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -93,4 +96,42 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u user.User) 
 		return
 	}
 	s.reply(w, r, accessLogAnswer{PupilID: id, Entries: entries})
+}
+
+// securityLog answers the security log (app.SecurityLog).
+func (s *Server) securityLog(w http.ResponseWriter, r *http.Request, u user.User) {
+	q, ok := securityQuery(w, r)
+	if !ok {
+		return
+	}
+	entries, err := s.svc.SecurityLog(r.Context(), u, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.reply(w, r, securityLogAnswer{Entries: entries})
+}
+
+// securityQuery reads limit and user_id.
+func securityQuery(w http.ResponseWriter, r *http.Request) (app.SecurityQuery, bool) {
+	var q app.SecurityQuery
+	var probs domain.Problems
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > app.SecurityLogMax {
+			probs.Add("limit", "must be a whole number from 1 to %d", app.SecurityLogMax)
+		}
+		q.Limit = n
+	}
+	if v := r.URL.Query().Get("user_id"); v != "" {
+		if _, err := uuid.Parse(v); err != nil {
+			probs.Add("user_id", "is not a user id")
+		}
+		q.UserID = v
+	}
+	if err := probs.Err(); err != nil {
+		httpx.WriteProblem(w, httpx.ProblemFor(err))
+		return q, false
+	}
+	return q, true
 }

@@ -89,6 +89,7 @@ func (s *Server) routes() []route {
 		authed("GET /v1/schools/{school}/provision-map", s.provisionMap, op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
 		authed("GET /v1/trusts/{trust}/provision-map", s.provisionMap, op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
 		authed("GET /v1/pupils/{id}/audit", s.audit, op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "as_of", "known_at", "min_seq", "format"}, errs: viewErrs}),
+		authed("GET /v1/security-log", s.securityLog, op{summary: "Sign-ins, refused sign-ins, invitations, deactivations, tokens and LA access, newest first: every entry for an admin, the trust's own for a trust lead. No secrets.", tag: "setup", out: securityLogAnswer{}, query: []string{"limit", "user_id"}, errs: viewErrs}),
 		authed("GET /v1/pupils/{id}/access-log", s.accessLog, op{summary: "Reads of the pupil's record by LA reviewers (who, when, what).", tag: "audit", out: accessLogAnswer{}, errs: readErrs}),
 		authed("GET /v1/pupils/{id}/audit/verify", s.verifyAudit, op{summary: "Verify the pupil's hash chain against the recorded anchor.", tag: "audit", out: app.Verification{}, errs: []int{404, 429, 503}}),
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,4 +161,55 @@ func TestSignInWithOpenIDConnect(t *testing.T) {
 	e.must(t, 401, "GET", "/v1/me", w.sencoA, nil)
 	e.must(t, 200, "POST", "/v1/users/"+samID+"/reactivate", w.lead, nil)
 	e.must(t, 200, "GET", "/v1/me", w.sencoA, nil)
+
+	// The security log has it all, and no secret.
+	log := e.must(t, 200, "GET", "/v1/security-log?limit=2000", adminToken, nil)
+	raw := string(log.Raw)
+	for _, want := range []string{`"kind":"sign_in","user_id":"` + samID, `"via":"oidc:oak"`, `"detail":"no active account for stranger@oak.org.uk"`,
+		`"kind":"deactivated"`, `"kind":"reactivated"`, `"detail":"the state is not this browser's"`, `"address":"127.0.0.1"`} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("the security log lacks %s", want)
+		}
+	}
+	for _, secret := range []string{back.Query().Get("code"), back.Query().Get("state"), w.sencoA, strings.TrimPrefix(w.sencoA, "sc_")} {
+		if strings.Contains(raw, secret) {
+			t.Errorf("the security log holds a secret: %s", secret)
+		}
+	}
+	// A lead reads their own trust's entries; another trust's lead none of them.
+	if got := string(e.must(t, 200, "GET", "/v1/security-log?user_id="+samID, w.lead, nil).Raw); !strings.Contains(got, `"kind":"sign_in"`) {
+		t.Errorf("the lead's log: %s", got)
+	}
+	if got := string(e.must(t, 200, "GET", "/v1/security-log?user_id="+samID, w.otherLead, nil).Raw); got != `{"entries":[]}`+"\n" && got != `{"entries":[]}` {
+		t.Errorf("another trust's lead reads: %s", got)
+	}
+	e.must(t, 403, "GET", "/v1/security-log", w.sencoA, nil)
+	if bad := e.must(t, 400, "GET", "/v1/security-log?limit=0&user_id=x", adminToken, nil); strings.Join(bad.fields(), ",") != "limit,user_id" {
+		t.Errorf("bad query: %s", bad.Raw)
+	}
+}
+
+// TestSignInLimits: sign-in attempts are limited per address, and sign-ins
+// per account.
+func TestSignInLimits(t *testing.T) {
+	e := startConfig(t, "", node.Config{SignInsPerMinute: 1, SignInBurst: 3})
+	anon := e.anonymous(t)
+	var got []int
+	for range 4 {
+		got = append(got, anon.post("/ui/login", url.Values{"token": {"wrong"}}).StatusCode)
+	}
+	if want := []int{401, 401, 401, 429}; !slices.Equal(got, want) {
+		t.Fatalf("attempts from one address: got %v, want %v", got, want)
+	}
+
+	// Per account, whatever the address: ten sign-ins at once, then no more.
+	e2 := start(t, "")
+	w := e2.world(t)
+	got = nil
+	for range 11 {
+		got = append(got, e2.anonymous(t).post("/ui/login", url.Values{"token": {w.sencoA}}).StatusCode)
+	}
+	if got[9] != http.StatusSeeOther || got[10] != http.StatusTooManyRequests {
+		t.Fatalf("sign-ins to one account: %v", got)
+	}
 }

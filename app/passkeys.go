@@ -104,6 +104,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, invitationSecre
 	if err := s.awaitDirectory(ctx, res.Seq); err != nil {
 		return "", user.User{}, err
 	}
+	_ = s.securityAbout(ctx, SecPasskeyAdded, u, u, cmd.Name)
 	cookie, err = s.startSession(ctx, u, viaPasskey)
 	return cookie, u, err
 }
@@ -142,6 +143,7 @@ func (s *Service) FinishPasskeySignIn(ctx context.Context, ceremonyID string, re
 		return fresh(ctx, s, func() (user.User, bool) { u, ok := s.dir.User(id); return u, ok && u.MaySignIn() })
 	})
 	if err != nil {
+		s.RecordRefusedSignIn(ctx, viaPasskey, "the passkey was not accepted")
 		return "", user.User{}, errors.Join(ErrPasskeyRefused, err)
 	}
 	cookie, err = s.startSession(ctx, u, viaPasskey)

@@ -44,7 +44,12 @@ func (s *Service) DeactivateUser(ctx context.Context, u user.User, o CommandOpti
 	if err := s.awaitDirectory(ctx, res.Seq); err != nil {
 		return res, err
 	}
-	return res, s.store.EndSessions(ctx, userID)
+	if err := s.store.EndSessions(ctx, userID); err != nil {
+		return res, err
+	}
+	target, _ := s.dir.User(userID)
+	_ = s.securityAbout(ctx, SecDeactivated, u, target, "")
+	return res, nil
 }
 
 // ReactivateUser gives a deactivated user access again. Who may: as
@@ -59,10 +64,15 @@ func (s *Service) ReactivateUser(ctx context.Context, u user.User, o CommandOpti
 		evs, err := t.Reactivate(s.Today())
 		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
 	})
+	if err == nil {
+		err = s.awaitDirectory(ctx, res.Seq)
+	}
 	if err != nil {
 		return res, err
 	}
-	return res, s.awaitDirectory(ctx, res.Seq)
+	target, _ := s.dir.User(userID)
+	_ = s.securityAbout(ctx, SecReactivated, u, target, "")
+	return res, nil
 }
 
 // Invitation is a one-time link for a person to set up a passkey.
@@ -122,6 +132,13 @@ func (s *Service) invite(ctx context.Context, by, target user.User) (Invitation,
 			return Invitation{}, fmt.Errorf("send invitation: %w", err)
 		}
 		inv.Link, inv.Emailed = "", true
+	}
+	how := "link shown to the inviter"
+	if inv.Emailed {
+		how = "emailed"
+	}
+	if err := s.securityAbout(ctx, SecInvitation, by, target, how); err != nil {
+		return Invitation{}, err
 	}
 	return inv, nil
 }

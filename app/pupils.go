@@ -217,17 +217,25 @@ func (s *Service) Leave(ctx context.Context, u user.User, o CommandOptions, pupi
 // audit trail until a date. Its SENCO, its trust's lead or an admin.
 // Errors: as ChangeStatus.
 func (s *Service) GrantAccess(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd pupil.GrantAccess) (Result, error) {
-	return pupilCommand(ctx, s, u, o, "GrantAccess", pupilID, ReadOnly, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
+	res, err := pupilCommand(ctx, s, u, o, "GrantAccess", pupilID, ReadOnly, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
 		return simple(p.GrantAccess(cmd, f))
 	})
+	if err == nil {
+		s.accessChanged(ctx, SecAccessGranted, u, cmd.UserID, "pupil "+pupilID+" until "+cmd.Until.String())
+	}
+	return res, err
 }
 
 // RevokeAccess ends an LA reviewer's access to the pupil's record today.
 // Who may: as GrantAccess. Errors: as ChangeStatus.
 func (s *Service) RevokeAccess(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd pupil.RevokeAccess) (Result, error) {
-	return pupilCommand(ctx, s, u, o, "RevokeAccess", pupilID, ReadOnly, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
+	res, err := pupilCommand(ctx, s, u, o, "RevokeAccess", pupilID, ReadOnly, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
 		return simple(p.RevokeAccess(cmd, f))
 	})
+	if err == nil {
+		s.accessChanged(ctx, SecAccessRevoked, u, cmd.UserID, "pupil "+pupilID)
+	}
+	return res, err
 }
 
 // RecordEHCP records an event of the EHC process, answering the plan's

@@ -44,9 +44,10 @@ type Service struct {
 	users   *repo[user.User, *user.User]
 	pupils  *repo[pupil.Pupil, *pupil.Pupil]
 
-	publicURL string
-	mailer    Mailer
-	passkeys  PasskeyRP
+	publicURL   string
+	mailer      Mailer
+	passkeys    PasskeyRP
+	signInLimit accountLimits
 }
 
 // EventStore is what the use cases need of the event store
@@ -72,6 +73,10 @@ type EventStore interface {
 	EndSession(ctx context.Context, userID, idHash string) error
 	EndSessions(ctx context.Context, userID string) error
 	AccessLog(ctx context.Context, pupilID string) ([]eventlog.AccessEntry, error)
+	// LogSecurity records a security log entry; SecurityLog reads the
+	// newest limit entries keep accepts, newest first.
+	LogSecurity(ctx context.Context, e eventlog.SecurityEntry) error
+	SecurityLog(ctx context.Context, limit int, keep func(eventlog.SecurityEntry) bool) ([]eventlog.SecurityEntry, error)
 	// PutTicket, Ticket, TakeTicket and DropTicket keep one-time secrets
 	// (see tickets.go); TakeTicket gives a ticket to one caller only.
 	PutTicket(ctx context.Context, key string, value []byte) error

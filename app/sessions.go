@@ -4,8 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/eventlog"
@@ -37,18 +41,27 @@ const (
 func (s *Service) StartSession(ctx context.Context, token string) (cookie string, u user.User, err error) {
 	u, err = s.Authenticate(ctx, token)
 	if err != nil {
+		s.RecordRefusedSignIn(ctx, viaToken, "the token is not valid")
 		return "", user.User{}, err
 	}
 	cookie, err = s.startSession(ctx, u, viaToken)
 	return cookie, u, err
 }
 
-// startSession stores a new session of u and answers its cookie value.
+// startSession stores a new session of u and answers its cookie value;
+// the sign-in is in the security log first.
 func (s *Service) startSession(ctx context.Context, u user.User, via string) (string, error) {
+	if !s.signInLimit.allow(u.ID, s.now()) {
+		s.RecordRefusedSignIn(ctx, via, "too many sign-ins to one account")
+		return "", ErrTooManySignIns
+	}
+	if err := s.signedIn(ctx, u, via); err != nil {
+		return "", err
+	}
 	id := randomSecret()
 	now := s.now().UTC()
 	se := eventlog.Session{UserID: u.ID, Via: via, CreatedAt: now, LastSeen: now}
-	if via == viaToken {
+	if via == viaToken || strings.HasPrefix(via, viaToken+":") {
 		se.TokenHash = u.TokenHash
 	}
 	if err := s.store.PutSession(ctx, hashToken(id), se); err != nil {
@@ -86,7 +99,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (user.User, er
 	now := s.now().UTC()
 	u, found := fresh(ctx, s, func() (user.User, bool) {
 		u, ok := s.dir.User(userID)
-		if se.TokenHash != "" || se.Via == viaToken || se.Via == "" {
+		if se.TokenHash != "" || se.Via == viaToken || se.Via == "" { // (token sessions carry its hash)
 			// Started with a token (sessions from before Via existed were):
 			// it lasts while the token does.
 			return u, ok && u.TokenHash == se.TokenHash && u.TokenValid(s.Today())
@@ -123,5 +136,40 @@ func (s *Service) EndSession(ctx context.Context, cookie string) error {
 //
 // Errors: ErrUnavailable.
 func (s *Service) EndAllSessions(ctx context.Context, u user.User) error {
-	return s.store.EndSessions(ctx, u.ID)
+	if err := s.store.EndSessions(ctx, u.ID); err != nil {
+		return err
+	}
+	_ = s.securityAbout(ctx, SecSignOutAll, u, u, "")
+	return nil
+}
+
+// ErrTooManySignIns means an account has been signed in to too often in a
+// short time: a script, or someone else holding its token or passkey.
+var ErrTooManySignIns = errors.New("too many sign-ins to this account; wait a few minutes")
+
+// Sign-ins allowed per account: a person signs in a few times a day, on a
+// few devices; a burst beyond this is not a person.
+const (
+	accountSignInsPerHour = 30
+	accountSignInBurst    = 10
+)
+
+// accountLimits limits sign-ins per account, on this server.
+type accountLimits struct {
+	mu sync.Mutex
+	m  map[string]*rate.Limiter
+}
+
+func (l *accountLimits) allow(userID string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil {
+		l.m = map[string]*rate.Limiter{}
+	}
+	lim, ok := l.m[userID]
+	if !ok {
+		lim = rate.NewLimiter(rate.Every(time.Hour/accountSignInsPerHour), accountSignInBurst)
+		l.m[userID] = lim
+	}
+	return lim.AllowN(now, 1)
 }

@@ -177,10 +177,15 @@ func (s *Service) IssueToken(ctx context.Context, u user.User, o CommandOptions,
 			},
 			reveal: func(r *TokenResult) { r.Token = token }}, err
 	})
+	if err == nil {
+		err = s.awaitDirectory(ctx, res.Seq)
+	}
 	if err != nil {
 		return res, err
 	}
-	return res, s.awaitDirectory(ctx, res.Seq)
+	target, _ := s.dir.User(userID)
+	_ = s.securityAbout(ctx, SecTokenIssued, u, target, "")
+	return res, nil
 }
 
 // RevokeTokens stops user userID's token working. Who may: as IssueToken.
@@ -194,10 +199,15 @@ func (s *Service) RevokeTokens(ctx context.Context, u user.User, o CommandOption
 		evs, err := t.RevokeTokens(s.Today())
 		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
 	})
+	if err == nil {
+		err = s.awaitDirectory(ctx, res.Seq)
+	}
 	if err != nil {
 		return res, err
 	}
-	return res, s.awaitDirectory(ctx, res.Seq)
+	target, _ := s.dir.User(userID)
+	_ = s.securityAbout(ctx, SecTokenRevoked, u, target, "")
+	return res, nil
 }
 
 // EnsureAdmin creates the service administrator for token if there is none

@@ -40,12 +40,12 @@ func (s *Service) TakeSignIn(ctx context.Context, state string) (p PendingSignIn
 	return p, ok, err
 }
 
-// SignInByEmail starts a browser session for the account with email, as an
-// identity provider has verified it. trustID, when not empty, is the only
-// trust whose people this provider may sign in.
+// SignInByEmail starts a browser session for the account with email, as
+// identity provider provider has verified it. trustID, when not empty, is
+// the only trust whose people this provider may sign in.
 //
 // Errors: ErrNoAccount, ErrUnavailable.
-func (s *Service) SignInByEmail(ctx context.Context, email, trustID string) (cookie string, u user.User, err error) {
+func (s *Service) SignInByEmail(ctx context.Context, provider, email, trustID string) (cookie string, u user.User, err error) {
 	email = strings.TrimSpace(email)
 	u, ok := fresh(ctx, s, func() (user.User, bool) {
 		var found []user.User
@@ -59,9 +59,11 @@ func (s *Service) SignInByEmail(ctx context.Context, email, trustID string) (coo
 		}
 		return found[0], true
 	})
+	via := viaOIDC + ":" + provider
 	if !ok {
+		s.RecordRefusedSignIn(ctx, via, "no active account for "+email)
 		return "", user.User{}, ErrNoAccount
 	}
-	cookie, err = s.startSession(ctx, u, viaOIDC)
+	cookie, err = s.startSession(ctx, u, via)
 	return cookie, u, err
 }

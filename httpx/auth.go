@@ -28,6 +28,8 @@ const SessionCookie = "sendcase_session"
 type Auth struct {
 	svc    *app.Service
 	limits *limiters
+	// signIns limits sign-in attempts per client address.
+	signIns *limiters
 }
 
 // Per-token rate limiting: a script or a stolen token cannot take the
@@ -47,7 +49,41 @@ func NewAuth(svc *app.Service, perSecond float64, burst int) *Auth {
 	if burst <= 0 {
 		burst = defaultRateBurst
 	}
-	return &Auth{svc: svc, limits: &limiters{per: rate.Limit(perSecond), burst: burst, m: map[string]*rate.Limiter{}}}
+	return &Auth{svc: svc, limits: &limiters{per: rate.Limit(perSecond), burst: burst, m: map[string]*rate.Limiter{}},
+		signIns: &limiters{per: rate.Every(time.Minute / signInsPerMinute), burst: signInBurst, m: map[string]*rate.Limiter{}}}
+}
+
+// Sign-in attempts allowed per client address: a school's staff share one
+// address behind its router, so a morning's sign-ins must pass, while
+// guessing tokens or invitation links must not.
+const (
+	signInsPerMinute = 30
+	signInBurst      = 60
+)
+
+// LimitSignIns allows perMinute sign-in attempts a minute per client
+// address, in bursts of burst (0: the defaults).
+func (a *Auth) LimitSignIns(perMinute float64, burst int) {
+	if perMinute <= 0 {
+		perMinute = signInsPerMinute
+	}
+	if burst <= 0 {
+		burst = signInBurst
+	}
+	a.signIns = &limiters{per: rate.Limit(perMinute / 60), burst: burst, m: map[string]*rate.Limiter{}}
+}
+
+// SignInLimit serves h unless the client address has tried to sign in too
+// often: then 429 with Retry-After, as a page.
+func (a *Auth) SignInLimit(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if wait := a.signIns.wait("addr:" + ClientAddress(r)); wait > 0 {
+			w.Header().Set("Retry-After", RetryAfter(wait))
+			http.Error(w, "Too many attempts to sign in from this address. Please wait a minute and try again.", http.StatusTooManyRequests)
+			return
+		}
+		h(w, r)
+	}
 }
 
 // Bearer serves h for the user of the request's bearer token; none, or an
@@ -66,7 +102,7 @@ func (a *Auth) Bearer(h Handler) http.HandlerFunc {
 			WriteProblem(w, ProblemFor(err))
 			return
 		}
-		if wait := a.limits.wait(u.TokenHash); wait > 0 {
+		if wait := a.limits.wait("token:" + u.TokenHash); wait > 0 {
 			p := New(429, TypeTooMany, "Too many requests with this token; slow down.")
 			p.RetryAfter = int(math.Ceil(wait.Seconds()))
 			WriteProblem(w, p)
@@ -88,7 +124,7 @@ func (a *Auth) Session(r *http.Request) (u user.User, ok bool, wait time.Duratio
 	if err != nil {
 		return user.User{}, false, 0
 	}
-	return u, true, a.limits.wait(u.TokenHash)
+	return u, true, a.limits.wait("user:" + u.ID)
 }
 
 // RetryAfter is the Retry-After header for a wait.
@@ -101,13 +137,13 @@ type limiters struct {
 	m     map[string]*rate.Limiter
 }
 
-// wait reports how long the token must wait before its next request (0: go ahead).
-func (l *limiters) wait(tokenHash string) time.Duration {
+// wait reports how long key must wait before its next request (0: go ahead).
+func (l *limiters) wait(key string) time.Duration {
 	l.mu.Lock()
-	lim, ok := l.m[tokenHash]
+	lim, ok := l.m[key]
 	if !ok {
 		lim = rate.NewLimiter(l.per, l.burst)
-		l.m[tokenHash] = lim
+		l.m[key] = lim
 	}
 	l.mu.Unlock()
 	r := lim.Reserve()

@@ -81,6 +81,10 @@ func ProblemFor(err error) Problem {
 		return New(403, TypeForbidden, detail)
 	case errors.Is(err, app.ErrUnauthenticated):
 		return New(401, TypeUnauthorized, "The token is not valid, or has expired.")
+	case errors.Is(err, app.ErrTooManySignIns):
+		p := New(429, TypeTooMany, "Too many sign-ins to this account in a short time. Please wait a few minutes.")
+		p.RetryAfter = 120
+		return p
 	case errors.Is(err, app.ErrNoAccount):
 		return New(403, TypeForbidden, "There is no sendcase account for this email. Ask your school's SENCO or your trust's SEND lead to add you.")
 	case errors.Is(err, app.ErrPasskeyRefused):

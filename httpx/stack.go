@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/sendcase/sendcase/app"
 )
 
 // Defaults of the overload guard.
@@ -53,6 +56,7 @@ func (s *Stack) Register(cs ...prometheus.Collector) { s.metrics.registry.MustRe
 // Wrap returns mux behind the stack.
 func (s *Stack) Wrap(mux *http.ServeMux) http.Handler {
 	serve := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(app.WithClient(r.Context(), ClientAddress(r)))
 		mux.ServeHTTP(w, r)
 		if holder, ok := r.Context().Value(routeKey{}).(*string); ok {
 			*holder = r.Pattern
@@ -198,4 +202,16 @@ func (s *Stack) recoverPanics(next http.Handler) http.Handler {
 // LogUnexpected logs an error the table does not know, without request data.
 func LogUnexpected(log *slog.Logger, r *http.Request, err error) {
 	log.ErrorContext(r.Context(), "request failed", slog.String("route", r.Pattern), slog.Any("err", err))
+}
+
+// ClientAddress is the IP address a request comes from (the security log's,
+// and the sign-in rate limit's). It is the connection's peer: a proxy in
+// front of sendcase should pass the connection through, as X-Forwarded-For
+// can be set by anyone.
+func ClientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

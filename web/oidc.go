@@ -58,6 +58,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(signInCookie)
 	state := q.Get("state")
 	if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(state)) != 1 {
+		s.svc.RecordRefusedSignIn(r.Context(), "oidc", "the state is not this browser's")
 		s.signInFailed(w, r, http.StatusBadRequest, "This sign-in was started in another browser or tab, or has expired. Please sign in again.")
 		return
 	}
@@ -68,20 +69,25 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.provider(pending.Provider)
 	if !ok || p == nil {
+		s.svc.RecordRefusedSignIn(r.Context(), "oidc", "the sign-in expired or was used")
 		s.signInFailed(w, r, http.StatusBadRequest, "This sign-in has expired or was used already. Please sign in again.")
 		return
 	}
+	via := "oidc:" + p.ID
 	if q.Get("error") != "" {
+		s.svc.RecordRefusedSignIn(r.Context(), via, "the provider answered "+clip(q.Get("error")))
 		s.signInFailed(w, r, http.StatusUnauthorized, p.Name+" did not sign you in. Please try again.")
 		return
 	}
 	id, err := p.Identify(r.Context(), q.Get("code"), sso.Secrets{Nonce: pending.Nonce, Verifier: pending.Verifier})
 	switch {
 	case errors.Is(err, sso.ErrUnverifiedEmail), errors.Is(err, sso.ErrNoEmail):
+		s.svc.RecordRefusedSignIn(r.Context(), via, err.Error())
 		s.signInFailed(w, r, http.StatusForbidden, p.Name+" has not confirmed your email address, so sendcase cannot tell who you are. Ask your IT administrator.")
 		return
 	case errors.Is(err, sso.ErrRefused):
 		s.log.WarnContext(r.Context(), "sign-in refused", "provider", p.ID, "err", err)
+		s.svc.RecordRefusedSignIn(r.Context(), via, "the provider's answer did not check out")
 		s.signInFailed(w, r, http.StatusUnauthorized, "We could not sign you in with "+p.Name+". Please sign in again.")
 		return
 	case err != nil:
@@ -89,7 +95,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.signInFailed(w, r, http.StatusBadGateway, "We could not reach "+p.Name+" just now. Please try again in a moment.")
 		return
 	}
-	cookie, _, err := s.svc.SignInByEmail(r.Context(), id.Email, p.TrustID)
+	cookie, _, err := s.svc.SignInByEmail(r.Context(), p.ID, id.Email, p.TrustID)
 	if errors.Is(err, app.ErrNoAccount) {
 		s.signInFailed(w, r, http.StatusForbidden, "There is no sendcase account for "+id.Email+
 			". Ask your school's SENCO or your trust's SEND lead to add you, with this email address.")
@@ -105,4 +111,18 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 // signInFailed shows the sign-in page with why it failed.
 func (s *Server) signInFailed(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	s.render(w, r, status, "login", s.loginPage(url.Values{}, msg))
+}
+
+// clip keeps a value from the query short and printable for the log.
+func clip(v string) string {
+	out := []rune{}
+	for _, r := range v {
+		if len(out) == 40 {
+			break
+		}
+		if r >= 'a' && r <= 'z' || r == '_' {
+			out = append(out, r)
+		}
+	}
+	return string(out)
 }

@@ -44,20 +44,21 @@ func (s *Server) Routes() []Route { return s.routeList }
 // Register adds the UI's routes to mux.
 func (s *Server) Register(mux *http.ServeMux) {
 	u := s.signedIn
+	limit := s.auth.SignInLimit
 	for _, rt := range []struct {
 		pattern string
 		h       http.HandlerFunc
 		summary string
 	}{
 		{"GET /ui/login", s.login, "Sign-in form."},
-		{"POST /ui/login", s.login, "Sign in with a token (form field token)."},
-		{"GET /ui/login/oidc/{provider}", s.oidcBegin, "Sign in through an OpenID Connect provider."},
-		{"GET " + sso.CallbackPath, s.oidcCallback, "Where the OpenID Connect provider sends the browser back."},
-		{"POST /ui/login/passkey/options", s.passkeySignInOptions, "Start signing in with a passkey (JSON)."},
-		{"POST /ui/login/passkey", s.passkeySignIn, "Sign in with a passkey (JSON)."},
-		{"GET /ui/invitations/{secret}", s.invitation, "An invitation: set up a passkey."},
-		{"POST /ui/invitations/{secret}/options", s.invitationOptions, "Start registering a passkey (JSON)."},
-		{"POST /ui/invitations/{secret}", s.invitationFinish, "Register the passkey and sign in (JSON)."},
+		{"POST /ui/login", limit(s.login), "Sign in with a token (form field token)."},
+		{"GET /ui/login/oidc/{provider}", limit(s.oidcBegin), "Sign in through an OpenID Connect provider."},
+		{"GET " + sso.CallbackPath, limit(s.oidcCallback), "Where the OpenID Connect provider sends the browser back."},
+		{"POST /ui/login/passkey/options", limit(s.passkeySignInOptions), "Start signing in with a passkey (JSON)."},
+		{"POST /ui/login/passkey", limit(s.passkeySignIn), "Sign in with a passkey (JSON)."},
+		{"GET /ui/invitations/{secret}", limit(s.invitation), "An invitation: set up a passkey."},
+		{"POST /ui/invitations/{secret}/options", limit(s.invitationOptions), "Start registering a passkey (JSON)."},
+		{"POST /ui/invitations/{secret}", limit(s.invitationFinish), "Register the passkey and sign in (JSON)."},
 		{"POST /ui/logout", u(s.logout), "Sign out."},
 		{"GET /ui/", u(s.home), "Each role's first page."},
 		{"GET /ui/admin", u(s.admin), "Trusts (admin)."},

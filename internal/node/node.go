@@ -46,6 +46,10 @@ type Config struct {
 	// RatePerSecond and RateBurst limit each token (0: the defaults).
 	RatePerSecond float64
 	RateBurst     int
+	// SignInsPerMinute and SignInBurst limit sign-in attempts per client
+	// address (0: the defaults).
+	SignInsPerMinute float64
+	SignInBurst      int
 	// PublicURL is where people reach the service: invitation links,
 	// passkeys' relying party, the identity providers' callback.
 	PublicURL string
@@ -141,6 +145,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	// sign-in, limits, log and metrics.
 	stack := httpx.NewStack(cfg.Logger, cfg.MaxInFlight)
 	auth := httpx.NewAuth(n.Service, cfg.RatePerSecond, cfg.RateBurst)
+	auth.LimitSignIns(cfg.SignInsPerMinute, cfg.SignInBurst)
 	mux := http.NewServeMux()
 	n.Mux = mux
 	stack.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{

@@ -177,7 +177,9 @@ func Scenario() []projections.Item {
 	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "accepted", On: d("2025-03-10")}, b.facts()))
 	b.to("pupil", Ben)(ben.ChangeReferral(ref, pupil.ChangeReferral{Status: "seen", On: d("2025-06-01")}, b.facts()))
 	ctx := b.facts()
-	ctx.User = func(id string) (user.User, bool) { return user.User{ID: id, Role: user.LAReviewer}, id == Reviewer }
+	ctx.User = func(id string) (user.User, bool) {
+		return user.User{ID: id, Role: user.LAReviewer, TrustID: Trust}, id == Reviewer
+	}
 	b.to("pupil", Ben)(ben.GrantAccess(pupil.GrantAccess{UserID: Reviewer, Until: d("2026-03-31")}, ctx))
 
 	b.register(Cara, SchoolA, "Cara", "K", "SEMH", "3")
