@@ -30,8 +30,11 @@ func TestIfMatchOnEveryCommand(t *testing.T) {
 		commands++
 		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
 			var body any = "{}"
-			if r.Method == "DELETE" || strings.HasSuffix(r.Path, "/tokens") || strings.HasSuffix(r.Path, "activate") {
+			switch {
+			case r.Method == "DELETE" || strings.HasSuffix(r.Path, "/tokens") || strings.HasSuffix(r.Path, "activate"):
 				body = nil
+			case strings.HasSuffix(r.Path, "/role"):
+				body = map[string]any{"role": "senco", "school_ids": []string{w.schoolA}}
 			}
 			seq := e.lastSeq(t)
 			stale := e.do(t, r.Method, path, adminToken, body, "If-Match", `"999"`)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/httpx"
@@ -50,6 +51,9 @@ type (
 	accessLogAnswer struct {
 		PupilID string                 `json:"pupil_id"`
 		Entries []eventlog.AccessEntry `json:"entries"`
+	}
+	peopleAnswer struct {
+		People []app.Person `json:"people"`
 	}
 	securityLogAnswer struct {
 		Entries []eventlog.SecurityEntry `json:"entries"`

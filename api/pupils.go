@@ -135,3 +135,13 @@ func securityQuery(w http.ResponseWriter, r *http.Request) (app.SecurityQuery, b
 	}
 	return q, true
 }
+
+// people answers a trust's people (app.People).
+func (s *Server) people(w http.ResponseWriter, r *http.Request, u user.User) {
+	people, err := s.svc.People(r.Context(), u, r.PathValue("trust"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.reply(w, r, peopleAnswer{People: people})
+}

@@ -59,6 +59,8 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/users", 201, command(v.CreateUser), "Create a user; the answer holds their token, shown once.", "setup"),
 		act("POST /v1/users/{id}/tokens", 201, action1("id", v.IssueToken), "Issue a new token for a user (the old one stops working); shown once.", "setup"),
 		act("DELETE /v1/users/{id}/tokens", 200, action1("id", v.RevokeTokens), "Revoke a user's token.", "setup"),
+		cmd("PUT /v1/users/{id}/role", 200, command1("id", v.ChangeUser), "Change a user's role and schools (within their trust).", "setup"),
+		authed("GET /v1/trusts/{trust}/people", s.people, op{summary: "The trust's people: role, schools, whether active, when they last signed in.", tag: "setup", out: peopleAnswer{}, errs: readErrs}),
 		act("POST /v1/users/{id}/deactivate", 200, action1("id", v.DeactivateUser), "Deactivate a user: their sessions end, their token stops and they cannot sign in.", "setup"),
 		act("POST /v1/users/{id}/reactivate", 200, action1("id", v.ReactivateUser), "Give a deactivated user access again.", "setup"),
 		act("POST /v1/users/{id}/invitations", 201, action1("id", v.Invite), "Invite a user to set up a passkey: a one-time link for 72 hours, emailed, or answered once when no mail is set up.", "setup"),

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventlog"
 )
 
 // managedUser returns user id if u may manage them (mayManageUser).
@@ -191,4 +193,74 @@ func (s *Service) InviteAdmin(ctx context.Context, name, email string) (Invitati
 	}
 	target, _ := s.dir.User(id)
 	return s.invite(ctx, System, target)
+}
+
+// Person is an account as its trust's pages show it.
+type Person struct {
+	user.User
+	// LastSignIn is when they last signed in (zero: not in the security
+	// log, which keeps about a year).
+	LastSignIn time.Time `json:"last_sign_in,omitzero"`
+}
+
+// People lists the accounts of trust trustID, by name, with when each last
+// signed in. Admins, and the trust's lead.
+//
+// Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
+func (s *Service) People(ctx context.Context, u user.User, trustID string) ([]Person, error) {
+	if _, err := s.managedTrust(ctx, u, trustID, "Only an admin or the trust's lead sees its people."); err != nil {
+		return nil, err
+	}
+	var out []Person
+	for _, role := range user.Roles {
+		for _, p := range s.dir.Users(role) {
+			if p.TrustID == trustID {
+				out = append(out, Person{User: p})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b Person) int { return strings.Compare(a.Name, b.Name) })
+	last := map[string]time.Time{}
+	entries, err := s.store.SecurityLog(ctx, SecurityLogMax, func(e eventlog.SecurityEntry) bool {
+		return e.Kind == SecSignIn && e.TrustID == trustID
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if _, seen := last[e.UserID]; !seen {
+			last[e.UserID] = e.At
+		}
+	}
+	for i := range out {
+		out[i].LastSignIn = last[out[i].ID]
+	}
+	return out, nil
+}
+
+// ChangeUser gives user userID a new role and schools, in their trust.
+// Who may: as DeactivateUser; a trust lead makes no admins, and nobody
+// changes their own role.
+//
+// Errors: ErrNotFound, ErrForbidden, *ValidationError, ErrUnavailable.
+func (s *Service) ChangeUser(ctx context.Context, u user.User, o CommandOptions, userID string, cmd user.Change) (Result, error) {
+	target, err := s.managedUser(ctx, u, userID)
+	if err != nil {
+		return Result{}, err
+	}
+	switch {
+	case target.ID == u.ID:
+		return Result{}, domain.Forbidden("Nobody changes their own role; ask another admin or lead.")
+	case u.Role != user.Admin && cmd.Role == user.Admin:
+		return Result{}, domain.Forbidden("A trust lead makes no admins.")
+	}
+	facts := user.Facts{TrustExists: s.dir.TrustExists, SchoolTrust: s.dir.SchoolTrust}
+	res, err := execute(ctx, s.users, userID, s.request(u, o, "ChangeUser", userID), func(t *user.User) (decision[*user.User, Result], error) {
+		evs, err := t.Change(cmd, facts, s.Today())
+		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
+	})
+	if err != nil {
+		return res, err
+	}
+	return res, s.awaitDirectory(ctx, res.Seq)
 }

@@ -221,7 +221,7 @@ func (s *Service) GrantAccess(ctx context.Context, u user.User, o CommandOptions
 		return simple(p.GrantAccess(cmd, f))
 	})
 	if err == nil {
-		s.accessChanged(ctx, SecAccessGranted, u, cmd.UserID, "pupil "+pupilID+" until "+cmd.Until.String())
+		s.accessChanged(ctx, SecAccessGranted, u, cmd.UserID, pupilID, "until "+cmd.Until.String())
 	}
 	return res, err
 }
@@ -233,7 +233,7 @@ func (s *Service) RevokeAccess(ctx context.Context, u user.User, o CommandOption
 		return simple(p.RevokeAccess(cmd, f))
 	})
 	if err == nil {
-		s.accessChanged(ctx, SecAccessRevoked, u, cmd.UserID, "pupil "+pupilID)
+		s.accessChanged(ctx, SecAccessRevoked, u, cmd.UserID, pupilID, "")
 	}
 	return res, err
 }

@@ -87,8 +87,7 @@ func (s *Service) SecurityLog(ctx context.Context, u user.User, q SecurityQuery)
 
 // accessChanged records an LA reviewer's access granted or revoked (best
 // effort: the grant itself is in the pupil's audit trail).
-func (s *Service) accessChanged(ctx context.Context, kind string, by user.User, reviewerID, detail string) {
+func (s *Service) accessChanged(ctx context.Context, kind string, by user.User, reviewerID, pupilID, detail string) {
 	target, _ := s.dir.User(reviewerID)
-	target.ID = reviewerID
-	_ = s.securityAbout(ctx, kind, by, target, detail)
+	_ = s.security(ctx, eventlog.SecurityEntry{Kind: kind, ActorID: by.ID, UserID: reviewerID, TrustID: target.TrustID, PupilID: pupilID, Detail: detail})
 }

@@ -81,6 +81,8 @@ type SecurityEntry struct {
 	// TrustID is the trust of the account, so that a trust lead sees their
 	// own trust's entries.
 	TrustID string `json:"trust_id,omitempty"`
+	// PupilID is the record an LA access entry is about.
+	PupilID string `json:"pupil_id,omitempty"`
 	// Via is how: token, oidc:<provider>, passkey.
 	Via string `json:"via,omitempty"`
 	// Detail says why a sign-in was refused, or what was granted, in words.

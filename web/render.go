@@ -111,6 +111,16 @@ var funcs = template.FuncMap{
 		return "?" + c.Encode()
 	},
 	"lower": strings.ToLower,
+	"roleLabel": func(r user.Role) string {
+		return map[user.Role]string{user.SENCO: "SENCO", user.TrustLead: "Trust SEND lead", user.LAReviewer: "LA reviewer",
+			user.Admin: "Administrator", user.Staff: "Staff (teacher or assistant)"}[r]
+	},
+	"securityLabel": func(kind string) string {
+		return map[string]string{"sign_in": "Signed in", "sign_in_refused": "Sign-in refused", "signed_out_everywhere": "Signed out everywhere",
+			"invitation": "Invited", "passkey_added": "Passkey set up", "deactivated": "Deactivated", "reactivated": "Reactivated",
+			"token_issued": "Token issued", "token_revoked": "Token revoked", "la_access_granted": "LA access granted",
+			"la_access_revoked": "LA access ended"}[kind]
+	},
 	// eventLabel names an audit event; EHC process records say which one.
 	"eventLabel": func(e historyEntry) string {
 		label := strings.ReplaceAll(e.Type, "_", " ")
@@ -272,10 +282,13 @@ func (s *Server) nav(u user.User, path string) []navLink {
 	case user.TrustLead:
 		add("/ui/trusts/"+u.TrustID+"/workload", "Workload")
 		add("/ui/trusts/"+u.TrustID+"/provision-map", "Provision map")
+		add("/ui/trusts/"+u.TrustID+"/people", "Set up")
+		add("/ui/security", "Security log")
 	case user.LAReviewer:
 		add("/ui/reviews", "Pupils granted to me")
 	case user.Admin:
 		add("/ui/admin", "Trusts")
+		add("/ui/security", "Security log")
 	}
 	return links
 }

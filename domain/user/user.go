@@ -21,10 +21,13 @@ const (
 	TrustLead  Role = "trust_lead"
 	SENCO      Role = "senco"
 	LAReviewer Role = "la_reviewer"
+	// Staff are class teachers and teaching assistants: they see the plans
+	// of the pupils assigned to them and log the sessions they deliver.
+	Staff Role = "staff"
 )
 
 // Roles lists every role.
-var Roles = domain.Allowed("role", SENCO, TrustLead, LAReviewer, Admin)
+var Roles = domain.Allowed("role", SENCO, TrustLead, LAReviewer, Admin, Staff)
 
 // User is the aggregate.
 type User struct {
@@ -140,6 +143,7 @@ func init() {
 	event.Register[Deactivated](1)
 	event.Register[Reactivated](1)
 	event.Register[PasskeyAdded](1)
+	event.Register[Changed](1)
 }
 
 // TokenLifetime is how long a token works, in days: a school year and a
@@ -161,6 +165,8 @@ func (u *User) Apply(e event.Event) {
 		u.Deactivated = true
 	case Reactivated:
 		u.Deactivated = false
+	case Changed:
+		u.Role, u.SchoolIDs = d.Role, d.SchoolIDs
 	case PasskeyAdded:
 		u.Passkeys = append(slices.Clip(u.Passkeys), d.Passkey)
 	}
@@ -193,38 +199,78 @@ func CreateUser(id, tokenHash string, cmd Create, f Facts, today civil.Date) ([]
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
-	var p domain.Problems
-	switch cmd.Role {
-	case SENCO, TrustLead:
-		if cmd.TrustID == "" {
-			p.Add("trust_id", "is required for role %s", cmd.Role)
-		}
-	case Admin:
-		if cmd.TrustID != "" || len(cmd.SchoolIDs) > 0 {
-			p.Add("role", "an admin belongs to no trust or school")
-		}
-	}
-	if cmd.TrustID != "" && !f.TrustExists(cmd.TrustID) {
-		p.Add("trust_id", "no such trust")
-	}
-	if cmd.Role == SENCO && len(cmd.SchoolIDs) == 0 {
-		p.Add("school_ids", "a senco works for at least one school")
-	}
-	if cmd.Role == LAReviewer && len(cmd.SchoolIDs) > 0 {
-		p.Add("school_ids", "an la_reviewer sees pupils by grant, not by school")
-	}
-	for i, s := range cmd.SchoolIDs {
-		if t, ok := f.SchoolTrust(s); !ok || t != cmd.TrustID {
-			p.Add(fmt.Sprintf("school_ids[%d]", i), "no such school in trust %s", cmd.TrustID)
-		}
-	}
-	if err := p.Err(); err != nil {
+	if err := placement(cmd.Role, cmd.TrustID, cmd.SchoolIDs, f); err != nil {
 		return nil, err
 	}
 	return []event.Data{Created{
 		UserID: id, Name: cmd.Name, Email: cmd.Email, Role: cmd.Role, TrustID: cmd.TrustID,
 		SchoolIDs: cmd.SchoolIDs, TokenHash: tokenHash, ExpiresOn: today.AddDays(TokenLifetime), On: today,
 	}}, nil
+}
+
+// placement checks that a role fits the trust and schools given: the one
+// rule of who belongs where, for a new user and a changed one.
+func placement(role Role, trustID string, schoolIDs []string, f Facts) error {
+	var p domain.Problems
+	switch role {
+	case SENCO, TrustLead, Staff:
+		if trustID == "" {
+			p.Add("trust_id", "is required for role %s", role)
+		}
+	case Admin:
+		if trustID != "" || len(schoolIDs) > 0 {
+			p.Add("role", "an admin belongs to no trust or school")
+		}
+	}
+	if trustID != "" && !f.TrustExists(trustID) {
+		p.Add("trust_id", "no such trust")
+	}
+	if (role == SENCO || role == Staff) && len(schoolIDs) == 0 {
+		p.Add("school_ids", "a %s works for at least one school", role)
+	}
+	if role == LAReviewer && len(schoolIDs) > 0 {
+		p.Add("school_ids", "an la_reviewer sees pupils by grant, not by school")
+	}
+	for i, s := range schoolIDs {
+		if t, ok := f.SchoolTrust(s); !ok || t != trustID {
+			p.Add(fmt.Sprintf("school_ids[%d]", i), "no such school in trust %s", trustID)
+		}
+	}
+	return p.Err()
+}
+
+// Change is the command to change a user's role and schools (their trust
+// stays).
+type Change struct {
+	Role      Role     `json:"role" validate:"required,allowed=role"`
+	SchoolIDs []string `json:"school_ids" validate:"max=100,unique,dive,uuid"`
+}
+
+// Changed records a user's new role and schools.
+type Changed struct {
+	Role      Role       `json:"role"`
+	SchoolIDs []string   `json:"school_ids,omitempty"`
+	On        civil.Date `json:"on"`
+}
+
+func (Changed) EventType() string        { return "user_changed" }
+func (e Changed) OccurredOn() civil.Date { return e.On }
+
+// Change decides a new role and schools; the same again records nothing.
+func (u *User) Change(cmd Change, f Facts, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if !u.Exists() {
+		return nil, domain.NotFound("user")
+	}
+	if err := placement(cmd.Role, u.TrustID, cmd.SchoolIDs, f); err != nil {
+		return nil, err
+	}
+	if cmd.Role == u.Role && slices.Equal(cmd.SchoolIDs, u.SchoolIDs) {
+		return nil, nil
+	}
+	return []event.Data{Changed{Role: cmd.Role, SchoolIDs: cmd.SchoolIDs, On: today}}, nil
 }
 
 // IssueToken decides giving the user a new token (the old one stops working).

@@ -1,0 +1,118 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var shownLink = regexp.MustCompile(`id="invitation-link">([^<]+)<`)
+
+// TestSetUpATrustInTheUI: a trust lead sets the trust up with the pages
+// alone: a school, a provision, the settings, a SENCO (invited), a role
+// change, a deactivation; bad input keeps the values and names the field.
+func TestSetUpATrustInTheUI(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	lead := e.signIn(t, w.lead)
+	base := "/ui/trusts/" + w.trust
+	for _, p := range []string{"/people", "/schools", "/provisions", "/settings"} {
+		if code, _ := lead.get(base + p); code != 200 {
+			t.Fatalf("%s: %d", p, code)
+		}
+	}
+
+	steps := []struct {
+		name   string
+		path   string
+		form   url.Values
+		status int
+		says   []string
+	}{
+		{"a school with a bad URN", "/schools", url.Values{"name": {"Oak Infants"}, "urn": {"12a"}, "phase": {"infant"}}, 400,
+			[]string{`value="Oak Infants"`, "urn", "error-message"}},
+		{"a school", "/schools", url.Values{"name": {"Oak Infants"}, "urn": {"100003"}, "phase": {"infant"}}, 303, nil},
+		{"the same URN again", "/schools", url.Values{"name": {"Again"}, "urn": {"100003"}, "phase": {"infant"}}, 409, []string{`value="Again"`}},
+		{"a provision costed in words", "/provisions", url.Values{"name": {"ELSA"}, "area_of_need": {"semh"}, "delivery": {"individual"},
+			"staff_role": {"ELSA"}, "hourly_cost": {"lots"}, "max_group_size": {"1"}}, 400, []string{"Enter the cost an hour in pounds", `value="lots"`}},
+		{"a provision", "/provisions", url.Values{"name": {"ELSA"}, "area_of_need": {"semh"}, "delivery": {"individual"},
+			"staff_role": {"ELSA"}, "hourly_cost": {"£21.50"}, "max_group_size": {"1"}}, 303, nil},
+		{"settings out of range", "/settings", url.Values{"weeks_per_year": {"60"}, "admin_hours.annual_review": {"6"}, "admin_hours.ehc_request": {"10"},
+			"admin_hours.apdr_review": {"1.5"}, "admin_hours.referral": {"1"}}, 400, []string{`value="60"`}},
+		{"settings", "/settings", url.Values{"weeks_per_year": {"38"}, "admin_hours.annual_review": {"7"}, "admin_hours.ehc_request": {"10"},
+			"admin_hours.apdr_review": {"1.5"}, "admin_hours.referral": {"1"}}, 303, nil},
+		{"a SENCO without a school", "/people", url.Values{"name": {"Nia New"}, "email": {"nia@oak.org.uk"}, "role": {"senco"}}, 400,
+			[]string{"a senco works for at least one school", `value="nia@oak.org.uk"`}},
+		{"a SENCO", "/people", url.Values{"name": {"Nia New"}, "email": {"nia@oak.org.uk"}, "role": {"senco"}, "school_ids": {w.schoolA}}, 200,
+			[]string{"Invitation for Nia New", "/ui/invitations/"}},
+		{"a trust lead makes no admins", "/people", url.Values{"name": {"Ad Min"}, "email": {"ad@oak.org.uk"}, "role": {"admin"}}, 403, nil},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			res := lead.post(base+st.path, st.form)
+			body := bodyOf(res)
+			if res.StatusCode != st.status {
+				t.Fatalf("got %d, want %d:\n%s", res.StatusCode, st.status, body)
+			}
+			for _, s := range st.says {
+				if !strings.Contains(body, s) {
+					t.Errorf("the page does not say %q", s)
+				}
+			}
+		})
+	}
+	tr := e.must(t, 200, "GET", "/v1/trusts/"+w.trust, w.lead, nil)
+	if raw := string(tr.Raw); !strings.Contains(raw, `"urn":"100003"`) || !strings.Contains(raw, `"hourly_cost_pence":2150`) || !strings.Contains(raw, `"weeks_per_year":38`) {
+		t.Fatalf("the trust after setting up: %s", raw)
+	}
+
+	// The new SENCO's link works; the people page lists her, never signed in.
+	people := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/people", w.lead, nil)
+	var nia string
+	for _, p := range people.Body["people"].([]any) {
+		if m := p.(map[string]any); m["email"] == "nia@oak.org.uk" {
+			nia = m["id"].(string)
+		}
+	}
+	if nia == "" {
+		t.Fatalf("people: %s", people.Raw)
+	}
+	res := lead.post(base+"/people/"+nia+"/invite", url.Values{})
+	m := shownLink.FindStringSubmatch(bodyOf(res))
+	if res.StatusCode != 200 || m == nil {
+		t.Fatalf("invite again: %d", res.StatusCode)
+	}
+	if code, _ := e.anonymous(t).get(strings.TrimPrefix(m[1], e.srv.URL)); code != 200 {
+		t.Fatalf("the link: %d", code)
+	}
+
+	// Role change, deactivation and reactivation.
+	for _, st := range []struct {
+		action string
+		form   url.Values
+		status int
+	}{
+		{"role", url.Values{"role": {"senco"}}, 400},
+		{"role", url.Values{"role": {"senco"}, "school_ids": {w.schoolA, w.schoolB}}, 303},
+		{"deactivate", url.Values{}, 303},
+		{"reactivate", url.Values{}, 303},
+		{"erase", url.Values{}, 404},
+	} {
+		if res := lead.post(base+"/people/"+nia+"/"+st.action, st.form); res.StatusCode != st.status {
+			t.Fatalf("%s: got %d, want %d", st.action, res.StatusCode, st.status)
+		}
+	}
+	if got := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/people", w.lead, nil); !strings.Contains(string(got.Raw), w.schoolB) {
+		t.Fatalf("role not changed: %s", got.Raw)
+	}
+	// Another trust's lead cannot act on her; the security log page shows it all.
+	other := e.signIn(t, w.otherLead)
+	if res := other.post(base+"/people/"+nia+"/deactivate", url.Values{}); res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
+		t.Fatalf("another trust's lead: %d", res.StatusCode)
+	}
+	if code, page := lead.get("/ui/security"); code != 200 || !strings.Contains(page, "Deactivated") || !strings.Contains(page, "Nia New") {
+		t.Fatalf("security page: %d", code)
+	}
+}
