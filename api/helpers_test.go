@@ -28,6 +28,9 @@ func TestMain(m *testing.M) {
 
 const adminToken = "test-admin-token"
 
+// noAdmin as a node's AdminToken starts it with no administrator.
+const noAdmin = "(none)"
+
 // fixedNow is the tests' clock: 10 November 2025, a school day.
 var fixedNow = time.Date(2025, 11, 10, 9, 0, 0, 0, time.UTC)
 
@@ -78,7 +81,13 @@ func startOn(t *testing.T, dir string, cfg node.Config, ts *httptest.Server) *en
 		dir = t.TempDir()
 	}
 	logs := &bytes.Buffer{}
-	cfg.DataDir, cfg.AdminToken = dir, adminToken
+	cfg.DataDir = dir
+	switch cfg.AdminToken {
+	case "":
+		cfg.AdminToken = adminToken
+	case noAdmin:
+		cfg.AdminToken = ""
+	}
 	if cfg.SignInBurst == 0 {
 		// Tests sign in far more often from one address than a school does
 		// (TestSignInLimits tries the real limit).

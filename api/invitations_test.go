@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -79,4 +80,34 @@ func TestInvitations(t *testing.T) {
 			t.Fatalf("emailed link: %d", code)
 		}
 	})
+}
+
+// TestFirstAdministrator: a new service, nothing configured, offers its own
+// machine to set up the first administrator, and only until there is one.
+func TestFirstAdministrator(t *testing.T) {
+	e := startPublic(t, func(string) node.Config { return node.Config{AdminToken: noAdmin} })
+	b := e.anonymous(t)
+	if code, page := b.get("/ui/login"); code != 200 || !strings.Contains(page, "no administrator yet") {
+		t.Fatalf("login page: %d", code)
+	}
+	if code, _ := b.get("/ui/setup"); code != 200 {
+		t.Fatalf("setup page: %d", code)
+	}
+	if res := b.post("/ui/setup", url.Values{"name": {"Alex Admin"}, "email": {"not an email"}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), `value="Alex Admin"`) {
+		t.Fatalf("bad email: %d %s", res.StatusCode, bodyOf(res))
+	}
+	res := b.post("/ui/setup", url.Values{"name": {"Alex Admin"}, "email": {"alex@oak.org.uk"}})
+	to := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(to, "/ui/invitations/") {
+		t.Fatalf("setup: %d %s", res.StatusCode, to)
+	}
+	if code, page := b.get(to); code != 200 || !strings.Contains(page, "Welcome, Alex Admin") {
+		t.Fatalf("the passkey page: %d", code)
+	}
+	if code, _ := b.get("/ui/setup"); code != http.StatusNotFound {
+		t.Fatalf("setup once there is an administrator: %d", code)
+	}
+	if _, page := b.get("/ui/login"); strings.Contains(page, "no administrator yet") {
+		t.Fatal("the login page still offers setting up")
+	}
 }

@@ -264,3 +264,14 @@ func (s *Service) ChangeUser(ctx context.Context, u user.User, o CommandOptions,
 	}
 	return res, s.awaitDirectory(ctx, res.Seq)
 }
+
+// HasAdmin reports whether the service has an administrator who can sign
+// in: a new service has none until the first is set up.
+func (s *Service) HasAdmin() bool {
+	for _, a := range s.dir.Users(user.Admin) {
+		if a.MaySignIn() {
+			return true
+		}
+	}
+	return false
+}

@@ -47,12 +47,14 @@ type loginData struct {
 	Passkeys bool
 	// Problem says why the last attempt failed.
 	Problem string
+	// FirstRun: the service has no administrator yet.
+	FirstRun bool
 }
 
 type providerLink struct{ Href, Name string }
 
 func (s *Server) loginPage(form url.Values, problem string) page {
-	d := loginData{Passkeys: s.svc.PasskeysEnabled(), Problem: problem}
+	d := loginData{Passkeys: s.svc.PasskeysEnabled(), Problem: problem, FirstRun: !s.svc.HasAdmin()}
 	next := safeNext(form.Get("next"))
 	for _, p := range s.providers {
 		d.Providers = append(d.Providers, providerLink{Href: "/ui/login/oidc/" + url.PathEscape(p.ID) + "?next=" + url.QueryEscape(next), Name: p.Name})

@@ -13,9 +13,9 @@ import (
 
 // The passkey endpoints answer the page's script (static/passkey.js) in
 // JSON: a ceremony's options, then the browser's answer. Nobody is signed
-// in yet, so there is no CSRF token: a request must come from this
-// service's own pages (Sec-Fetch-Site, or Origin where that is missing),
-// and the ceremony id it carries was made for this browser moments ago.
+// in yet, so there is no CSRF token: a request another site's page makes
+// is refused (Sec-Fetch-Site, or Origin where that is missing), and the
+// ceremony id it carries was made for this browser moments ago.
 
 const maxPasskeyAnswer = 64 << 10
 
@@ -31,13 +31,23 @@ type passkeyRequest struct {
 	Response json.RawMessage `json:"response"`
 }
 
-// sameOrigin reports whether the request comes from this service's pages.
-func sameOrigin(r *http.Request) bool {
-	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
-		return site == "same-origin"
+// crossSite reports whether a browser sent the request from another site's
+// page. A browser says so (Sec-Fetch-Site, or else Origin) on every POST; a
+// request without either is not a browser's, so not a forgery.
+func crossSite(r *http.Request) bool {
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "same-origin", "none":
+		return false
+	case "":
+	default:
+		return true
 	}
-	o, err := url.Parse(r.Header.Get("Origin"))
-	return err == nil && o.Host == r.Host
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return false
+	}
+	o, err := url.Parse(origin)
+	return err != nil || o.Host != r.Host
 }
 
 func (s *Server) passkeyJSON(w http.ResponseWriter, status int, v any) {
@@ -73,7 +83,7 @@ func (s *Server) passkeyFailed(w http.ResponseWriter, r *http.Request, err error
 // answered a refusal.
 func (s *Server) readPasskeyRequest(w http.ResponseWriter, r *http.Request) (passkeyRequest, bool) {
 	var req passkeyRequest
-	if !sameOrigin(r) {
+	if crossSite(r) {
 		s.passkeyJSON(w, http.StatusForbidden, map[string]string{"error": "This request did not come from sendcase's own page."})
 		return req, false
 	}

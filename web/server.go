@@ -56,6 +56,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"GET " + sso.CallbackPath, limit(s.oidcCallback), "Where the OpenID Connect provider sends the browser back."},
 		{"POST /ui/login/passkey/options", limit(s.passkeySignInOptions), "Start signing in with a passkey (JSON)."},
 		{"POST /ui/login/passkey", limit(s.passkeySignIn), "Sign in with a passkey (JSON)."},
+		{"GET /ui/setup", limit(s.firstAdmin), "Set up the first administrator (a new service, from its own machine)."},
+		{"POST /ui/setup", limit(s.firstAdmin), "Set up the first administrator."},
 		{"GET /ui/invitations/{secret}", limit(s.invitation), "An invitation: set up a passkey."},
 		{"POST /ui/invitations/{secret}/options", limit(s.invitationOptions), "Start registering a passkey (JSON)."},
 		{"POST /ui/invitations/{secret}", limit(s.invitationFinish), "Register the passkey and sign in (JSON)."},
