@@ -52,6 +52,9 @@ type (
 		PupilID string                 `json:"pupil_id"`
 		Entries []eventlog.AccessEntry `json:"entries"`
 	}
+	myPupilsAnswer struct {
+		Pupils []app.Delivery `json:"pupils"`
+	}
 	peopleAnswer struct {
 		People []app.Person `json:"people"`
 	}

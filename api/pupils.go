@@ -145,3 +145,23 @@ func (s *Server) people(w http.ResponseWriter, r *http.Request, u user.User) {
 	}
 	s.reply(w, r, peopleAnswer{People: people})
 }
+
+// delivery answers what staff deliver for a pupil (app.PupilDelivery).
+func (s *Server) delivery(w http.ResponseWriter, r *http.Request, u user.User) {
+	d, err := s.svc.PupilDelivery(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.reply(w, r, d)
+}
+
+// myPupils answers a member of staff's pupils (app.MyPupils).
+func (s *Server) myPupils(w http.ResponseWriter, r *http.Request, u user.User) {
+	ps, err := s.svc.MyPupils(r.Context(), u)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.reply(w, r, myPupilsAnswer{Pupils: ps})
+}

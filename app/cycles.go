@@ -64,7 +64,7 @@ func (s *Service) AgreePlan(ctx context.Context, u user.User, o CommandOptions, 
 
 // LogSession logs a session delivered in cycle cycleID (stage do).
 func (s *Service) LogSession(ctx context.Context, u user.User, o CommandOptions, pupilID, cycleID string, cmd pupil.LogSession) (SessionResult, error) {
-	return pupilCommand(ctx, s, u, o, "LogSession/"+cycleID, pupilID, ReadWrite, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[SessionResult], error) {
+	return pupilCommand(ctx, s, u, o, "LogSession/"+cycleID, pupilID, Delivers, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[SessionResult], error) {
 		evs, err := p.LogSession(cycleID, cmd, f)
 		if err != nil {
 			return pupilDecision[SessionResult]{}, err
@@ -79,7 +79,7 @@ func (s *Service) LogSession(ctx context.Context, u user.User, o CommandOptions,
 // LogSessions logs several sessions of cycle cycleID in one commit (a
 // week's register at once): all are logged, or none.
 func (s *Service) LogSessions(ctx context.Context, u user.User, o CommandOptions, pupilID, cycleID string, cmds []pupil.LogSession) (CycleResult, error) {
-	return pupilCommand(ctx, s, u, o, "LogSessions/"+cycleID, pupilID, ReadWrite, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[CycleResult], error) {
+	return pupilCommand(ctx, s, u, o, "LogSessions/"+cycleID, pupilID, Delivers, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[CycleResult], error) {
 		var all []event.Data
 		for _, cmd := range cmds {
 			evs, err := p.LogSession(cycleID, cmd, f)

@@ -26,6 +26,10 @@ type Access int
 const (
 	// NoAccess: the pupil's existence must not leak (ErrNotFound).
 	NoAccess Access = iota
+	// Delivers is a member of staff the SENCO assigned: the current plan
+	// and provisions, and logging the sessions they deliver (need
+	// Delivers); nothing else of the record.
+	Delivers
 	// EHCPAndAudit is an LA reviewer's live grant: the EHC plan's status
 	// and the audit trail, each read logged.
 	EHCPAndAudit
@@ -56,6 +60,10 @@ func PupilAccess(u user.User, p *pupil.Pupil, today civil.Date) Access {
 		if p.HasLiveGrant(u.ID, today) {
 			return EHCPAndAudit
 		}
+	case user.Staff:
+		if u.InSchool(p.SchoolID) && p.HasStaff(u.ID) {
+			return Delivers
+		}
 	}
 	return NoAccess
 }
@@ -69,6 +77,12 @@ func requirePupil(u user.User, id string, p *pupil.Pupil, today civil.Date, need
 	switch got := PupilAccess(u, p, today); {
 	case got == NoAccess:
 		return domain.NotFound("pupil %s", id)
+	case need == Delivers:
+		// Delivering is its own right, not a step of the ladder: the
+		// assigned staff and those who write the record, nobody else.
+		if got != Delivers && got != ReadWrite {
+			return errRole
+		}
 	case got < need:
 		return errRole
 	}

@@ -27,6 +27,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u user.User) {
 		target = "/ui/trusts/" + u.TrustID + "/workload"
 	case user.LAReviewer:
 		target = "/ui/reviews"
+	case user.Staff:
+		target = "/ui/delivery"
 	}
 	http.Redirect(w, r, target+done, http.StatusSeeOther)
 }

@@ -36,6 +36,9 @@ type pupilPage struct {
 	Provisions map[string]trust.Provision
 	History    []historyEntry
 	Reviewers  []user.User
+	// Staff deliver the plan; StaffChoices could (the school's staff).
+	Staff        []user.User
+	StaffChoices []user.User
 	// ReviewerNames names the reviewers of the pupil's grants.
 	ReviewerNames map[string]string
 	// OtherSchools of the trust, for a transfer.
@@ -102,6 +105,14 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 		}
 	}
 	pp.Reviewers = rec.Reviewers
+	for _, id := range p.Staff {
+		if st, ok := s.svc.Directory().User(id); ok {
+			pp.Staff = append(pp.Staff, st)
+		}
+	}
+	if rec.Can.Write {
+		pp.StaffChoices = s.svc.StaffOf(p.SchoolID)
+	}
 	pp.ReviewerNames = map[string]string{}
 	for _, rv := range rec.Reviewers {
 		pp.ReviewerNames[rv.ID] = rv.Name + " (" + rv.Email + ")"
@@ -126,6 +137,10 @@ func (s *Server) pupil(w http.ResponseWriter, r *http.Request, u user.User) {
 	pp, err := s.loadPupilPage(r, u, id)
 	if errors.Is(err, domain.ErrForbidden) && u.Role == user.LAReviewer {
 		http.Redirect(w, r, "/ui/pupils/"+id+"/audit", http.StatusSeeOther)
+		return
+	}
+	if errors.Is(err, domain.ErrForbidden) && u.Role == user.Staff {
+		http.Redirect(w, r, "/ui/pupils/"+id+"/delivery", http.StatusSeeOther)
 		return
 	}
 	if err != nil {

@@ -35,6 +35,8 @@ var pupilForms = map[string]pupilForm{
 	"referral-status": {onPart("referral_id", (*app.Service).ChangeReferral), "referrals", "Referral updated"},
 	"grant":           {onPupil((*app.Service).GrantAccess), "access", "Access granted"},
 	"revoke":          {onPupil((*app.Service).RevokeAccess), "access", "Access ended"},
+	"staff":           {onPupil((*app.Service).AssignStaff), "staff", "Staff assigned"},
+	"unstaff":         {onPupil((*app.Service).UnassignStaff), "staff", "Assignment ended"},
 	// A transfer moves the pupil out of the SENCO's sight: back to their first page.
 	"transfer": {onPupil((*app.Service).Transfer), "", "Pupil transferred"},
 	"leave":    {onPupil((*app.Service).Leave), "details", "Pupil taken off roll"},

@@ -286,6 +286,8 @@ func (s *Server) nav(u user.User, path string) []navLink {
 		add("/ui/security", "Security log")
 	case user.LAReviewer:
 		add("/ui/reviews", "Pupils granted to me")
+	case user.Staff:
+		add("/ui/delivery", "My pupils")
 	case user.Admin:
 		add("/ui/admin", "Trusts")
 		add("/ui/security", "Security log")

@@ -87,6 +87,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"GET /ui/trusts/{trust}/workload", u(s.workload), "The trust's workload dashboard."},
 		{"GET /ui/trusts/{trust}/provision-map", u(s.provisionMap), "The costed provision map."},
 		{"GET /ui/reviews", u(s.reviews), "Pupils granted to an LA reviewer."},
+		{"GET /ui/delivery", u(s.myPupils), "The pupils assigned to a member of staff."},
+		{"GET /ui/pupils/{id}/delivery", u(s.delivery), "What a member of staff delivers for a pupil, and logging a session."},
+		{"POST /ui/pupils/{id}/delivery", u(s.delivery), "Log a delivered session."},
 		{"GET /ui/static/", s.static().ServeHTTP, "Style sheet."},
 		{"GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/ui/", http.StatusSeeOther) }, "The web UI."},
 	} {

@@ -1,6 +1,8 @@
 package pupil
 
 import (
+	"slices"
+
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/need"
@@ -153,9 +155,11 @@ func (p *Pupil) Apply(e event.Event) {
 		}
 		p.Schools = append(p.Schools, SchoolSpell{SchoolID: d.ToSchoolID, From: d.On})
 		p.SchoolID = d.ToSchoolID
+		p.Staff = nil // the old school's staff no longer deliver
 	case Left:
 		p.OnRoll, p.LeftOn, p.Destination = false, d.On, d.Destination
 		p.ActiveProvisions = []PlannedProvision{}
+		p.Staff = nil
 		if n := len(p.Schools); n > 0 {
 			p.Schools[n-1].To = d.On
 		}
@@ -163,6 +167,10 @@ func (p *Pupil) Apply(e event.Event) {
 		p.Grants = append(p.Grants, d.Grant)
 	case AccessRevoked:
 		p.applyRevocation(d)
+	case StaffAssigned:
+		p.Staff = append(slices.Clip(p.Staff), d.UserID)
+	case StaffUnassigned:
+		p.Staff = slices.DeleteFunc(slices.Clone(p.Staff), func(id string) bool { return id == d.UserID })
 	case EHCPRecorded:
 		p.EHCPRecords = append(p.EHCPRecords, d.Record)
 	case ReferralMadeEvent, ReferralStatusChanged:

@@ -64,7 +64,9 @@ type Pupil struct {
 	Cycles           []*Cycle           `json:"cycles"`
 	ActiveProvisions []PlannedProvision `json:"active_provisions"`
 	Grants           []Grant            `json:"grants"`
-	Referrals        []*Referral        `json:"referrals"`
+	// Staff are the members of staff who deliver the pupil's provision.
+	Staff     []string    `json:"staff,omitempty"`
+	Referrals []*Referral `json:"referrals"`
 	// EHCPRecords are the recorded events of the EHC process; the statutory
 	// clock is worked out from them on demand.
 	EHCPRecords []ehcp.Record `json:"-"`

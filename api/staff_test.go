@@ -1,0 +1,73 @@
+package api_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestStaffDeliverWhatTheyAreAssigned: a teaching assistant sees the
+// current plan of the pupils the SENCO assigns to them, logs the sessions
+// they deliver, and nothing else.
+func TestStaffDeliverWhatTheyAreAssigned(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	ta := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Tia Assistant", "email": "tia@oak.org.uk", "role": "staff", "school_ids": []string{w.schoolA}})
+	otherTA := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Oli Other", "email": "oli@oak.org.uk", "role": "staff", "school_ids": []string{w.schoolB}})
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	p := "/v1/pupils/" + id
+	cyc := e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Speech screening", "need_areas": []string{"communication_interaction"}})
+	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
+		"outcomes":     []any{map[string]any{"description": "Uses 3-word sentences", "success_criteria": "4 of 5 lessons"}},
+		"provisions":   []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4}},
+		"parent_views": "Mum is pleased", "pupil_views": "I like the group"})
+	e.must(t, 404, "GET", p+"/delivery", ta.str("token"), nil)
+
+	// The SENCO assigns her on the pupil's page; another school's staff cannot be.
+	senco := e.signIn(t, w.sencoA)
+	senco.get("/ui/pupils/" + id)
+	if res := senco.post("/ui/pupils/"+id+"/staff", url.Values{"user_id": {otherTA.str("id")}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), "not a member of staff at the pupil") {
+		t.Fatalf("other school's staff: %d", res.StatusCode)
+	}
+	if res := senco.post("/ui/pupils/"+id+"/staff", url.Values{"user_id": {ta.str("id")}}); res.StatusCode != 303 {
+		t.Fatalf("assign: %d", res.StatusCode)
+	}
+
+	staff := e.signIn(t, ta.str("token"))
+	if code, page := staff.get("/ui/delivery"); code != 200 || !strings.Contains(page, "Talk Boost") {
+		t.Fatalf("my pupils: %d", code)
+	}
+	code, page := staff.get("/ui/pupils/" + id + "/delivery")
+	if code != 200 || !strings.Contains(page, "Uses 3-word sentences") {
+		t.Fatalf("delivery page: %d", code)
+	}
+	for _, private := range []string{"Speech screening", "Mum is pleased", "I like the group"} {
+		if strings.Contains(page, private) {
+			t.Errorf("the delivery page shows %q", private)
+		}
+	}
+	if res := staff.post("/ui/pupils/"+id+"/delivery", url.Values{"provision_id": {w.provision}, "delivered_on": {"2025-11-10"}, "minutes": {"0"}, "attended": {"true"}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), `value="2025-11-10"`) {
+		t.Fatalf("bad minutes: %d", res.StatusCode)
+	}
+	if res := staff.post("/ui/pupils/"+id+"/delivery", url.Values{"provision_id": {w.provision}, "delivered_on": {"2025-11-10"}, "minutes": {"30"}, "attended": {"true"}}); res.StatusCode != 303 {
+		t.Fatalf("log a session: %d %s", res.StatusCode, bodyOf(res))
+	}
+	d := e.must(t, 200, "GET", p+"/delivery", ta.str("token"), nil)
+	if got := len(d.Body["sessions"].([]any)); got != 1 {
+		t.Fatalf("sessions: %d", got)
+	}
+	for _, path := range []string{p, p + "/ehcp", p + "/audit"} {
+		e.must(t, 403, "GET", path, ta.str("token"), nil)
+	}
+	if code, _ := staff.get("/ui/pupils/" + id); code != 303 {
+		t.Fatalf("the record as staff: %d", code)
+	}
+
+	// Ended: the pupil is gone from her list and her reach.
+	e.must(t, 200, "POST", p+"/staff/remove", w.sencoA, map[string]any{"user_id": ta.str("id")})
+	e.must(t, 404, "GET", p+"/delivery", ta.str("token"), nil)
+	if got := e.must(t, 200, "GET", "/v1/me/pupils", ta.str("token"), nil); len(got.Body["pupils"].([]any)) != 0 {
+		t.Fatalf("my pupils after the assignment ended: %s", got.Raw)
+	}
+}
