@@ -117,3 +117,53 @@ func TestBrowserTrustSetUp(t *testing.T) {
 		t.Fatalf("SENCO lands on %q", h)
 	}
 }
+
+// TestBrowserStaff: a teaching assistant's pages: my pupils, the plan they
+// deliver, logging a session, and their integration tokens page.
+func TestBrowserStaff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	ctx := browser(t)
+	e := start(t, "")
+	w := e.world(t)
+	ta := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Tia Assistant", "email": "tia@oak.org.uk", "role": "staff", "school_ids": []string{w.schoolA}})
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	p := "/v1/pupils/" + id
+	cyc := e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Speech screening", "need_areas": []string{"communication_interaction"}})
+	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
+		"outcomes":     []any{map[string]any{"description": "Uses 3-word sentences", "success_criteria": "4 of 5 lessons"}},
+		"provisions":   []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4}},
+		"parent_views": "Mum is pleased", "pupil_views": "I like the group"})
+	b := &tab{t: t, ctx: ctx, base: e.srv.URL, shots: screenshotDir(t)}
+
+	// The SENCO assigns her on the pupil's page.
+	b.signIn(w.sencoA)
+	b.open("/ui/pupils/" + id)
+	b.fill("staff-user", ta.str("id"))
+	if s := b.text("#staff + p + ul"); !strings.Contains(s, "Tia Assistant") {
+		t.Fatalf("staff section: %q", s)
+	}
+	b.open("/ui/tokens")
+	b.fill("token-name", "Arbor sync", "token-expires_on", "2026-06-30")
+	if tok := b.text("#new-token"); !strings.HasPrefix(tok, "sc_") {
+		t.Fatalf("new token: %q", tok)
+	}
+	b.shot("tokens")
+	b.axe("tokens")
+	b.signOut()
+
+	b.signIn(ta.str("token"))
+	if h := b.text("main h1"); h != "My pupils" {
+		t.Fatalf("staff land on %q", h)
+	}
+	b.axe("my pupils")
+	b.open("/ui/pupils/" + id + "/delivery")
+	b.fill("session-minutes", "30", "session-delivered_on", "2025-11-10")
+	if row := b.text("main table:last-of-type tbody tr"); !strings.Contains(row, "Talk Boost") {
+		t.Fatalf("sessions: %q", row)
+	}
+	b.shot("delivery")
+	b.axe("delivery")
+}

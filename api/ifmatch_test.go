@@ -31,6 +31,8 @@ func TestIfMatchOnEveryCommand(t *testing.T) {
 		t.Run(r.Method+" "+r.Path, func(t *testing.T) {
 			var body any = "{}"
 			switch {
+			case r.Path == "/v1/me/tokens":
+				body = map[string]any{"name": "Script", "expires_on": "2026-06-01"}
 			case r.Method == "DELETE" || strings.HasSuffix(r.Path, "/tokens") || strings.HasSuffix(r.Path, "activate"):
 				body = nil
 			case strings.HasSuffix(r.Path, "/role"):

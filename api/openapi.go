@@ -11,6 +11,7 @@ import (
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/httpx"
 )
@@ -51,6 +52,9 @@ type (
 	accessLogAnswer struct {
 		PupilID string                 `json:"pupil_id"`
 		Entries []eventlog.AccessEntry `json:"entries"`
+	}
+	tokensAnswer struct {
+		Tokens []user.Token `json:"tokens"`
 	}
 	myPupilsAnswer struct {
 		Pupils []app.Delivery `json:"pupils"`

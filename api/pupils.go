@@ -165,3 +165,8 @@ func (s *Server) myPupils(w http.ResponseWriter, r *http.Request, u user.User) {
 	}
 	s.reply(w, r, myPupilsAnswer{Pupils: ps})
 }
+
+// myTokens answers the signed-in user's integration tokens.
+func (s *Server) myTokens(w http.ResponseWriter, r *http.Request, u user.User) {
+	s.reply(w, r, tokensAnswer{Tokens: s.svc.IntegrationTokens(u)})
+}

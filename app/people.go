@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/eventlog"
 )
@@ -274,4 +275,69 @@ func (s *Service) HasAdmin() bool {
 		}
 	}
 	return false
+}
+
+// IntegrationTokenResult answers a new integration token; Token is shown
+// once.
+type IntegrationTokenResult struct {
+	Result
+	Name      string     `json:"name"`
+	ExpiresOn civil.Date `json:"expires_on"`
+	Token     string     `json:"token,omitempty"`
+}
+
+// IssueIntegrationToken makes a named token for the signed-in user, for an
+// integration or a script: it acts as them, until the day it expires.
+//
+// Errors: *ValidationError, *ConflictError (too many), ErrUnavailable.
+func (s *Service) IssueIntegrationToken(ctx context.Context, u user.User, o CommandOptions, cmd user.IssueIntegrationToken) (IntegrationTokenResult, error) {
+	token, hash := newToken()
+	tokenID := newID()
+	res, err := execute(ctx, s.users, u.ID, s.request(u, o, "IssueIntegrationToken", u.ID), func(t *user.User) (decision[*user.User, IntegrationTokenResult], error) {
+		evs, err := t.IssueIntegrationToken(tokenID, hash, cmd, s.Today())
+		return decision[*user.User, IntegrationTokenResult]{events: evs,
+			answer: func(*user.User) IntegrationTokenResult {
+				return IntegrationTokenResult{Result: Result{ID: tokenID}, Name: cmd.Name, ExpiresOn: cmd.ExpiresOn}
+			},
+			reveal: func(r *IntegrationTokenResult) { r.Token = token }}, err
+	})
+	if err == nil {
+		err = s.awaitDirectory(ctx, res.Seq)
+	}
+	if err != nil {
+		return res, err
+	}
+	_ = s.securityAbout(ctx, SecTokenIssued, u, u, cmd.Name)
+	return res, nil
+}
+
+// RevokeIntegrationToken ends the signed-in user's token tokenID at once.
+//
+// Errors: ErrNotFound, ErrUnavailable.
+func (s *Service) RevokeIntegrationToken(ctx context.Context, u user.User, o CommandOptions, tokenID string) (Result, error) {
+	var name string
+	res, err := execute(ctx, s.users, u.ID, s.request(u, o, "RevokeIntegrationToken", u.ID, tokenID), func(t *user.User) (decision[*user.User, Result], error) {
+		for _, tk := range t.Tokens {
+			if tk.ID == tokenID {
+				name = tk.Name
+			}
+		}
+		evs, err := t.RevokeIntegrationToken(tokenID, s.Today())
+		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](tokenID)}, err
+	})
+	if err == nil {
+		err = s.awaitDirectory(ctx, res.Seq)
+	}
+	if err != nil {
+		return res, err
+	}
+	_ = s.securityAbout(ctx, SecTokenRevoked, u, u, name)
+	return res, nil
+}
+
+// IntegrationTokens lists the signed-in user's integration tokens (never
+// the tokens themselves).
+func (s *Service) IntegrationTokens(u user.User) []user.Token {
+	now, _ := s.dir.User(u.ID)
+	return append([]user.Token{}, now.Tokens...)
 }

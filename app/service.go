@@ -238,7 +238,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (user.User, er
 	hash := hashToken(strings.TrimSpace(token))
 	u, ok := fresh(ctx, s, func() (user.User, bool) { // perhaps issued through another server
 		u, ok := s.dir.UserByTokenHash(hash)
-		return u, ok && u.TokenValid(s.Today())
+		return u, ok && u.TokenWorks(hash, s.Today())
 	})
 	if !ok {
 		return user.User{}, ErrUnauthenticated

@@ -44,13 +44,13 @@ func (s *Service) StartSession(ctx context.Context, token string) (cookie string
 		s.RecordRefusedSignIn(ctx, viaToken, "the token is not valid")
 		return "", user.User{}, err
 	}
-	cookie, err = s.startSession(ctx, u, viaToken)
+	cookie, err = s.startSession(ctx, u, viaToken, hashToken(strings.TrimSpace(token)))
 	return cookie, u, err
 }
 
 // startSession stores a new session of u and answers its cookie value;
 // the sign-in is in the security log first.
-func (s *Service) startSession(ctx context.Context, u user.User, via string) (string, error) {
+func (s *Service) startSession(ctx context.Context, u user.User, via string, tokenHash ...string) (string, error) {
 	if !s.signInLimit.allow(u.ID, s.now()) {
 		s.RecordRefusedSignIn(ctx, via, "too many sign-ins to one account")
 		return "", ErrTooManySignIns
@@ -61,8 +61,8 @@ func (s *Service) startSession(ctx context.Context, u user.User, via string) (st
 	id := randomSecret()
 	now := s.now().UTC()
 	se := eventlog.Session{UserID: u.ID, Via: via, CreatedAt: now, LastSeen: now}
-	if via == viaToken || strings.HasPrefix(via, viaToken+":") {
-		se.TokenHash = u.TokenHash
+	if via == viaToken && len(tokenHash) > 0 {
+		se.TokenHash = tokenHash[0]
 	}
 	if err := s.store.PutSession(ctx, hashToken(id), se); err != nil {
 		return "", err
@@ -102,7 +102,7 @@ func (s *Service) SessionUser(ctx context.Context, cookie string) (user.User, er
 		if se.TokenHash != "" || se.Via == viaToken || se.Via == "" { // (token sessions carry its hash)
 			// Started with a token (sessions from before Via existed were):
 			// it lasts while the token does.
-			return u, ok && u.TokenHash == se.TokenHash && u.TokenValid(s.Today())
+			return u, ok && u.TokenWorks(se.TokenHash, s.Today())
 		}
 		return u, ok && u.MaySignIn()
 	})

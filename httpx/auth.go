@@ -102,7 +102,7 @@ func (a *Auth) Bearer(h Handler) http.HandlerFunc {
 			WriteProblem(w, ProblemFor(err))
 			return
 		}
-		if wait := a.limits.wait("token:" + u.TokenHash); wait > 0 {
+		if wait := a.limits.wait("token-user:" + u.ID); wait > 0 {
 			p := New(429, TypeTooMany, "Too many requests with this token; slow down.")
 			p.RetryAfter = int(math.Ceil(wait.Seconds()))
 			WriteProblem(w, p)

@@ -58,15 +58,14 @@ func (d *Directory) Apply(seq uint64, c event.Commit) {
 			u = &user.User{}
 			d.users[c.AggregateID] = u
 		}
-		old := u.TokenHash
+		for _, h := range u.TokenHashes() {
+			delete(d.byToken, h)
+		}
 		for _, e := range c.Events {
 			u.Apply(e)
 		}
-		if old != u.TokenHash {
-			delete(d.byToken, old)
-		}
-		if u.TokenHash != "" {
-			d.byToken[u.TokenHash] = u
+		for _, h := range u.TokenHashes() {
+			d.byToken[h] = u
 		}
 	}
 	d.mu.Unlock()

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain/pupil"
@@ -28,8 +29,11 @@ func (s *Server) delivery(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.fail(w, r, u, err)
 		return
 	}
-	pg := page{Title: d.FirstName + " " + d.LastName, User: &u, Data: d, FormName: "session",
-		Form: url.Values{"delivered_on": {s.svc.Today().String()}, "attended": {"true"}}}
+	form := url.Values{"delivered_on": {s.svc.Today().String()}, "attended": {"true"}}
+	if len(d.Provisions) > 0 {
+		form.Set("minutes", strconv.Itoa(d.Provisions[0].MinutesPerSession)) // as planned, usually
+	}
+	pg := page{Title: d.FirstName + " " + d.LastName, User: &u, Data: d, FormName: "session", Form: form}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, "delivery", pg)
 		return

@@ -113,7 +113,7 @@ var funcs = template.FuncMap{
 	"lower": strings.ToLower,
 	"roleLabel": func(r user.Role) string {
 		return map[user.Role]string{user.SENCO: "SENCO", user.TrustLead: "Trust SEND lead", user.LAReviewer: "LA reviewer",
-			user.Admin: "Administrator", user.Staff: "Staff (teacher or assistant)"}[r]
+			user.Admin: "Administrator", user.Staff: "Teacher or assistant"}[r]
 	},
 	"securityLabel": func(kind string) string {
 		return map[string]string{"sign_in": "Signed in", "sign_in_refused": "Sign-in refused", "signed_out_everywhere": "Signed out everywhere",
@@ -291,6 +291,9 @@ func (s *Server) nav(u user.User, path string) []navLink {
 	case user.Admin:
 		add("/ui/admin", "Trusts")
 		add("/ui/security", "Security log")
+	}
+	if u.Role == user.Admin || u.Role == user.TrustLead || u.Role == user.SENCO {
+		add("/ui/tokens", "Tokens")
 	}
 	return links
 }

@@ -46,7 +46,10 @@ type User struct {
 	Deactivated bool `json:"deactivated"`
 	// Passkeys are the WebAuthn credentials the user signs in with.
 	Passkeys []Passkey `json:"-"`
-	Version  int       `json:"version"`
+	// Tokens are the named integration tokens (MIS sync, scripts) the user
+	// made, besides the token made with the account.
+	Tokens  []Token `json:"-"`
+	Version int     `json:"version"`
 }
 
 // Passkey is a registered WebAuthn credential. Nothing in it is secret: the
@@ -64,6 +67,44 @@ type Passkey struct {
 // TokenValid reports whether the user's token works on date on.
 func (u *User) TokenValid(on civil.Date) bool {
 	return u.MaySignIn() && u.TokenHash != "" && (u.TokenExpiresOn.IsZero() || !on.After(u.TokenExpiresOn))
+}
+
+// Token is a named integration token; only its hash is kept.
+type Token struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Hash      string     `json:"-"`
+	ExpiresOn civil.Date `json:"expires_on"`
+	IssuedOn  civil.Date `json:"issued_on"`
+}
+
+// TokenWorks reports whether the token with hash h is one of the user's,
+// live on date on.
+func (u *User) TokenWorks(h string, on civil.Date) bool {
+	if h == "" || !u.MaySignIn() {
+		return false
+	}
+	if h == u.TokenHash {
+		return u.TokenValid(on)
+	}
+	for _, t := range u.Tokens {
+		if t.Hash == h {
+			return !on.After(t.ExpiresOn)
+		}
+	}
+	return false
+}
+
+// TokenHashes lists the hashes of every token of the user, live or not.
+func (u *User) TokenHashes() []string {
+	var out []string
+	if u.TokenHash != "" {
+		out = append(out, u.TokenHash)
+	}
+	for _, t := range u.Tokens {
+		out = append(out, t.Hash)
+	}
+	return out
 }
 
 // MaySignIn reports whether the user may sign in at all.
@@ -117,6 +158,26 @@ type Reactivated struct {
 	On civil.Date `json:"on"`
 }
 
+// IntegrationTokenIssued records a named token; IntegrationTokenRevoked
+// ends it.
+type IntegrationTokenIssued struct {
+	TokenID   string     `json:"token_id"`
+	Name      string     `json:"name"`
+	TokenHash string     `json:"token_hash"`
+	ExpiresOn civil.Date `json:"expires_on"`
+	On        civil.Date `json:"on"`
+}
+
+type IntegrationTokenRevoked struct {
+	TokenID string     `json:"token_id"`
+	On      civil.Date `json:"on"`
+}
+
+func (IntegrationTokenIssued) EventType() string         { return "user_integration_token_issued" }
+func (IntegrationTokenRevoked) EventType() string        { return "user_integration_token_revoked" }
+func (e IntegrationTokenIssued) OccurredOn() civil.Date  { return e.On }
+func (e IntegrationTokenRevoked) OccurredOn() civil.Date { return e.On }
+
 // PasskeyAdded records a passkey the user registered.
 type PasskeyAdded struct {
 	Passkey Passkey    `json:"passkey"`
@@ -144,6 +205,8 @@ func init() {
 	event.Register[Reactivated](1)
 	event.Register[PasskeyAdded](1)
 	event.Register[Changed](1)
+	event.Register[IntegrationTokenIssued](1)
+	event.Register[IntegrationTokenRevoked](1)
 }
 
 // TokenLifetime is how long a token works, in days: a school year and a
@@ -165,6 +228,10 @@ func (u *User) Apply(e event.Event) {
 		u.Deactivated = true
 	case Reactivated:
 		u.Deactivated = false
+	case IntegrationTokenIssued:
+		u.Tokens = append(slices.Clip(u.Tokens), Token{ID: d.TokenID, Name: d.Name, Hash: d.TokenHash, ExpiresOn: d.ExpiresOn, IssuedOn: d.On})
+	case IntegrationTokenRevoked:
+		u.Tokens = slices.DeleteFunc(slices.Clone(u.Tokens), func(t Token) bool { return t.ID == d.TokenID })
 	case Changed:
 		u.Role, u.SchoolIDs = d.Role, d.SchoolIDs
 	case PasskeyAdded:
@@ -343,4 +410,41 @@ func (u *User) AddPasskey(cmd AddPasskey, p Passkey, today civil.Date) ([]event.
 	}
 	p.Name, p.AddedOn = cmd.Name, today
 	return []event.Data{PasskeyAdded{Passkey: p, On: today}}, nil
+}
+
+// IssueIntegrationToken is the command to make a named token.
+type IssueIntegrationToken struct {
+	Name      string     `json:"name" validate:"notblank,max=100"`
+	ExpiresOn civil.Date `json:"expires_on" validate:"required,date"`
+}
+
+// MaxTokens is how many integration tokens one account holds.
+const MaxTokens = 20
+
+// IssueIntegrationToken decides making token id (of hash) for the user. It
+// expires on the day given: after today, and within TokenLifetime days, so
+// that every integration is looked at again at least once a year.
+func (u *User) IssueIntegrationToken(id, hash string, cmd IssueIntegrationToken, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	switch {
+	case !u.MaySignIn():
+		return nil, domain.NotFound("user")
+	case !cmd.ExpiresOn.After(today) || cmd.ExpiresOn.After(today.AddDays(TokenLifetime)):
+		return nil, domain.Invalid("expires_on", "must be after today and within %d days", TokenLifetime)
+	case len(u.Tokens) >= MaxTokens:
+		return nil, domain.Conflict("This account has %d tokens already; revoke one first.", MaxTokens)
+	}
+	return []event.Data{IntegrationTokenIssued{TokenID: id, Name: cmd.Name, TokenHash: hash, ExpiresOn: cmd.ExpiresOn, On: today}}, nil
+}
+
+// RevokeIntegrationToken decides ending token id.
+func (u *User) RevokeIntegrationToken(id string, today civil.Date) ([]event.Data, error) {
+	for _, t := range u.Tokens {
+		if t.ID == id {
+			return []event.Data{IntegrationTokenRevoked{TokenID: id, On: today}}, nil
+		}
+	}
+	return nil, domain.NotFound("token %s", id)
 }
