@@ -103,6 +103,12 @@ func TestBrowserTrustSetUp(t *testing.T) {
 	if g := b.text("#access + ul"); !strings.Contains(g, "ended early") {
 		t.Fatalf("access after ending it: %q", g)
 	}
+	b.open(base + "/la-access")
+	if g := b.text("main table tbody"); !strings.Contains(g, "Rae Reviewer") || !strings.Contains(g, "ended early") {
+		t.Fatalf("LA access page: %q", g)
+	}
+	b.shot("la-access")
+	b.axe("LA access")
 	b.open("/ui/security")
 	if log := b.text("tbody"); !strings.Contains(log, "LA access granted") || !strings.Contains(log, "LA access ended") {
 		t.Fatalf("security log: %q", log)

@@ -59,6 +59,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/v1/users/{id}/tokens", user.Replace("/v1/users/{id}/tokens"), "", "401 201 201 403 403 403 403 403 403 403"},
 		{"DELETE", "/v1/users/{id}/tokens", user.Replace("/v1/users/{id}/tokens"), "", "401 200 200 403 403 403 403 403 403 403"},
 		{"PUT", "/v1/users/{id}/role", user.Replace("/v1/users/{id}/role"), "{}", "401 400 400 403 403 403 403 403 403 403"},
+		{"GET", "/v1/trusts/{trust}/la-access", "", "", "401 200 200 403 403 403 403 403 403 403"},
 		{"GET", "/v1/trusts/{trust}/people", "", "", "401 200 200 403 403 403 403 403 403 403"},
 		// Everyone makes their own integration tokens, which act as them.
 		{"GET", "/v1/me/tokens", "", "", "401 200 200 200 200 200 200 200 200 200"},
@@ -130,6 +131,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/ui/tokens", "", "", "303 200 200 200 200 200 200 200 200 200"},
 		{"POST", "/ui/tokens", "", "", "303 400 400 400 400 400 400 400 400 400"},
 		{"POST", "/ui/tokens/{token}/revoke", "/ui/tokens/nope/revoke", "", "303 404 404 404 404 404 404 404 404 404"},
+		{"GET", "/ui/trusts/{trust}/la-access", "", "", "303 200 200 403 403 403 403 403 403 403"},
 		{"GET", "/ui/security", "", "", "303 200 200 200 403 403 403 403 403 403"},
 		{"GET", "/ui/schools/{school}/caseload", "", "", "303 200 200 403 200 403 403 403 403 403"},
 		{"GET", "/ui/schools/{school}/pupils/new", "", "", "303 200 403 403 200 403 403 403 403 403"},

@@ -170,3 +170,13 @@ func (s *Server) myPupils(w http.ResponseWriter, r *http.Request, u user.User) {
 func (s *Server) myTokens(w http.ResponseWriter, r *http.Request, u user.User) {
 	s.reply(w, r, tokensAnswer{Tokens: s.svc.IntegrationTokens(u)})
 }
+
+// laAccess answers a trust's LA access (app.LAAccessOf).
+func (s *Server) laAccess(w http.ResponseWriter, r *http.Request, u user.User) {
+	a, err := s.svc.LAAccessOf(r.Context(), u, r.PathValue("trust"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.reply(w, r, a)
+}

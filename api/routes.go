@@ -60,6 +60,7 @@ func (s *Server) routes() []route {
 		act("POST /v1/users/{id}/tokens", 201, action1("id", v.IssueToken), "Issue a new token for a user (the old one stops working); shown once.", "setup"),
 		act("DELETE /v1/users/{id}/tokens", 200, action1("id", v.RevokeTokens), "Revoke a user's token.", "setup"),
 		cmd("PUT /v1/users/{id}/role", 200, command1("id", v.ChangeUser), "Change a user's role and schools (within their trust).", "setup"),
+		authed("GET /v1/trusts/{trust}/la-access", s.laAccess, op{summary: "The trust's LA reviewers, every grant to them, and their reads, newest first.", tag: "audit", out: app.LAAccess{}, errs: readErrs}),
 		authed("GET /v1/trusts/{trust}/people", s.people, op{summary: "The trust's people: role, schools, whether active, when they last signed in.", tag: "setup", out: peopleAnswer{}, errs: readErrs}),
 		authed("GET /v1/me/tokens", s.myTokens, op{summary: "The signed-in user's integration tokens: name, expiry (never the tokens).", tag: "setup", out: tokensAnswer{}, errs: []int{429}}),
 		cmd("POST /v1/me/tokens", 201, command(v.IssueIntegrationToken), "Make a named integration token that expires on a day within 456 days; shown once.", "setup"),

@@ -116,3 +116,25 @@ func TestSetUpATrustInTheUI(t *testing.T) {
 		t.Fatalf("security page: %d", code)
 	}
 }
+
+// TestLAAccessAtAGlance: the trust's reviewers, grants and reads on one
+// page, and another trust's lead sees none of it.
+func TestLAAccessAtAGlance(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-03-31"})
+	e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
+	a := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/la-access", w.lead, nil)
+	raw := string(a.Raw)
+	for _, want := range []string{`"name":"Rae Reviewer"`, `"pupil_id":"` + id, `"live":true`, `"what":"audit trail"`} {
+		if !strings.Contains(raw, want) {
+			t.Errorf("LA access lacks %s: %s", want, raw)
+		}
+	}
+	e.must(t, 403, "GET", "/v1/trusts/"+w.trust+"/la-access", w.otherLead, nil)
+	lead := e.signIn(t, w.lead)
+	if code, page := lead.get("/ui/trusts/" + w.trust + "/la-access"); code != 200 || !strings.Contains(page, "End now") {
+		t.Fatalf("page: %d", code)
+	}
+}

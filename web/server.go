@@ -74,6 +74,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"POST /ui/trusts/{trust}/provisions", u(s.provisions), "Add a provision to the catalogue."},
 		{"GET /ui/trusts/{trust}/settings", u(s.settings), "Weeks per year and admin hours."},
 		{"POST /ui/trusts/{trust}/settings", u(s.settings), "Save the settings."},
+		{"GET /ui/trusts/{trust}/la-access", u(s.laAccess), "The trust's LA reviewers, grants and reads."},
 		{"GET /ui/security", u(s.security), "The security log (admin, trust lead)."},
 		{"GET /ui/tokens", u(s.tokens), "The user's integration tokens."},
 		{"POST /ui/tokens", u(s.tokens), "Make an integration token (shown once)."},

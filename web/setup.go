@@ -298,3 +298,23 @@ func (s *Server) security(w http.ResponseWriter, r *http.Request, u user.User) {
 	}
 	s.render(w, r, http.StatusOK, "security", page{Title: "Security log", User: &u, Data: map[string]any{"Entries": entries, "Names": names, "Via": via}})
 }
+
+// laAccess shows the trust's LA reviewers, their grants (with a way to end
+// each) and their reads.
+func (s *Server) laAccess(w http.ResponseWriter, r *http.Request, u user.User) {
+	pg, ok := s.trustSetup(w, r, u, "Local authority access", "")
+	if !ok {
+		return
+	}
+	a, err := s.svc.LAAccessOf(r.Context(), u, r.PathValue("trust"))
+	if err != nil {
+		s.fail(w, r, u, err)
+		return
+	}
+	names := map[string]string{}
+	for _, rv := range a.Reviewers {
+		names[rv.ID] = rv.Name
+	}
+	pg.Data = map[string]any{"Trust": pg.Data.(*setupData).Trust, "Access": a, "Names": names}
+	s.render(w, r, http.StatusOK, "laaccess", pg)
+}
