@@ -45,7 +45,7 @@ func (s *Server) oidcBegin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: state, Path: "/ui/login/oidc/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: int(app.SignInLifetime.Seconds())})
+		Secure: overTLS(r), SameSite: http.SameSiteLaxMode, MaxAge: int(app.SignInLifetime.Seconds())})
 	http.Redirect(w, r, to, http.StatusFound)
 }
 
@@ -54,7 +54,7 @@ func (s *Server) oidcBegin(w http.ResponseWriter, r *http.Request) {
 // it.
 func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: "", Path: "/ui/login/oidc/", HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: signInCookie, Value: "", Path: "/ui/login/oidc/", HttpOnly: true, Secure: overTLS(r), SameSite: http.SameSiteLaxMode, MaxAge: -1})
 	c, err := r.Cookie(signInCookie)
 	state := q.Get("state")
 	if err != nil || state == "" || subtle.ConstantTimeCompare([]byte(c.Value), []byte(state)) != 1 {

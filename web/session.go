@@ -62,7 +62,7 @@ func csrfFor(r *http.Request) string {
 // Every form carries the CSRF token, so Lax costs nothing.
 func setSession(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: httpx.SessionCookie, Value: value, Path: "/", HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
+		Secure: overTLS(r), SameSite: http.SameSiteLaxMode, MaxAge: maxAge})
 }
 
 // safeNext is next if it is a page of the UI, or the home page.
@@ -71,4 +71,11 @@ func safeNext(next string) string {
 		return "/ui/"
 	}
 	return next
+}
+
+// overTLS reports whether the browser reached us over HTTPS: directly, or
+// through a proxy that says so. (Believing the header can only make a
+// cookie more careful, never less.)
+func overTLS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }

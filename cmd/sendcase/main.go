@@ -108,6 +108,13 @@ func serve(args []string) error {
 	tlsCert := fs.String("tls-cert", env("SENDCASE_TLS_CERT", ""), "serve HTTPS with this certificate (SENDCASE_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("SENDCASE_TLS_KEY", ""), "and this key (SENDCASE_TLS_KEY)")
 	maxInFlight := numbers.Int("max-in-flight", "SENDCASE_MAX_IN_FLIGHT", 256, 1, 1<<20, "requests served at once; more get 503")
+	oidc := map[string]*string{
+		"SENDCASE_OIDC_ISSUER":        fs.String("oidc-issuer", env("SENDCASE_OIDC_ISSUER", ""), "OpenID Connect provider to sign in with (SENDCASE_OIDC_ISSUER)"),
+		"SENDCASE_OIDC_CLIENT_ID":     fs.String("oidc-client-id", env("SENDCASE_OIDC_CLIENT_ID", ""), "its client id (SENDCASE_OIDC_CLIENT_ID)"),
+		"SENDCASE_OIDC_CLIENT_SECRET": fs.String("oidc-client-secret", env("SENDCASE_OIDC_CLIENT_SECRET", ""), "its client secret (SENDCASE_OIDC_CLIENT_SECRET; prefer the variable to the flag)"),
+		"SENDCASE_OIDC_NAME":          fs.String("oidc-name", env("SENDCASE_OIDC_NAME", ""), "what its sign-in button says (SENDCASE_OIDC_NAME)"),
+		"SENDCASE_OIDC_PROVIDERS":     fs.String("oidc-providers", env("SENDCASE_OIDC_PROVIDERS", ""), "a JSON file of several providers (SENDCASE_OIDC_PROVIDERS)"),
+	}
 	publicURL := fs.String("public-url", env("SENDCASE_PUBLIC_URL", ""), "where people reach the service, for links, passkeys and sign-in (SENDCASE_PUBLIC_URL; default http://localhost:<port>)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,7 +122,12 @@ func serve(args []string) error {
 	if *publicURL == "" {
 		*publicURL = localURL(*addr, *tlsCert != "")
 	}
-	providers, err := sso.Load(os.Getenv, *publicURL, nil)
+	providers, err := sso.Load(func(k string) string {
+		if v, ok := oidc[k]; ok {
+			return *v // the flag, whose default is the variable
+		}
+		return os.Getenv(k)
+	}, *publicURL, nil)
 	if err != nil {
 		return err
 	}
