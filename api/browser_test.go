@@ -186,7 +186,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	pupilPath := strings.TrimPrefix(strings.Split(pupilURL, "?")[0], e.srv.URL)
 
 	b.fill("cycle-opened_on", "2025-09-08")
-	b.click("assessment-area-0")
+	b.click("assessment-area-0") // (any box will do: each is named need_areas)
 	b.fill("assessment-assessed_on", "2025-09-10", "assessment-summary", "Speech and language screening shows delay.")
 	b.click("plan-prov-0")
 	b.fill("plan-agreed_on", "2025-09-15", "plan-review_due_on", "2025-12-12",

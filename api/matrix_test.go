@@ -143,6 +143,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/ui/pupils/{id}/plan", "", "", "303 200 200 404 200 404 404 403 404 403"},
 		{"GET", "/ui/pupils/{id}/audit", "", "", "303 200 200 404 200 404 404 200 404 403"},
 		{"GET", "/ui/trusts/{trust}/workload", "", "", "303 200 200 403 403 403 403 403 403 403"},
+		{"GET", "/ui/schools/{school}/provision-map", "", "", "303 200 200 403 200 403 403 403 403 403"},
 		{"GET", "/ui/trusts/{trust}/provision-map", "", "", "303 200 200 403 403 403 403 403 403 403"},
 		{"GET", "/ui/delivery", "", "", "303 403 403 403 403 403 403 403 403 200"},
 		{"GET", "/ui/pupils/{id}/delivery", "", "", "303 200 403 404 200 404 404 403 404 200"},

@@ -111,7 +111,8 @@ func TestUIWithoutABrowser(t *testing.T) {
 		vals url.Values
 	}{
 		{"cycle", url.Values{"opened_on": {"2025-09-08"}}},
-		{"assessment", url.Values{"assessed_on": {"2025-09-10"}, "summary": {"Speech screening"}, "need_areas[0]": {"communication_interaction"}}},
+		// SEMH alone: not the first box (issue 17, defect 1).
+		{"assessment", url.Values{"assessed_on": {"2025-09-10"}, "summary": {"Speech screening"}, "need_areas": {"semh"}}},
 		{"plan", url.Values{"agreed_on": {"2025-09-15"}, "review_due_on": {"2025-12-12"}, "outcomes[0].description": {"Three-word sentences"},
 			"outcomes[0].success_criteria": {"4 of 5 lessons"}, "outcomes[1].description": {""}, "provisions[0].provision_id": {w.provision},
 			"provisions[0].sessions_per_week": {"3"}, "provisions[0].minutes_per_session": {"30"}, "provisions[0].group_size": {"4"},
@@ -129,6 +130,14 @@ func TestUIWithoutABrowser(t *testing.T) {
 				t.Fatalf("%s: no cycle on the page", st.form)
 			}
 			st.vals.Set("cycle_id", m[1])
+		}
+		if st.form == "assessment" {
+			// A form error keeps the ticked box ticked.
+			bad := url.Values{"cycle_id": st.vals["cycle_id"], "assessed_on": {"2025-09-10"}, "need_areas": {"semh"}}
+			res := b.post(pupilURL+"/assessment", bad)
+			if body := bodyOf(res); res.StatusCode != 400 || !strings.Contains(body, `value="semh" checked`) {
+				t.Fatalf("assessment without a summary: %d, SEMH ticked: %v", res.StatusCode, strings.Contains(body, `value="semh" checked`))
+			}
 		}
 		if res := b.post(pupilURL+"/"+st.form, st.vals); res.StatusCode != 303 {
 			t.Fatalf("%s: %d\n%s", st.form, res.StatusCode, bodyOf(res))

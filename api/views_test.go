@@ -169,3 +169,34 @@ func TestAuditTrailOverHTTP(t *testing.T) {
 	e.must(t, 404, "GET", "/v1/pupils/"+id+"/audit/verify", w.sencoB, nil)
 	e.must(t, 404, "GET", "/v1/pupils/"+id+"/audit", w.otherLead, nil)
 }
+
+// TestCaseloadNeedFilterSaysWhy: the need filter matches the primary or the
+// secondary need, and the table shows both (issue 17, defect 6).
+func TestCaseloadNeedFilterSaysWhy(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	body := pupilBody(newUPN())
+	body["primary_need"], body["secondary_need"] = "SLCN", "SEMH"
+	e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body)
+	got := e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?need=SEMH", w.sencoA, nil)
+	if raw := string(got.Raw); !strings.Contains(raw, `"secondary_need":"SEMH"`) {
+		t.Fatalf("caseload: %s", raw)
+	}
+	b := e.signIn(t, w.sencoA)
+	if _, page := b.get("/ui/schools/" + w.schoolA + "/caseload?need=SEMH"); !strings.Contains(page, "Also SEMH") {
+		t.Fatal("the table does not say the secondary need")
+	}
+}
+
+// TestSENCOOpensTheirSchoolsProvisionMap (issue 17, defect 7).
+func TestSENCOOpensTheirSchoolsProvisionMap(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	b := e.signIn(t, w.sencoA)
+	if code, page := b.get("/ui/schools/" + w.schoolA + "/provision-map"); code != 200 || strings.Contains(page, `id="pm-school"`) {
+		t.Fatalf("own school: %d", code)
+	}
+	if code, _ := b.get("/ui/schools/" + w.schoolB + "/provision-map"); code != 403 {
+		t.Fatalf("another school: %d", code)
+	}
+}

@@ -68,11 +68,14 @@ func (v Views) eachTrustPupil(ctx context.Context, trustID string, asOf civil.Da
 
 // CaseloadRow is one pupil on a SENCO's caseload.
 type CaseloadRow struct {
-	PupilID            string     `json:"pupil_id"`
-	Name               string     `json:"name"`
-	YearGroup          string     `json:"year_group"`
-	SENStatus          string     `json:"sen_status"`
-	PrimaryNeed        string     `json:"primary_need"`
+	PupilID     string `json:"pupil_id"`
+	Name        string `json:"name"`
+	YearGroup   string `json:"year_group"`
+	SENStatus   string `json:"sen_status"`
+	PrimaryNeed string `json:"primary_need"`
+	// SecondaryNeed is shown beside the primary: the need filter matches
+	// either, so the table says why a pupil is listed.
+	SecondaryNeed      string     `json:"secondary_need,omitempty"`
 	AreaOfNeed         string     `json:"area_of_need"`
 	Stage              string     `json:"stage"`
 	ReviewDueOn        civil.Date `json:"review_due_on"`
@@ -116,7 +119,7 @@ func onCaseload(p *pupil.Pupil) bool {
 func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) CaseloadRow {
 	row := CaseloadRow{
 		PupilID: p.ID, Name: p.FirstName + " " + p.LastName, YearGroup: string(p.CurrentYearGroup(asOf)),
-		SENStatus: string(p.SENStatus), PrimaryNeed: p.PrimaryNeed, AreaOfNeed: string(need.AreaOf(p.PrimaryNeed)),
+		SENStatus: string(p.SENStatus), PrimaryNeed: p.PrimaryNeed, SecondaryNeed: p.SecondaryNeed, AreaOfNeed: string(need.AreaOf(p.PrimaryNeed)),
 		Stage: StageNone, ActiveProvisions: len(p.ActiveProvisions), Incomplete: len(s.Unapplied) > 0,
 	}
 	if c := p.CurrentCycle(); c != nil {
@@ -148,7 +151,7 @@ func (v Views) Caseload(ctx context.Context, schoolID string, asOf civil.Date, f
 		switch {
 		case f.Stage != "" && row.Stage != f.Stage:
 		case f.Overdue && !row.ReviewOverdue && row.StatutoryOverdue == 0:
-		case f.Need != "" && f.Need != row.PrimaryNeed && f.Need != p.SecondaryNeed && f.Need != row.AreaOfNeed:
+		case f.Need != "" && f.Need != row.PrimaryNeed && f.Need != row.SecondaryNeed && f.Need != row.AreaOfNeed:
 		default:
 			rows = append(rows, row)
 		}

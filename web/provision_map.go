@@ -17,22 +17,38 @@ import (
 type provisionsPage struct {
 	Trust    trust.Trust
 	SchoolID string
-	AsOf     civil.Date
-	M        projections.ProvisionMap
-	Areas    []need.Area
-	CSV      string
+	// OneSchool: the page is a school's own, with no choice of school.
+	OneSchool bool
+	AsOf      civil.Date
+	M         projections.ProvisionMap
+	Areas     []need.Area
+	CSV       string
 }
 
 // provisionMap is the costed provision map of the trust, or of one of its
 // schools, with its CSV download.
 func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, u user.User) {
-	trustID := r.PathValue("trust")
+	s.provisionMapOf(w, r, u, r.PathValue("trust"), r.URL.Query().Get("school"))
+}
+
+// schoolProvisionMap is one school's provision map: its SENCO's, as the
+// API gives it at /v1/schools/{school}/provision-map.
+func (s *Server) schoolProvisionMap(w http.ResponseWriter, r *http.Request, u user.User) {
+	schoolID := r.PathValue("school")
+	_, trustID, ok := s.svc.Directory().School(schoolID)
+	if !ok {
+		s.errorPage(w, r, &u, http.StatusNotFound, "There is nothing here, or it is not yours to see.")
+		return
+	}
+	s.provisionMapOf(w, r, u, trustID, schoolID)
+}
+
+func (s *Server) provisionMapOf(w http.ResponseWriter, r *http.Request, u user.User, trustID, schoolID string) {
 	t, err := s.svc.Trust(r.Context(), u, trustID)
 	if err != nil {
 		s.fail(w, r, u, err)
 		return
 	}
-	schoolID := r.URL.Query().Get("school")
 	if _, ok := t.School(schoolID); schoolID != "" && !ok {
 		schoolID = ""
 	}
@@ -55,5 +71,5 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, u user.Use
 	}
 	q := url.Values{"school": {schoolID}, "as_of": {asOf.String()}, "format": {"csv"}}
 	s.render(w, r, http.StatusOK, "provisions", page{Title: "Provision map — " + t.Name, User: &u, Flash: note, Data: provisionsPage{
-		Trust: t, SchoolID: schoolID, AsOf: asOf, M: m.Data, Areas: need.Areas, CSV: r.URL.Path + "?" + q.Encode()}})
+		Trust: t, SchoolID: schoolID, OneSchool: r.PathValue("school") != "", AsOf: asOf, M: m.Data, Areas: need.Areas, CSV: r.URL.Path + "?" + q.Encode()}})
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -111,6 +112,8 @@ var funcs = template.FuncMap{
 		return "?" + c.Encode()
 	},
 	"lower": strings.ToLower,
+	// has reports whether a form's values for a field include v (ticked boxes).
+	"has": func(vals []string, v string) bool { return slices.Contains(vals, v) },
 	"roleLabel": func(r user.Role) string {
 		return map[user.Role]string{user.SENCO: "SENCO", user.TrustLead: "Trust SEND lead", user.LAReviewer: "LA reviewer",
 			user.Admin: "Administrator", user.Staff: "Teacher or assistant"}[r]
@@ -278,6 +281,7 @@ func (s *Server) nav(u user.User, path string) []navLink {
 	case user.SENCO:
 		for _, sch := range s.svc.SchoolsOf(u) {
 			add("/ui/schools/"+sch.ID+"/caseload", "Caseload: "+sch.Name)
+			add("/ui/schools/"+sch.ID+"/provision-map", "Provision map: "+sch.Name)
 		}
 	case user.TrustLead:
 		add("/ui/trusts/"+u.TrustID+"/workload", "Workload")

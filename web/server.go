@@ -90,6 +90,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"GET /ui/pupils/{id}/audit", u(s.audit), "Printable audit trail with its verification."},
 		{"GET /ui/trusts/{trust}/workload", u(s.workload), "The trust's workload dashboard."},
 		{"GET /ui/trusts/{trust}/provision-map", u(s.provisionMap), "The costed provision map."},
+		{"GET /ui/schools/{school}/provision-map", u(s.schoolProvisionMap), "A school's costed provision map (its SENCO's)."},
 		{"GET /ui/reviews", u(s.reviews), "Pupils granted to an LA reviewer."},
 		{"GET /ui/delivery", u(s.myPupils), "The pupils assigned to a member of staff."},
 		{"GET /ui/pupils/{id}/delivery", u(s.delivery), "What a member of staff delivers for a pupil, and logging a session."},
