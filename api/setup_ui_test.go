@@ -138,3 +138,25 @@ func TestLAAccessAtAGlance(t *testing.T) {
 		t.Fatalf("page: %d", code)
 	}
 }
+
+// TestFlashIsTheServersWords: the banner after a form is shown once, and a
+// link cannot put words in it (issue 17, defect 5).
+func TestFlashIsTheServersWords(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	lead := e.signIn(t, w.lead)
+	if _, page := lead.get("/ui/trusts/" + w.trust + "/settings?done=Your+account+is+locked.+Call+0800+000000"); strings.Contains(page, "Call 0800") {
+		t.Fatal("the address put words in the banner")
+	}
+	res := lead.post("/ui/trusts/"+w.trust+"/settings", url.Values{"weeks_per_year": {"38"}, "admin_hours.annual_review": {"7"},
+		"admin_hours.ehc_request": {"10"}, "admin_hours.apdr_review": {"1.5"}, "admin_hours.referral": {"1"}})
+	if loc := res.Header.Get("Location"); res.StatusCode != 303 || strings.Contains(loc, "done") {
+		t.Fatalf("save: %d %s", res.StatusCode, loc)
+	}
+	if _, page := lead.get(res.Header.Get("Location")); !strings.Contains(page, "Settings saved") {
+		t.Fatal("no banner after saving")
+	}
+	if _, page := lead.get(res.Header.Get("Location")); strings.Contains(page, "Settings saved") {
+		t.Fatal("the banner shows again on reload")
+	}
+}

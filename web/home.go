@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/sendcase/sendcase/domain/user"
 )
@@ -14,10 +13,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	target := "/ui/admin"
-	done := ""
-	if d := r.URL.Query().Get("done"); d != "" {
-		done = "?done=" + url.QueryEscape(d)
-	}
 	switch u.Role {
 	case user.SENCO:
 		if len(u.SchoolIDs) > 0 {
@@ -30,5 +25,5 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u user.User) {
 	case user.Staff:
 		target = "/ui/delivery"
 	}
-	http.Redirect(w, r, target+done, http.StatusSeeOther)
+	http.Redirect(w, r, target, http.StatusSeeOther) // a flash cookie follows by itself
 }

@@ -116,8 +116,8 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		return
 	}
 	if form.section == "" {
-		http.Redirect(w, r, "/ui/?done="+url.QueryEscape(form.done), http.StatusSeeOther)
+		redirectDone(w, r, "/ui/", form.done)
 		return
 	}
-	http.Redirect(w, r, "/ui/pupils/"+id+"?done="+url.QueryEscape(form.done)+"#"+form.section, http.StatusSeeOther)
+	redirectDone(w, r, "/ui/pupils/"+id+"#"+form.section, form.done)
 }

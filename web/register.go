@@ -53,5 +53,5 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.fail(w, r, u, err)
 		return
 	}
-	http.Redirect(w, r, "/ui/pupils/"+res.ID+"?done=Pupil+registered", http.StatusSeeOther)
+	redirectDone(w, r, "/ui/pupils/"+res.ID, "Pupil registered")
 }

@@ -247,7 +247,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		pg.Nav = s.nav(*pg.User, r.URL.Path)
 	}
 	if pg.Flash == "" {
-		pg.Flash = r.URL.Query().Get("done")
+		pg.Flash = takeFlash(w, r)
 	}
 	var buf bytes.Buffer
 	if err := pages[name].Execute(&buf, pg); err != nil {

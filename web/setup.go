@@ -50,9 +50,7 @@ func submit[C any](s *Server, w http.ResponseWriter, r *http.Request, u user.Use
 }
 
 // done sends the browser back to path with a message of what was done.
-func done(w http.ResponseWriter, r *http.Request, path, msg string) {
-	http.Redirect(w, r, path+"?done="+url.QueryEscape(msg), http.StatusSeeOther)
-}
+func done(w http.ResponseWriter, r *http.Request, path, msg string) { redirectDone(w, r, path, msg) }
 
 // trustsPage lists every trust and creates one (admins).
 func (s *Server) trustsPage(w http.ResponseWriter, r *http.Request, u user.User) {
