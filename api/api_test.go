@@ -90,6 +90,12 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 	if rev.str("stage") != "closed" || rev.str("next_cycle_id") == "" {
 		t.Fatalf("review: %s", rev.Raw)
 	}
+	// The printable plan says it was reviewed, and what the review found
+	// (issue 17, defect 2).
+	if _, page := e.signIn(t, w.sencoA).get("/ui/pupils/" + id + "/plan"); !strings.Contains(page, "This plan was reviewed on 10 Dec 2025") ||
+		!strings.Contains(page, "Keen to continue") || strings.Contains(page, "with a ") {
+		t.Errorf("printable plan after the review:\n%s", page)
+	}
 	got := e.must(t, 200, "GET", p, w.sencoA, nil)
 	if got.Header.Get("ETag") != fmt.Sprintf(`"%d"`, got.num("version")) || got.num("version") != rev.num("version") {
 		t.Fatalf("etag %s version %d review version %d", got.Header.Get("ETag"), got.num("version"), rev.num("version"))

@@ -25,5 +25,5 @@ func (s *Server) planPrint(w http.ResponseWriter, r *http.Request, u user.User) 
 		Data: struct {
 			*pupilPage
 			Plan *pupil.Cycle
-		}{pp, plan}})
+		}{pp, plan}}) // pupilPage.Current is the open cycle, if any
 }
