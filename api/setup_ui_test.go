@@ -160,3 +160,33 @@ func TestFlashIsTheServersWords(t *testing.T) {
 		t.Fatal("the banner shows again on reload")
 	}
 }
+
+// TestRefusedFormsStayOnTheForm: a refused form (409) shows the page again
+// with what was typed and why, in words; field errors are summarised with
+// links to their fields (issue 17, defect 3).
+func TestRefusedFormsStayOnTheForm(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	b := e.signIn(t, w.sencoA)
+	b.get("/ui/pupils/" + id)
+	if res := b.post("/ui/pupils/"+id+"/cycle", url.Values{"opened_on": {"2025-09-08"}}); res.StatusCode != 303 {
+		t.Fatalf("open: %d", res.StatusCode)
+	}
+	res := b.post("/ui/pupils/"+id+"/cycle", url.Values{"opened_on": {"2025-09-09"}})
+	body := bodyOf(res)
+	if res.StatusCode != 409 || !strings.Contains(body, "This could not be done: a cycle is still open") || !strings.Contains(body, `role="alert"`) {
+		t.Fatalf("refused: %d\n%s", res.StatusCode, body)
+	}
+	// A milestone out of order: the form comes back as it was sent.
+	res = b.post("/ui/pupils/"+id+"/ehcp", url.Values{"type": {"final_issued"}, "on": {"2025-10-01"}})
+	body = bodyOf(res)
+	if res.StatusCode != 409 || !strings.Contains(body, `value="2025-10-01"`) || strings.Contains(body, "final_issued.") {
+		t.Fatalf("milestone out of order: %d\n%s", res.StatusCode, body)
+	}
+	res = b.post("/ui/schools/"+w.schoolA+"/pupils/new", url.Values{"upn": {"X"}, "first_name": {"Ada"}})
+	body = bodyOf(res)
+	if res.StatusCode != 400 || !strings.Contains(body, `class="error-summary"`) || !strings.Contains(body, `href="#reg-upn"`) {
+		t.Fatalf("error summary: %d\n%s", res.StatusCode, body)
+	}
+}

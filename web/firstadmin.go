@@ -19,7 +19,7 @@ func (s *Server) firstAdmin(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, nil, http.StatusNotFound, "There is no such page.")
 		return
 	}
-	pg := page{Title: "Set up sendcase", Form: url.Values{}}
+	pg := page{Title: "Set up sendcase", Form: url.Values{}, FormName: "admin"}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, "firstadmin", pg)
 		return

@@ -2,10 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/user"
 )
 
@@ -101,18 +104,25 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		typed[k] = v
 	}
 	errs, err := form.run(s, r, u, id)
-	if err != nil {
+	var ce *domain.ConflictError
+	conflict := errors.As(err, &ce)
+	if err != nil && !conflict {
 		s.fail(w, r, u, err)
 		return
 	}
-	if errs != nil {
+	if errs != nil || conflict {
+		// Refused: the page again, what was typed kept, and why in words.
+		status, flash := http.StatusBadRequest, "Please correct the fields marked below."
+		if conflict {
+			status, flash = http.StatusConflict, "This could not be done: "+strings.ReplaceAll(ce.Reason, "_", " ")+"."
+		}
 		pp, lerr := s.loadPupilPage(r, u, id)
 		if lerr != nil {
 			s.fail(w, r, u, lerr)
 			return
 		}
-		s.render(w, r, http.StatusBadRequest, "pupil", page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp,
-			Form: typed, Errors: errs, FormName: name, Flash: "Please correct the fields marked below."})
+		s.render(w, r, status, "pupil", page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp,
+			Form: typed, Errors: errs, FormName: name, Flash: flash, Refused: conflict})
 		return
 	}
 	if form.section == "" {

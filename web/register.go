@@ -25,7 +25,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request, u user.User) {
 		s.fail(w, r, u, err)
 		return
 	}
-	pg := page{Title: "Register a pupil", User: &u, Data: registerPage{School: sch, Codes: need.Codes}, FormName: "register"}
+	pg := page{Title: "Register a pupil", User: &u, Data: registerPage{School: sch, Codes: need.Codes}, FormName: "reg"}
 	if r.Method == http.MethodGet {
 		s.render(w, r, http.StatusOK, "register", pg)
 		return

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -144,6 +145,26 @@ var funcs = template.FuncMap{
 	"list":     func(xs ...string) []string { return xs },
 	// field gathers what a labelled input needs; prefix keeps ids unique
 	// when a page has several forms.
+	// summary lists a form's errors for the error summary, each linking to
+	// its field (ids are prefix-name, as field makes them).
+	"summary": func(prefix string, errs map[string]string) []summaryItem {
+		names := make([]string, 0, len(errs))
+		for n := range errs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		out := make([]summaryItem, 0, len(names))
+		for _, n := range names {
+			words := strings.ReplaceAll(fieldID.Replace(n), "-", " ")
+			words = strings.ReplaceAll(words, "_", " ")
+			text := errs[n]
+			if !strings.HasPrefix(text, words) {
+				text = words + ": " + text
+			}
+			out = append(out, summaryItem{ID: prefix + "-" + fieldID.Replace(n), Text: strings.ToUpper(text[:1]) + text[1:]})
+		}
+		return out
+	},
 	"field": func(prefix, name, label, hint string, f url.Values, errs map[string]string) fieldData {
 		return fieldData{ID: prefix + "-" + fieldID.Replace(name), Name: name, Label: label, Hint: hint, Value: f.Get(name), Error: errs[name]}
 	},
@@ -167,6 +188,8 @@ var funcs = template.FuncMap{
 }
 
 var fieldID = strings.NewReplacer("[", "-", "]", "", ".", "-")
+
+type summaryItem struct{ ID, Text string }
 
 type fieldData struct {
 	ID, Name, Label, Hint, Value, Error string
@@ -233,6 +256,8 @@ type page struct {
 	Errors map[string]string
 	// FormName says which form the errors and values belong to.
 	FormName string
+	// Refused: Flash says why a form was refused.
+	Refused bool
 }
 
 type navLink struct {

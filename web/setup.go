@@ -120,7 +120,7 @@ func (s *Server) schools(w http.ResponseWriter, r *http.Request, u user.User) {
 // provisions lists the trust's catalogue and adds to it. The cost is
 // asked in pounds and sent in pence, as the API takes it.
 func (s *Server) provisions(w http.ResponseWriter, r *http.Request, u user.User) {
-	pg, ok := s.trustSetup(w, r, u, "Provision catalogue", "provision")
+	pg, ok := s.trustSetup(w, r, u, "Provision catalogue", "prov")
 	if !ok {
 		return
 	}
@@ -147,7 +147,7 @@ func (s *Server) provisions(w http.ResponseWriter, r *http.Request, u user.User)
 
 // settings shows and sets the trust's weeks per year and admin hours.
 func (s *Server) settings(w http.ResponseWriter, r *http.Request, u user.User) {
-	pg, ok := s.trustSetup(w, r, u, "Trust settings", "settings")
+	pg, ok := s.trustSetup(w, r, u, "Trust settings", "set")
 	if !ok {
 		return
 	}

@@ -178,7 +178,7 @@ func (p *Pupil) OpenCycle(cmd OpenCycleCmd, facts Facts) ([]event.Data, error) {
 		return nil, err
 	}
 	if c := p.CurrentCycle(); c != nil {
-		return nil, domain.Conflict("cycle %s is still open (stage %s); review it before opening another", c.ID, c.Stage)
+		return nil, domain.Conflict("a cycle is still open (at %s); review it before opening another", c.Stage)
 	}
 	var probs domain.Problems
 	p.notBeforeBirth(&probs, "opened_on", cmd.OpenedOn)
