@@ -431,7 +431,7 @@ func TestEraseFollowsIfMatch(t *testing.T) {
 	p := "/v1/pupils/" + id
 	left := e.must(t, 200, "POST", p+"/leave", w.sencoA, map[string]any{"on": "2025-11-07"})
 	seq := e.lastSeq(t)
-	erase := map[string]any{"reason": "retention period ended"}
+	erase := map[string]any{"reason": "retention period ended", "before_retention": true}
 	if r := e.must(t, 409, "POST", p+"/erase", adminToken, erase, "If-Match", `"1"`); r.num("current_version") != left.num("version") {
 		t.Fatalf("stale If-Match: %s", r.Raw)
 	}

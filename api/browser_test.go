@@ -279,11 +279,18 @@ func TestBrowserWalkthrough(t *testing.T) {
 	b.signIn(w.sencoA)
 	b.open(pupilPath)
 	b.fill("leave-on", "2025-11-10", "leave-destination", "Hill Top Academy")
+	if h := b.text("main h1"); h != "Are you sure?" {
+		t.Fatalf("leaving is not asked again: %q", h)
+	}
+	b.axe("confirmation")
+	b.do(chromedp.Click(chromedp.ID("confirm-yes")), chromedp.WaitVisible(chromedp.CSS(".flash")))
 	b.signOut()
 	b.signIn(adminToken)
 	b.open(pupilPath)
 	b.axe("pupil, with the erase form")
-	b.fill("erase-reason", "Retention period ended")
+	b.do(chromedp.Click(chromedp.CSS("details:has(#erase-reason) > summary")), chromedp.Click(chromedp.ID("erase-before_retention")))
+	b.fill("erase-reason", "Parent's request, agreed with the DPO")
+	b.do(chromedp.Click(chromedp.ID("confirm-yes")), chromedp.WaitVisible(chromedp.CSS(".notice")))
 	if n := b.text(".notice"); !strings.Contains(n, "personal data was erased") {
 		t.Fatalf("erased notice: %q", n)
 	}

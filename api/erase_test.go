@@ -121,12 +121,12 @@ func testErasure(t *testing.T, db string) {
 
 	// Who may erase, and what is refused appends nothing.
 	seq := e.lastSeq(t)
-	e.must(t, 403, "POST", p+"/erase", w.sencoA, map[string]any{"reason": "retention period ended"})
-	e.must(t, 403, "POST", p+"/erase", w.lead, map[string]any{"reason": "retention period ended"})
+	e.must(t, 403, "POST", p+"/erase", w.sencoA, map[string]any{"reason": "retention period ended", "before_retention": true})
+	e.must(t, 403, "POST", p+"/erase", w.lead, map[string]any{"reason": "retention period ended", "before_retention": true})
 	if bad := e.must(t, 400, "POST", p+"/erase", adminToken, map[string]any{"reason": " "}); strings.Join(bad.fields(), ",") != "reason" {
 		t.Errorf("blank reason: %s", bad.Raw)
 	}
-	e.must(t, 409, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"}) // still on roll
+	e.must(t, 409, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended", "before_retention": true}) // still on roll
 	e.must(t, 404, "POST", "/v1/pupils/0193a000-0000-7000-8000-00000000dead/erase", adminToken, map[string]any{"reason": "r"})
 	if e.lastSeq(t) != seq {
 		t.Fatal("a refused erasure appended")
@@ -134,9 +134,9 @@ func testErasure(t *testing.T, db string) {
 
 	e.must(t, 200, "POST", p+"/leave", w.sencoA, map[string]any{"on": "2025-11-07", "destination": "Hill Top Academy"})
 	before := len(as[auditTrail](t, e.must(t, 200, "GET", p+"/audit", w.sencoA, nil)).Events)
-	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"})
+	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended", "before_retention": true})
 	seq = e.lastSeq(t)
-	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended"}) // again: nothing new
+	e.must(t, 200, "POST", p+"/erase", adminToken, map[string]any{"reason": "retention period ended", "before_retention": true}) // again: nothing new
 	if e.lastSeq(t) != seq {
 		t.Error("erasing an erased pupil appended")
 	}
@@ -245,7 +245,14 @@ func TestErasureInTheUI(t *testing.T) {
 	if res := admin.post(page+"/erase", url.Values{"reason": {""}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), "error-message") {
 		t.Errorf("blank reason: %d", res.StatusCode)
 	}
-	if res := admin.post(page+"/erase", url.Values{"reason": {"retention period ended"}}); res.StatusCode != 303 {
+	// Within the retention period, erasing needs saying so; then a confirmation.
+	if res := admin.post(page+"/erase", url.Values{"reason": {"parent's request"}, "confirm": {"yes"}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), "kept until 4 Mar 2040") {
+		t.Errorf("within retention: %d", res.StatusCode)
+	}
+	if res := admin.post(page+"/erase", url.Values{"reason": {"parent's request"}, "before_retention": {"true"}}); res.StatusCode != 200 || !strings.Contains(bodyOf(res), "cannot be undone") {
+		t.Errorf("confirmation: %d", res.StatusCode)
+	}
+	if res := admin.post(page+"/erase", url.Values{"reason": {"parent's request"}, "before_retention": {"true"}, "confirm": {"yes"}}); res.StatusCode != 303 {
 		t.Fatalf("erase: %d %s", res.StatusCode, bodyOf(res))
 	}
 	_, body := admin.get(page)

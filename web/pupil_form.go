@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 )
 
@@ -103,6 +105,25 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 	for k, v := range r.PostForm {
 		typed[k] = v
 	}
+	if ask, ok := confirmations[name]; ok && r.PostForm.Get("confirm") != "yes" {
+		// Asked only of who may, and of a form that is complete: else it
+		// is refused now, as any form is.
+		pp, err := s.loadPupilPage(r, u, id)
+		if err != nil {
+			s.fail(w, r, u, err)
+			return
+		}
+		may := pp.CanWrite
+		if name == "erase" {
+			may = pp.CanErase
+		}
+		if may && ask.check(r) == nil {
+			s.confirm(w, r, u, id, name, ask, typed)
+			return
+		}
+		r.PostForm.Set("confirm", "yes")
+	}
+	r.PostForm.Del("confirm")
 	errs, err := form.run(s, r, u, id)
 	var ce *domain.ConflictError
 	conflict := errors.As(err, &ce)
@@ -130,4 +151,48 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		return
 	}
 	redirectDone(w, r, "/ui/pupils/"+id+"#"+form.section, form.done)
+}
+
+// confirmations are the forms that cannot be taken back by another form:
+// each is asked again, saying what will happen, before it is sent.
+var confirmations = map[string]confirmation{
+	"leave": {"Take this pupil off roll? Their open cycle's provision ends and they leave the caseload; the record stays, read only.",
+		"Yes, take them off roll", checkForm[pupil.Leave]},
+	"transfer": {"Transfer this pupil? The record moves to the other school: its SENCO takes it over, and this school's staff no longer see it.",
+		"Yes, transfer them", checkForm[pupil.Transfer]},
+	"erase": {"Erase this pupil's personal data? Names, date of birth, UPN and every note become unreadable for good. This cannot be undone.",
+		"Yes, erase it", checkForm[pupil.Erase]},
+}
+
+type confirmation struct {
+	Question, Yes string
+	// check says whether the form is complete (the command's own checks).
+	check func(r *http.Request) error
+}
+
+// checkForm checks the posted form as command C, deciding nothing.
+func checkForm[C any](r *http.Request) error {
+	var cmd C
+	if errs := decodeForm(r, &cmd); errs != nil {
+		return errors.New("undecodable form")
+	}
+	return domain.Validate(cmd)
+}
+
+// confirm asks again before a form that cannot be taken back, keeping
+// what was typed.
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request, u user.User, id, name string, ask confirmation, typed url.Values) {
+	type field struct{ Name, Value string }
+	var fields []field
+	for k, vs := range typed {
+		if k == "csrf" || k == "confirm" {
+			continue
+		}
+		for _, v := range vs {
+			fields = append(fields, field{k, v})
+		}
+	}
+	sort.Slice(fields, func(i, j int) bool { return fields[i].Name < fields[j].Name })
+	s.render(w, r, http.StatusOK, "confirm", page{Title: "Are you sure?", User: &u, Data: map[string]any{
+		"Action": "/ui/pupils/" + id + "/" + name, "Back": "/ui/pupils/" + id, "Question": ask.Question, "Yes": ask.Yes, "Fields": fields}})
 }

@@ -3,6 +3,7 @@ package pupil
 import (
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/event"
 )
 
@@ -11,6 +12,10 @@ import (
 // not name the child or the family.
 type Erase struct {
 	Reason string `json:"reason" validate:"notblank,max=500"`
+	// BeforeRetention says the erasure is meant although the record is
+	// still within its retention period (RetainUntil); the reason then says
+	// why, and both stay in the audit trail.
+	BeforeRetention bool `json:"before_retention"`
 }
 
 // Erased records that the pupil's personal data was destroyed. The events
@@ -18,6 +23,8 @@ type Erase struct {
 type Erased struct {
 	On     civil.Date `json:"on"`
 	Reason string     `json:"reason"`
+	// BeforeRetention: erased before the retention period ended.
+	BeforeRetention bool `json:"before_retention,omitempty"`
 }
 
 func (Erased) EventType() string        { return "pupil_erased" }
@@ -53,7 +60,25 @@ func (p *Pupil) Erase(cmd Erase, facts Facts) ([]event.Data, error) {
 	if p.OnRoll && p.Erasure == nil {
 		return nil, domain.Conflict("the pupil is on roll; record their leaving before erasing the record")
 	}
-	return []event.Data{Erased{On: facts.Today, Reason: cmd.Reason}}, nil
+	early := p.Erasure == nil && !facts.Today.After(p.RetainUntil())
+	if early && !cmd.BeforeRetention {
+		return nil, domain.Invalid("before_retention", "the record is kept until %s; to erase it sooner, confirm it and give the reason", p.RetainUntil())
+	}
+	return []event.Data{Erased{On: facts.Today, Reason: cmd.Reason, BeforeRetention: early}}, nil
+}
+
+// RetainUntil is the last day the pupil's SEN record is kept (the IRMS
+// toolkit's schedule, docs/data-protection.md): date of birth plus 25
+// years, or plus 31 where an EHC plan was made, as local authorities keep
+// them.
+func (p *Pupil) RetainUntil() civil.Date {
+	years := 25
+	for _, r := range p.EHCPRecords {
+		if r.Type == ehcp.FinalIssued {
+			years = 31
+		}
+	}
+	return p.DateOfBirth.AddMonths(12 * years)
 }
 
 // ErasedError refuses a command on an erased pupil.

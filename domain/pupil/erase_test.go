@@ -22,7 +22,13 @@ func TestErase(t *testing.T) {
 		wantField  string
 		conflict   bool
 	}{
-		{name: "off roll", pupil: left, cmd: Erase{Reason: "retention period ended"}, wantEvents: 1},
+		{name: "off roll, within retention", pupil: left, cmd: Erase{Reason: "retention period ended"}, wantField: "before_retention"},
+		{name: "off roll, erased early on purpose", pupil: left, cmd: Erase{Reason: "parent's request, agreed by the DPO", BeforeRetention: true}, wantEvents: 1},
+		{name: "off roll, retention over", pupil: func(t *testing.T) (*Pupil, Facts) {
+			p, facts := left(t)
+			facts.Today = p.RetainUntil().AddDays(1)
+			return p, facts
+		}, cmd: Erase{Reason: "retention period ended"}, wantEvents: 1},
 		{name: "reason required", pupil: left, cmd: Erase{Reason: "  "}, wantField: "reason"},
 		{name: "reason bounded", pupil: left, cmd: Erase{Reason: strings.Repeat("x", 501)}, wantField: "reason"},
 		{name: "on roll", pupil: func(t *testing.T) (*Pupil, Facts) {
@@ -31,7 +37,7 @@ func TestErase(t *testing.T) {
 		}, cmd: Erase{Reason: "r"}, conflict: true},
 		{name: "already erased", pupil: func(t *testing.T) (*Pupil, Facts) {
 			p, facts := left(t)
-			apply(t, p, must(t)(p.Erase(Erase{Reason: "r"}, facts)))
+			apply(t, p, must(t)(p.Erase(Erase{Reason: "r", BeforeRetention: true}, facts)))
 			return p, facts
 		}, cmd: Erase{Reason: "again"}, wantEvents: 0},
 	}
@@ -61,7 +67,7 @@ func TestErasureBlanksPersonalDataAndClosesTheRecord(t *testing.T) {
 	p, facts, _ := atStage(t, "closed")
 	apply(t, p, must(t)(p.Leave(Leave{On: d("2025-12-20"), Destination: "Hill Top Academy"}, facts)))
 	before, _ := json.Marshal(p)
-	apply(t, p, must(t)(p.Erase(Erase{Reason: "retention period ended"}, facts)))
+	apply(t, p, must(t)(p.Erase(Erase{Reason: "retention period ended", BeforeRetention: true}, facts)))
 	after, _ := json.Marshal(p)
 	for _, secret := range []string{"B801200005001", "Ada", "Lovelace", "2015-03-04", "Hill Top", "Uses 3-word sentences", "Pleased", "Likes the group"} {
 		if !strings.Contains(string(before), secret) {
@@ -107,4 +113,12 @@ func TestOnlyTheErasureErases(t *testing.T) {
 			t.Errorf("Erases(%q) = %v, want %v", name, got, want)
 		}
 	}
+}
+
+func TestRetainUntil(t *testing.T) {
+	p, facts, _ := atStage(t, "registered")
+	if got, want := p.RetainUntil(), d("2040-03-04"); got != want {
+		t.Fatalf("SEN support: got %s, want %s (date of birth + 25 years)", got, want)
+	}
+	_ = facts
 }
