@@ -46,7 +46,7 @@ func (s *Service) delivery(p *pupil.Pupil, today civil.Date) Delivery {
 	}
 	d.CycleID, d.Stage = c.ID, c.Stage
 	if c.Plan != nil {
-		d.ReviewDueOn, d.Outcomes = c.Plan.ReviewDueOn, c.Plan.Outcomes
+		d.ReviewDueOn, d.Outcomes = c.Plan.ReviewDueOn, append(d.Outcomes, c.Plan.Outcomes...)
 		for _, pp := range c.Plan.Provisions {
 			cat, _ := s.dir.Provision(p.TrustID, pp.ProvisionID)
 			d.Provisions = append(d.Provisions, DeliveredProvision{PlannedProvision: pp, Name: cat.Name, StaffRole: cat.StaffRole})
