@@ -92,7 +92,7 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 	}
 	// The printable plan says it was reviewed, and what the review found
 	// (issue 17, defect 2).
-	if _, page := e.signIn(t, w.sencoA).get("/ui/pupils/" + id + "/plan"); !strings.Contains(page, "This plan was reviewed on 10 Dec 2025") ||
+	if _, page := e.signIn(t, w.sencoA).get("/ui/pupils/" + id + "/plan"); !strings.Contains(page, "This plan was reviewed on 10 December 2025") ||
 		!strings.Contains(page, "Keen to continue") || strings.Contains(page, "with a ") {
 		t.Errorf("printable plan after the review:\n%s", page)
 	}

@@ -246,7 +246,7 @@ func TestErasureInTheUI(t *testing.T) {
 		t.Errorf("blank reason: %d", res.StatusCode)
 	}
 	// Within the retention period, erasing needs saying so; then a confirmation.
-	if res := admin.post(page+"/erase", url.Values{"reason": {"parent's request"}, "confirm": {"yes"}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), "kept until 4 Mar 2040") {
+	if res := admin.post(page+"/erase", url.Values{"reason": {"parent's request"}, "confirm": {"yes"}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), "kept until 4 March 2040") {
 		t.Errorf("within retention: %d", res.StatusCode)
 	}
 	if res := admin.post(page+"/erase", url.Values{"reason": {"parent's request"}, "before_retention": {"true"}}); res.StatusCode != 200 || !strings.Contains(bodyOf(res), "cannot be undone") {

@@ -93,14 +93,14 @@ func testRecordAsItStood(t *testing.T, db string) {
 	}
 	e.must(t, 404, "GET", p+"?as_of=2025-09-01", w.sencoB, nil)
 	ui := e.signIn(t, w.sencoB)
-	if code, page := ui.get("/ui/pupils/" + halID + "?as_of=2025-09-09"); code != 200 || !strings.Contains(page, "as it stood at the end of 9 Sep 2025") ||
+	if code, page := ui.get("/ui/pupils/" + halID + "?as_of=2025-09-09"); code != 200 || !strings.Contains(page, "as it stood at the end of 9 September 2025") ||
 		strings.Contains(page, `action="/ui/pupils/`+halID+`/`) {
 		t.Errorf("the pupil page as of 9 September: %d\n%s", code, page)
 	}
 	if _, page := ui.get("/ui/pupils/" + halID); !strings.Contains(page, `action="/ui/pupils/`+halID+`/`) {
 		t.Error("today's pupil page offers no forms to its SENCO")
 	}
-	if code, page := ui.get("/ui/pupils/" + halID + "/audit?as_of=2025-09-09"); code != 200 || !strings.Contains(page, "as it stood at the end of 9 Sep 2025") {
+	if code, page := ui.get("/ui/pupils/" + halID + "/audit?as_of=2025-09-09"); code != 200 || !strings.Contains(page, "as it stood at the end of 9 September 2025") {
 		t.Errorf("the audit page as of 9 September: %d", code)
 	}
 	e.must(t, 200, "GET", p+"/ehcp?as_of=2025-09-09", w.sencoB, nil)

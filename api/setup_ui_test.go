@@ -181,7 +181,7 @@ func TestRefusedFormsStayOnTheForm(t *testing.T) {
 	// A milestone out of order: the form comes back as it was sent.
 	res = b.post("/ui/pupils/"+id+"/ehcp", url.Values{"type": {"final_issued"}, "on": {"2025-10-01"}})
 	body = bodyOf(res)
-	if res.StatusCode != 409 || !strings.Contains(body, `value="2025-10-01"`) || strings.Contains(body, "final_issued.") {
+	if res.StatusCode != 409 || !strings.Contains(body, `value="01/10/2025"`) || strings.Contains(body, "final_issued.") {
 		t.Fatalf("milestone out of order: %d\n%s", res.StatusCode, body)
 	}
 	res = b.post("/ui/schools/"+w.schoolA+"/pupils/new", url.Values{"upn": {"X"}, "first_name": {"Ada"}})

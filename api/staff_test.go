@@ -50,7 +50,7 @@ func TestStaffDeliverWhatTheyAreAssigned(t *testing.T) {
 			t.Errorf("the delivery page shows %q", private)
 		}
 	}
-	if res := staff.post("/ui/pupils/"+id+"/delivery", url.Values{"provision_id": {w.provision}, "delivered_on": {"2025-11-10"}, "minutes": {"0"}, "attended": {"true"}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), `value="2025-11-10"`) {
+	if res := staff.post("/ui/pupils/"+id+"/delivery", url.Values{"provision_id": {w.provision}, "delivered_on": {"2025-11-10"}, "minutes": {"0"}, "attended": {"true"}}); res.StatusCode != 400 || !strings.Contains(bodyOf(res), `value="10/11/2025"`) {
 		t.Fatalf("bad minutes: %d", res.StatusCode)
 	}
 	if res := staff.post("/ui/pupils/"+id+"/delivery", url.Values{"provision_id": {w.provision}, "delivered_on": {"2025-11-10"}, "minutes": {"30"}, "attended": {"true"}}); res.StatusCode != 303 {

@@ -26,7 +26,7 @@ var formDecoder = func() *form.Decoder {
 		if vals[0] == "" {
 			return civil.Date(0), nil
 		}
-		dt, err := civil.Parse(vals[0])
+		dt, err := parseDate(vals[0])
 		if err != nil {
 			return civil.Date(-1), nil // reported by validation against the field
 		}

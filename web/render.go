@@ -32,17 +32,12 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 var funcs = template.FuncMap{
-	"date": func(d civil.Date) string {
-		if !d.Valid() {
-			return "—"
-		}
-		y, m, day := d.Parts()
-		return fmt.Sprintf("%d %s %d", day, m.String()[:3], y)
-	},
-	"iso":   func(d civil.Date) string { return d.String() },
-	"pence": pounds,
-	"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"last":  func(list []string) int { return len(list) - 1 },
+	"date":     longDate,
+	"dayFirst": dayFirst,
+	"iso":      func(d civil.Date) string { return d.String() },
+	"pence":    pounds,
+	"hours":    func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+	"last":     func(list []string) int { return len(list) - 1 },
 	"pct": func(n, max int) int {
 		if max <= 0 {
 			return 0
@@ -357,7 +352,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, u user.User, err e
 // asOf reads ?as_of for pages; a bad date falls back to today with a note.
 func (s *Server) asOf(r *http.Request) (civil.Date, string) {
 	if q := r.URL.Query().Get("as_of"); q != "" {
-		if d, err := civil.Parse(q); err == nil {
+		if d, err := parseDate(q); err == nil {
 			return d, ""
 		}
 		return s.svc.Today(), "The date was not understood, so today is shown."

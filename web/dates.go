@@ -1,0 +1,43 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sendcase/sendcase/domain/civil"
+)
+
+// People in England write dates day first: forms take 27/3/2026 (or
+// 27/03/2026, or the ISO 2026-03-27 that links and the API use) and show
+// what they hold as dd/mm/yyyy; pages print "27 March 2026".
+
+// parseDate reads a date as a person or a link writes it.
+func parseDate(s string) (civil.Date, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"2/1/2006", "02/01/2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if d := civil.FromTime(t); d.Valid() {
+				return d, nil
+			}
+		}
+	}
+	return civil.Parse(s)
+}
+
+// dayFirst shows a form's date value as dd/mm/yyyy, or as it was typed
+// when it is not a date.
+func dayFirst(v string) string {
+	d, err := parseDate(v)
+	if err != nil {
+		return v
+	}
+	return d.Time().Format("02/01/2006")
+}
+
+// longDate prints a date as "3 March 2026".
+func longDate(d civil.Date) string {
+	if !d.Valid() {
+		return "—"
+	}
+	return d.Time().Format("2 January 2006")
+}
