@@ -3,6 +3,7 @@ package api_test
 import (
 	"encoding/csv"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +199,41 @@ func TestSENCOOpensTheirSchoolsProvisionMap(t *testing.T) {
 	}
 	if code, _ := b.get("/ui/schools/" + w.schoolB + "/provision-map"); code != 403 {
 		t.Fatalf("another school: %d", code)
+	}
+}
+
+// TestCaseloadSearchSortAndPages: a caseload too long for one page is
+// searched by name or UPN, sorted by surname both ways, 50 a page.
+func TestCaseloadSearchSortAndPages(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	var oneUPN string
+	for i := range 60 {
+		body := pupilBody(newUPN())
+		body["last_name"] = fmt.Sprintf("Surname%02d", 59-i)
+		if i == 7 {
+			body["last_name"], oneUPN = "Quillfeather", body["upn"].(string)
+		}
+		e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, body)
+	}
+	b := e.signIn(t, w.sencoA)
+	base := "/ui/schools/" + w.schoolA + "/caseload"
+	_, page := b.get(base)
+	if !strings.Contains(page, "60 pupils") || !strings.Contains(page, "page 1 of 2") || strings.Count(page, `href="/ui/pupils/`) != 50 {
+		t.Fatalf("first page: %d links", strings.Count(page, `href="/ui/pupils/`))
+	}
+	if i, j := strings.Index(page, "Surname00"), strings.Index(page, "Surname01"); i < 0 || j < i {
+		t.Error("not sorted by surname")
+	}
+	if _, page := b.get(base + "?page=2"); strings.Count(page, `href="/ui/pupils/`) != 10 || !strings.Contains(page, "Surname58") {
+		t.Error("second page")
+	}
+	if _, page := b.get(base + "?sort=-name"); strings.Index(page, "Surname58") > strings.Index(page, "Surname57") {
+		t.Error("not sorted the other way")
+	}
+	for _, q := range []string{"quill", oneUPN, strings.ToLower(oneUPN)} {
+		if _, page := b.get(base + "?q=" + url.QueryEscape(q)); !strings.Contains(page, "1 pupil ") || !strings.Contains(page, "Quillfeather") {
+			t.Errorf("search %q", q)
+		}
 	}
 }

@@ -68,8 +68,12 @@ func (v Views) eachTrustPupil(ctx context.Context, trustID string, asOf civil.Da
 
 // CaseloadRow is one pupil on a SENCO's caseload.
 type CaseloadRow struct {
-	PupilID     string `json:"pupil_id"`
-	Name        string `json:"name"`
+	PupilID string `json:"pupil_id"`
+	Name    string `json:"name"`
+	// UPN finds a pupil by the number the MIS shows; LastName sorts by
+	// surname.
+	UPN         string `json:"upn"`
+	LastName    string `json:"-"`
 	YearGroup   string `json:"year_group"`
 	SENStatus   string `json:"sen_status"`
 	PrimaryNeed string `json:"primary_need"`
@@ -118,7 +122,7 @@ func onCaseload(p *pupil.Pupil) bool {
 
 func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) CaseloadRow {
 	row := CaseloadRow{
-		PupilID: p.ID, Name: p.FirstName + " " + p.LastName, YearGroup: string(p.CurrentYearGroup(asOf)),
+		PupilID: p.ID, Name: p.FirstName + " " + p.LastName, UPN: p.UPN, LastName: p.LastName, YearGroup: string(p.CurrentYearGroup(asOf)),
 		SENStatus: string(p.SENStatus), PrimaryNeed: p.PrimaryNeed, SecondaryNeed: p.SecondaryNeed, AreaOfNeed: string(need.AreaOf(p.PrimaryNeed)),
 		Stage: StageNone, ActiveProvisions: len(p.ActiveProvisions), Incomplete: len(s.Unapplied) > 0,
 	}

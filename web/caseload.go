@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -24,6 +26,10 @@ type caseloadPage struct {
 	Codes   []need.Code
 	CanEdit bool
 	Query   url.Values
+	// Search is the text searched for; Total the pupils it finds, shown
+	// Page of Pages at a time.
+	Search             string
+	Total, Page, Pages int
 }
 
 // caseload is a school's caseload, filtered and sorted.
@@ -42,16 +48,45 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 	}
 	sch := v.Data.School
 	_, writeErr := s.svc.SchoolToWrite(r.Context(), u, schoolID)
-	// The view is shared with other requests: sort a copy.
-	rows := slices.Clone(v.Data.Pupils)
+	// The view is shared with other requests: search and sort a copy.
+	rows := search(v.Data.Pupils, q.Get("q"))
 	sortRows(rows, q.Get("sort"))
+	total := len(rows)
+	pages := max(1, (total+pageSize-1)/pageSize)
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	pageNo = min(max(pageNo, 1), pages)
+	rows = rows[(pageNo-1)*pageSize : min(pageNo*pageSize, total)]
 	s.render(w, r, http.StatusOK, "caseload", page{Title: "Caseload — " + sch.Name, User: &u, Flash: note, Data: caseloadPage{
 		School: sch, AsOf: asOf, Rows: rows, Filter: f, Sort: q.Get("sort"), Areas: need.Areas, Codes: need.Codes,
-		CanEdit: writeErr == nil, Query: q}})
+		CanEdit: writeErr == nil, Query: q, Search: q.Get("q"), Total: total, Page: pageNo, Pages: pages}})
 }
 
+// pageSize is how many pupils a caseload page lists.
+const pageSize = 50
+
+// search keeps the rows whose name holds text, or whose UPN is it.
+func search(rows []projections.CaseloadRow, text string) []projections.CaseloadRow {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return slices.Clone(rows)
+	}
+	var out []projections.CaseloadRow
+	for _, r := range rows {
+		if strings.Contains(strings.ToLower(r.Name), strings.ToLower(text)) || strings.EqualFold(r.UPN, text) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// sortRows sorts by a column, by surname when none is given; "-column"
+// sorts it the other way.
 func sortRows(rows []projections.CaseloadRow, by string) {
+	desc := strings.HasPrefix(by, "-")
+	by = strings.TrimPrefix(by, "-")
 	less := map[string]func(a, b projections.CaseloadRow) bool{
+		"":        func(a, b projections.CaseloadRow) bool { return surnameFirst(a) < surnameFirst(b) },
+		"name":    func(a, b projections.CaseloadRow) bool { return surnameFirst(a) < surnameFirst(b) },
 		"year":    func(a, b projections.CaseloadRow) bool { return a.YearGroup < b.YearGroup },
 		"stage":   func(a, b projections.CaseloadRow) bool { return a.Stage < b.Stage },
 		"review":  func(a, b projections.CaseloadRow) bool { return dateOrLast(a.ReviewDueOn) < dateOrLast(b.ReviewDueOn) },
@@ -62,8 +97,17 @@ func sortRows(rows []projections.CaseloadRow, by string) {
 		},
 	}[by]
 	if less != nil {
-		sort.SliceStable(rows, func(i, j int) bool { return less(rows[i], rows[j]) })
+		sort.SliceStable(rows, func(i, j int) bool {
+			if desc {
+				return less(rows[j], rows[i])
+			}
+			return less(rows[i], rows[j])
+		})
 	}
+}
+
+func surnameFirst(r projections.CaseloadRow) string {
+	return strings.ToLower(r.LastName + " " + r.Name)
 }
 
 func dateOrLast(d civil.Date) civil.Date {

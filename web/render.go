@@ -108,6 +108,23 @@ var funcs = template.FuncMap{
 		return "?" + c.Encode()
 	},
 	"lower": strings.ToLower,
+	// withQueryValues is withQuery's values, not yet a link.
+	"withQueryValues": func(q url.Values, key, value string) url.Values {
+		c := url.Values{}
+		for k, v := range q {
+			c[k] = v
+		}
+		c.Set(key, value)
+		return c
+	},
+	// flipSort is the sort a column heading links to: the column, or the
+	// other way when it is the current one.
+	"flipSort": func(current, col string) string {
+		if current == col || (current == "" && col == "name") {
+			return "-" + col
+		}
+		return col
+	},
 	// has reports whether a form's values for a field include v (ticked boxes).
 	"has": func(vals []string, v string) bool { return slices.Contains(vals, v) },
 	"roleLabel": func(r user.Role) string {
