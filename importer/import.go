@@ -45,13 +45,15 @@ type Summary struct {
 
 // Report is the outcome of an import.
 type Report struct {
-	DryRun  bool        `json:"dry_run"`
-	Partial bool        `json:"partial"`
-	Applied bool        `json:"applied"`
-	Summary Summary     `json:"summary"`
-	Columns []string    `json:"columns"`
-	Rows    []RowResult `json:"rows"`
-	Absent  []Absent    `json:"absent"`
+	DryRun  bool     `json:"dry_run"`
+	Partial bool     `json:"partial"`
+	Applied bool     `json:"applied"`
+	Summary Summary  `json:"summary"`
+	Columns []string `json:"columns"`
+	// IgnoredColumns are the file's columns sendcase does not read, by name.
+	IgnoredColumns []string    `json:"ignored_columns"`
+	Rows           []RowResult `json:"rows"`
+	Absent         []Absent    `json:"absent"`
 }
 
 // Options of an import.

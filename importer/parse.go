@@ -15,7 +15,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/need"
@@ -82,6 +81,9 @@ type File struct {
 	Rows []Row
 	// Columns maps each understood field to the header it came from.
 	Columns map[Field]string
+	// Ignored are the headers of the columns no field is read from, so the
+	// report can say that they were not used.
+	Ignored []string
 }
 
 // ErrHeader means the file has no usable header row.
@@ -113,14 +115,19 @@ func Parse(r io.Reader) (*File, error) {
 	index := map[Field]int{}
 	for i, h := range records[0] {
 		n := normHeader(h)
+		used := false
 		for field, names := range aliases {
 			for _, a := range names {
 				if n == a {
 					if _, dup := index[field]; !dup {
 						index[field], f.Columns[field] = i, strings.TrimSpace(h)
+						used = true
 					}
 				}
 			}
+		}
+		if !used && strings.TrimSpace(h) != "" {
+			f.Ignored = append(f.Ignored, strings.TrimSpace(h))
 		}
 	}
 	var missing []string
@@ -150,7 +157,7 @@ func Parse(r io.Reader) (*File, error) {
 		row.UPN = upn.Normalize(cell(FieldUPN))
 		row.FirstName, row.LastName = cell(FieldForename), cell(FieldSurname)
 		if s := cell(FieldDOB); s != "" {
-			d, err := parseDate(s)
+			d, err := civil.ParseDayFirst(s)
 			if err != nil {
 				bad(FieldDOB, "%q is not a date (dd/mm/yyyy or yyyy-mm-dd)", s)
 			}
@@ -175,26 +182,6 @@ func blank(rec []string) bool {
 		}
 	}
 	return true
-}
-
-var ukDate = regexp.MustCompile(`^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$`)
-
-// parseDate reads dd/mm/yyyy (also with - or .) or yyyy-mm-dd; MIS exports
-// in England never write month first.
-func parseDate(s string) (civil.Date, error) {
-	if m := ukDate.FindStringSubmatch(s); m != nil {
-		d, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		y, _ := strconv.Atoi(m[3])
-		if mo < 1 || mo > 12 || d < 1 || d > civil.DaysIn(y, time.Month(mo)) {
-			return 0, fmt.Errorf("no such date")
-		}
-		return civil.New(y, time.Month(mo), d), nil
-	}
-	if len(s) > 10 { // "2015-03-04T00:00:00" from some exports
-		s = s[:10]
-	}
-	return civil.Parse(s)
 }
 
 // normYear turns "Year 5", "Y5", "05", "Reception", "Nursery 2" into 5, R, N2.

@@ -3,6 +3,8 @@ package importer
 import (
 	"strings"
 	"testing"
+
+	"github.com/sendcase/sendcase/domain/civil"
 )
 
 func TestNormalisers(t *testing.T) {
@@ -29,13 +31,13 @@ func TestNormalisers(t *testing.T) {
 	}
 	dates := map[string]string{"04/03/2015": "2015-03-04", "4/3/2015": "2015-03-04", "04-03-2015": "2015-03-04", "04.03.2015": "2015-03-04", "2015-03-04": "2015-03-04", "2015-03-04T00:00:00": "2015-03-04"}
 	for in, want := range dates {
-		if got, err := parseDate(in); err != nil || got.String() != want {
-			t.Errorf("parseDate(%q) = %s %v, want %s", in, got, err, want)
+		if got, err := civil.ParseDayFirst(in); err != nil || got.String() != want {
+			t.Errorf("civil.ParseDayFirst(%q) = %s %v, want %s", in, got, err, want)
 		}
 	}
 	for _, bad := range []string{"31/02/2015", "13/13/2015", "2015/03/04", "March 4 2015", "04/03/15"} {
-		if _, err := parseDate(bad); err == nil {
-			t.Errorf("parseDate(%q) accepted", bad)
+		if _, err := civil.ParseDayFirst(bad); err == nil {
+			t.Errorf("civil.ParseDayFirst(%q) accepted", bad)
 		}
 	}
 }
@@ -77,5 +79,17 @@ func TestParseHeaderStyles(t *testing.T) {
 	}
 	if _, err := Parse(strings.NewReader("")); err == nil {
 		t.Fatal("empty file accepted")
+	}
+}
+
+// TestParseNamesTheColumnsItDoesNotRead (issue 17): a column no field is
+// read from is reported by its header.
+func TestParseNamesTheColumnsItDoesNotRead(t *testing.T) {
+	f, err := Parse(strings.NewReader("UPN,Surname,Forename,DOB,Year,SEN Status,Primary Need,Form Tutor,,EHC Plan Date\nB801200005001,Lovelace,Ada,04/03/2015,5,K,SLCN,Mr Brown,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(f.Ignored, "|"), "Form Tutor|EHC Plan Date"; got != want {
+		t.Fatalf("ignored: got %q, want %q", got, want)
 	}
 }

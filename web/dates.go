@@ -1,9 +1,6 @@
 package web
 
 import (
-	"strings"
-	"time"
-
 	"github.com/sendcase/sendcase/domain/civil"
 )
 
@@ -12,17 +9,7 @@ import (
 // what they hold as dd/mm/yyyy; pages print "27 March 2026".
 
 // parseDate reads a date as a person or a link writes it.
-func parseDate(s string) (civil.Date, error) {
-	s = strings.TrimSpace(s)
-	for _, layout := range []string{"2/1/2006", "02/01/2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			if d := civil.FromTime(t); d.Valid() {
-				return d, nil
-			}
-		}
-	}
-	return civil.Parse(s)
-}
+func parseDate(s string) (civil.Date, error) { return civil.ParseDayFirst(s) }
 
 // dayFirst shows a form's date value as dd/mm/yyyy, or as it was typed
 // when it is not a date.
