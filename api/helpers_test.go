@@ -266,3 +266,19 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// pupilBeingHelped registers a pupil at school A and takes her to the Do
+// stage: assessed (speech screening), a plan of one outcome and Talk Boost
+// three times a week. It answers her id.
+func (e *env) pupilBeingHelped(t *testing.T, w world) string {
+	t.Helper()
+	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	p := "/v1/pupils/" + id
+	cyc := e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
+	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Speech screening", "need_areas": []string{"communication_interaction"}})
+	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
+		"outcomes":     []any{map[string]any{"description": "Uses 3-word sentences", "success_criteria": "4 of 5 lessons"}},
+		"provisions":   []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4}},
+		"parent_views": "Mum is pleased", "pupil_views": "I like the group"})
+	return id
+}

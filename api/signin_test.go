@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -47,10 +46,7 @@ func (b *browserless) getRaw(target string) *http.Response {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	res.Body = io.NopCloser(strings.NewReader(string(body)))
-	return res
+	return buffered(res)
 }
 
 // beginOIDC starts a sign-in in b and answers the provider's URL.

@@ -17,14 +17,8 @@ func TestStaffDeliverWhatTheyAreAssigned(t *testing.T) {
 	w := e.world(t)
 	ta := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Tia Assistant", "email": "tia@oak.org.uk", "role": "staff", "school_ids": []string{w.schoolA}})
 	otherTA := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "Oli Other", "email": "oli@oak.org.uk", "role": "staff", "school_ids": []string{w.schoolB}})
-	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	id := e.pupilBeingHelped(t, w)
 	p := "/v1/pupils/" + id
-	cyc := e.must(t, 201, "POST", p+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
-	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/assessment", w.sencoA, map[string]any{"assessed_on": "2025-09-10", "summary": "Speech screening", "need_areas": []string{"communication_interaction"}})
-	e.must(t, 200, "POST", p+"/cycles/"+cyc+"/plan", w.sencoA, map[string]any{"agreed_on": "2025-09-15", "review_due_on": "2025-12-12",
-		"outcomes":     []any{map[string]any{"description": "Uses 3-word sentences", "success_criteria": "4 of 5 lessons"}},
-		"provisions":   []any{map[string]any{"provision_id": w.provision, "sessions_per_week": 3, "minutes_per_session": 30, "group_size": 4}},
-		"parent_views": "Mum is pleased", "pupil_views": "I like the group"})
 	e.must(t, 404, "GET", p+"/delivery", ta.str("token"), nil)
 
 	// The SENCO assigns her on the pupil's page; another school's staff cannot be.

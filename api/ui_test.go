@@ -55,6 +55,12 @@ func (b *browserless) post(path string, form url.Values) *http.Response {
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	return buffered(res)
+}
+
+// buffered reads res's body so that it can be read again after the
+// connection is done with.
+func buffered(res *http.Response) *http.Response {
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	res.Body = io.NopCloser(strings.NewReader(string(body)))
