@@ -9,6 +9,7 @@ import (
 
 	"github.com/sendcase/sendcase/internal/node"
 	"github.com/sendcase/sendcase/internal/oidctest"
+	"github.com/sendcase/sendcase/internal/until"
 	"github.com/sendcase/sendcase/sso"
 )
 
@@ -103,10 +104,12 @@ func TestBrowserTrustSetUp(t *testing.T) {
 	if g := b.text("#access + ul"); !strings.Contains(g, "ended early") {
 		t.Fatalf("access after ending it: %q", g)
 	}
-	b.open(base + "/la-access")
-	if g := b.text("main table tbody"); !strings.Contains(g, "Rae Reviewer") || !strings.Contains(g, "ended early") {
-		t.Fatalf("LA access page: %q", g)
-	}
+	// (The page reads the views, applied a moment after the command.)
+	until.True(t, 10*time.Second, "the LA access page shows the ended grant", func() bool {
+		b.open(base + "/la-access")
+		g := b.text("main table tbody")
+		return strings.Contains(g, "Rae Reviewer") && strings.Contains(g, "ended early")
+	})
 	b.shot("la-access")
 	b.axe("LA access")
 	b.open("/ui/security")

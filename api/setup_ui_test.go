@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/sendcase/sendcase/internal/until"
 )
 
 var shownLink = regexp.MustCompile(`id="invitation-link">([^<]+)<`)
@@ -125,8 +128,12 @@ func TestLAAccessAtAGlance(t *testing.T) {
 	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-03-31"})
 	e.must(t, 200, "GET", "/v1/pupils/"+id+"/audit", w.reviewer, nil)
-	a := e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/la-access", w.lead, nil)
-	raw := string(a.Raw)
+	var raw string
+	// (The grants are read from the views, applied a moment after the command.)
+	until.True(t, 10*time.Second, "the grant is in the views", func() bool {
+		raw = string(e.must(t, 200, "GET", "/v1/trusts/"+w.trust+"/la-access", w.lead, nil).Raw)
+		return strings.Contains(raw, `"live":true`)
+	})
 	for _, want := range []string{`"name":"Rae Reviewer"`, `"pupil_id":"` + id, `"live":true`, `"what":"audit trail"`} {
 		if !strings.Contains(raw, want) {
 			t.Errorf("LA access lacks %s: %s", want, raw)

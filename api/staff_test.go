@@ -32,9 +32,10 @@ func TestStaffDeliverWhatTheyAreAssigned(t *testing.T) {
 	}
 
 	staff := e.signIn(t, ta.str("token"))
-	if code, page := staff.get("/ui/delivery"); code != 200 || !strings.Contains(page, "Talk Boost") {
-		t.Fatalf("my pupils: %d", code)
-	}
+	until.True(t, 10*time.Second, "her list has the pupil (a view)", func() bool {
+		code, page := staff.get("/ui/delivery")
+		return code == 200 && strings.Contains(page, "Talk Boost")
+	})
 	code, page := staff.get("/ui/pupils/" + id + "/delivery")
 	if code != 200 || !strings.Contains(page, "Uses 3-word sentences") {
 		t.Fatalf("delivery page: %d", code)
