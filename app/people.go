@@ -11,6 +11,7 @@ import (
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/eventlog"
 )
@@ -37,22 +38,9 @@ func (s *Service) DeactivateUser(ctx context.Context, u user.User, o CommandOpti
 	if _, err := s.managedUser(ctx, u, userID); err != nil {
 		return Result{}, err
 	}
-	res, err := execute(ctx, s.users, userID, s.request(u, o, "DeactivateUser", userID), func(t *user.User) (decision[*user.User, Result], error) {
-		evs, err := t.Deactivate(u.ID, s.Today())
-		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
-	})
-	if err != nil {
-		return res, err
-	}
-	if err := s.awaitDirectory(ctx, res.Seq); err != nil {
-		return res, err
-	}
-	if err := s.store.EndSessions(ctx, userID); err != nil {
-		return res, err
-	}
-	target, _ := s.dir.User(userID)
-	_ = s.securityAbout(ctx, SecDeactivated, u, target, "")
-	return res, nil
+	return s.userCommand(ctx, u, o, "DeactivateUser", userID, SecDeactivated, func(t *user.User) ([]event.Data, error) {
+		return t.Deactivate(u.ID, s.Today())
+	}, func() error { return s.store.EndSessions(ctx, userID) })
 }
 
 // ReactivateUser gives a deactivated user access again. Who may: as
@@ -63,18 +51,33 @@ func (s *Service) ReactivateUser(ctx context.Context, u user.User, o CommandOpti
 	if _, err := s.managedUser(ctx, u, userID); err != nil {
 		return Result{}, err
 	}
-	res, err := execute(ctx, s.users, userID, s.request(u, o, "ReactivateUser", userID), func(t *user.User) (decision[*user.User, Result], error) {
-		evs, err := t.Reactivate(s.Today())
+	return s.userCommand(ctx, u, o, "ReactivateUser", userID, SecReactivated, func(t *user.User) ([]event.Data, error) {
+		return t.Reactivate(s.Today())
+	}, nil)
+}
+
+// userCommand runs decide on user userID and waits for the directory to
+// have it; then, once it is in force, runs after (if any) and records kind
+// in the security log (best effort: the event is the record).
+func (s *Service) userCommand(ctx context.Context, u user.User, o CommandOptions, op, userID, kind string,
+	decide func(*user.User) ([]event.Data, error), after func() error) (Result, error) {
+	res, err := execute(ctx, s.users, userID, s.request(u, o, op, userID), func(t *user.User) (decision[*user.User, Result], error) {
+		evs, err := decide(t)
 		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
 	})
 	if err == nil {
 		err = s.awaitDirectory(ctx, res.Seq)
 	}
+	if err == nil && after != nil {
+		err = after()
+	}
 	if err != nil {
 		return res, err
 	}
-	target, _ := s.dir.User(userID)
-	_ = s.securityAbout(ctx, SecReactivated, u, target, "")
+	if kind != "" {
+		target, _ := s.dir.User(userID)
+		_ = s.securityAbout(ctx, kind, u, target, "")
+	}
 	return res, nil
 }
 
@@ -256,14 +259,9 @@ func (s *Service) ChangeUser(ctx context.Context, u user.User, o CommandOptions,
 		return Result{}, domain.Forbidden("A trust lead makes no admins.")
 	}
 	facts := user.Facts{TrustExists: s.dir.TrustExists, SchoolTrust: s.dir.SchoolTrust}
-	res, err := execute(ctx, s.users, userID, s.request(u, o, "ChangeUser", userID), func(t *user.User) (decision[*user.User, Result], error) {
-		evs, err := t.Change(cmd, facts, s.Today())
-		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
-	})
-	if err != nil {
-		return res, err
-	}
-	return res, s.awaitDirectory(ctx, res.Seq)
+	return s.userCommand(ctx, u, o, "ChangeUser", userID, "", func(t *user.User) ([]event.Data, error) {
+		return t.Change(cmd, facts, s.Today())
+	}, nil)
 }
 
 // HasAdmin reports whether the service has an administrator who can sign

@@ -195,19 +195,9 @@ func (s *Service) RevokeTokens(ctx context.Context, u user.User, o CommandOption
 	if _, err := s.tokenTarget(ctx, u, userID); err != nil {
 		return Result{}, err
 	}
-	res, err := execute(ctx, s.users, userID, s.request(u, o, "RevokeTokens", userID), func(t *user.User) (decision[*user.User, Result], error) {
-		evs, err := t.RevokeTokens(s.Today())
-		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](userID)}, err
-	})
-	if err == nil {
-		err = s.awaitDirectory(ctx, res.Seq)
-	}
-	if err != nil {
-		return res, err
-	}
-	target, _ := s.dir.User(userID)
-	_ = s.securityAbout(ctx, SecTokenRevoked, u, target, "")
-	return res, nil
+	return s.userCommand(ctx, u, o, "RevokeTokens", userID, SecTokenRevoked, func(t *user.User) ([]event.Data, error) {
+		return t.RevokeTokens(s.Today())
+	}, nil)
 }
 
 // EnsureAdmin creates the service administrator for token if there is none

@@ -43,14 +43,23 @@ func (s *Store) PutTicket(ctx context.Context, key string, value []byte) error {
 func (s *Store) Ticket(ctx context.Context, key string) (value []byte, ok bool, err error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	e, err := s.tickets.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read ticket: %w", wrapUnavailable(err))
+	e, err := s.getTicket(ctx, key)
+	if e == nil {
+		return nil, false, err
 	}
 	return e.Value(), true, nil
+}
+
+// getTicket reads the ticket under key: nil (and no error) when there is none.
+func (s *Store) getTicket(ctx context.Context, key string) (jetstream.KeyValueEntry, error) {
+	e, err := s.tickets.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read ticket: %w", wrapUnavailable(err))
+	}
+	return e, nil
 }
 
 // TakeTicket returns the ticket under key and removes it: of two requests
@@ -58,12 +67,9 @@ func (s *Store) Ticket(ctx context.Context, key string) (value []byte, ok bool, 
 func (s *Store) TakeTicket(ctx context.Context, key string) (value []byte, ok bool, err error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	e, err := s.tickets.Get(ctx, key)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read ticket: %w", wrapUnavailable(err))
+	e, err := s.getTicket(ctx, key)
+	if e == nil {
+		return nil, false, err
 	}
 	// Purge only the revision read: a concurrent taker that purged first
 	// makes this fail, and that taker has the ticket.
