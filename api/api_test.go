@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/internal/node"
 )
 
 func TestAuthAndSetupRoles(t *testing.T) {
@@ -52,7 +53,8 @@ func TestAuthAndSetupRoles(t *testing.T) {
 }
 
 func TestFullAPDRCycleOverHTTP(t *testing.T) {
-	e := start(t, "")
+	clock := newTestClock()
+	e := startConfig(t, "", node.Config{Now: clock.Now})
 	w := e.world(t)
 	reg := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN()))
 	id := reg.str("id")
@@ -86,6 +88,7 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 	for _, o := range outcomes {
 		ratings = append(ratings, map[string]any{"outcome_id": o.ID, "rating": "partly_met"})
 	}
+	clock.setDate(t, "2025-12-10")
 	rev := e.must(t, 200, "POST", c+"/review", w.sencoA, map[string]any{"held_on": "2025-12-10", "outcomes": ratings, "decision": "continue", "parent_views": "Keen to continue", "pupil_views": "Fun"})
 	if rev.str("stage") != "closed" || rev.str("next_cycle_id") == "" {
 		t.Fatalf("review: %s", rev.Raw)
@@ -117,6 +120,7 @@ func TestFullAPDRCycleOverHTTP(t *testing.T) {
 		t.Errorf("current year group %s", got.str("current_year_group"))
 	}
 	// Status, transfer and leave.
+	clock.setDate(t, "2026-07-21")
 	e.must(t, 200, "POST", p+"/status", w.sencoA, map[string]any{"sen_status": "E", "primary_need": "SLCN", "secondary_need": "ASD", "on": "2025-12-11"})
 	e.must(t, 400, "POST", p+"/status", w.sencoA, map[string]any{"sen_status": "E", "primary_need": "NSA", "on": "2025-12-11"})
 	e.must(t, 200, "POST", p+"/transfer", w.sencoA, map[string]any{"school_id": w.schoolB, "on": "2026-01-05"})

@@ -196,7 +196,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	b.fill("session-delivered_on", "2025-09-16", "session-minutes", "30")
 	b.shot("pupil")
 	b.axe("pupil")
-	b.fill("review-held_on", "2025-12-10", "review-rating-0", "partly_met", "review-decision", "continue",
+	b.fill("review-held_on", "2025-11-07", "review-rating-0", "partly_met", "review-decision", "continue",
 		"review-parent_views", "Keen to continue", "review-pupil_views", "It is fun")
 	if s := b.text("#cycle"); s == "" {
 		t.Fatal("no cycle section")

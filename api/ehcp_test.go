@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/internal/node"
 )
 
 func TestEHCPMilestonesOverHTTP(t *testing.T) {
-	e := start(t, "")
+	clock := newTestClock()
+	e := startConfig(t, "", node.Config{Now: clock.Now})
 	w := e.world(t)
 	id := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	m := "/v1/pupils/" + id + "/ehcp/milestones"
@@ -58,14 +60,19 @@ func TestEHCPMilestonesOverHTTP(t *testing.T) {
 		}
 	}
 	e.must(t, 400, "GET", "/v1/pupils/"+id+"/ehcp?as_of=tomorrow", w.sencoA, nil)
+	// Nothing that happened is recorded before its day.
+	if r := e.do(t, "POST", m, w.sencoA, map[string]any{"type": "draft_issued", "on": "2025-12-15"}); r.Status != 400 || strings.Join(r.fields(), ",") != "on" {
+		t.Fatalf("a draft issued in the future: %d %s", r.Status, r.Raw)
+	}
+	clock.setDate(t, "2026-01-20")
 	e.must(t, 201, "POST", m, w.sencoA, map[string]any{"type": "draft_issued", "on": "2025-12-15"})
 	e.must(t, 201, "POST", m, w.sencoA, map[string]any{"type": "final_issued", "on": "2026-01-20"})
 	// The final plan shows on the pupil: status E, the clock active.
 	p := e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)
-	clock := as[struct {
+	view := as[struct {
 		EHCP ehcp.View `json:"ehcp"`
 	}](t, p).EHCP
-	if p.str("sen_status") != "E" || clock.Status != "active" || clock.PlanIssuedOn.String() != "2026-01-20" {
+	if p.str("sen_status") != "E" || view.Status != "active" || view.PlanIssuedOn.String() != "2026-01-20" {
 		t.Fatalf("pupil after final plan: %s", p.Raw)
 	}
 	// Who may read and write the clock.
@@ -73,8 +80,8 @@ func TestEHCPMilestonesOverHTTP(t *testing.T) {
 	e.must(t, 404, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
 	e.must(t, 201, "POST", "/v1/pupils/"+id+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})
 	e.must(t, 200, "GET", "/v1/pupils/"+id+"/ehcp", w.reviewer, nil)
-	e.must(t, 403, "POST", m, w.reviewer, map[string]any{"type": "annual_review_held", "on": "2026-02-01"})
-	e.must(t, 404, "POST", m, w.otherLead, map[string]any{"type": "annual_review_held", "on": "2026-02-01"})
+	e.must(t, 403, "POST", m, w.reviewer, map[string]any{"type": "annual_review_held", "on": "2026-01-20"})
+	e.must(t, 404, "POST", m, w.otherLead, map[string]any{"type": "annual_review_held", "on": "2026-01-20"})
 }
 
 func TestHistoricPlanOverHTTP(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,28 @@ const noAdmin = "(none)"
 
 // fixedNow is the tests' clock: 10 November 2025, a school day.
 var fixedNow = time.Date(2025, 11, 10, 9, 0, 0, 0, time.UTC)
+
+// testClock is a clock a test moves on, starting at fixedNow: what
+// happened may not be recorded before its day (issue 17).
+type testClock struct{ ns atomic.Int64 }
+
+func newTestClock() *testClock {
+	c := &testClock{}
+	c.ns.Store(fixedNow.UnixNano())
+	return c
+}
+
+func (c *testClock) Now() time.Time { return time.Unix(0, c.ns.Load()).UTC() }
+
+// setDate moves the clock to 9 am on day (YYYY-MM-DD).
+func (c *testClock) setDate(t *testing.T, day string) {
+	t.Helper()
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ns.Store(d.Add(9 * time.Hour).UnixNano())
+}
 
 // env is a running sendcase over HTTP.
 type env struct {

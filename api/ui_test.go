@@ -202,10 +202,10 @@ func TestUIWithoutABrowser(t *testing.T) {
 	}
 	// Transfer through the UI: the pupil moves to school B's SENCO.
 	b.get(pupilURL)
-	if res := b.post(pupilURL+"/transfer", url.Values{"school_id": {w.schoolB}, "on": {"2026-01-05"}}); res.StatusCode != 200 || !strings.Contains(bodyOf(res), "Yes, transfer them") {
+	if res := b.post(pupilURL+"/transfer", url.Values{"school_id": {w.schoolB}, "on": {"2025-11-10"}}); res.StatusCode != 200 || !strings.Contains(bodyOf(res), "Yes, transfer them") {
 		t.Fatalf("transfer is asked again: %d", res.StatusCode)
 	}
-	if res := b.post(pupilURL+"/transfer", url.Values{"school_id": {w.schoolB}, "on": {"2026-01-05"}, "confirm": {"yes"}}); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/ui/") {
+	if res := b.post(pupilURL+"/transfer", url.Values{"school_id": {w.schoolB}, "on": {"2025-11-10"}, "confirm": {"yes"}}); res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/ui/") {
 		t.Fatalf("transfer: %d %s", res.StatusCode, bodyOf(res))
 	}
 	if code, _ := other.get(pupilURL); code != 200 {

@@ -37,8 +37,16 @@ func Invalid(field, format string, args ...any) error {
 // Problems collects field errors while a command is checked.
 type Problems []FieldError
 
-// Add records a problem with field.
+// Add records a problem with field, unless the field already has one: a
+// person fixes one thing at a time, and a form shows one message a field
+// (the first found, which is the most basic: a date in the future before
+// how it compares with another date).
 func (p *Problems) Add(field, format string, args ...any) {
+	for _, fe := range *p {
+		if fe.Field == field {
+			return
+		}
+	}
 	*p = append(*p, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 

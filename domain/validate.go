@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"reflect"
@@ -39,6 +40,14 @@ func validatorInstance() *validator.Validate {
 			d, ok := fl.Field().Interface().(civil.Date)
 			return ok && (d.IsZero() || d.Valid())
 		}))
+		// happened: a date of something that has happened, so not after
+		// the today that ValidateOn was given. Plain Validate has no
+		// today and lets every date through (the domain holds no clock).
+		must(v.RegisterValidationCtx("happened", func(ctx context.Context, fl validator.FieldLevel) bool {
+			today, _ := ctx.Value(todayKey{}).(civil.Date)
+			d, ok := fl.Field().Interface().(civil.Date)
+			return !ok || today.IsZero() || !d.Valid() || !d.After(today)
+		}))
 		must(v.RegisterValidation("upn", func(fl validator.FieldLevel) bool {
 			_, err := upn.Check(fl.Field().String())
 			return err == nil
@@ -65,10 +74,16 @@ func must(err error) {
 	}
 }
 
+// todayKey carries ValidateOn's today to the happened rule.
+type todayKey struct{}
+
 // Check is Validate as a list, so that decide functions can add the
 // problems their own rules find and report every offending field at once.
-func Check(v any) (Problems, error) {
-	err := Validate(v)
+func Check(v any) (Problems, error) { return CheckOn(v, 0) }
+
+// CheckOn is ValidateOn as a list.
+func CheckOn(v any, today civil.Date) (Problems, error) {
+	err := ValidateOn(v, today)
 	var ve *ValidationError
 	if errors.As(err, &ve) {
 		return ve.Fields, nil
@@ -82,10 +97,15 @@ func Check(v any) (Problems, error) {
 // Every text field, however deep, is also checked to be plain text (see
 // PlainText): a command is refused before anything is stored, whatever
 // adapter it came through.
-func Validate(v any) error {
+func Validate(v any) error { return ValidateOn(v, 0) }
+
+// ValidateOn is Validate, with today (in Europe/London) for the rule that
+// a date tagged `happened` is not in the future. The domain has no clock:
+// the caller passes today in.
+func ValidateOn(v any, today civil.Date) error {
 	var p Problems
 	checkText(reflect.ValueOf(v), "", &p)
-	err := validatorInstance().Struct(v)
+	err := validatorInstance().StructCtx(context.WithValue(context.Background(), todayKey{}, today), v)
 	if err == nil {
 		return p.Err()
 	}
@@ -180,6 +200,8 @@ func message(fe validator.FieldError) string {
 		return "is required"
 	case "date":
 		return "is not a date (YYYY-MM-DD)"
+	case "happened":
+		return "must not be in the future"
 	case "allowed":
 		return "must be one of: " + strings.Join(AllowedValues(fe.Param()), ", ")
 	case "max":

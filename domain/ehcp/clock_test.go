@@ -264,7 +264,7 @@ func TestExceptions(t *testing.T) {
 		t.Run(reason, func(t *testing.T) {
 			c := fold(t, false, base...)
 			cmd := Command{Type: Exception, On: d("2025-03-01"), Milestone: AdviceReceived, From: "ep", Reason: reason}
-			r, err := cmd.Check()
+			r, err := cmd.Check(0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -289,7 +289,7 @@ func TestExceptions(t *testing.T) {
 		{Type: Exception, On: d("2025-03-01"), Milestone: AnnualReview, Reason: SchoolClosure},
 		{Type: Exception, On: d("2025-03-01"), Milestone: FinalIssued, Reason: "holiday"},
 	} {
-		if _, err := cmd.Check(); !isInvalid(err) {
+		if _, err := cmd.Check(0); !isInvalid(err) {
 			t.Errorf("%+v accepted: %v", cmd, err)
 		}
 	}
@@ -366,7 +366,7 @@ func TestCommandCheck(t *testing.T) {
 		{Command{Type: "draft_issued"}, "on"},
 	}
 	for _, tt := range tests {
-		_, err := tt.cmd.Check()
+		_, err := tt.cmd.Check(0)
 		var got []string
 		var ve *domain.ValidationError
 		if errors.As(err, &ve) {

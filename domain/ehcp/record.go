@@ -69,7 +69,7 @@ type Record struct {
 // Command is the body of POST /v1/pupils/{id}/ehcp/milestones.
 type Command struct {
 	Type        string     `json:"type" validate:"required,allowed=ehcp_record_type"`
-	On          civil.Date `json:"on" validate:"required,date"`
+	On          civil.Date `json:"on" validate:"required,date,happened"`
 	RequestedBy string     `json:"requested_by" validate:"max=200"`
 	Assess      *bool      `json:"assess"`
 	From        string     `json:"from" validate:"max=200"`
@@ -88,9 +88,10 @@ var (
 
 // Check validates a command's fields for its type and returns the record.
 // Unknown types, missing type-specific fields and fields that do not belong
-// to the type are each reported against their field.
-func (c Command) Check() (Record, error) {
-	probs, err := domain.Check(c)
+// to the type are each reported against their field; the date it happened
+// must not be after today.
+func (c Command) Check(today civil.Date) (Record, error) {
+	probs, err := domain.CheckOn(c, today)
 	if err != nil {
 		return Record{}, err
 	}

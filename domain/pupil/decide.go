@@ -19,25 +19,25 @@ type (
 		UPN           string          `json:"upn" validate:"required,upn"`
 		FirstName     string          `json:"first_name" validate:"notblank,max=100"`
 		LastName      string          `json:"last_name" validate:"notblank,max=100"`
-		DateOfBirth   civil.Date      `json:"date_of_birth" validate:"required,date"`
+		DateOfBirth   civil.Date      `json:"date_of_birth" validate:"required,date,happened"`
 		YearGroup     yeargroup.Group `json:"year_group" validate:"required,yeargroup"`
 		SENStatus     need.Status     `json:"sen_status" validate:"required,allowed=sen_status"`
 		PrimaryNeed   string          `json:"primary_need"`
 		SecondaryNeed string          `json:"secondary_need"`
 		// RegisteredOn is the day the year group was given; default today.
-		RegisteredOn civil.Date `json:"registered_on" validate:"date"`
+		RegisteredOn civil.Date `json:"registered_on" validate:"date,happened"`
 	}
 	ChangeStatus struct {
 		SENStatus     need.Status `json:"sen_status" validate:"required,allowed=sen_status"`
 		PrimaryNeed   string      `json:"primary_need"`
 		SecondaryNeed string      `json:"secondary_need"`
-		On            civil.Date  `json:"on" validate:"required,date"`
+		On            civil.Date  `json:"on" validate:"required,date,happened"`
 	}
 	OpenCycleCmd struct {
-		OpenedOn civil.Date `json:"opened_on" validate:"required,date"`
+		OpenedOn civil.Date `json:"opened_on" validate:"required,date,happened"`
 	}
 	RecordAssessment struct {
-		AssessedOn civil.Date  `json:"assessed_on" validate:"required,date"`
+		AssessedOn civil.Date  `json:"assessed_on" validate:"required,date,happened"`
 		Summary    string      `json:"summary" validate:"notblank,max=10000"`
 		NeedAreas  []need.Area `json:"need_areas" validate:"min=1,max=5,unique,dive,allowed=area_of_need"`
 	}
@@ -52,7 +52,7 @@ type (
 		GroupSize         int    `json:"group_size" validate:"required,gte=1,lte=60"`
 	}
 	AgreePlan struct {
-		AgreedOn    civil.Date       `json:"agreed_on" validate:"required,date"`
+		AgreedOn    civil.Date       `json:"agreed_on" validate:"required,date,happened"`
 		ReviewDueOn civil.Date       `json:"review_due_on" validate:"required,date"`
 		Outcomes    []OutcomeInput   `json:"outcomes" validate:"min=1,max=20,dive"`
 		Provisions  []ProvisionInput `json:"provisions" validate:"max=20,dive"`
@@ -61,7 +61,7 @@ type (
 	}
 	LogSession struct {
 		ProvisionID string     `json:"provision_id" validate:"required,uuid"`
-		DeliveredOn civil.Date `json:"delivered_on" validate:"required,date"`
+		DeliveredOn civil.Date `json:"delivered_on" validate:"required,date,happened"`
 		Minutes     int        `json:"minutes" validate:"required,gte=1,lte=480"`
 		Attended    *bool      `json:"attended" validate:"required"`
 	}
@@ -70,7 +70,7 @@ type (
 		Rating    string `json:"rating" validate:"required,allowed=rating"`
 	}
 	RecordReview struct {
-		HeldOn      civil.Date    `json:"held_on" validate:"required,date"`
+		HeldOn      civil.Date    `json:"held_on" validate:"required,date,happened"`
 		Outcomes    []RatingInput `json:"outcomes" validate:"min=1,max=20,dive"`
 		Decision    string        `json:"decision" validate:"required,allowed=review_decision"`
 		ParentViews string        `json:"parent_views" validate:"notblank,max=10000"`
@@ -78,10 +78,10 @@ type (
 	}
 	Transfer struct {
 		SchoolID string     `json:"school_id" validate:"required,uuid"`
-		On       civil.Date `json:"on" validate:"required,date"`
+		On       civil.Date `json:"on" validate:"required,date,happened"`
 	}
 	Leave struct {
-		On          civil.Date `json:"on" validate:"required,date"`
+		On          civil.Date `json:"on" validate:"required,date,happened"`
 		Destination string     `json:"destination" validate:"max=200"`
 	}
 	GrantAccess struct {
@@ -95,7 +95,7 @@ type (
 // event store; everything else is checked here.
 func RegisterPupil(id, trustID, schoolID string, cmd Register, facts Facts) ([]event.Data, error) {
 	cmd.UPN = upn.Normalize(cmd.UPN)
-	p, err := domain.Check(cmd)
+	p, err := domain.CheckOn(cmd, facts.Today)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +144,8 @@ func (p *Pupil) notBeforeBirth(probs *domain.Problems, field string, d civil.Dat
 }
 
 // ChangeStatus decides a change of SEN status or need; no change records nothing.
-func (p *Pupil) ChangeStatus(cmd ChangeStatus, _ Facts) ([]event.Data, error) {
-	probs, err := domain.Check(cmd)
+func (p *Pupil) ChangeStatus(cmd ChangeStatus, facts Facts) ([]event.Data, error) {
+	probs, err := domain.CheckOn(cmd, facts.Today)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +171,7 @@ func (p *Pupil) ChangeStatus(cmd ChangeStatus, _ Facts) ([]event.Data, error) {
 
 // OpenCycle decides opening a new APDR cycle; only one may be open.
 func (p *Pupil) OpenCycle(cmd OpenCycleCmd, facts Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	if err := p.onRoll(); err != nil {
@@ -209,8 +209,8 @@ func (p *Pupil) cycleAt(id string, want Stage, doing string) (*Cycle, error) {
 }
 
 // RecordAssessment decides the Assess stage.
-func (p *Pupil) RecordAssessment(cycleID string, cmd RecordAssessment, _ Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+func (p *Pupil) RecordAssessment(cycleID string, cmd RecordAssessment, facts Facts) ([]event.Data, error) {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	c, err := p.cycleAt(cycleID, Assess, "record an assessment")
@@ -228,7 +228,7 @@ func (p *Pupil) RecordAssessment(cycleID string, cmd RecordAssessment, _ Facts) 
 // AgreePlan decides the Plan stage: outcomes, provisions from the trust's
 // catalogue and a clear review date.
 func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, facts Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	c, err := p.cycleAt(cycleID, Plan, "agree a plan")
@@ -272,7 +272,7 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, facts Facts) ([]event.D
 
 // LogSession decides recording a delivered session; only in Do.
 func (p *Pupil) LogSession(cycleID string, cmd LogSession, facts Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	c, err := p.cycleAt(cycleID, Do, "log a session")
@@ -303,7 +303,7 @@ func (p *Pupil) LogSession(cycleID string, cmd LogSession, facts Facts) ([]event
 // on the day of the review; "exit_sen_support" ends provisions and takes a
 // pupil on SEN support off the register.
 func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, facts Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	c, err := p.cycleAt(cycleID, Do, "record a review")
@@ -364,7 +364,7 @@ func (plan *PlanDoc) hasOutcome(id string) bool {
 
 // Transfer decides moving the pupil to another school of the same trust.
 func (p *Pupil) Transfer(cmd Transfer, facts Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	if err := p.onRoll(); err != nil {
@@ -386,8 +386,8 @@ func (p *Pupil) Transfer(cmd Transfer, facts Facts) ([]event.Data, error) {
 }
 
 // Leave decides taking the pupil off roll; the history is kept.
-func (p *Pupil) Leave(cmd Leave, _ Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+func (p *Pupil) Leave(cmd Leave, facts Facts) ([]event.Data, error) {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	if err := p.onRoll(); err != nil {
@@ -401,7 +401,7 @@ func (p *Pupil) Leave(cmd Leave, _ Facts) ([]event.Data, error) {
 
 // GrantAccess decides giving an LA reviewer read access until a date.
 func (p *Pupil) GrantAccess(cmd GrantAccess, facts Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	if !p.Exists() {

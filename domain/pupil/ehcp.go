@@ -61,8 +61,8 @@ func (p *Pupil) EHCPStatus() string { return p.clock().Status }
 
 // RecordEHCP decides recording an EHC process event. A final plan also puts
 // the pupil on the register with status E when the need allows it.
-func (p *Pupil) RecordEHCP(cmd ehcp.Command, _ Facts) ([]event.Data, error) {
-	r, err := cmd.Check()
+func (p *Pupil) RecordEHCP(cmd ehcp.Command, facts Facts) ([]event.Data, error) {
+	r, err := cmd.Check(facts.Today)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func d(s string) civil.Date { return civil.MustParse(s) }
 func testContext() Facts {
 	n := 0
 	return Facts{
-		Today: d("2025-11-01"),
+		Today: d("2026-03-01"),
 		NewID: func() string { n++; return fmt.Sprintf("id-%d", n) },
 		Provision: func(id string) (trust.Provision, bool) {
 			if id == provID {

@@ -159,18 +159,18 @@ type (
 		Service    string     `json:"service" validate:"required,allowed=referral_service"`
 		Provider   string     `json:"provider" validate:"required,allowed=referral_provider"`
 		Reason     string     `json:"reason" validate:"notblank,max=2000"`
-		ReferredOn civil.Date `json:"referred_on" validate:"required,date"`
+		ReferredOn civil.Date `json:"referred_on" validate:"required,date,happened"`
 	}
 	ChangeReferral struct {
 		Status string     `json:"status" validate:"required,allowed=referral_status"`
-		On     civil.Date `json:"on" validate:"required,date"`
+		On     civil.Date `json:"on" validate:"required,date,happened"`
 		Note   string     `json:"note" validate:"max=2000"`
 	}
 )
 
 // MakeReferral decides a new referral.
 func (p *Pupil) MakeReferral(cmd MakeReferral, facts Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	if err := p.onRoll(); err != nil {
@@ -186,8 +186,8 @@ func (p *Pupil) MakeReferral(cmd MakeReferral, facts Facts) ([]event.Data, error
 }
 
 // ChangeReferral decides a referral's next status; dates never go backwards.
-func (p *Pupil) ChangeReferral(id string, cmd ChangeReferral, _ Facts) ([]event.Data, error) {
-	if err := domain.Validate(cmd); err != nil {
+func (p *Pupil) ChangeReferral(id string, cmd ChangeReferral, facts Facts) ([]event.Data, error) {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
 		return nil, err
 	}
 	if !p.Exists() {
