@@ -52,6 +52,9 @@ var Reasons = domain.Allowed("ehcp_exception_reason", SchoolClosure, Exceptional
 // Record is one recorded event of the EHC process; type-specific fields are
 // set only for their type.
 type Record struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry       int        `json:"entry,omitempty"`
 	Type        string     `json:"type"`
 	On          civil.Date `json:"on"`
 	RequestedBy string     `json:"requested_by,omitempty" personal:"true"`

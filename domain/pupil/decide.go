@@ -242,9 +242,19 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, facts Facts) ([]event.D
 	if cmd.ReviewDueOn.Before(cmd.AgreedOn) {
 		probs.Add("review_due_on", "must not be before agreed_on")
 	}
+	checkProvisions("", cmd.Provisions, facts, &probs)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return []event.Data{PlanAgreed{CycleID: c.ID, Plan: newPlan(cmd, facts)}}, nil
+}
+
+// checkProvisions checks a plan's provisions against the trust's
+// catalogue; fields are named under prefix.
+func checkProvisions(prefix string, provisions []ProvisionInput, facts Facts, probs *domain.Problems) {
 	seen := map[string]bool{}
-	for i, in := range cmd.Provisions {
-		field := fmt.Sprintf("provisions[%d]", i)
+	for i, in := range provisions {
+		field := fmt.Sprintf("%sprovisions[%d]", prefix, i)
 		prov, ok := facts.Provision(in.ProvisionID)
 		switch {
 		case !ok:
@@ -256,9 +266,10 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, facts Facts) ([]event.D
 		}
 		seen[in.ProvisionID] = true
 	}
-	if err := probs.Err(); err != nil {
-		return nil, err
-	}
+}
+
+// newPlan is the plan a command agrees, its outcomes given new ids.
+func newPlan(cmd AgreePlan, facts Facts) PlanDoc {
 	plan := PlanDoc{AgreedOn: cmd.AgreedOn, ReviewDueOn: cmd.ReviewDueOn, ParentViews: cmd.ParentViews, PupilViews: cmd.PupilViews,
 		Outcomes: make([]Outcome, len(cmd.Outcomes)), Provisions: make([]PlannedProvision, len(cmd.Provisions))}
 	for i, o := range cmd.Outcomes {
@@ -267,7 +278,7 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, facts Facts) ([]event.D
 	for i, in := range cmd.Provisions {
 		plan.Provisions[i] = PlannedProvision(in)
 	}
-	return []event.Data{PlanAgreed{CycleID: c.ID, Plan: plan}}, nil
+	return plan
 }
 
 // LogSession decides recording a delivered session; only in Do.
@@ -280,11 +291,7 @@ func (p *Pupil) LogSession(cycleID string, cmd LogSession, facts Facts) ([]event
 		return nil, err
 	}
 	var probs domain.Problems
-	planned := false
-	for _, pp := range c.Plan.Provisions {
-		planned = planned || pp.ProvisionID == cmd.ProvisionID
-	}
-	if !planned {
+	if !c.Plan.plans(cmd.ProvisionID) {
 		probs.Add("provision_id", "not a provision of this cycle's plan")
 	}
 	if cmd.DeliveredOn.Before(c.Plan.AgreedOn) {
@@ -314,34 +321,14 @@ func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, facts Facts) ([]e
 	if last := c.lastDate(); cmd.HeldOn.Before(last) {
 		probs.Add("held_on", "must not be before the last record of the cycle (%s)", last)
 	}
-	rated := map[string]bool{}
-	for i, r := range cmd.Outcomes {
-		field := fmt.Sprintf("outcomes[%d].outcome_id", i)
-		switch {
-		case !c.Plan.hasOutcome(r.OutcomeID):
-			probs.Add(field, "not an outcome of this cycle's plan")
-		case rated[r.OutcomeID]:
-			probs.Add(field, "is rated twice")
-		}
-		rated[r.OutcomeID] = true
-	}
-	for _, o := range c.Plan.Outcomes {
-		if !rated[o.ID] {
-			probs.Add("outcomes", "every outcome of the plan must be rated; %q (%s) is not", o.Description, o.ID)
-		}
-	}
+	checkRatings("", cmd.Outcomes, c.Plan, &probs)
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
 	if cmd.Decision == DecisionExitSENSupport && p.SENStatus == need.EHCPlan {
 		return nil, domain.Conflict("the pupil has an EHC plan: SEN support cannot end while the plan is maintained")
 	}
-	review := ReviewDoc{HeldOn: cmd.HeldOn, Decision: cmd.Decision, ParentViews: cmd.ParentViews, PupilViews: cmd.PupilViews,
-		Outcomes: make([]Rating, len(cmd.Outcomes))}
-	for i, r := range cmd.Outcomes {
-		review.Outcomes[i] = Rating(r)
-	}
-	out := []event.Data{CycleReviewed{CycleID: c.ID, Review: review}}
+	out := []event.Data{CycleReviewed{CycleID: c.ID, Review: newReview(cmd)}}
 	switch cmd.Decision {
 	case DecisionContinue:
 		out = append(out, CycleOpened{CycleID: facts.NewID(), OpenedOn: cmd.HeldOn})
@@ -351,6 +338,37 @@ func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, facts Facts) ([]e
 		}
 	}
 	return out, nil
+}
+
+// checkRatings checks that a review rates every outcome of the plan
+// exactly once; fields are named under prefix.
+func checkRatings(prefix string, ratings []RatingInput, plan *PlanDoc, probs *domain.Problems) {
+	rated := map[string]bool{}
+	for i, r := range ratings {
+		field := fmt.Sprintf("%soutcomes[%d].outcome_id", prefix, i)
+		switch {
+		case !plan.hasOutcome(r.OutcomeID):
+			probs.Add(field, "not an outcome of this cycle's plan")
+		case rated[r.OutcomeID]:
+			probs.Add(field, "is rated twice")
+		}
+		rated[r.OutcomeID] = true
+	}
+	for _, o := range plan.Outcomes {
+		if !rated[o.ID] {
+			probs.Add(prefix+"outcomes", "every outcome of the plan must be rated; %q (%s) is not", o.Description, o.ID)
+		}
+	}
+}
+
+// newReview is the review a command records.
+func newReview(cmd RecordReview) ReviewDoc {
+	review := ReviewDoc{HeldOn: cmd.HeldOn, Decision: cmd.Decision, ParentViews: cmd.ParentViews, PupilViews: cmd.PupilViews,
+		Outcomes: make([]Rating, len(cmd.Outcomes))}
+	for i, r := range cmd.Outcomes {
+		review.Outcomes[i] = Rating(r)
+	}
+	return review
 }
 
 func (plan *PlanDoc) hasOutcome(id string) bool {

@@ -128,22 +128,27 @@ func (p *Pupil) Apply(e event.Event) {
 	case AssessmentRecorded:
 		if c := p.Cycle(d.CycleID); c != nil {
 			a := d.Assessment
+			a.Entry = e.Version
 			c.Assessment, c.Stage = &a, Plan
 		}
 	case PlanAgreed:
 		if c := p.Cycle(d.CycleID); c != nil {
 			plan := d.Plan
+			plan.Entry = e.Version
 			c.Plan, c.Stage = &plan, Do
 			// A plan replaces the list of active provisions.
 			p.ActiveProvisions = append([]PlannedProvision{}, plan.Provisions...)
 		}
 	case SessionLogged:
 		if c := p.Cycle(d.CycleID); c != nil {
-			c.Sessions = append(c.Sessions, d.Session)
+			s := d.Session
+			s.Entry = e.Version
+			c.Sessions = append(c.Sessions, s)
 		}
 	case CycleReviewed:
 		if c := p.Cycle(d.CycleID); c != nil {
 			r := d.Review
+			r.Entry = e.Version
 			c.Review, c.Stage = &r, Closed
 			if r.Decision == DecisionExitSENSupport {
 				p.ActiveProvisions = []PlannedProvision{}
@@ -164,7 +169,9 @@ func (p *Pupil) Apply(e event.Event) {
 			p.Schools[n-1].To = d.On
 		}
 	case AccessGranted:
-		p.Grants = append(p.Grants, d.Grant)
+		g := d.Grant
+		g.Entry = e.Version
+		p.Grants = append(p.Grants, g)
 	case AccessRevoked:
 		p.applyRevocation(d)
 	case StaffAssigned:
@@ -172,7 +179,17 @@ func (p *Pupil) Apply(e event.Event) {
 	case StaffUnassigned:
 		p.Staff = slices.DeleteFunc(slices.Clone(p.Staff), func(id string) bool { return id == d.UserID })
 	case EHCPRecorded:
-		p.EHCPRecords = append(p.EHCPRecords, d.Record)
+		r := d.Record
+		r.Entry = e.Version
+		p.EHCPRecords = append(p.EHCPRecords, r)
+	case EntryCorrected:
+		p.applyCorrection(d)
+	case EntryVoided:
+		p.applyVoid(d)
+	case DetailsCorrected:
+		p.applyDetails(d)
+	case Readmitted:
+		p.applyReadmission(d)
 	case ReferralMadeEvent, ReferralStatusChanged:
 		p.applyReferral(e)
 	case Erased:

@@ -41,22 +41,25 @@ var (
 
 // Pupil is the aggregate state; it is also the body of GET /v1/pupils/{id}.
 type Pupil struct {
-	ID            string          `json:"id"`
-	TrustID       string          `json:"trust_id"`
-	SchoolID      string          `json:"school_id"`
-	UPN           string          `json:"upn" personal:"true"`
-	FirstName     string          `json:"first_name" personal:"true"`
-	LastName      string          `json:"last_name" personal:"true"`
-	DateOfBirth   civil.Date      `json:"date_of_birth" personal:"true"`
-	YearGroup     yeargroup.Group `json:"year_group"`
-	RegisteredOn  civil.Date      `json:"registered_on"`
-	SENStatus     need.Status     `json:"sen_status"`
-	PrimaryNeed   string          `json:"primary_need,omitempty"`
-	SecondaryNeed string          `json:"secondary_need,omitempty"`
-	OnRoll        bool            `json:"on_roll"`
-	LeftOn        civil.Date      `json:"left_on,omitempty"`
-	Destination   string          `json:"destination,omitempty" personal:"true"`
-	Version       int             `json:"version"`
+	ID           string          `json:"id"`
+	TrustID      string          `json:"trust_id"`
+	SchoolID     string          `json:"school_id"`
+	UPN          string          `json:"upn" personal:"true"`
+	FirstName    string          `json:"first_name" personal:"true"`
+	LastName     string          `json:"last_name" personal:"true"`
+	DateOfBirth  civil.Date      `json:"date_of_birth" personal:"true"`
+	YearGroup    yeargroup.Group `json:"year_group"`
+	RegisteredOn civil.Date      `json:"registered_on"`
+	// YearGroupGivenOn is the day a corrected year group was given;
+	// YearGroup counts from it, or else from RegisteredOn.
+	YearGroupGivenOn civil.Date  `json:"year_group_given_on,omitempty"`
+	SENStatus        need.Status `json:"sen_status"`
+	PrimaryNeed      string      `json:"primary_need,omitempty"`
+	SecondaryNeed    string      `json:"secondary_need,omitempty"`
+	OnRoll           bool        `json:"on_roll"`
+	LeftOn           civil.Date  `json:"left_on,omitempty"`
+	Destination      string      `json:"destination,omitempty" personal:"true"`
+	Version          int         `json:"version"`
 	// Erasure is set once the pupil's personal data is destroyed: when, by
 	// whom and why.
 	Erasure *Erasure `json:"erasure,omitempty"`
@@ -94,6 +97,9 @@ type Cycle struct {
 
 // Assessment is the Assess stage's record.
 type Assessment struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry      int         `json:"entry,omitempty"`
 	AssessedOn civil.Date  `json:"assessed_on"`
 	Summary    string      `json:"summary" personal:"true"`
 	NeedAreas  []need.Area `json:"need_areas"`
@@ -116,6 +122,9 @@ type PlannedProvision struct {
 
 // PlanDoc is the Plan stage's record.
 type PlanDoc struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry       int                `json:"entry,omitempty"`
 	AgreedOn    civil.Date         `json:"agreed_on"`
 	ReviewDueOn civil.Date         `json:"review_due_on"`
 	Outcomes    []Outcome          `json:"outcomes"`
@@ -126,6 +135,9 @@ type PlanDoc struct {
 
 // Session is one delivered session of a provision.
 type Session struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry       int        `json:"entry,omitempty"`
 	ID          string     `json:"id"`
 	ProvisionID string     `json:"provision_id"`
 	DeliveredOn civil.Date `json:"delivered_on"`
@@ -141,6 +153,9 @@ type Rating struct {
 
 // ReviewDoc is the Review stage's record.
 type ReviewDoc struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry       int        `json:"entry,omitempty"`
 	HeldOn      civil.Date `json:"held_on"`
 	Outcomes    []Rating   `json:"outcomes"`
 	Decision    string     `json:"decision"`
@@ -150,6 +165,9 @@ type ReviewDoc struct {
 
 // Grant gives an LA reviewer read access until a date.
 type Grant struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry     int        `json:"entry,omitempty"`
 	UserID    string     `json:"user_id"`
 	GrantedOn civil.Date `json:"granted_on"`
 	Until     civil.Date `json:"until"`
@@ -194,7 +212,11 @@ func (p *Pupil) Cycle(id string) *Cycle {
 
 // CurrentYearGroup is the pupil's year group on date on.
 func (p *Pupil) CurrentYearGroup(on civil.Date) yeargroup.Group {
-	g, err := yeargroup.On(p.YearGroup, p.RegisteredOn, on)
+	given := p.RegisteredOn
+	if p.YearGroupGivenOn.Valid() {
+		given = p.YearGroupGivenOn
+	}
+	g, err := yeargroup.On(p.YearGroup, given, on)
 	if err != nil {
 		return p.YearGroup
 	}

@@ -46,6 +46,9 @@ func referralMayBecome(from, to string) bool {
 
 // Referral is a referral to a service outside the school.
 type Referral struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry            int             `json:"entry,omitempty"`
 	ID               string          `json:"id"`
 	Service          string          `json:"service"`
 	Provider         string          `json:"provider"`
@@ -62,6 +65,9 @@ type Referral struct {
 
 // ReferralEntry is one change of a referral's status.
 type ReferralEntry struct {
+	// Entry is the version of the event that recorded it: what a
+	// correction or a void names.
+	Entry  int        `json:"entry,omitempty"`
 	Status string     `json:"status"`
 	On     civil.Date `json:"on"`
 	Note   string     `json:"note,omitempty" personal:"true"`
@@ -129,7 +135,11 @@ func (p *Pupil) applyReferral(e event.Event) {
 		r := d.Referral
 		// Its own history: appending must never write into the event's,
 		// which views of past dates fold again.
-		r.History = slices.Clip(r.History)
+		r.History = slices.Clone(r.History)
+		r.Entry = e.Version
+		if len(r.History) > 0 {
+			r.History[0].Entry = e.Version
+		}
 		p.Referrals = append(p.Referrals, &r)
 	case ReferralStatusChanged:
 		r := p.Referral(d.ReferralID)
@@ -137,7 +147,9 @@ func (p *Pupil) applyReferral(e event.Event) {
 			return
 		}
 		r.Status = d.Entry.Status
-		r.History = append(r.History, d.Entry)
+		entry := d.Entry
+		entry.Entry = e.Version
+		r.History = append(r.History, entry)
 		switch d.Entry.Status {
 		case ReferralAccepted:
 			r.AcceptedOn = d.Entry.On
