@@ -40,7 +40,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	e.must(t, 200, "POST", "/v1/pupils/"+pupil+"/staff", w.sencoA, map[string]any{"user_id": ta.str("id")})
 	tokens := map[string]string{"admin": adminToken, "lead": w.lead, "otherLead": w.otherLead, "sencoA": w.sencoA, "sencoB": w.sencoB,
 		"elmSenco": elmSenco, "revGranted": w.reviewer, "revOther": revOther, "staff": ta.str("token")}
-	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref)
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3")
 	user := strings.NewReplacer("{id}", victim)
 
 	//                                                   none admin lead oLead sA  sB  elm revG revO staff
@@ -79,6 +79,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/v1/pupils/{id}/status", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/transfer", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/leave", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
+		{"POST", "/v1/pupils/{id}/readmit", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
+		{"POST", "/v1/pupils/{id}/details", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
+		// Entry 3 is the referral: corrected by whoever may record it.
+		{"POST", "/v1/pupils/{id}/entries/{entry}/correct", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
+		{"POST", "/v1/pupils/{id}/entries/{entry}/void", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/erase", "", "{}", "401 400 403 403 403 403 403 403 403 403"},
 		{"POST", "/v1/pupils/{id}/grants", "", "{}", "401 400 400 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/grants/revoke", "", "{}", "401 400 400 404 400 404 404 403 404 403"},

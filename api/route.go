@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/httpx"
 )
@@ -44,6 +45,19 @@ func command1[C, R any](p string, f func(context.Context, user.User, app.Command
 func command2[C, R any](p, q string, f func(context.Context, user.User, app.CommandOptions, string, string, C) (R, error)) endpoint {
 	return withBody[C, R](func(r *http.Request, u user.User, o app.CommandOptions, cmd C) (R, error) {
 		return f(r.Context(), u, o, r.PathValue(p), r.PathValue(q), cmd)
+	})
+}
+
+// commandEntry adapts a command on a pupil's entry ("id", "entry"); an
+// entry that is not a positive number names nothing, so it is not found.
+func commandEntry[C, R any](f func(context.Context, user.User, app.CommandOptions, string, int, C) (R, error)) endpoint {
+	return withBody[C, R](func(r *http.Request, u user.User, o app.CommandOptions, cmd C) (R, error) {
+		n, err := strconv.Atoi(r.PathValue("entry"))
+		if err != nil || n <= 0 {
+			var zero R
+			return zero, domain.NotFound("entry %q", r.PathValue("entry"))
+		}
+		return f(r.Context(), u, o, r.PathValue("id"), n, cmd)
 	})
 }
 
