@@ -3,6 +3,7 @@ package pupil
 import (
 	"errors"
 	"slices"
+	"strings"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -292,7 +293,7 @@ func (p *Pupil) CorrectEntry(entry int, cmd Correct, facts Facts) ([]event.Data,
 		c.Review = &review
 		ev.Cycle, ev.On = c, in.HeldOn
 	case EntryEHCP:
-		r, err := in(cmd.EHCP.Check(facts.Today))
+		r, err := underEHCP(cmd.EHCP.Check(facts.Today))
 		if err != nil {
 			return nil, err
 		}
@@ -350,8 +351,9 @@ func (p *Pupil) CorrectEntry(entry int, cmd Correct, facts Facts) ([]event.Data,
 	return []event.Data{ev}, nil
 }
 
-// in passes a record through, naming its errors as the correction's.
-func in(r ehcp.Record, err error) (ehcp.Record, error) {
+// underEHCP passes a checked record through, naming its fields as the
+// correction's body does (ehcp_milestone.on).
+func underEHCP(r ehcp.Record, err error) (ehcp.Record, error) {
 	if err != nil {
 		return r, prefixFields("ehcp_milestone.", err)
 	}
@@ -557,21 +559,7 @@ func (r *Referral) clone() *Referral {
 func (r *Referral) rederive() {
 	r.AcceptedOn, r.DeclinedOn, r.SeenOn, r.ReportReceivedOn, r.ClosedOn = 0, 0, 0, 0, 0
 	for _, h := range r.History {
-		r.Status = h.Status
-		switch h.Status {
-		case ReferralMade:
-			r.ReferredOn = h.On
-		case ReferralAccepted:
-			r.AcceptedOn = h.On
-		case ReferralDeclined:
-			r.DeclinedOn = h.On
-		case ReferralSeen:
-			r.SeenOn = h.On
-		case ReferralReportReceived:
-			r.ReportReceivedOn = h.On
-		case ReferralClosed:
-			r.ClosedOn = h.On
-		}
+		r.follow(h)
 	}
 }
 
@@ -656,12 +644,4 @@ func prefixFields(prefix string, err error) error {
 }
 
 // human is a value in words, for messages.
-func human(v string) string {
-	b := []byte(v)
-	for i := range b {
-		if b[i] == '_' {
-			b[i] = ' '
-		}
-	}
-	return string(b)
-}
+func human(v string) string { return strings.ReplaceAll(v, "_", " ") }

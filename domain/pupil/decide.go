@@ -108,12 +108,7 @@ func RegisterPupil(id, trustID, schoolID string, cmd Register, facts Facts) ([]e
 			p.Add(fp.Field, "%s", fp.Err)
 		}
 	}
-	// An invalid date of birth is already reported by Check.
-	if dob := cmd.DateOfBirth; dob.Valid() && dob.After(on) {
-		p.Add("date_of_birth", "must not be after the date of registration (%s)", on)
-	} else if dob.Valid() && on.Year()-dob.Year() > 26 {
-		p.Add("date_of_birth", "the SEND Code of Practice covers ages 0 to 25")
-	}
+	checkDateOfBirth(&p, cmd.DateOfBirth, on)
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
@@ -123,6 +118,16 @@ func RegisterPupil(id, trustID, schoolID string, cmd Register, facts Facts) ([]e
 		YearGroup: cmd.YearGroup, SENStatus: cmd.SENStatus, PrimaryNeed: cmd.PrimaryNeed,
 		SecondaryNeed: cmd.SecondaryNeed, On: on,
 	}}, nil
+}
+
+// checkDateOfBirth is the rule for a date of birth against the day the
+// pupil was registered on. An invalid date is already reported by Check.
+func checkDateOfBirth(probs *domain.Problems, dob, registeredOn civil.Date) {
+	if dob.Valid() && dob.After(registeredOn) {
+		probs.Add("date_of_birth", "must not be after the date of registration (%s)", registeredOn)
+	} else if dob.Valid() && registeredOn.Year()-dob.Year() > 26 {
+		probs.Add("date_of_birth", "the SEND Code of Practice covers ages 0 to 25")
+	}
 }
 
 // onRoll guards every command on an existing pupil.

@@ -71,11 +71,7 @@ func (p *Pupil) CorrectDetails(cmd CorrectDetails, facts Facts) ([]event.Data, e
 	if err := p.ErasedError(); err != nil {
 		return nil, err
 	}
-	if dob := cmd.DateOfBirth; dob.Valid() && dob.After(p.RegisteredOn) {
-		probs.Add("date_of_birth", "must not be after the pupil was registered (%s)", p.RegisteredOn)
-	} else if dob.Valid() && p.RegisteredOn.Year()-dob.Year() > 26 {
-		probs.Add("date_of_birth", "the SEND Code of Practice covers ages 0 to 25")
-	}
+	checkDateOfBirth(&probs, cmd.DateOfBirth, p.RegisteredOn)
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}

@@ -146,22 +146,30 @@ func (p *Pupil) applyReferral(e event.Event) {
 		if r == nil {
 			return
 		}
-		r.Status = d.Entry.Status
 		entry := d.Entry
 		entry.Entry = e.Version
 		r.History = append(r.History, entry)
-		switch d.Entry.Status {
-		case ReferralAccepted:
-			r.AcceptedOn = d.Entry.On
-		case ReferralDeclined:
-			r.DeclinedOn = d.Entry.On
-		case ReferralSeen:
-			r.SeenOn = d.Entry.On
-		case ReferralReportReceived:
-			r.ReportReceivedOn = d.Entry.On
-		case ReferralClosed:
-			r.ClosedOn = d.Entry.On
-		}
+		r.follow(entry)
+	}
+}
+
+// follow sets the referral's status, and the date of that status, from
+// one entry of its history.
+func (r *Referral) follow(h ReferralEntry) {
+	r.Status = h.Status
+	switch h.Status {
+	case ReferralMade:
+		r.ReferredOn = h.On
+	case ReferralAccepted:
+		r.AcceptedOn = h.On
+	case ReferralDeclined:
+		r.DeclinedOn = h.On
+	case ReferralSeen:
+		r.SeenOn = h.On
+	case ReferralReportReceived:
+		r.ReportReceivedOn = h.On
+	case ReferralClosed:
+		r.ClosedOn = h.On
 	}
 }
 
