@@ -77,6 +77,10 @@ func (s *Service) CorrectDetails(ctx context.Context, u user.User, o CommandOpti
 		if err := requirePupil(u, pupilID, p, today, ReadWrite); err != nil {
 			return err
 		}
+		// A stale If-Match is answered before the body, as for every command.
+		if o.IfMatch != nil && *o.IfMatch != p.Version {
+			return domain.StaleVersion(*o.IfMatch, p.Version)
+		}
 		if _, err := p.CorrectDetails(cmd, s.facts(p.TrustID)); err != nil {
 			return err
 		}
