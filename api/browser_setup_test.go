@@ -99,7 +99,7 @@ func TestBrowserTrustSetUp(t *testing.T) {
 
 	// LA access: granted to the trust's reviewer, then ended.
 	b.open("/ui/pupils/" + pupil)
-	b.fill("grant-until", "2026-03-31", "grant-user", w.reviewerID)
+	b.fill("grant-until", "2026-03-31", "grant-user_id", w.reviewerID)
 	b.do(chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)), chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/revoke"]`)))
 	if g := b.text("#access + ul"); !strings.Contains(g, "ended early") {
 		t.Fatalf("access after ending it: %q", g)

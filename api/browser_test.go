@@ -196,7 +196,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	b.fill("session-delivered_on", "2025-09-16", "session-minutes", "30")
 	b.shot("pupil")
 	b.axe("pupil")
-	b.fill("review-held_on", "2025-11-07", "review-rating-0", "partly_met", "review-decision", "continue",
+	b.fill("review-held_on", "2025-11-07", "review-outcomes-0-rating", "partly_met", "review-decision", "continue",
 		"review-parent_views", "Keen to continue", "review-pupil_views", "It is fun")
 	if s := b.text("#cycle"); s == "" {
 		t.Fatal("no cycle section")
@@ -254,7 +254,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	b.shot("provision-map")
 	b.axe("provision-map")
 	b.open(pupilPath)
-	b.fill("grant-until", "2026-03-31", "grant-user", w.reviewerID)
+	b.fill("grant-until", "2026-03-31", "grant-user_id", w.reviewerID)
 	if g := b.text("#access + ul"); !strings.Contains(g, "End this access now") {
 		t.Fatalf("access section after granting: %q", g)
 	}

@@ -150,7 +150,7 @@ func TestUIWithoutABrowser(t *testing.T) {
 		}
 	}
 	_, page = b.get(pupilURL)
-	for _, want := range []string{"Three-word sentences", "Talk Boost", "decision to assess", "Pending", "educational psychology", "Rae Reviewer", "session logged"} {
+	for _, want := range []string{"Three-word sentences", "Talk Boost", "decision to assess", "Pending", "educational psychology", "Rae Reviewer", "Session logged"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("pupil page lacks %q", want)
 		}

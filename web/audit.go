@@ -36,5 +36,6 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
 	for _, e := range a.Events {
 		ap.Events = append(ap.Events, toHistory(e))
 	}
+	markAmended(ap.Events)
 	s.render(w, r, http.StatusOK, "audit", page{Title: "Audit trail — " + a.Name, User: &u, Flash: note, Data: ap})
 }

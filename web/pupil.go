@@ -3,7 +3,11 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
@@ -41,8 +45,11 @@ type pupilPage struct {
 	StaffChoices []user.User
 	// ReviewerNames names the reviewers of the pupil's grants.
 	ReviewerNames map[string]string
-	// OtherSchools of the trust, for a transfer.
-	OtherSchools []trust.School
+	// OtherSchools of the trust, for a transfer; TrustSchools, all of
+	// them, for a re-admission.
+	OtherSchools, TrustSchools []trust.School
+	// Details fill the form correcting who the pupil is.
+	Details url.Values
 	// Reads of the record by LA reviewers, newest first.
 	AccessLog []eventlog.AccessEntry
 	CanWrite  bool
@@ -68,12 +75,92 @@ type historyEntry struct {
 	Hash       string
 	// Late: recorded more than 14 days after the date it describes.
 	Late bool
+	// Label says in words what happened.
+	Label string
+	// Kind is what can be corrected of it ("" for nothing, or when it was
+	// voided); Amended says when a later entry corrected or voided it.
+	Kind    string
+	Amended string
 }
 
 func toHistory(e event.Event) historyEntry {
 	return historyEntry{Version: e.Version, Type: e.Type, OccurredOn: e.OccurredOn,
 		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02 15:04 UTC"), Actor: e.Actor, Data: e.Readable(), Hash: e.Hash,
-		Late: e.RecordedLate()}
+		Late: e.RecordedLate(), Label: eventLabel(e.Type, e.Readable())}
+}
+
+// eventLabels say what each kind of event on a pupil's record is.
+var eventLabels = map[string]string{
+	"pupil_registered": "Registered", "sen_status_changed": "SEN status changed", "cycle_opened": "Cycle opened",
+	"assessment_recorded": "Assessment recorded", "plan_agreed": "Plan agreed", "session_logged": "Session logged",
+	"cycle_reviewed": "Review recorded", "ehcp_milestone_recorded": "EHC process", "referral_made": "Referral made",
+	"referral_status_changed": "Referral", "access_granted": "LA access granted", "access_revoked": "LA access ended",
+	"staff_assigned": "Staff assigned", "staff_unassigned": "Staff assignment ended", "pupil_transferred": "Transferred",
+	"pupil_left": "Taken off roll", "pupil_erased": "Personal data erased", "pupil_readmitted": "Re-admitted",
+	"pupil_details_corrected": "Name, date of birth, UPN or year group corrected",
+	"entry_corrected":         "Correction", "entry_voided": "Void",
+}
+
+// entryKindWords name the kinds of entry in a sentence.
+var entryKindWords = map[string]string{
+	pupil.EntryAssessment: "the assessment", pupil.EntryPlan: "the plan", pupil.EntrySession: "a session",
+	pupil.EntryReview: "the review", pupil.EntryEHCP: "an EHC process record", pupil.EntryReferral: "a referral",
+	pupil.EntryReferralChange: "a referral's change", pupil.EntryGrant: "an LA access grant",
+}
+
+// eventLabel says in words what an event of the record is: EHC process
+// records and referral changes say which, corrections and voids which
+// entry, and why.
+func eventLabel(typ string, data json.RawMessage) string {
+	label, ok := eventLabels[typ]
+	if !ok {
+		label = strings.ReplaceAll(typ, "_", " ")
+		label = strings.ToUpper(label[:1]) + label[1:]
+	}
+	var d struct {
+		Record struct{ Type string } `json:"record"`
+		Entry  json.RawMessage       `json:"entry"`
+		Kind   string                `json:"kind"`
+		Reason string                `json:"reason"`
+	}
+	_ = json.Unmarshal(data, &d)
+	switch typ {
+	case "ehcp_milestone_recorded":
+		label += ": " + strings.ReplaceAll(d.Record.Type, "_", " ")
+	case "referral_status_changed":
+		var e struct{ Status string }
+		_ = json.Unmarshal(d.Entry, &e)
+		label += " " + strings.ReplaceAll(e.Status, "_", " ")
+	case "entry_corrected", "entry_voided":
+		label = fmt.Sprintf("%s of entry %s (%s): %s", label, d.Entry, entryKindWords[d.Kind], d.Reason)
+	}
+	return label
+}
+
+// markAmended notes on each entry of a history the later correction or
+// void of it, if any.
+func markAmended(h []historyEntry) {
+	by, latest := map[string]string{}, map[string]int{}
+	for _, e := range h {
+		if e.Type == "entry_corrected" || e.Type == "entry_voided" {
+			var d struct {
+				Entry json.RawMessage `json:"entry"`
+			}
+			_ = json.Unmarshal(e.Data, &d)
+			word := "Corrected"
+			if e.Type == "entry_voided" {
+				word = "Voided"
+			}
+			// The latest says what stands.
+			if e.Version > latest[string(d.Entry)] {
+				latest[string(d.Entry)] = e.Version
+				by[string(d.Entry)] = fmt.Sprintf("%s by entry %d", word, e.Version)
+			}
+		}
+	}
+	for i := range h {
+		h[i].Amended = by[strconv.Itoa(h[i].Version)]
+	}
 }
 
 // loadPupilPage reads pupil id's record once and lays out its page.
@@ -98,6 +185,9 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 		pp.Provisions[pr.ID] = pr
 	}
 	if rec.Can.Write {
+		pp.TrustSchools = rec.Trust.Schools
+		pp.Details = url.Values{"upn": {p.UPN}, "first_name": {p.FirstName}, "last_name": {p.LastName},
+			"date_of_birth": {p.DateOfBirth.String()}, "year_group": {string(rec.YearGroup)}}
 		for _, sch := range rec.Trust.Schools {
 			if sch.ID != p.SchoolID {
 				pp.OtherSchools = append(pp.OtherSchools, sch)
@@ -125,8 +215,13 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 		pp.AccessLog = append(pp.AccessLog, log[i])
 	}
 	for i := len(rec.History) - 1; i >= 0; i-- {
-		pp.History = append(pp.History, toHistory(rec.History[i]))
+		h := toHistory(rec.History[i])
+		if !rec.Past {
+			h.Kind = p.EntryKind(h.Version)
+		}
+		pp.History = append(pp.History, h)
 	}
+	markAmended(pp.History)
 	return pp, nil
 }
 

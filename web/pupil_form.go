@@ -46,6 +46,8 @@ var pupilForms = map[string]pupilForm{
 	"transfer": {onPupil((*app.Service).Transfer), "", "Pupil transferred"},
 	"leave":    {onPupil((*app.Service).Leave), "details", "Pupil taken off roll"},
 	"erase":    {onPupil((*app.Service).ErasePupil), "details", "Personal data erased"},
+	"details":  {onPupil((*app.Service).CorrectDetails), "details", "Details corrected"},
+	"readmit":  {onPupil((*app.Service).Readmit), "details", "Pupil re-admitted"},
 }
 
 // onPupil decodes the form into C and runs a command on the pupil.
@@ -135,7 +137,7 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		// Refused: the page again, what was typed kept, and why in words.
 		status, flash := http.StatusBadRequest, "Please correct the fields marked below."
 		if conflict {
-			status, flash = http.StatusConflict, "This could not be done: "+strings.ReplaceAll(ce.Reason, "_", " ")+"."
+			status, flash = http.StatusConflict, "This could not be done: "+refusal(ce)+"."
 		}
 		pp, lerr := s.loadPupilPage(r, u, id)
 		if lerr != nil {
@@ -195,4 +197,9 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, u user.User, id
 	sort.Slice(fields, func(i, j int) bool { return fields[i].Name < fields[j].Name })
 	s.render(w, r, http.StatusOK, "confirm", page{Title: "Are you sure?", User: &u, Data: map[string]any{
 		"Action": "/ui/pupils/" + id + "/" + name, "Back": "/ui/pupils/" + id, "Question": ask.Question, "Yes": ask.Yes, "Fields": fields}})
+}
+
+// refusal says in words why a command was refused.
+func refusal(ce *domain.ConflictError) string {
+	return strings.ReplaceAll(ce.Reason, "_", " ")
 }

@@ -13,8 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	gojson "github.com/goccy/go-json"
-
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
@@ -137,21 +135,7 @@ var funcs = template.FuncMap{
 			"token_issued": "Token issued", "token_revoked": "Token revoked", "la_access_granted": "LA access granted",
 			"la_access_revoked": "LA access ended"}[kind]
 	},
-	// eventLabel names an audit event; EHC process records say which one.
-	"eventLabel": func(e historyEntry) string {
-		label := strings.ReplaceAll(e.Type, "_", " ")
-		if e.Type == "ehcp_milestone_recorded" || e.Type == "referral_status_changed" {
-			var d struct {
-				Record struct{ Type string }   `json:"record"`
-				Entry  struct{ Status string } `json:"entry"`
-			}
-			_ = gojson.Unmarshal(e.Data, &d)
-			if t := d.Record.Type + d.Entry.Status; t != "" {
-				label += ": " + strings.ReplaceAll(t, "_", " ")
-			}
-		}
-		return label
-	},
+	"eventLabel": func(e historyEntry) string { return e.Label },
 	// intHours scales hours to whole hundredths for pct.
 	"intHours": func(f float64) int { return int(f * 100) },
 	"list":     func(xs ...string) []string { return xs },
@@ -197,6 +181,24 @@ var funcs = template.FuncMap{
 		}
 		return nil
 	},
+	// rec gives the fields of a recorded thing (recording.html) their form.
+	"rec": func(pg page, d *pupilPage, name string, c *pupil.Cycle) recFields {
+		out := recFields{P: name, F: url.Values{}, D: d, C: c}
+		if pg.FormName == name {
+			out.F, out.E = pg.Form, pg.Errors
+		}
+		return out
+	},
+}
+
+// recFields is what the fields of a recorded thing need: the form's name
+// (the prefix of its ids), its values and errors, the page, the cycle.
+type recFields struct {
+	P string
+	F url.Values
+	E map[string]string
+	D *pupilPage
+	C *pupil.Cycle
 }
 
 var fieldID = strings.NewReplacer("[", "-", "]", "", ".", "-")
@@ -248,10 +250,11 @@ var pages = func() map[string]*template.Template {
 	}
 	for _, n := range names {
 		base := n[strings.LastIndex(n, "/")+1:]
-		if base == "layout.html" || base == "fields.html" {
+		if base == "layout.html" || base == "fields.html" || base == "recording.html" {
 			continue
 		}
-		out[strings.TrimSuffix(base, ".html")] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html", n))
+		out[strings.TrimSuffix(base, ".html")] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
+			"templates/layout.html", "templates/fields.html", "templates/recording.html", n))
 	}
 	return out
 }()

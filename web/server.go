@@ -86,6 +86,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"POST /ui/schools/{school}/import", u(s.importRegister), "Import the SEN register."},
 		{"GET /ui/pupils/{id}", u(s.pupil), "A pupil's record and forms."},
 		{"POST /ui/pupils/{id}/{form}", u(s.pupilForm), "Record something on a pupil's record."},
+		{"GET /ui/pupils/{id}/entries/{entry}", u(s.entry), "An entry of a pupil's record, to correct or void."},
+		{"POST /ui/pupils/{id}/entries/{entry}/{action}", u(s.entry), "Correct (action correct) or void (action void) an entry, with a reason."},
 		{"GET /ui/pupils/{id}/plan", u(s.planPrint), "Printable SEN support plan for parents."},
 		{"GET /ui/pupils/{id}/audit", u(s.audit), "Printable audit trail with its verification."},
 		{"GET /ui/trusts/{trust}/workload", u(s.workload), "The trust's workload dashboard."},

@@ -645,3 +645,54 @@ func prefixFields(prefix string, err error) error {
 
 // human is a value in words, for messages.
 func human(v string) string { return strings.ReplaceAll(v, "_", " ") }
+
+// Recorded is entry as it now stands, in the shape of the command that
+// records it, under its kind as in a Correct (with no reason): a form to
+// correct an entry starts from it. It also gives the entry's cycle, for an
+// assessment, plan, session or review. ok is false when nothing that can
+// be corrected was recorded at entry.
+func (p *Pupil) Recorded(entry int) (c Correct, cycle *Cycle, ok bool) {
+	f, ok := p.find(entry)
+	if !ok {
+		return Correct{}, nil, false
+	}
+	switch f.kind {
+	case EntryAssessment:
+		a := f.cycle.Assessment
+		c.Assessment = &RecordAssessment{AssessedOn: a.AssessedOn, Summary: a.Summary, NeedAreas: slices.Clone(a.NeedAreas)}
+	case EntryPlan:
+		pl := f.cycle.Plan
+		cmd := &AgreePlan{AgreedOn: pl.AgreedOn, ReviewDueOn: pl.ReviewDueOn, ParentViews: pl.ParentViews, PupilViews: pl.PupilViews}
+		for _, o := range pl.Outcomes {
+			cmd.Outcomes = append(cmd.Outcomes, OutcomeInput{Description: o.Description, SuccessCriteria: o.SuccessCriteria})
+		}
+		for _, pr := range pl.Provisions {
+			cmd.Provisions = append(cmd.Provisions, ProvisionInput(pr))
+		}
+		c.Plan = cmd
+	case EntrySession:
+		s := f.cycle.Sessions[f.session]
+		c.Session = &LogSession{ProvisionID: s.ProvisionID, DeliveredOn: s.DeliveredOn, Minutes: s.Minutes, Attended: &s.Attended}
+	case EntryReview:
+		rv := f.cycle.Review
+		cmd := &RecordReview{HeldOn: rv.HeldOn, Decision: rv.Decision, ParentViews: rv.ParentViews, PupilViews: rv.PupilViews}
+		for _, o := range rv.Outcomes {
+			cmd.Outcomes = append(cmd.Outcomes, RatingInput(o))
+		}
+		c.Review = cmd
+	case EntryEHCP:
+		r := p.EHCPRecords[f.ehcp]
+		c.EHCP = &ehcp.Command{Type: r.Type, On: r.On, RequestedBy: r.RequestedBy, Assess: r.Assess, From: r.From,
+			MeetingOn: r.MeetingOn, Outcome: r.Outcome, Milestone: r.Milestone, Reason: r.Reason}
+	case EntryReferral:
+		r := f.referral
+		c.Referral = &MakeReferral{Service: r.Service, Provider: r.Provider, Reason: r.Reason, ReferredOn: r.ReferredOn}
+	case EntryReferralChange:
+		h := f.referral.History[f.change]
+		c.ReferralChange = &ChangeReferral{Status: h.Status, On: h.On, Note: h.Note}
+	case EntryGrant:
+		g := p.Grants[f.grant]
+		c.Grant = &GrantAccess{UserID: g.UserID, Until: g.Until}
+	}
+	return c, f.cycle, true
+}

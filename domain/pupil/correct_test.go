@@ -1,6 +1,7 @@
 package pupil
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -288,3 +289,32 @@ func TestCorrectDetailsAndReadmit(t *testing.T) {
 }
 
 func second[A, B any](_ A, b B) B { return b }
+
+// TestRecordedIsWhatACorrectionStartsFrom: every entry, as Recorded gives
+// it back, is a correction that keeps every rule and changes nothing.
+func TestRecordedIsWhatACorrectionStartsFrom(t *testing.T) {
+	p, facts, _ := reviewed(t)
+	last := p.Version
+	for entry := 3; entry <= last; entry++ {
+		cmd, cycle, ok := p.Recorded(entry)
+		if !ok || cmd.Named() != p.EntryKind(entry) {
+			t.Fatalf("entry %d: recorded %v as %q, want %q", entry, ok, cmd.Named(), p.EntryKind(entry))
+		}
+		if kind := cmd.Named(); (kind == EntryAssessment || kind == EntryPlan || kind == EntrySession || kind == EntryReview) != (cycle != nil) {
+			t.Errorf("entry %d (%s): cycle %v", entry, kind, cycle)
+		}
+		cmd.Reason = "checked"
+		before, _, _ := p.Recorded(entry)
+		evs, err := p.CorrectEntry(entry, cmd, facts)
+		if err != nil {
+			t.Fatalf("entry %d (%s) corrected as it stands: %v", entry, cmd.Named(), err)
+		}
+		apply(t, p, evs)
+		if after, _, _ := p.Recorded(entry); !reflect.DeepEqual(after, before) {
+			t.Errorf("entry %d changed:\n got %+v\nwant %+v", entry, after, before)
+		}
+	}
+	if _, _, ok := p.Recorded(1); ok {
+		t.Error("the registration is not an entry to correct here")
+	}
+}
