@@ -23,6 +23,8 @@ type provisionsPage struct {
 	M         projections.ProvisionMap
 	Areas     []need.Area
 	CSV       string
+	// CanLog: the school's SENCO, who logs its group sessions.
+	CanLog bool
 }
 
 // provisionMap is the costed provision map of the trust, or of one of its
@@ -69,7 +71,9 @@ func (s *Server) provisionMapOf(w http.ResponseWriter, r *http.Request, u user.U
 		_, _ = w.Write(buf.Bytes())
 		return
 	}
+	_, writeErr := s.svc.SchoolToWrite(r.Context(), u, schoolID)
 	q := url.Values{"school": {schoolID}, "as_of": {asOf.String()}, "format": {"csv"}}
 	s.render(w, r, http.StatusOK, "provisions", page{Title: "Provision map — " + t.Name, User: &u, Flash: note, Data: provisionsPage{
-		Trust: t, SchoolID: schoolID, OneSchool: r.PathValue("school") != "", AsOf: asOf, M: m.Data, Areas: need.Areas, CSV: r.URL.Path + "?" + q.Encode()}})
+		Trust: t, SchoolID: schoolID, OneSchool: r.PathValue("school") != "", AsOf: asOf, M: m.Data, Areas: need.Areas, CSV: r.URL.Path + "?" + q.Encode(),
+		CanLog: schoolID != "" && writeErr == nil && !asOf.Before(s.svc.Today())}})
 }
