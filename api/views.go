@@ -110,15 +110,7 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 	}
 	v, err := s.svc.Caseload(r.Context(), u, r.PathValue("school"), vq, f)
 	writeView(s, w, r, v, err, func() ([]byte, error) {
-		out := make([][]string, len(v.Data.Pupils))
-		for i, x := range v.Data.Pupils {
-			out[i] = []string{x.PupilID, x.Name, x.YearGroup, x.SENStatus, x.PrimaryNeed, x.SecondaryNeed, x.AreaOfNeed, x.Stage,
-				date(x.ReviewDueOn), strconv.FormatBool(x.ReviewOverdue), itoa(x.DaysOverdue), itoa(x.ActiveProvisions),
-				itoa(x.OpenReferrals), x.EHCPStatus, date(x.NextStatutoryDueOn), itoa(x.StatutoryOverdue)}
-		}
-		return csvBytes([]string{"pupil_id", "name", "year_group", "sen_status", "primary_need", "secondary_need", "area_of_need", "stage",
-			"review_due_on", "review_overdue", "days_overdue", "active_provisions", "open_referrals", "ehcp_status",
-			"next_statutory_due_on", "statutory_overdue"}, out)
+		return csvBytes(projections.CaseloadTable(v.Data.Pupils))
 	})
 }
 

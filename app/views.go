@@ -104,6 +104,21 @@ func (s *Service) Caseload(ctx context.Context, u user.User, schoolID string, q 
 	})
 }
 
+// Leavers lists the pupils who left school schoolID, newest first. Who
+// may: as Caseload.
+//
+// Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
+func (s *Service) Leavers(ctx context.Context, u user.User, schoolID string) ([]projections.LeaverRow, error) {
+	if _, _, err := s.school(ctx, u, schoolID, ReadOnly, "Your role does not give access to this school."); err != nil {
+		return nil, err
+	}
+	rows, err := s.viewsOf(When{}).Leavers(ctx, schoolID)
+	if err != nil {
+		return nil, fmt.Errorf("leavers of %s: %w", schoolID, err)
+	}
+	return rows, nil
+}
+
 // Workload returns trust trustID's EHCP and APDR administrative load by
 // school. Its lead and admins.
 //

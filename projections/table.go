@@ -25,3 +25,18 @@ func (m ProvisionMap) Table() (header []string, rows [][]string) {
 	rows = append(rows, line("", "Total", "", m.Totals))
 	return []string{"provision_id", "name", "area_of_need", "pupils", "weekly_pupil_minutes", "weekly_staff_hours", "annual_cost_pence"}, rows
 }
+
+// CaseloadTable is a caseload as a table: the CSV download's columns, the
+// API's and the UI's.
+func CaseloadTable(pupils []CaseloadRow) (header []string, rows [][]string) {
+	header = []string{"pupil_id", "name", "year_group", "sen_status", "primary_need", "secondary_need", "area_of_need", "stage",
+		"review_due_on", "review_overdue", "days_overdue", "active_provisions", "open_referrals", "ehcp_status",
+		"next_statutory_due_on", "statutory_overdue"}
+	rows = make([][]string, len(pupils))
+	for i, x := range pupils {
+		rows[i] = []string{x.PupilID, x.Name, x.YearGroup, x.SENStatus, x.PrimaryNeed, x.SecondaryNeed, x.AreaOfNeed, x.Stage,
+			x.ReviewDueOn.String(), strconv.FormatBool(x.ReviewOverdue), strconv.Itoa(x.DaysOverdue), strconv.Itoa(x.ActiveProvisions),
+			strconv.Itoa(x.OpenReferrals), x.EHCPStatus, x.NextStatutoryDueOn.String(), strconv.Itoa(x.StatutoryOverdue)}
+	}
+	return header, rows
+}

@@ -30,6 +30,11 @@ type caseloadPage struct {
 	// Page of Pages at a time.
 	Search             string
 	Total, Page, Pages int
+	// Leavers is set for the leavers view (?view=leavers), which lists
+	// them instead of the caseload; CSV downloads what is shown.
+	Leavers []projections.LeaverRow
+	View    string
+	CSV     string
 }
 
 // caseload is a school's caseload, filtered and sorted.
@@ -37,6 +42,10 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 	schoolID := r.PathValue("school")
 	asOf, note := s.asOf(r)
 	q := r.URL.Query()
+	if q.Get("view") == "leavers" {
+		s.leavers(w, r, u, schoolID)
+		return
+	}
 	f := projections.CaseloadFilter{Stage: q.Get("stage"), Need: q.Get("need"), Overdue: q.Get("overdue") == "true"}
 	if !slices.Contains(projections.CaseloadStages, f.Stage) {
 		f.Stage = ""
@@ -51,6 +60,11 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 	// The view is shared with other requests: search and sort a copy.
 	rows := search(v.Data.Pupils, q.Get("q"))
 	sortRows(rows, q.Get("sort"))
+	if q.Get("format") == "csv" {
+		header, table := projections.CaseloadTable(rows)
+		writeCSV(w, "caseload.csv", header, table)
+		return
+	}
 	total := len(rows)
 	pages := max(1, (total+pageSize-1)/pageSize)
 	pageNo, _ := strconv.Atoi(q.Get("page"))
@@ -58,7 +72,20 @@ func (s *Server) caseload(w http.ResponseWriter, r *http.Request, u user.User) {
 	rows = rows[(pageNo-1)*pageSize : min(pageNo*pageSize, total)]
 	s.render(w, r, http.StatusOK, "caseload", page{Title: "Caseload — " + sch.Name, User: &u, Flash: note, Data: caseloadPage{
 		School: sch, AsOf: asOf, Rows: rows, Filter: f, Sort: q.Get("sort"), Areas: need.Areas, Codes: need.Codes,
-		CanEdit: writeErr == nil, Query: q, Search: q.Get("q"), Total: total, Page: pageNo, Pages: pages}})
+		CanEdit: writeErr == nil, Query: q, Search: q.Get("q"), Total: total, Page: pageNo, Pages: pages,
+		CSV: withQuery(withQueryValues(q, "page", ""), "format", "csv")}})
+}
+
+// leavers lists the pupils who left the school, whose records are kept.
+func (s *Server) leavers(w http.ResponseWriter, r *http.Request, u user.User, schoolID string) {
+	rows, err := s.svc.Leavers(r.Context(), u, schoolID)
+	if err != nil {
+		s.fail(w, r, u, err)
+		return
+	}
+	sch, _, _ := s.svc.Directory().School(schoolID)
+	s.render(w, r, http.StatusOK, "caseload", page{Title: "Leavers — " + sch.Name, User: &u, Data: caseloadPage{
+		School: sch, View: "leavers", Leavers: rows, Total: len(rows), Query: r.URL.Query()}})
 }
 
 // pageSize is how many pupils a caseload page lists.

@@ -33,6 +33,17 @@ func (s *Server) provisionMap(w http.ResponseWriter, r *http.Request, u user.Use
 	s.provisionMapOf(w, r, u, r.PathValue("trust"), r.URL.Query().Get("school"))
 }
 
+// writeCSV downloads a table as file name.
+func writeCSV(w http.ResponseWriter, name string, header []string, rows [][]string) {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	_ = cw.Write(header)
+	_ = cw.WriteAll(rows)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write(buf.Bytes())
+}
+
 // schoolProvisionMap is one school's provision map: its SENCO's, as the
 // API gives it at /v1/schools/{school}/provision-map.
 func (s *Server) schoolProvisionMap(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -61,14 +72,8 @@ func (s *Server) provisionMapOf(w http.ResponseWriter, r *http.Request, u user.U
 		return
 	}
 	if r.URL.Query().Get("format") == "csv" {
-		var buf bytes.Buffer
-		cw := csv.NewWriter(&buf)
-		header, rows := m.Data.Table()
-		_ = cw.Write(header)
-		_ = cw.WriteAll(rows)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="provision-map.csv"`)
-		_, _ = w.Write(buf.Bytes())
+		header, table := m.Data.Table()
+		writeCSV(w, "provision-map.csv", header, table)
 		return
 	}
 	_, writeErr := s.svc.SchoolToWrite(r.Context(), u, schoolID)

@@ -33,6 +33,8 @@ type pupilPage struct {
 	Past       bool
 	AsOf       civil.Date
 	Current    *pupil.Cycle
+	// OverdueDays: the current plan's review is this many days overdue.
+	OverdueDays int
 	Last       *pupil.Cycle
 	EHCP       ehcp.View
 	Referrals  []app.ReferralView
@@ -180,6 +182,9 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 		Areas: need.Areas, Codes: need.Codes, Types: ehcp.RecordTypes, Reasons: ehcp.Reasons, Services: pupil.Services, Providers: pupil.Providers}
 	if n := len(p.Cycles); n > 0 {
 		pp.Last = p.Cycles[n-1]
+	}
+	if overdue, days := p.ReviewOverdue(rec.AsOf); overdue {
+		pp.OverdueDays = days
 	}
 	for _, pr := range rec.Trust.Provisions {
 		pp.Provisions[pr.ID] = pr

@@ -97,24 +97,10 @@ var funcs = template.FuncMap{
 		}[d]
 	},
 	// withQuery returns "?"+q with key set to value: links that keep the filters.
-	"withQuery": func(q url.Values, key, value string) string {
-		c := url.Values{}
-		for k, v := range q {
-			c[k] = v
-		}
-		c.Set(key, value)
-		return "?" + c.Encode()
-	},
-	"lower": strings.ToLower,
+	"withQuery": withQuery,
+	"lower":     strings.ToLower,
 	// withQueryValues is withQuery's values, not yet a link.
-	"withQueryValues": func(q url.Values, key, value string) url.Values {
-		c := url.Values{}
-		for k, v := range q {
-			c[k] = v
-		}
-		c.Set(key, value)
-		return c
-	},
+	"withQueryValues": withQueryValues,
 	// flipSort is the sort a column heading links to: the column, or the
 	// other way when it is the current one.
 	"flipSort": func(current, col string) string {
@@ -199,6 +185,21 @@ type recFields struct {
 	E map[string]string
 	D *pupilPage
 	C *pupil.Cycle
+}
+
+// withQuery is a link to this page with key set to value in its query.
+func withQuery(q url.Values, key, value string) string {
+	return "?" + withQueryValues(q, key, value).Encode()
+}
+
+// withQueryValues is withQuery's values, not yet a link.
+func withQueryValues(q url.Values, key, value string) url.Values {
+	c := url.Values{}
+	for k, v := range q {
+		c[k] = v
+	}
+	c.Set(key, value)
+	return c
 }
 
 var fieldID = strings.NewReplacer("[", "-", "]", "", ".", "-")
