@@ -30,18 +30,18 @@ type pupilPage struct {
 	Today     civil.Date
 	// Past is set when the page shows the record as it stood at the end of
 	// AsOf (?as_of on the address): read only.
-	Past       bool
-	AsOf       civil.Date
-	Current    *pupil.Cycle
+	Past    bool
+	AsOf    civil.Date
+	Current *pupil.Cycle
 	// OverdueDays: the current plan's review is this many days overdue.
 	OverdueDays int
-	Last       *pupil.Cycle
-	EHCP       ehcp.View
-	Referrals  []app.ReferralView
-	Catalogue  []trust.Provision
-	Provisions map[string]trust.Provision
-	History    []historyEntry
-	Reviewers  []user.User
+	Last        *pupil.Cycle
+	EHCP        ehcp.View
+	Referrals   []app.ReferralView
+	Catalogue   []trust.Provision
+	Provisions  map[string]trust.Provision
+	History     []historyEntry
+	Reviewers   []user.User
 	// Staff deliver the plan; StaffChoices could (the school's staff).
 	Staff        []user.User
 	StaffChoices []user.User
