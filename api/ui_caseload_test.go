@@ -55,3 +55,28 @@ func TestCaseloadLeaversAndCSV(t *testing.T) {
 		t.Fatalf("the pupil page does not say the review is overdue")
 	}
 }
+
+// TestPupilPageHistory: a reviewed cycle stays on the pupil's page with
+// what was assessed, planned, delivered (and how often attended) and
+// decided; the EHC timeline is grouped by process; times are UK time.
+func TestPupilPageHistory(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	id := e.pupilBeingHelped(t, w)
+	p := "/v1/pupils/" + id
+	got := as[pupilAnswer](t, e.must(t, 200, "GET", p, w.sencoA, nil))
+	cyc := p + "/cycles/" + got.Cycles[0].ID
+	for i, day := range []string{"2025-09-16", "2025-09-17", "2025-09-18"} {
+		e.must(t, 201, "POST", cyc+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": day, "minutes": 30, "attended": i != 1})
+	}
+	e.must(t, 200, "POST", cyc+"/review", w.sencoA, map[string]any{"held_on": "2025-11-03", "decision": "continue", "parent_views": "Pleased", "pupil_views": "Fun",
+		"outcomes": []any{map[string]any{"outcome_id": got.Cycles[0].Plan.Outcomes[0].ID, "rating": "partly_met"}}})
+	e.must(t, 201, "POST", p+"/ehcp/milestones", w.sencoA, map[string]any{"type": "request", "on": "2025-10-01", "requested_by": "school"})
+	_, page := e.signIn(t, w.sencoA).get("/ui/pupils/" + id)
+	for _, want := range []string{"Earlier cycles", "reviewed 3 November 2025", "Speech screening", "Uses 3-word sentences</td><td>4 of 5 lessons</td><td>partly met",
+		"Sessions delivered: 3, 2 attended (67%)", "views: Pleased", "<h3>EHC needs assessment</h3>", "GMT"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the pupil page lacks %q", want)
+		}
+	}
+}

@@ -35,6 +35,10 @@ type pupilPage struct {
 	Current *pupil.Cycle
 	// OverdueDays: the current plan's review is this many days overdue.
 	OverdueDays int
+	// Closed are the cycles reviewed, newest first; Processes the EHC
+	// clock's milestones grouped by process.
+	Closed    []closedCycle
+	Processes []ehcp.Process
 	Last        *pupil.Cycle
 	EHCP        ehcp.View
 	Referrals   []app.ReferralView
@@ -66,6 +70,33 @@ type pupilPage struct {
 	Providers []string
 }
 
+// closedCycle is a reviewed cycle as the pupil's history shows it.
+type closedCycle struct {
+	*pupil.Cycle
+	// Ratings are the review's, by outcome id.
+	Ratings map[string]string
+	// Sessions delivered, how many attended, and the rate in percent.
+	Sessions, Attended, Rate int
+}
+
+func closeOf(c *pupil.Cycle) closedCycle {
+	cc := closedCycle{Cycle: c, Ratings: map[string]string{}, Sessions: len(c.Sessions)}
+	if c.Review != nil {
+		for _, r := range c.Review.Outcomes {
+			cc.Ratings[r.OutcomeID] = r.Rating
+		}
+	}
+	for _, s := range c.Sessions {
+		if s.Attended {
+			cc.Attended++
+		}
+	}
+	if cc.Sessions > 0 {
+		cc.Rate = (100*cc.Attended + cc.Sessions/2) / cc.Sessions
+	}
+	return cc
+}
+
 // historyEntry is one line of a record's history.
 type historyEntry struct {
 	Version    int
@@ -87,7 +118,7 @@ type historyEntry struct {
 
 func toHistory(e event.Event) historyEntry {
 	return historyEntry{Version: e.Version, Type: e.Type, OccurredOn: e.OccurredOn,
-		RecordedAt: e.RecordedAt.UTC().Format("2006-01-02 15:04 UTC"), Actor: e.Actor, Data: e.Readable(), Hash: e.Hash,
+		RecordedAt: ukTime(e.RecordedAt), Actor: e.Actor, Data: e.Readable(), Hash: e.Hash,
 		Late: e.RecordedLate(), Label: eventLabel(e.Type, e.Readable())}
 }
 
@@ -183,6 +214,12 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 	if n := len(p.Cycles); n > 0 {
 		pp.Last = p.Cycles[n-1]
 	}
+	for i := len(p.Cycles) - 1; i >= 0; i-- {
+		if c := p.Cycles[i]; c != pp.Current {
+			pp.Closed = append(pp.Closed, closeOf(c))
+		}
+	}
+	pp.Processes = rec.EHCP.Processes()
 	if overdue, days := p.ReviewOverdue(rec.AsOf); overdue {
 		pp.OverdueDays = days
 	}

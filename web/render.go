@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -33,6 +34,7 @@ var funcs = template.FuncMap{
 	"date":     longDate,
 	"dayFirst": dayFirst,
 	"iso":      func(d civil.Date) string { return d.String() },
+	"ukTime":   ukTime,
 	"pence":    pounds,
 	"hours":    func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
 	"last":     func(list []string) int { return len(list) - 1 },
@@ -186,6 +188,10 @@ type recFields struct {
 	D *pupilPage
 	C *pupil.Cycle
 }
+
+// ukTime shows an instant as people in England read it: UK time, GMT or
+// BST as it was then.
+func ukTime(t time.Time) string { return t.In(civil.London).Format("2 January 2006, 15:04 MST") }
 
 // withQuery is a link to this page with key set to value in its query.
 func withQuery(q url.Values, key, value string) string {
