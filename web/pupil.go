@@ -37,15 +37,15 @@ type pupilPage struct {
 	OverdueDays int
 	// Closed are the cycles reviewed, newest first; Processes the EHC
 	// clock's milestones grouped by process.
-	Closed    []closedCycle
-	Processes []ehcp.Process
-	Last        *pupil.Cycle
-	EHCP        ehcp.View
-	Referrals   []app.ReferralView
-	Catalogue   []trust.Provision
-	Provisions  map[string]trust.Provision
-	History     []historyEntry
-	Reviewers   []user.User
+	Closed     []closedCycle
+	Processes  []ehcp.Process
+	Last       *pupil.Cycle
+	EHCP       ehcp.View
+	Referrals  []app.ReferralView
+	Catalogue  []trust.Provision
+	Provisions map[string]trust.Provision
+	History    []historyEntry
+	Reviewers  []user.User
 	// Staff deliver the plan; StaffChoices could (the school's staff).
 	Staff        []user.User
 	StaffChoices []user.User
