@@ -125,3 +125,34 @@ func TestImportRegister(t *testing.T) {
 	e.importCSV(t, 403, w.schoolA, w.sencoB, "", sims)
 	e.importCSV(t, http.StatusRequestEntityTooLarge, w.schoolA, w.sencoA, "", "UPN,Surname,Forename,DOB,Year,SEN Status\n"+strings.Repeat("x", 11<<20))
 }
+
+// TestImportEHCPlanDates: an MIS export's EHC plan dates start the plan's
+// annual-review clock (a year after its last review), are refused by
+// column for a pupil without a plan, and read again change nothing.
+func TestImportEHCPlanDates(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	u := upns(3)
+	file := "UPN,Surname,Forename,DOB,Year,SEN status,Primary need,EHCP issued,Last annual review,Form\n" +
+		u[0] + ",Babbage,Charles,26/12/2014,6,E,ASD,01/04/2023,10/03/2025,6B\n" +
+		u[1] + ",Lovelace,Ada,04/03/2015,5,E,SLCN,01/04/2023,,5A\n" +
+		u[2] + ",Somerville,Mary,26/12/2016,R,K,SLCN,01/04/2023,,RA\n"
+	r := as[importReport](t, e.importCSV(t, 200, w.schoolA, w.sencoA, "?partial=true", file))
+	if r.Summary.Created != 2 || r.Summary.Refused != 1 || len(r.IgnoredColumns) != 1 || r.IgnoredColumns[0] != "Form" {
+		t.Fatalf("report: %+v", r)
+	}
+	if errs := r.Rows[2].Errors; len(errs) != 1 || errs[0].Column != "EHCP issued" || !strings.Contains(errs[0].Message, "EHC plan") {
+		t.Fatalf("a plan date for a pupil without a plan: %+v", errs)
+	}
+	for i, want := range []string{"2026-03-10", "2024-04-01"} {
+		v := e.must(t, 200, "GET", "/v1/pupils/"+r.Rows[i].PupilID+"/ehcp", w.sencoA, nil)
+		if v.str("status") != "active" || v.str("plan_issued_on") != "2023-04-01" || v.str("next_annual_review_due_on") != want {
+			t.Errorf("row %d's plan: %s", i+2, v.Raw)
+		}
+	}
+	seq := e.lastSeq(t)
+	again := as[importReport](t, e.importCSV(t, 200, w.schoolA, w.sencoA, "?partial=true", file))
+	if again.Summary.Unchanged != 2 || e.lastSeq(t) != seq {
+		t.Fatalf("re-import: %+v", again.Summary)
+	}
+}

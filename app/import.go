@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
@@ -133,7 +135,11 @@ func (s *Service) planImport(ctx context.Context, trustID, schoolID string, f *i
 		}
 		facts := s.facts(trustID)
 		if existing == nil {
-			if _, err := pupil.RegisterPupil("planned", trustID, schoolID, reg, facts); err != nil {
+			evs, err := pupil.RegisterPupil("planned", trustID, schoolID, reg, facts)
+			if err == nil {
+				err = planEHCP(res, row, &pupil.Pupil{}, evs, facts)
+			}
+			if err != nil {
 				refuse(res, err)
 				continue
 			}
@@ -151,16 +157,69 @@ func (s *Service) planImport(ctx context.Context, trustID, schoolID string, f *i
 		}
 		cs := pupil.ChangeStatus{SENStatus: reg.SENStatus, PrimaryNeed: reg.PrimaryNeed, SecondaryNeed: reg.SecondaryNeed, On: facts.Today}
 		evs, err := existing.ChangeStatus(cs, facts)
+		if err == nil {
+			res.Changes = changes(existing, cs)
+			err = planEHCP(res, row, existing, evs, facts)
+		}
 		switch {
 		case err != nil:
+			res.Changes = nil
 			refuse(res, err)
-		case len(evs) == 0:
+		case len(evs) == 0 && res.EHCP == nil:
 			res.Action = importer.Unchanged
+		case len(evs) == 0:
+			res.Action = importer.Updated
 		default:
 			res.Action, res.Status = importer.Updated, &cs
-			res.Changes = changes(existing, cs)
 		}
 	}
+	return nil
+}
+
+// planEHCP plans recording the row's EHC plan dates, when it has them,
+// on pupil p once evs (the row's registration or change) are applied: the
+// decision the EHC form makes, for a plan issued before sendcase. A pupil
+// whose plan sendcase already times keeps its clock: importing the same
+// file again changes nothing. p may be changed.
+func planEHCP(res *importer.RowResult, row importer.Row, p *pupil.Pupil, evs []event.Data, facts pupil.Facts) error {
+	if !row.PlanIssuedOn.Valid() && !row.LastReviewedOn.Valid() {
+		return nil
+	}
+	if !row.PlanIssuedOn.Valid() {
+		return domain.Invalid(string(importer.FieldPlanIssued), "is needed with the last annual review")
+	}
+	for _, d := range evs {
+		e, err := event.New("planned", p.Version+1, event.Actor{}, facts.Today.Time(), d)
+		if err != nil {
+			return err
+		}
+		p.Apply(e)
+	}
+	if len(p.EHCPRecords) > 0 {
+		return nil
+	}
+	if p.SENStatus != need.EHCPlan {
+		return domain.Invalid(string(importer.FieldPlanIssued), "is only for a pupil with an EHC plan (SEN status E)")
+	}
+	cmd := ehcp.Command{Type: ehcp.FinalIssued, On: row.PlanIssuedOn, LastReviewedOn: row.LastReviewedOn}
+	if _, err := p.RecordEHCP(cmd, facts); err != nil {
+		var ve *domain.ValidationError
+		if errors.As(err, &ve) {
+			for i, f := range ve.Fields {
+				if f.Field == "on" {
+					ve.Fields[i].Field = string(importer.FieldPlanIssued)
+				}
+			}
+		}
+		return err
+	}
+	res.EHCP = &cmd
+	res.Changes = append(res.Changes, fmt.Sprintf("EHC plan issued %s%s", row.PlanIssuedOn, func() string {
+		if row.LastReviewedOn.Valid() {
+			return ", last reviewed " + row.LastReviewedOn.String()
+		}
+		return ""
+	}()))
 	return nil
 }
 
@@ -237,9 +296,14 @@ func (s *Service) importRow(ctx context.Context, u user.User, schoolID string, r
 			row.PupilID = res.ID
 		}
 	case importer.Updated:
-		_, err = s.ChangeStatus(ctx, u, CommandOptions{}, row.PupilID, *row.Status)
+		if row.Status != nil {
+			_, err = s.ChangeStatus(ctx, u, CommandOptions{}, row.PupilID, *row.Status)
+		}
 	default:
 		return nil
+	}
+	if err == nil && row.EHCP != nil {
+		_, err = s.RecordEHCP(ctx, u, CommandOptions{}, row.PupilID, *row.EHCP)
 	}
 	var ve *domain.ValidationError
 	var ce *domain.ConflictError

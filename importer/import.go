@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/pupil"
 )
 
@@ -24,6 +25,8 @@ type RowResult struct {
 	// Register and Status are the commands a created or updated row runs.
 	Register *pupil.Register     `json:"-"`
 	Status   *pupil.ChangeStatus `json:"-"`
+	// EHCP records an EHC plan issued before sendcase, after the above.
+	EHCP *ehcp.Command `json:"-"`
 }
 
 // Absent is a pupil on the school's roll who is not in the file. Absent

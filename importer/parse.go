@@ -33,6 +33,10 @@ const (
 	FieldStatus    Field = "sen_status"
 	FieldPrimary   Field = "primary_need"
 	FieldSecondary Field = "secondary_need"
+	// An EHC plan issued before sendcase, and its last annual review: the
+	// plan's annual-review clock starts from them.
+	FieldPlanIssued Field = "plan_issued_on"
+	FieldLastReview Field = "last_reviewed_on"
 )
 
 // aliases are the header names MIS exports use, compared after lower-casing
@@ -46,6 +50,10 @@ var aliases = map[Field][]string{
 	FieldStatus:    {"senstatus", "senprovision", "senstage", "sen", "senneed"},
 	FieldPrimary:   {"primaryneed", "senprimaryneed", "primarysenneed", "primaryneedtype", "senneed1", "need1", "primarysentype"},
 	FieldSecondary: {"secondaryneed", "sensecondaryneed", "secondarysenneed", "secondaryneedtype", "senneed2", "need2", "secondarysentype"},
+	FieldPlanIssued: {"ehcpissued", "ehcpissuedate", "ehcpissueddate", "ehcplanissued", "ehcplanissuedate", "ehcplandate", "ehcpdate",
+		"ehcpstartdate", "ehcpstart", "planissued", "planissuedon", "dateplanissued", "ehcpissuedon"},
+	FieldLastReview: {"lastannualreview", "lastannualreviewdate", "ehcplastreview", "ehcplastannualreview", "lastreview", "lastreviewdate",
+		"annualreviewdate", "ehcpreviewdate", "lastehcpreview", "lastreviewedon", "ehcplastreviewdate"},
 }
 
 var required = []Field{FieldUPN, FieldSurname, FieldForename, FieldDOB, FieldYear, FieldStatus}
@@ -66,6 +74,9 @@ type Row struct {
 	SENStatus     string
 	PrimaryNeed   string
 	SecondaryNeed string
+	// PlanIssuedOn and LastReviewedOn date an EHC plan issued before
+	// sendcase (zero when the file does not say).
+	PlanIssuedOn, LastReviewedOn civil.Date
 	// Problems found while reading the row, by column.
 	Problems []Problem
 }
@@ -156,13 +167,19 @@ func Parse(r io.Reader) (*File, error) {
 		}
 		row.UPN = upn.Normalize(cell(FieldUPN))
 		row.FirstName, row.LastName = cell(FieldForename), cell(FieldSurname)
-		if s := cell(FieldDOB); s != "" {
+		date := func(fld Field) civil.Date {
+			s := cell(fld)
+			if s == "" {
+				return 0
+			}
 			d, err := civil.ParseDayFirst(s)
 			if err != nil {
-				bad(FieldDOB, "%q is not a date (dd/mm/yyyy or yyyy-mm-dd)", s)
+				bad(fld, "%q is not a date (dd/mm/yyyy or yyyy-mm-dd)", s)
 			}
-			row.DateOfBirth = d
+			return d
 		}
+		row.DateOfBirth = date(FieldDOB)
+		row.PlanIssuedOn, row.LastReviewedOn = date(FieldPlanIssued), date(FieldLastReview)
 		row.YearGroup = normYear(cell(FieldYear))
 		var ok bool
 		if row.SENStatus, ok = normStatus(cell(FieldStatus)); !ok {

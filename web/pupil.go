@@ -285,5 +285,9 @@ func (s *Server) pupil(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	_, note := s.asOf(r)
-	s.render(w, r, http.StatusOK, "pupil", page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Flash: note, Data: pp})
+	pg := page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Flash: note, Data: pp}
+	if q := r.URL.Query(); q.Get("next") == nextEHCRequest && pp.CanGrant {
+		pg.FormName, pg.Form = "ehcp", url.Values{"type": {ehcp.Request}, "on": {q.Get("on")}, "requested_by": {"school"}}
+	}
+	s.render(w, r, http.StatusOK, "pupil", pg)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 )
@@ -119,7 +120,7 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		if name == "erase" {
 			may = pp.CanErase
 		}
-		if may && ask.check(r) == nil {
+		if may && ask.check(r) == nil && (ask.when == nil || ask.when(r, pp)) {
 			s.confirm(w, r, u, id, name, ask, typed)
 			return
 		}
@@ -148,6 +149,16 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 			Form: typed, Errors: errs, FormName: name, Flash: flash, Refused: conflict})
 		return
 	}
+	if name == "review" && r.PostForm.Get("decision") == pupil.DecisionEHCRequest {
+		// Following through: the review decided to ask for an EHC needs
+		// assessment, so the request is offered, filled in, next.
+		q := url.Values{"next": {nextEHCRequest}}
+		if d, err := parseDate(r.PostForm.Get("held_on")); err == nil {
+			q.Set("on", d.String())
+		}
+		redirectDone(w, r, "/ui/pupils/"+id+"?"+q.Encode()+"#ehcp", "Review recorded. It decided to request an EHC needs assessment: record the request below.")
+		return
+	}
 	if form.section == "" {
 		redirectDone(w, r, "/ui/", form.done)
 		return
@@ -155,21 +166,36 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 	redirectDone(w, r, "/ui/pupils/"+id+"#"+form.section, form.done)
 }
 
+// nextEHCRequest (?next= on the pupil page) fills in the form recording
+// an EHC needs assessment request, as a review decided.
+const nextEHCRequest = "ehc_request"
+
 // confirmations are the forms that cannot be taken back by another form:
 // each is asked again, saying what will happen, before it is sent.
 var confirmations = map[string]confirmation{
-	"leave": {"Take this pupil off roll? Their open cycle's provision ends and they leave the caseload; the record stays, read only.",
-		"Yes, take them off roll", checkForm[pupil.Leave]},
-	"transfer": {"Transfer this pupil? The record moves to the other school: its SENCO takes it over, and this school's staff no longer see it.",
-		"Yes, transfer them", checkForm[pupil.Transfer]},
-	"erase": {"Erase this pupil's personal data? Names, date of birth, UPN and every note become unreadable for good. This cannot be undone.",
-		"Yes, erase it", checkForm[pupil.Erase]},
+	"leave": {Question: "Take this pupil off roll? Their open cycle's provision ends and they leave the caseload; the record stays, read only.",
+		Yes: "Yes, take them off roll", check: checkForm[pupil.Leave]},
+	"transfer": {Question: "Transfer this pupil? The record moves to the other school: its SENCO takes it over, and this school's staff no longer see it.",
+		Yes: "Yes, transfer them", check: checkForm[pupil.Transfer]},
+	"erase": {Question: "Erase this pupil's personal data? Names, date of birth, UPN and every note become unreadable for good. This cannot be undone.",
+		Yes: "Yes, erase it", check: checkForm[pupil.Erase]},
+	// No longer SEN with a cycle open: close it too, or not.
+	"status": {Question: "This pupil will no longer be on the SEN register, but a cycle of SEN support is still open. Close it as well, and end its provisions? Its records are kept; it shows as closed without a review.",
+		Yes: "Yes, close the cycle and end its provisions", No: "No, change the status only", Choice: "close_cycle",
+		check: checkForm[pupil.ChangeStatus], when: func(r *http.Request, pp *pupilPage) bool {
+			return r.PostForm.Get("sen_status") == string(need.NoSEN) && pp.Current != nil && r.PostForm.Get("close_cycle") == ""
+		}},
 }
 
 type confirmation struct {
 	Question, Yes string
-	// check says whether the form is complete (the command's own checks).
+	// No, with Choice, offers a second way on: the form's field Choice is
+	// sent "true" by Yes and "false" by No.
+	No, Choice string
+	// check says whether the form is complete (the command's own checks);
+	// when, if set, whether to ask at all.
 	check func(r *http.Request) error
+	when  func(r *http.Request, pp *pupilPage) bool
 }
 
 // checkForm checks the posted form as command C, deciding nothing.
@@ -187,7 +213,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, u user.User, id
 	type field struct{ Name, Value string }
 	var fields []field
 	for k, vs := range typed {
-		if k == "csrf" || k == "confirm" {
+		if k == "csrf" || k == "confirm" || (ask.Choice != "" && k == ask.Choice) {
 			continue
 		}
 		for _, v := range vs {
@@ -196,7 +222,8 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, u user.User, id
 	}
 	sort.Slice(fields, func(i, j int) bool { return fields[i].Name < fields[j].Name })
 	s.render(w, r, http.StatusOK, "confirm", page{Title: "Are you sure?", User: &u, Data: map[string]any{
-		"Action": "/ui/pupils/" + id + "/" + name, "Back": "/ui/pupils/" + id, "Question": ask.Question, "Yes": ask.Yes, "Fields": fields}})
+		"Action": "/ui/pupils/" + id + "/" + name, "Back": "/ui/pupils/" + id, "Question": ask.Question, "Yes": ask.Yes,
+		"No": ask.No, "Choice": ask.Choice, "Fields": fields}})
 }
 
 // refusal says in words why a command was refused.

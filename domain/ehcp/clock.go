@@ -208,8 +208,13 @@ func (c *Clock) Apply(r Record, hasPlan bool) error {
 		default:
 			return outOfOrder("a final plan needs an assessment in progress (status %s)", c.Status)
 		}
+		if r.LastReviewedOn.Valid() && !r.Historic {
+			return domain.Invalid("last_reviewed_on", "is only for a plan issued before sendcase: record the reviews of this one as they happen")
+		}
 		c.Status, c.PlanIssuedOn = StatusActive, on
-		c.openMilestone(AnnualReview, "", on.AddMonths(12))
+		// A plan reviewed before sendcase is next due a year after that
+		// review; the earlier reviews are not sendcase's to time.
+		c.openMilestone(AnnualReview, "", civil.Max(on, r.LastReviewedOn).AddMonths(12))
 	case NotToIssue:
 		if c.Status != StatusAssessing && c.Status != StatusDraft {
 			return outOfOrder("a notice not to issue needs an assessment in progress (status %s)", c.Status)

@@ -460,3 +460,48 @@ func FuzzClock(f *testing.F) {
 		}
 	})
 }
+
+func TestAPlanReviewedBeforeSendcase(t *testing.T) {
+	tests := []struct {
+		name      string
+		cmd       Command
+		hasPlan   bool
+		wantDue   string
+		wantField string
+	}{
+		{"issued only", Command{Type: FinalIssued, On: d("2023-04-01")}, true, "2024-04-01", ""},
+		{"reviewed since", Command{Type: FinalIssued, On: d("2023-04-01"), LastReviewedOn: d("2025-03-10")}, true, "2026-03-10", ""},
+		{"reviewed before it was issued", Command{Type: FinalIssued, On: d("2023-04-01"), LastReviewedOn: d("2022-03-10")}, true, "", "last_reviewed_on"},
+		{"on another type", Command{Type: AnnualReviewHeld, On: d("2025-04-01"), LastReviewedOn: d("2025-03-10")}, true, "", "last_reviewed_on"},
+		{"a plan sendcase assessed", Command{Type: FinalIssued, On: d("2023-04-01"), LastReviewedOn: d("2025-03-10")}, false, "", "last_reviewed_on"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New()
+			if !tt.hasPlan {
+				for _, s := range []string{"request 2022-11-01 requested_by=school", "decision_to_assess 2022-12-01 assess=true"} {
+					if err := c.Apply(rec(s), false); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			r, err := tt.cmd.Check(d("2026-01-01"))
+			if err == nil {
+				err = c.Apply(r, tt.hasPlan)
+			}
+			var ve *domain.ValidationError
+			if tt.wantField != "" {
+				if !errors.As(err, &ve) || ve.Fields[0].Field != tt.wantField {
+					t.Fatalf("error %v, want one on %s", err, tt.wantField)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.View(d("2026-01-01"), Facts{HasPlan: true}).NextAnnualReviewDueOn.String(); got != tt.wantDue {
+				t.Errorf("next annual review due %s, want %s", got, tt.wantDue)
+			}
+		})
+	}
+}

@@ -67,6 +67,9 @@ type Record struct {
 	// Historic marks a final plan issued before sendcase, recorded for a
 	// pupil with SEN status E to start the annual-review clock.
 	Historic bool `json:"historic,omitempty"`
+	// LastReviewedOn is, for such a plan, the last annual review held
+	// before sendcase: the next is due a year after it.
+	LastReviewedOn civil.Date `json:"last_reviewed_on,omitempty"`
 }
 
 // Command is the body of POST /v1/pupils/{id}/ehcp/milestones.
@@ -80,6 +83,9 @@ type Command struct {
 	Outcome     string     `json:"outcome"`
 	Milestone   string     `json:"milestone"`
 	Reason      string     `json:"reason"`
+	// LastReviewedOn: with final_issued for a plan issued before sendcase,
+	// its last annual review (the import's "last annual review" column).
+	LastReviewedOn civil.Date `json:"last_reviewed_on" validate:"date,happened"`
 }
 
 // Excusable lists the milestones whose time limits the exceptions relax,
@@ -148,12 +154,16 @@ func (c Command) Check(today civil.Date) (Record, error) {
 		forbid("outcome", t != LADecision && c.Outcome != "", LADecision)
 		forbid("milestone", t != Exception && c.Milestone != "", Exception)
 		forbid("reason", t != Exception && c.Reason != "", Exception)
+		forbid("last_reviewed_on", t != FinalIssued && !c.LastReviewedOn.IsZero(), FinalIssued)
+		if t == FinalIssued && c.LastReviewedOn.Valid() && c.On.Valid() && c.LastReviewedOn.Before(c.On) {
+			probs.Add("last_reviewed_on", "must not be before the plan was issued (%s)", c.On)
+		}
 	}
 	if err := probs.Err(); err != nil {
 		return Record{}, err
 	}
 	return Record{Type: c.Type, On: c.On, RequestedBy: c.RequestedBy, Assess: c.Assess, From: c.From,
-		MeetingOn: c.MeetingOn, Outcome: c.Outcome, Milestone: c.Milestone, Reason: c.Reason}, nil
+		MeetingOn: c.MeetingOn, Outcome: c.Outcome, Milestone: c.Milestone, Reason: c.Reason, LastReviewedOn: c.LastReviewedOn}, nil
 }
 
 // outOfOrder is the 409 for a record the process does not allow now.

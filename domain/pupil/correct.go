@@ -683,7 +683,7 @@ func (p *Pupil) Recorded(entry int) (c Correct, cycle *Cycle, ok bool) {
 	case EntryEHCP:
 		r := p.EHCPRecords[f.ehcp]
 		c.EHCP = &ehcp.Command{Type: r.Type, On: r.On, RequestedBy: r.RequestedBy, Assess: r.Assess, From: r.From,
-			MeetingOn: r.MeetingOn, Outcome: r.Outcome, Milestone: r.Milestone, Reason: r.Reason}
+			MeetingOn: r.MeetingOn, Outcome: r.Outcome, Milestone: r.Milestone, Reason: r.Reason, LastReviewedOn: r.LastReviewedOn}
 	case EntryReferral:
 		r := f.referral
 		c.Referral = &MakeReferral{Service: r.Service, Provider: r.Provider, Reason: r.Reason, ReferredOn: r.ReferredOn}

@@ -32,6 +32,9 @@ type (
 		PrimaryNeed   string      `json:"primary_need"`
 		SecondaryNeed string      `json:"secondary_need"`
 		On            civil.Date  `json:"on" validate:"required,date,happened"`
+		// CloseCycle also closes the open cycle, unreviewed, and ends its
+		// provisions: the pupil no longer needs them.
+		CloseCycle bool `json:"close_cycle"`
 	}
 	OpenCycleCmd struct {
 		OpenedOn civil.Date `json:"opened_on" validate:"required,date,happened"`
@@ -165,13 +168,25 @@ func (p *Pupil) ChangeStatus(cmd ChangeStatus, facts Facts) ([]event.Data, error
 	if cmd.On.Valid() && cmd.On.Before(p.RegisteredOn) {
 		probs.Add("on", "must not be before the pupil was registered (%s)", p.RegisteredOn)
 	}
+	var closes string
+	if cmd.CloseCycle {
+		switch c := p.CurrentCycle(); {
+		case c == nil:
+			probs.Add("close_cycle", "no cycle is open")
+		case cmd.On.Valid() && cmd.On.Before(c.lastDate()):
+			probs.Add("on", "must not be before the open cycle's last record (%s) when it closes the cycle", c.lastDate())
+		default:
+			closes = c.ID
+		}
+	}
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
-	if cmd.SENStatus == p.SENStatus && cmd.PrimaryNeed == p.PrimaryNeed && cmd.SecondaryNeed == p.SecondaryNeed {
+	if closes == "" && cmd.SENStatus == p.SENStatus && cmd.PrimaryNeed == p.PrimaryNeed && cmd.SecondaryNeed == p.SecondaryNeed {
 		return nil, nil
 	}
-	return []event.Data{StatusChanged{SENStatus: cmd.SENStatus, PrimaryNeed: cmd.PrimaryNeed, SecondaryNeed: cmd.SecondaryNeed, On: cmd.On}}, nil
+	return []event.Data{StatusChanged{SENStatus: cmd.SENStatus, PrimaryNeed: cmd.PrimaryNeed, SecondaryNeed: cmd.SecondaryNeed, On: cmd.On,
+		ClosesCycle: closes}}, nil
 }
 
 // OpenCycle decides opening a new APDR cycle; only one may be open.

@@ -30,6 +30,9 @@ type (
 		PrimaryNeed   string      `json:"primary_need,omitempty"`
 		SecondaryNeed string      `json:"secondary_need,omitempty"`
 		On            civil.Date  `json:"on"`
+		// ClosesCycle is the open cycle the change closed, unreviewed,
+		// ending its provisions.
+		ClosesCycle string `json:"closes_cycle,omitempty"`
 	}
 	CycleOpened struct {
 		CycleID  string     `json:"cycle_id"`
@@ -123,6 +126,10 @@ func (p *Pupil) Apply(e event.Event) {
 		p.Schools = []SchoolSpell{{SchoolID: d.SchoolID, From: d.On}}
 	case StatusChanged:
 		p.SENStatus, p.PrimaryNeed, p.SecondaryNeed = d.SENStatus, d.PrimaryNeed, d.SecondaryNeed
+		if c := p.Cycle(d.ClosesCycle); c != nil {
+			c.Stage, c.ClosedOn = Closed, d.On
+			p.ActiveProvisions = []PlannedProvision{}
+		}
 	case CycleOpened:
 		p.Cycles = append(p.Cycles, &Cycle{ID: d.CycleID, Stage: Assess, OpenedOn: d.OpenedOn, Sessions: []Session{}})
 	case AssessmentRecorded:

@@ -93,6 +93,9 @@ type Cycle struct {
 	Plan       *PlanDoc    `json:"plan"`
 	Sessions   []Session   `json:"sessions"`
 	Review     *ReviewDoc  `json:"review"`
+	// ClosedOn is set on a cycle closed without a review, when the pupil
+	// no longer has SEN (ChangeStatus with CloseCycle).
+	ClosedOn civil.Date `json:"closed_on,omitempty"`
 }
 
 // Assessment is the Assess stage's record.
