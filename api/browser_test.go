@@ -116,6 +116,9 @@ func (b *tab) fill(fields ...string) {
 	b.t.Helper()
 	var actions []chromedp.Action[chromedp.Void]
 	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i+1] == "" {
+			continue // (left empty: Chromium will not set a textarea to "")
+		}
 		actions = append(actions, chromedp.SetValue(chromedp.ID(fields[i]), fields[i+1]))
 	}
 	actions = append(actions, chromedp.Submit(chromedp.ID(fields[0])), chromedp.Sleep(50*time.Millisecond), chromedp.WaitVisible(chromedp.CSS("main h1")))

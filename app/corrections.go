@@ -11,11 +11,11 @@ import (
 	"github.com/sendcase/sendcase/domain/user"
 )
 
-// correctionAccess is who may correct or void an entry: whoever may record
+// CorrectionAccess is who may correct or void an entry: whoever may record
 // it. Sessions: those who deliver the pupil's provision and those who
 // write the record; EHC process records and grants: the trust's lead too;
 // the rest: the school's SENCO or an admin.
-func correctionAccess(kind string) Access {
+func CorrectionAccess(kind string) Access {
 	switch kind {
 	case pupil.EntrySession:
 		return Delivers
@@ -52,7 +52,7 @@ func (s *Service) entryCommand(ctx context.Context, u user.User, o CommandOption
 	// what access it needs.
 	return pupilCommand(ctx, s, u, o, op+"/"+strconv.Itoa(entry), pupilID, NoAccess, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
 		if kind := p.EntryKind(entry); kind != "" {
-			if err := requirePupil(u, pupilID, p, today, correctionAccess(kind)); err != nil {
+			if err := requirePupil(u, pupilID, p, today, CorrectionAccess(kind)); err != nil {
 				return pupilDecision[Result]{}, err
 			}
 		} else if err := requirePupil(u, pupilID, p, today, ReadWrite); err != nil {

@@ -77,16 +77,20 @@ func requirePupil(u user.User, id string, p *pupil.Pupil, today civil.Date, need
 	switch got := PupilAccess(u, p, today); {
 	case got == NoAccess:
 		return domain.NotFound("pupil %s", id)
-	case need == Delivers:
-		// Delivering is its own right, not a step of the ladder: the
-		// assigned staff and those who write the record, nobody else.
-		if got != Delivers && got != ReadWrite {
-			return errRole
-		}
-	case got < need:
+	case !got.Allows(need):
 		return errRole
 	}
 	return nil
+}
+
+// Allows reports whether access a is enough for what needs need.
+func (a Access) Allows(need Access) bool {
+	if need == Delivers {
+		// Delivering is its own right, not a step of the ladder: the
+		// assigned staff and those who write the record, nobody else.
+		return a == Delivers || a == ReadWrite
+	}
+	return a >= need
 }
 
 // schoolAccess is what u may do with the pupils of school schoolID of

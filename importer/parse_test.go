@@ -89,7 +89,10 @@ func TestParseNamesTheColumnsItDoesNotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(f.Ignored, "|"), "Form Tutor|EHC Plan Date"; got != want {
+	if got, want := strings.Join(f.Ignored, "|"), "Form Tutor"; got != want {
 		t.Fatalf("ignored: got %q, want %q", got, want)
+	}
+	if got := f.Columns[FieldPlanIssued]; got != "EHC Plan Date" {
+		t.Fatalf("the plan's date is read from %q", got)
 	}
 }

@@ -110,6 +110,10 @@ func (s *Server) loadEntryPage(r *http.Request, u user.User, id string, n int) (
 			ep.Line = h
 		}
 	}
+	if ep.Line.Kind == "" {
+		// Not the reader's to correct (the history offers no link).
+		return nil, domain.Forbidden("Your role does not allow correcting this entry.")
+	}
 	return ep, nil
 }
 

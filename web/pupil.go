@@ -110,8 +110,9 @@ type historyEntry struct {
 	Late bool
 	// Label says in words what happened.
 	Label string
-	// Kind is what can be corrected of it ("" for nothing, or when it was
-	// voided); Amended says when a later entry corrected or voided it.
+	// Kind is what the reader may correct of it ("" for nothing, when it
+	// was voided, or when it is not theirs to correct); Amended says when
+	// a later entry corrected or voided it.
 	Kind    string
 	Amended string
 }
@@ -258,8 +259,8 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 	}
 	for i := len(rec.History) - 1; i >= 0; i-- {
 		h := toHistory(rec.History[i])
-		if !rec.Past {
-			h.Kind = p.EntryKind(h.Version)
+		if kind := p.EntryKind(h.Version); !rec.Past && kind != "" && (rec.Can.Write || rec.Can.Grant) && rec.Access.Allows(app.CorrectionAccess(kind)) {
+			h.Kind = kind
 		}
 		pp.History = append(pp.History, h)
 	}

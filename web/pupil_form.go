@@ -10,6 +10,7 @@ import (
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
@@ -120,7 +121,7 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		if name == "erase" {
 			may = pp.CanErase
 		}
-		if may && ask.check(r) == nil && (ask.when == nil || ask.when(r, pp)) {
+		if may && ask.check(r, pp.Today) == nil && (ask.when == nil || ask.when(r, pp)) {
 			s.confirm(w, r, u, id, name, ask, typed)
 			return
 		}
@@ -194,17 +195,18 @@ type confirmation struct {
 	No, Choice string
 	// check says whether the form is complete (the command's own checks);
 	// when, if set, whether to ask at all.
-	check func(r *http.Request) error
+	check func(r *http.Request, today civil.Date) error
 	when  func(r *http.Request, pp *pupilPage) bool
 }
 
-// checkForm checks the posted form as command C, deciding nothing.
-func checkForm[C any](r *http.Request) error {
+// checkForm checks the posted form as command C on today, deciding
+// nothing.
+func checkForm[C any](r *http.Request, today civil.Date) error {
 	var cmd C
 	if errs := decodeForm(r, &cmd); errs != nil {
 		return errors.New("undecodable form")
 	}
-	return domain.Validate(cmd)
+	return domain.ValidateOn(cmd, today)
 }
 
 // confirm asks again before a form that cannot be taken back, keeping

@@ -1,0 +1,168 @@
+package api_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserSENCODay is a SENCO's school day on a 300-pupil caseload,
+// through real clicks: search and paging; a refused form on each form,
+// its values kept and its error summary linked to the field; a
+// correction and a void, shown in the audit trail with the chain
+// verified; a group session for four pupils; every page at 390 px wide
+// without sideways scrolling; axe-core on each.
+func TestBrowserSENCODay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are not short")
+	}
+	ctx := browser(t)
+	e := start(t, "")
+	w := e.world(t)
+	b := &tab{t: t, ctx: ctx, base: e.srv.URL, shots: screenshotDir(t)}
+
+	// 300 pupils from the MIS, and four of them helped by Talk Boost.
+	first := []string{"Amelia", "Oliver", "Isla", "Noah", "Ava", "Leo", "Mia", "Arthur", "Ivy", "Oscar", "Freya", "George", "Lily", "Harry", "Grace"}
+	last := []string{"Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Wright", "Khan", "Evans", "Thomas", "Roberts", "Walker", "Hughes", "Green", "Hall", "Wood", "Clarke"}
+	var csv strings.Builder
+	csv.WriteString("UPN,Surname,Forename,DOB,Year,SEN status,Primary need\n")
+	for i := range 299 {
+		fmt.Fprintf(&csv, "%s,%s,%s,04/03/2015,5,K,SLCN\n", newUPN(), last[i%len(last)], first[i%len(first)])
+	}
+	fmt.Fprintf(&csv, "%s,Quinn,Zainab,04/03/2015,5,K,SEMH\n", newUPN())
+	if r := as[importReport](t, e.importCSV(t, 200, w.schoolA, w.sencoA, "", csv.String())); r.Summary.Created != 300 {
+		t.Fatalf("import: %+v", r.Summary)
+	}
+	var helped []string
+	for range 4 {
+		helped = append(helped, e.pupilBeingHelped(t, w))
+	}
+	fresh := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	atAssess := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	e.must(t, 201, "POST", "/v1/pupils/"+atAssess+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"})
+
+	b.signIn(w.sencoA)
+	caseload := "/ui/schools/" + w.schoolA + "/caseload"
+	b.open(caseload)
+	if s := b.text("#caseload-count"); !strings.Contains(s, "306 pupils") || !strings.Contains(s, "page 1 of 7") {
+		t.Fatalf("caseload summary: %q", s)
+	}
+	b.axe("caseload of 306")
+	b.do(chromedp.Click(chromedp.CSS(`a[rel="next"]`)), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if s := b.text("#caseload-count"); !strings.Contains(s, "page 2 of 7") {
+		t.Fatalf("after Next page: %q", s)
+	}
+	b.fill("q", "zainab")
+	if row := b.text("tbody tr"); !strings.Contains(row, "Zainab Quinn") || strings.Contains(b.text("#caseload-count"), "page") {
+		t.Fatalf("search: %q", row)
+	}
+	b.open(caseload)
+	narrow := func(name string) {
+		t.Helper()
+		b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1), chromedp.EmulatePortrait, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if wide := get(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); wide > 390 {
+			t.Errorf("%s scrolls sideways at 390 px: %d px wide; widest: %s", name, wide, get(b, chromedp.Evaluate[string](
+				`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 392).slice(0, 8).map(e => e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`)))
+		}
+		b.shot(name + "-390")
+		b.axe(name + " at 390 px")
+		b.do(chromedp.EmulateReset(), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	}
+	narrow("caseload")
+
+	// A refused form on each form: the error summary links to the field,
+	// and what was typed stays.
+	refused := func(field, value string, fields ...string) {
+		t.Helper()
+		b.fill(fields...)
+		if n := get(b, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll('.error-summary a[href="#%s"]').length`, field))); n != 1 {
+			t.Fatalf("no error summary linking to #%s: %s", field, b.text("main"))
+		}
+		if got := get(b, chromedp.Value(chromedp.ID(field))); got != value {
+			t.Fatalf("%s kept %q, want %q", field, got, value)
+		}
+	}
+	future := "01/01/2099"
+	b.open("/ui/pupils/" + fresh)
+	refused("cycle-opened_on", future, "cycle-opened_on", future)
+	refused("referral-referred_on", future, "referral-referred_on", future, "referral-reason", "Low mood")
+	refused("ehcp-on", future, "ehcp-on", future, "ehcp-requested_by", "parent")
+	refused("grant-until", "01/01/2020", "grant-until", "01/01/2020", "grant-user_id", w.reviewerID)
+	b.do(chromedp.Click(chromedp.CSS("details#details > summary")))
+	refused("status-on", future, "status-on", future)
+	b.do(chromedp.Click(chromedp.CSS("details:has(#leave-on) > summary")))
+	refused("leave-on", future, "leave-on", future, "leave-destination", "Hill Top")
+	b.do(chromedp.Click(chromedp.CSS("details:has(#details-reason) > summary")))
+	refused("details-reason", "", "details-first_name", "Adah")
+	if got := get(b, chromedp.Value(chromedp.ID("details-first_name"))); got != "Adah" {
+		t.Fatalf("details kept %q", got)
+	}
+	b.open("/ui/pupils/" + atAssess)
+	b.click("assessment-area-4")
+	refused("assessment-assessed_on", future, "assessment-assessed_on", future, "assessment-summary", "Screening")
+	if !get(b, chromedp.Evaluate[bool](`document.getElementById("assessment-area-4").checked`)) {
+		t.Fatal("the ticked area of need came back unticked")
+	}
+	b.fill("assessment-assessed_on", "10/09/2025", "assessment-summary", "Screening")
+	refused("plan-agreed_on", future, "plan-agreed_on", future, "plan-review_due_on", "12/12/2025", "plan-outcomes-0-description", "Talks in class")
+	pupil := "/ui/pupils/" + helped[0]
+	b.open(pupil)
+	refused("session-delivered_on", future, "session-delivered_on", future, "session-minutes", "25")
+	refused("review-held_on", future, "review-held_on", future, "review-parent_views", "Pleased")
+	b.fill("session-delivered_on", "16/09/2025", "session-minutes", "30")
+	b.fill("session-delivered_on", "17/09/2025", "session-minutes", "30")
+	narrow("pupil")
+	b.axe("pupil being helped")
+
+	// Correct the first session (25 minutes, not 30), void the second.
+	b.do(chromedp.Click(chromedp.CSS(`a[href$="/entries/5"]`)), chromedp.WaitVisible(chromedp.ID("correct-minutes")))
+	b.axe("correct an entry")
+	refused("correct-correction_reason", "", "correct-minutes", "25")
+	b.fill("correct-minutes", "25", "correct-correction_reason", "The session ended early")
+	b.do(chromedp.Click(chromedp.CSS(`a[href$="/entries/6"]`)), chromedp.WaitVisible(chromedp.ID("void-reason")))
+	refused("void-reason", "", "void-reason", "")
+	b.fill("void-reason", "Logged twice")
+	if s := b.text("#cycle ~ table:nth-of-type(3) tbody"); !strings.Contains(s, "25") || strings.Count(s, "\n") > 0 {
+		t.Fatalf("sessions after the correction and the void: %q", s)
+	}
+	b.open(pupil + "/audit")
+	trail := b.text("main")
+	for _, want := range []string{"✓ Verified", "Correction of entry 5 (a session): The session ended early", "Void of entry 6 (a session): Logged twice", "Corrected by entry 7", "Voided by entry 8"} {
+		if !strings.Contains(trail, want) {
+			t.Errorf("the audit trail lacks %q", want)
+		}
+	}
+	b.shot("audit-corrections")
+	b.axe("audit with corrections")
+
+	// One Talk Boost session for the group of four.
+	b.open("/ui/schools/" + w.schoolA + "/provision-map")
+	b.do(chromedp.Click(chromedp.CSS(`a[href$="/session"]`)), chromedp.WaitVisible(chromedp.ID("group-delivered_on")))
+	if n := get(b, chromedp.Evaluate[int](`document.querySelectorAll('input[value="yes"]:checked').length`)); n != 4 {
+		t.Fatalf("the register lists %d pupils attending, want 4", n)
+	}
+	b.axe("group register")
+	b.click("group-present-1-no")
+	refused("group-delivered_on", future, "group-delivered_on", future)
+	if !get(b, chromedp.Evaluate[bool](`document.getElementById("group-present-1-no").checked`)) {
+		t.Fatal("the register lost who was absent")
+	}
+	b.fill("group-delivered_on", "18/09/2025")
+	if f := b.text(".flash"); !strings.Contains(f, "Talk Boost session logged for 4 pupils") {
+		t.Fatalf("after the group session: %q", f)
+	}
+	b.shot("provision-map-after-group")
+	attended := 0
+	for _, id := range helped {
+		for _, s := range as[pupilAnswer](t, e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)).Cycles[0].Sessions {
+			if s.DeliveredOn.String() == "2025-09-18" && s.Attended {
+				attended++
+			}
+		}
+	}
+	if attended != 3 {
+		t.Fatalf("%d attended the group session, want 3", attended)
+	}
+}
