@@ -104,6 +104,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/v1/pupils/{id}/staff/remove", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"GET", "/v1/pupils/{id}/delivery", "", "", "401 200 403 404 200 404 404 403 404 200"},
 		{"GET", "/v1/me/pupils", "", "", "401 403 403 403 403 403 403 403 403 200"},
+		{"GET", "/v1/schools/{school}/provisions/{provision}/group", "/v1/schools/{school}/provisions/" + w.provision + "/group", "", "401 200 403 403 200 403 403 403 403 403"},
+		{"POST", "/v1/schools/{school}/provisions/{provision}/sessions", "/v1/schools/{school}/provisions/" + w.provision + "/sessions", "{}", "401 400 403 403 400 403 403 403 403 403"},
 		{"GET", "/v1/pupils/{id}/access-log", "", "", "401 200 200 404 200 404 404 403 404 403"},
 		// The web UI, signed in with the session cookie (none: signed out).
 		{"GET", "/ui/login", "", "", "200 200 200 200 200 200 200 200 200 200"},

@@ -76,7 +76,7 @@ func TestOpenAPIDocument(t *testing.T) {
 	// ...and every entry has a route that serves it.
 	for path, item := range paths {
 		for method := range item.(map[string]any) {
-			url := strings.NewReplacer("{id}", "x", "{cycle}", "x", "{ref}", "x", "{school}", "x", "{trust}", "x").Replace(path)
+			url := strings.NewReplacer("{id}", "x", "{cycle}", "x", "{ref}", "x", "{school}", "x", "{trust}", "x", "{provision}", "x").Replace(path)
 			req := httptest.NewRequest(strings.ToUpper(method), url, nil)
 			_, pattern := e.node.Mux.Handler(req)
 			if got := strings.ReplaceAll(pattern, "{$}", ""); got != strings.ToUpper(method)+" "+path {

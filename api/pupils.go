@@ -156,6 +156,16 @@ func (s *Server) delivery(w http.ResponseWriter, r *http.Request, u user.User) {
 	s.reply(w, r, d)
 }
 
+// group answers a group provision's pupils at a school (app.Group).
+func (s *Server) group(w http.ResponseWriter, r *http.Request, u user.User) {
+	g, err := s.svc.Group(r.Context(), u, r.PathValue("school"), r.PathValue("provision"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.reply(w, r, g)
+}
+
 // myPupils answers a member of staff's pupils (app.MyPupils).
 func (s *Server) myPupils(w http.ResponseWriter, r *http.Request, u user.User) {
 	ps, err := s.svc.MyPupils(r.Context(), u)

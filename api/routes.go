@@ -76,6 +76,8 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/assessment", 200, command2("id", "cycle", v.RecordAssessment), "Record the assessment (stage → plan).", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/plan", 200, command2("id", "cycle", v.AgreePlan), "Agree the plan (stage → do); answers the outcome ids.", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/sessions", 201, command2("id", "cycle", v.LogSession), "Log a delivered session (stage do).", "graduated approach"),
+		authed("GET /v1/schools/{school}/provisions/{provision}/group", s.group, op{summary: "A group provision's pupils at a school: those whose plan, being delivered, has it.", tag: "graduated approach", out: app.Group{}, errs: readErrs}),
+		cmd("POST /v1/schools/{school}/provisions/{provision}/sessions", 201, command2("school", "provision", v.LogGroupSession), "Log one session of a group provision for every pupil it lists (attended or not), each on their own record; all are checked before any is logged.", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/cycles/{cycle}/review", 200, command2("id", "cycle", v.RecordReview), "Record the review (closes the cycle; continue opens the next).", "graduated approach"),
 		cmd("POST /v1/pupils/{id}/status", 200, command1("id", v.ChangeStatus), "Change SEN status or need.", "pupils"),
 		cmd("POST /v1/pupils/{id}/transfer", 200, command1("id", v.Transfer), "Move the pupil to another school of the trust.", "pupils"),

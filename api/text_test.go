@@ -87,7 +87,7 @@ func TestEveryTextFieldRefusesControlCharacters(t *testing.T) {
 	pupil := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	cycle := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
 	ref := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
-	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3") // entry 3: the referral
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3", "{provision}", w.provision) // entry 3: the referral
 	var doc openapiDoc
 	if err := json.Unmarshal(e.must(t, 200, "GET", "/openapi.json", "", nil).Raw, &doc); err != nil {
 		t.Fatal(err)

@@ -76,3 +76,46 @@ func TestGroupSessionInTheUI(t *testing.T) {
 		t.Fatalf("another school's SENCO: %d", status)
 	}
 }
+
+// TestGroupSessionOverHTTP: the API's group and group session, for an
+// integration (a register app): refused whole when one pupil is not in
+// the group, and with an If-Match.
+func TestGroupSessionOverHTTP(t *testing.T) {
+	e := start(t, "")
+	w := e.world(t)
+	a, b := e.pupilBeingHelped(t, w), e.pupilBeingHelped(t, w)
+	outsider := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	base := "/v1/schools/" + w.schoolA + "/provisions/" + w.provision
+	g := e.must(t, 200, "GET", base+"/group", w.sencoA, nil)
+	if pupils, _ := g.Body["pupils"].([]any); len(pupils) != 2 {
+		t.Fatalf("group: %s", g.Raw)
+	}
+	session := func(ids ...string) map[string]any {
+		var att []any
+		for i, id := range ids {
+			att = append(att, map[string]any{"pupil_id": id, "attended": i == 0})
+		}
+		return map[string]any{"delivered_on": "2025-11-03", "minutes": 30, "attendance": att}
+	}
+	seq := e.lastSeq(t)
+	if r := e.must(t, 400, "POST", base+"/sessions", w.sencoA, session(a, outsider)); strings.Join(r.fields(), ",") != "attendance[1].pupil_id" {
+		t.Fatalf("a pupil not in the group: %s", r.Raw)
+	}
+	if r := e.must(t, 400, "POST", base+"/sessions", w.sencoA, session(a, b), "If-Match", `"3"`); strings.Join(r.fields(), ",") != "If-Match" {
+		t.Fatalf("an If-Match: %s", r.Raw)
+	}
+	if e.lastSeq(t) != seq {
+		t.Fatal("a refused group session appended")
+	}
+	res := e.must(t, 201, "POST", base+"/sessions", w.sencoA, session(a, b), "Idempotency-Key", "monday-talk-boost")
+	again := e.must(t, 201, "POST", base+"/sessions", w.sencoA, session(a, b), "Idempotency-Key", "monday-talk-boost")
+	if logged, _ := res.Body["logged"].([]any); len(logged) != 2 || string(res.Raw) != string(again.Raw) {
+		t.Fatalf("group session: %s, again %s", res.Raw, again.Raw)
+	}
+	for i, id := range []string{a, b} {
+		s := as[pupilAnswer](t, e.must(t, 200, "GET", "/v1/pupils/"+id, w.sencoA, nil)).Cycles[0].Sessions
+		if len(s) != 1 || s[0].Attended != (i == 0) {
+			t.Errorf("pupil %d's sessions: %+v", i, s)
+		}
+	}
+}

@@ -54,12 +54,16 @@ type GroupResult struct {
 // logs nobody twice: each pupil's session has its own key under it.
 // Who may: as Group.
 //
-// Errors: *ValidationError (the body, or a pupil not in the group, as
-// attendance[i].pupil_id), then as Group and as LogSession.
+// Errors: *ValidationError (the body, a pupil not in the group, as
+// attendance[i].pupil_id, or an If-Match, which one version of one record
+// cannot be), then as Group and as LogSession.
 func (s *Service) LogGroupSession(ctx context.Context, u user.User, o CommandOptions, schoolID, provisionID string, cmd pupil.GroupSession) (GroupResult, error) {
 	g, err := s.Group(ctx, u, schoolID, provisionID)
 	if err != nil {
 		return GroupResult{}, err
+	}
+	if o.IfMatch != nil {
+		return GroupResult{}, domain.Invalid("If-Match", "a group session writes each pupil's record: it takes no If-Match")
 	}
 	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
 		return GroupResult{}, err
