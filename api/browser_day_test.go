@@ -40,6 +40,7 @@ func TestBrowserSENCODay(t *testing.T) {
 		helped = append(helped, e.pupilBeingHelped(t, w))
 	}
 	fresh := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	e.must(t, 201, "POST", "/v1/pupils/"+fresh+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "Low mood", "referred_on": "2025-09-10"})
 	atAssess := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	e.must(t, 201, "POST", "/v1/pupils/"+atAssess+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"})
 
@@ -90,6 +91,9 @@ func TestBrowserSENCODay(t *testing.T) {
 	refused("referral-referred_on", future, "referral-referred_on", future, "referral-reason", "Low mood")
 	refused("ehcp-on", future, "ehcp-on", future, "ehcp-requested_by", "parent")
 	refused("grant-until", "01/01/2020", "grant-until", "01/01/2020", "grant-user_id", w.reviewerID)
+	refused("referral-status-on", future, "ref-0-on", future)
+	b.do(chromedp.Click(chromedp.CSS("details:has(#transfer-on) > summary")))
+	refused("transfer-on", future, "transfer-on", future)
 	b.do(chromedp.Click(chromedp.CSS("details#details > summary")))
 	refused("status-on", future, "status-on", future)
 	b.do(chromedp.Click(chromedp.CSS("details:has(#leave-on) > summary")))

@@ -35,9 +35,13 @@ var funcs = template.FuncMap{
 	"dayFirst": dayFirst,
 	"iso":      func(d civil.Date) string { return d.String() },
 	"ukTime":   ukTime,
-	"pence":    pounds,
-	"hours":    func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"last":     func(list []string) int { return len(list) - 1 },
+	// senLabel names a SEN status in words, with its census code.
+	"senLabel": func(s string) string {
+		return map[string]string{"K": "SEN support (K)", "E": "EHC plan (E)", "N": "No SEN (N)"}[s]
+	},
+	"pence": pounds,
+	"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
+	"last":  func(list []string) int { return len(list) - 1 },
 	"pct": func(n, max int) int {
 		if max <= 0 {
 			return 0
