@@ -324,3 +324,39 @@ func Generate(n int) []projections.Item {
 	}
 	return b.items
 }
+
+// Gus is the pupil of the Corrections scenario.
+const Gus = "0193a000-0000-7000-8000-000000000021"
+
+// Corrections returns the commits of a trust whose one pupil's record was
+// corrected: Gus (school A) agreed Talk Boost 3×30 in 4 with a review due
+// 12 December, corrected to 2×30 in 4 and a review due 1 November
+// (overdue by 9 days on AsOf); two sessions logged, the second voided; an
+// EHC request of 1 September corrected to 15 September (the decision to
+// assess due 27 October, overdue).
+func Corrections() []projections.Item {
+	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	today := AsOf
+	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
+	c1 := int64(1850)
+	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
+	b.to("trust", Trust)(b.trust.UpdateSettings(trust.UpdateSettings{WeeksPerYear: 38, AdminHours: &trust.AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1}}, today))
+
+	b.register(Gus, SchoolA, "Gus", "K", "SLCN", "5")
+	b.cycle(Gus, "2025-12-12", pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 3, MinutesPerSession: 30, GroupSize: 4})
+	gus := b.states[Gus]
+	cyc := gus.CurrentCycle()
+	plan := pupil.AgreePlan{AgreedOn: d("2025-09-15"), ReviewDueOn: d("2025-11-01"), Outcomes: []pupil.OutcomeInput{{Description: "o", SuccessCriteria: "c"}},
+		Provisions: []pupil.ProvisionInput{{ProvisionID: P1, SessionsPerWeek: 2, MinutesPerSession: 30, GroupSize: 4}}, ParentViews: "p", PupilViews: "q"}
+	b.to("pupil", Gus)(gus.CorrectEntry(cyc.Plan.Entry, pupil.Correct{Reason: "typed 3 for 2", Plan: &plan}, b.facts()))
+	yes := true
+	for _, on := range []string{"2025-09-16", "2025-09-17"} {
+		b.to("pupil", Gus)(gus.LogSession(cyc.ID, pupil.LogSession{ProvisionID: P1, DeliveredOn: d(on), Minutes: 30, Attended: &yes}, b.facts()))
+	}
+	b.to("pupil", Gus)(gus.VoidEntry(gus.CurrentCycle().Sessions[1].Entry, pupil.Void{Reason: "logged twice"}, b.facts()))
+	b.ehcp(Gus, ehcp.Command{Type: "request", On: d("2025-09-01"), RequestedBy: "school"})
+	b.to("pupil", Gus)(gus.CorrectEntry(gus.EHCPRecords[0].Entry, pupil.Correct{Reason: "the date the LA received it",
+		EHCP: &ehcp.Command{Type: "request", On: d("2025-09-15"), RequestedBy: "school"}}, b.facts()))
+	return b.items
+}

@@ -111,6 +111,42 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		}
 	})
 
+	t.Run("leavers and groups", func(t *testing.T) {
+		s := open(t)
+		ApplyInBatches(t, s, items, 10)
+		v := projections.Views{Store: s, Dir: Directory(items)}
+		leavers, err := v.Leavers(ctx, SchoolA)
+		if err != nil || len(leavers) != 1 || leavers[0].PupilID != Eve || leavers[0].LeftOn.String() != "2025-10-31" || leavers[0].RetainUntil.String() != "2040-01-01" {
+			t.Fatalf("leavers: %+v %v", leavers, err)
+		}
+		group, err := v.Group(ctx, SchoolA, P1)
+		if err != nil || len(group) != 2 || group[0].PupilID != Ada || group[1].PupilID != Ben || group[0].MinutesPerSession != 30 {
+			t.Fatalf("Talk Boost's group at school A: %+v %v", group, err)
+		}
+		if group, _ := v.Group(ctx, SchoolA, P2); len(group) != 1 || group[0].PupilID != Ben {
+			t.Fatalf("ELSA's group: %+v", group)
+		}
+	})
+
+	t.Run("corrections and voids count as corrected", func(t *testing.T) {
+		s := open(t)
+		corrections := Corrections()
+		ApplyInBatches(t, s, corrections, 3)
+		v := projections.Views{Store: s, Dir: Directory(corrections)}
+		rows, err := v.Caseload(ctx, SchoolA, AsOf, projections.CaseloadFilter{})
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("caseload: %+v %v", rows, err)
+		}
+		if r := rows[0]; r.ReviewDueOn.String() != "2025-11-01" || !r.ReviewOverdue || r.DaysOverdue != 9 || r.StatutoryOverdue != 1 || r.NextStatutoryDueOn.String() != "2025-10-27" {
+			t.Errorf("Gus's row: %+v", r)
+		}
+		m, err := v.ProvisionMap(ctx, Trust, SchoolA, AsOf)
+		// 1850p/h × 2 × 30 min × 38 weeks / (60 × 4) = 17575p.
+		if err != nil || len(m.Provisions) != 1 || m.Provisions[0].AnnualCostPence != 17575 || m.Provisions[0].WeeklyPupilMinutes != 60 {
+			t.Errorf("provision map: %+v %v", m.Provisions, err)
+		}
+	})
+
 	t.Run("grants and needs by school", func(t *testing.T) {
 		s := open(t)
 		ApplyInBatches(t, s, items, 10)
