@@ -169,4 +169,49 @@ func TestBrowserSENCODay(t *testing.T) {
 	if attended != 3 {
 		t.Fatalf("%d attended the group session, want 3", attended)
 	}
+
+	// Following through: a review deciding to request an EHC needs
+	// assessment offers the request, filled in.
+	b.open("/ui/pupils/" + helped[1])
+	b.fill("review-held_on", "03/11/2025", "review-outcomes-0-rating", "not_met", "review-decision", "escalate_ehc_request",
+		"review-parent_views", "Worried", "review-pupil_views", "It is hard")
+	if typ := get(b, chromedp.Value(chromedp.ID("ehcp-type"))); typ != "request" || !strings.Contains(get(b, chromedp.Location()), "next=ehc_request") {
+		t.Fatalf("the request is not offered: %q", typ)
+	}
+	b.do(chromedp.Submit(chromedp.ID("ehcp-on")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if tl := b.text("#ehcp ~ h3"); tl != "EHC needs assessment" {
+		t.Fatalf("after recording the request: %q", tl)
+	}
+	if s := b.text("#past-cycles + details summary"); !strings.Contains(s, "reviewed 3 November 2025") {
+		t.Fatalf("the reviewed cycle is not in the history: %q", s)
+	}
+	// No SEN after all: the open cycle closes with the status.
+	b.open("/ui/pupils/" + helped[2])
+	b.do(chromedp.Click(chromedp.CSS("details#details > summary")))
+	b.fill("status-sen_status", "N", "status-on", "07/11/2025")
+	if h := b.text("main h1"); h != "Are you sure?" {
+		t.Fatalf("SEN status N with a cycle open is not asked about: %q", h)
+	}
+	b.axe("close the cycle too?")
+	b.do(chromedp.Click(chromedp.ID("confirm-yes")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if s := b.text("#cycle + p"); !strings.Contains(s, "closed on 7 November 2025, without a review") {
+		t.Fatalf("after status N: %q", s)
+	}
+	// A leaver, in the leavers view, comes back.
+	b.open("/ui/pupils/" + helped[3])
+	b.do(chromedp.Click(chromedp.CSS("details:has(#leave-on) > summary")))
+	b.fill("leave-on", "07/11/2025", "leave-destination", "Hill Top Academy")
+	b.do(chromedp.Click(chromedp.ID("confirm-yes")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	b.open(caseload)
+	b.do(chromedp.Click(chromedp.CSS(`a[href$="view=leavers"]`)), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if row := b.text("tbody tr"); !strings.Contains(row, "Hill Top Academy") || !strings.Contains(row, "7 November 2025") {
+		t.Fatalf("leavers: %q", row)
+	}
+	b.axe("leavers")
+	b.do(chromedp.Click(chromedp.CSS("tbody tr a")), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	b.do(chromedp.Click(chromedp.CSS("details:has(#readmit-on) > summary")))
+	b.fill("readmit-on", "10/11/2025")
+	if f := b.text(".flash"); !strings.Contains(f, "re-admitted") {
+		t.Fatalf("after re-admission: %q", f)
+	}
 }

@@ -112,13 +112,16 @@ func sortRows(rows []projections.CaseloadRow, by string) {
 	desc := strings.HasPrefix(by, "-")
 	by = strings.TrimPrefix(by, "-")
 	less := map[string]func(a, b projections.CaseloadRow) bool{
-		"":        func(a, b projections.CaseloadRow) bool { return surnameFirst(a) < surnameFirst(b) },
-		"name":    func(a, b projections.CaseloadRow) bool { return surnameFirst(a) < surnameFirst(b) },
-		"year":    func(a, b projections.CaseloadRow) bool { return a.YearGroup < b.YearGroup },
-		"stage":   func(a, b projections.CaseloadRow) bool { return a.Stage < b.Stage },
-		"review":  func(a, b projections.CaseloadRow) bool { return dateOrLast(a.ReviewDueOn) < dateOrLast(b.ReviewDueOn) },
-		"overdue": func(a, b projections.CaseloadRow) bool { return a.DaysOverdue > b.DaysOverdue },
-		"need":    func(a, b projections.CaseloadRow) bool { return a.AreaOfNeed < b.AreaOfNeed },
+		"":           func(a, b projections.CaseloadRow) bool { return surnameFirst(a) < surnameFirst(b) },
+		"name":       func(a, b projections.CaseloadRow) bool { return surnameFirst(a) < surnameFirst(b) },
+		"year":       func(a, b projections.CaseloadRow) bool { return a.YearGroup < b.YearGroup },
+		"stage":      func(a, b projections.CaseloadRow) bool { return a.Stage < b.Stage },
+		"review":     func(a, b projections.CaseloadRow) bool { return dateOrLast(a.ReviewDueOn) < dateOrLast(b.ReviewDueOn) },
+		"overdue":    func(a, b projections.CaseloadRow) bool { return a.DaysOverdue > b.DaysOverdue },
+		"need":       func(a, b projections.CaseloadRow) bool { return a.PrimaryNeed < b.PrimaryNeed },
+		"sen":        func(a, b projections.CaseloadRow) bool { return a.SENStatus < b.SENStatus },
+		"provisions": func(a, b projections.CaseloadRow) bool { return a.ActiveProvisions < b.ActiveProvisions },
+		"referrals":  func(a, b projections.CaseloadRow) bool { return a.OpenReferrals < b.OpenReferrals },
 		"ehcp": func(a, b projections.CaseloadRow) bool {
 			return dateOrLast(a.NextStatutoryDueOn) < dateOrLast(b.NextStatutoryDueOn)
 		},
