@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain"
-	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 )
@@ -77,19 +75,11 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request, u user.User) {
 			errs, _ = fieldErrors(err)
 		}
 	}
-	var ce *domain.ConflictError
-	conflict := errors.As(err, &ce)
-	if err != nil && errs == nil && !conflict {
+	if no, refused, err := refusedBy(errs, err); err != nil {
 		s.fail(w, r, u, err)
 		return
-	}
-	if errs != nil || conflict {
-		status, flash := http.StatusBadRequest, "Please correct the fields marked below."
-		if conflict {
-			status, flash = http.StatusConflict, "This could not be done: "+refusal(ce)+"."
-		}
-		s.render(w, r, status, "entry", page{Title: title, User: &u, Data: ep, Form: typed, Errors: errs, FormName: action,
-			Flash: flash, Refused: conflict})
+	} else if refused {
+		s.render(w, r, no.status, "entry", no.page(page{Title: title, User: &u, Data: ep}, typed, errs, action))
 		return
 	}
 	redirectDone(w, r, "/ui/pupils/"+id+"#history", done)
@@ -120,42 +110,25 @@ func (s *Server) loadEntryPage(r *http.Request, u user.User, id string, n int) (
 // correctionValues fills the correction form with the entry as it stands,
 // named as the form that recorded it names its fields.
 func correctionValues(ep *entryPage, c pupil.Correct) url.Values {
-	var fact any
-	switch ep.Kind {
-	case pupil.EntryAssessment:
-		fact = c.Assessment
-	case pupil.EntryPlan:
-		// The plan form lists the catalogue, a row a provision.
-		provisions := c.Plan.Provisions
-		plan := *c.Plan
-		plan.Provisions = nil
-		v := flatten(plan)
-		for i, pr := range ep.Catalogue {
-			for _, in := range provisions {
-				if in.ProvisionID == pr.ID {
-					row := fmt.Sprintf("provisions[%d].", i)
-					v.Set(row+"provision_id", pr.ID)
-					v.Set(row+"sessions_per_week", strconv.Itoa(in.SessionsPerWeek))
-					v.Set(row+"minutes_per_session", strconv.Itoa(in.MinutesPerSession))
-					v.Set(row+"group_size", strconv.Itoa(in.GroupSize))
-				}
+	if ep.Kind != pupil.EntryPlan {
+		return flatten(c.Fact(ep.Kind))
+	}
+	// The plan form lists the catalogue, a row a provision.
+	plan := *c.Plan
+	plan.Provisions = nil
+	v := flatten(plan)
+	for i, pr := range ep.Catalogue {
+		for _, in := range c.Plan.Provisions {
+			if in.ProvisionID == pr.ID {
+				row := fmt.Sprintf("provisions[%d].", i)
+				v.Set(row+"provision_id", pr.ID)
+				v.Set(row+"sessions_per_week", strconv.Itoa(in.SessionsPerWeek))
+				v.Set(row+"minutes_per_session", strconv.Itoa(in.MinutesPerSession))
+				v.Set(row+"group_size", strconv.Itoa(in.GroupSize))
 			}
 		}
-		return v
-	case pupil.EntrySession:
-		fact = c.Session
-	case pupil.EntryReview:
-		fact = c.Review
-	case pupil.EntryEHCP:
-		fact = c.EHCP
-	case pupil.EntryReferral:
-		fact = c.Referral
-	case pupil.EntryReferralChange:
-		fact = c.ReferralChange
-	case pupil.EntryGrant:
-		fact = c.Grant
 	}
-	return flatten(fact)
+	return v
 }
 
 // flatten names v's fields as a form does ("outcomes[0].rating"), by the
@@ -203,35 +176,11 @@ func decodeCorrection(kind string, r *http.Request) (pupil.Correct, [2][]int, ma
 	c := pupil.Correct{Reason: r.PostFormValue("correction_reason")}
 	r.PostForm.Del("correction_reason")
 	var keep [2][]int
-	var fact any
-	switch kind {
-	case pupil.EntryAssessment:
-		c.Assessment = new(pupil.RecordAssessment)
-		fact = c.Assessment
-	case pupil.EntryPlan:
+	if kind == pupil.EntryPlan {
 		keep[0] = compactRows(r.PostForm, "outcomes", "description")
 		keep[1] = compactRows(r.PostForm, "provisions", "provision_id")
-		c.Plan = new(pupil.AgreePlan)
-		fact = c.Plan
-	case pupil.EntrySession:
-		c.Session = new(pupil.LogSession)
-		fact = c.Session
-	case pupil.EntryReview:
-		c.Review = new(pupil.RecordReview)
-		fact = c.Review
-	case pupil.EntryEHCP:
-		c.EHCP = new(ehcp.Command)
-		fact = c.EHCP
-	case pupil.EntryReferral:
-		c.Referral = new(pupil.MakeReferral)
-		fact = c.Referral
-	case pupil.EntryReferralChange:
-		c.ReferralChange = new(pupil.ChangeReferral)
-		fact = c.ReferralChange
-	case pupil.EntryGrant:
-		c.Grant = new(pupil.GrantAccess)
-		fact = c.Grant
 	}
+	fact := c.Fact(kind)
 	return c, keep, decodeForm(r, fact)
 }
 

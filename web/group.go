@@ -2,14 +2,12 @@ package web
 
 import (
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/sendcase/sendcase/app"
-	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
@@ -61,19 +59,11 @@ func (s *Server) groupSession(w http.ResponseWriter, r *http.Request, u user.Use
 		_, err = s.svc.LogGroupSession(r.Context(), u, app.CommandOptions{IdempotencyKey: r.PostFormValue("key")}, schoolID, provisionID, cmd)
 		errs = groupErrors(err, rows)
 	}
-	var ce *domain.ConflictError
-	conflict := errors.As(err, &ce)
-	if err != nil && errs == nil && !conflict {
+	if no, refused, err := refusedBy(errs, err); err != nil {
 		s.fail(w, r, u, err)
 		return
-	}
-	if errs != nil || conflict {
-		status, flash := http.StatusBadRequest, "Please correct the fields marked below."
-		if conflict {
-			status, flash = http.StatusConflict, "This could not be done: "+refusal(ce)+"."
-		}
-		s.render(w, r, status, "group", page{Title: title, User: &u, Data: groupPage{Group: g, Key: r.PostFormValue("key")},
-			Form: typed, Errors: errs, FormName: "group", Flash: flash, Refused: conflict})
+	} else if refused {
+		s.render(w, r, no.status, "group", no.page(page{Title: title, User: &u, Data: groupPage{Group: g, Key: r.PostFormValue("key")}}, typed, errs, "group"))
 		return
 	}
 	n := len(cmd.Attendance)

@@ -129,25 +129,16 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 	}
 	r.PostForm.Del("confirm")
 	errs, err := form.run(s, r, u, id)
-	var ce *domain.ConflictError
-	conflict := errors.As(err, &ce)
-	if err != nil && !conflict {
+	if no, refused, err := refusedBy(errs, err); err != nil {
 		s.fail(w, r, u, err)
 		return
-	}
-	if errs != nil || conflict {
-		// Refused: the page again, what was typed kept, and why in words.
-		status, flash := http.StatusBadRequest, "Please correct the fields marked below."
-		if conflict {
-			status, flash = http.StatusConflict, "This could not be done: "+refusal(ce)+"."
-		}
-		pp, lerr := s.loadPupilPage(r, u, id)
-		if lerr != nil {
-			s.fail(w, r, u, lerr)
+	} else if refused {
+		pp, err := s.loadPupilPage(r, u, id)
+		if err != nil {
+			s.fail(w, r, u, err)
 			return
 		}
-		s.render(w, r, status, "pupil", page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp,
-			Form: typed, Errors: errs, FormName: name, Flash: flash, Refused: conflict})
+		s.render(w, r, no.status, "pupil", no.page(page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp}, typed, errs, name))
 		return
 	}
 	if name == "review" && r.PostForm.Get("decision") == pupil.DecisionEHCRequest {
@@ -228,7 +219,30 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request, u user.User, id
 		"No": ask.No, "Choice": ask.Choice, "Fields": fields}})
 }
 
-// refusal says in words why a command was refused.
-func refusal(ce *domain.ConflictError) string {
-	return strings.ReplaceAll(ce.Reason, "_", " ")
+// refusal is how a refused form is shown again: its status, and why.
+type refusal struct {
+	status   int
+	flash    string
+	conflict bool
+}
+
+// refusedBy says whether a form was refused: by its field errors (400),
+// or by the record (a conflict, 409, said in words). A refused form is
+// shown again; any other error is returned, to fail the page with.
+func refusedBy(errs map[string]string, err error) (refusal, bool, error) {
+	var ce *domain.ConflictError
+	switch {
+	case errors.As(err, &ce):
+		return refusal{http.StatusConflict, "This could not be done: " + strings.ReplaceAll(ce.Reason, "_", " ") + ".", true}, true, nil
+	case errs != nil:
+		return refusal{status: http.StatusBadRequest, flash: "Please correct the fields marked below."}, true, nil
+	}
+	return refusal{}, false, err
+}
+
+// page is pg showing form name again: what was typed, its errors linked
+// from the summary, and why.
+func (f refusal) page(pg page, typed url.Values, errs map[string]string, name string) page {
+	pg.Form, pg.Errors, pg.FormName, pg.Flash, pg.Refused = typed, errs, name, f.flash, f.conflict
+	return pg
 }

@@ -696,3 +696,35 @@ func (p *Pupil) Recorded(entry int) (c Correct, cycle *Cycle, ok bool) {
 	}
 	return c, f.cycle, true
 }
+
+// Fact is what c says of an entry of kind: a pointer to the command that
+// records it, made when c has none (a form decodes into it); nil for a kind
+// that is none of EntryKinds.
+func (c *Correct) Fact(kind string) any {
+	switch kind {
+	case EntryAssessment:
+		return made(&c.Assessment)
+	case EntryPlan:
+		return made(&c.Plan)
+	case EntrySession:
+		return made(&c.Session)
+	case EntryReview:
+		return made(&c.Review)
+	case EntryEHCP:
+		return made(&c.EHCP)
+	case EntryReferral:
+		return made(&c.Referral)
+	case EntryReferralChange:
+		return made(&c.ReferralChange)
+	case EntryGrant:
+		return made(&c.Grant)
+	}
+	return nil
+}
+
+func made[T any](p **T) *T {
+	if *p == nil {
+		*p = new(T)
+	}
+	return *p
+}
