@@ -305,3 +305,26 @@ func (e *env) pupilBeingHelped(t *testing.T, w world) string {
 		"parent_views": "Mum is pleased", "pupil_views": "I like the group"})
 	return id
 }
+
+// pupilWithEveryEntry is pupilBeingHelped with an entry of every kind:
+// 1 registered, 2 cycle, 3 assessment, 4 plan, 5-6 sessions, 7 review
+// (refer: no next cycle), 8 referral (Low mood), 9 accepted, 10 EHC
+// request, 11 grant. It answers her id and her plan's outcome's id.
+func (e *env) pupilWithEveryEntry(t *testing.T, w world) (id, outcome string) {
+	t.Helper()
+	id = e.pupilBeingHelped(t, w)
+	p := "/v1/pupils/" + id
+	got := as[pupilAnswer](t, e.must(t, 200, "GET", p, w.sencoA, nil))
+	cyc := p + "/cycles/" + got.Cycles[0].ID
+	outcome = got.Cycles[0].Plan.Outcomes[0].ID
+	for _, day := range []string{"2025-09-16", "2025-09-17"} {
+		e.must(t, 201, "POST", cyc+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": day, "minutes": 30, "attended": true})
+	}
+	e.must(t, 200, "POST", cyc+"/review", w.sencoA, map[string]any{"held_on": "2025-11-03", "outcomes": []any{map[string]any{"outcome_id": outcome, "rating": "met"}},
+		"decision": "refer", "parent_views": "p", "pupil_views": "q"})
+	ref := e.must(t, 201, "POST", p+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "Low mood", "referred_on": "2025-09-10"}).str("id")
+	e.must(t, 200, "POST", p+"/referrals/"+ref+"/status", w.sencoA, map[string]any{"status": "accepted", "on": "2025-09-20"})
+	e.must(t, 201, "POST", p+"/ehcp/milestones", w.sencoA, map[string]any{"type": "request", "on": "2025-10-01", "requested_by": "school"})
+	e.must(t, 201, "POST", p+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})
+	return id, outcome
+}

@@ -16,20 +16,8 @@ import (
 func TestCorrectionsInTheUI(t *testing.T) {
 	e := start(t, "")
 	w := e.world(t)
-	id := e.pupilBeingHelped(t, w) // 1 registered, 2 cycle, 3 assessment, 4 plan
+	id, outcome := e.pupilWithEveryEntry(t, w)
 	p := "/v1/pupils/" + id
-	got := as[pupilAnswer](t, e.must(t, 200, "GET", p, w.sencoA, nil))
-	cyc := p + "/cycles/" + got.Cycles[0].ID
-	outcome := got.Cycles[0].Plan.Outcomes[0].ID
-	for _, day := range []string{"2025-09-16", "2025-09-17"} { // 5, 6
-		e.must(t, 201, "POST", cyc+"/sessions", w.sencoA, map[string]any{"provision_id": w.provision, "delivered_on": day, "minutes": 30, "attended": true})
-	}
-	e.must(t, 200, "POST", cyc+"/review", w.sencoA, map[string]any{"held_on": "2025-11-03", "outcomes": []any{map[string]any{"outcome_id": outcome, "rating": "met"}},
-		"decision": "refer", "parent_views": "p", "pupil_views": "q"}) // 7
-	ref := e.must(t, 201, "POST", p+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "Low mood", "referred_on": "2025-09-10"}).str("id") // 8
-	e.must(t, 200, "POST", p+"/referrals/"+ref+"/status", w.sencoA, map[string]any{"status": "accepted", "on": "2025-09-20"})                                                   // 9
-	e.must(t, 201, "POST", p+"/ehcp/milestones", w.sencoA, map[string]any{"type": "request", "on": "2025-10-01", "requested_by": "school"})                                     // 10
-	e.must(t, 201, "POST", p+"/grants", w.sencoA, map[string]any{"user_id": w.reviewerID, "until": "2026-06-30"})                                                               // 11
 
 	b := e.signIn(t, w.sencoA)
 	page := "/ui/pupils/" + id
@@ -97,7 +85,7 @@ func TestCorrectionsInTheUI(t *testing.T) {
 	if res := b.post(page+"/entries/6/void", url.Values{"reason": {"Logged twice"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("voiding a session: %d\n%s", res.StatusCode, bodyOf(res))
 	}
-	got = as[pupilAnswer](t, e.must(t, 200, "GET", p, w.sencoA, nil))
+	got := as[pupilAnswer](t, e.must(t, 200, "GET", p, w.sencoA, nil))
 	if c := got.Cycles[0]; len(c.Sessions) != 1 || c.Sessions[0].Minutes != 20 || len(c.Assessment.NeedAreas) != 2 || c.Plan.Outcomes[0].Description != "Uses 4-word sentences" {
 		t.Fatalf("the record after the corrections: %+v", c)
 	}
