@@ -138,7 +138,8 @@ func TestImportEHCPlanDates(t *testing.T) {
 		u[1] + ",Lovelace,Ada,04/03/2015,5,E,SLCN,01/04/2023,,5A\n" +
 		u[2] + ",Somerville,Mary,26/12/2016,R,K,SLCN,01/04/2023,,RA\n"
 	r := as[importReport](t, e.importCSV(t, 200, w.schoolA, w.sencoA, "?partial=true", file))
-	if r.Summary.Created != 2 || r.Summary.Refused != 1 || len(r.IgnoredColumns) != 1 || r.IgnoredColumns[0] != "Form" {
+	if r.Summary.Created != 2 || r.Summary.Refused != 1 || len(r.IgnoredColumns) != 1 || r.IgnoredColumns[0] != "Form" ||
+		strings.Join(r.Columns, ",") != "UPN,Surname,Forename,DOB,Year,SEN status,Primary need,EHCP issued,Last annual review" {
 		t.Fatalf("report: %+v", r)
 	}
 	if errs := r.Rows[2].Errors; len(errs) != 1 || errs[0].Column != "EHCP issued" || !strings.Contains(errs[0].Message, "EHC plan") {

@@ -42,7 +42,7 @@ func (s *Service) ImportRegister(ctx context.Context, u user.User, schoolID stri
 	}
 	rep := importer.Report{DryRun: o.DryRun, Partial: o.Partial, Rows: make([]importer.RowResult, len(f.Rows)), Absent: []importer.Absent{},
 		IgnoredColumns: append([]string{}, f.Ignored...)}
-	for _, fld := range []importer.Field{importer.FieldUPN, importer.FieldSurname, importer.FieldForename, importer.FieldDOB, importer.FieldYear, importer.FieldStatus, importer.FieldPrimary, importer.FieldSecondary} {
+	for _, fld := range importer.Fields {
 		if c, ok := f.Columns[fld]; ok {
 			rep.Columns = append(rep.Columns, c)
 		}

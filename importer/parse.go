@@ -39,6 +39,10 @@ const (
 	FieldLastReview Field = "last_reviewed_on"
 )
 
+// Fields are the fields sendcase reads, in the order a report lists them.
+var Fields = []Field{FieldUPN, FieldSurname, FieldForename, FieldDOB, FieldYear, FieldStatus, FieldPrimary, FieldSecondary,
+	FieldPlanIssued, FieldLastReview}
+
 // aliases are the header names MIS exports use, compared after lower-casing
 // and dropping everything but letters and digits.
 var aliases = map[Field][]string{
