@@ -298,6 +298,10 @@ func (p *Pupil) CorrectEntry(entry int, cmd Correct, facts Facts) ([]event.Data,
 			return nil, err
 		}
 		r.Entry = entry
+		if old := p.EHCPRecords[f.ehcp]; old.Historic && r.Type == old.Type {
+			// A plan from before sendcase stays one when its dates are corrected.
+			r.Historic = true
+		}
 		recs := slices.Clone(p.EHCPRecords)
 		recs[f.ehcp] = r
 		if _, err := ehcp.Fold(recs); err != nil {

@@ -318,3 +318,22 @@ func TestRecordedIsWhatACorrectionStartsFrom(t *testing.T) {
 		t.Error("the registration is not an entry to correct here")
 	}
 }
+
+// TestCorrectingAPlanFromBeforeSendcase: its dates corrected, a plan
+// issued before sendcase stays one, and its annual review moves.
+func TestCorrectingAPlanFromBeforeSendcase(t *testing.T) {
+	facts := testContext()
+	p := &Pupil{}
+	reg := validRegister()
+	reg.SENStatus, reg.PrimaryNeed = "E", "ASD"
+	apply(t, p, must(t)(RegisterPupil("p1", trustID, schoolA, reg, facts)))
+	apply(t, p, must(t)(p.RecordEHCP(ehcp.Command{Type: ehcp.FinalIssued, On: d("2023-04-01")}, facts)))
+	entry := p.EHCPRecords[0].Entry
+	apply(t, p, must(t)(p.CorrectEntry(entry, Correct{Reason: "the LA's letter", EHCP: &ehcp.Command{Type: ehcp.FinalIssued, On: d("2023-04-03"), LastReviewedOn: d("2025-03-10")}}, facts)))
+	if r := p.EHCPRecords[0]; !r.Historic || r.On != d("2023-04-03") {
+		t.Fatalf("record %+v", r)
+	}
+	if got := p.EHCP(facts.Today, "primary").NextAnnualReviewDueOn; got != d("2026-03-10") {
+		t.Fatalf("next annual review due %s", got)
+	}
+}
