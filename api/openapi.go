@@ -84,6 +84,8 @@ var queryParams = map[string]map[string]any{
 	"limit":    {"description": "How many entries, newest first (default 200, at most 2000).", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 2000}},
 	"user_id":  {"description": "Only the entries about this account.", "schema": map[string]any{"type": "string", "format": "uuid"}},
 	"format":   {"description": "csv to answer text/csv (as Accept: text/csv does).", "schema": map[string]any{"type": "string", "enum": []any{"csv"}}},
+	"within":   {"description": "What falls due within this many days (default 30), besides everything overdue.", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 366}},
+	"school":   {"description": "Only this school (an admin must name one).", "schema": map[string]any{"type": "string", "format": "uuid"}},
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)

@@ -14,6 +14,7 @@ import (
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
 	"github.com/sendcase/sendcase/httpx"
+	"github.com/sendcase/sendcase/projections"
 )
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -174,6 +175,31 @@ func (s *Server) myPupils(w http.ResponseWriter, r *http.Request, u user.User) {
 		return
 	}
 	s.reply(w, r, myPupilsAnswer{Pupils: ps})
+}
+
+// myDue answers what falls due for the signed-in user (app.Due): within
+// (days, default 30), school to narrow it; CSV as every view.
+func (s *Server) myDue(w http.ResponseWriter, r *http.Request, u user.User) {
+	q := app.DueQuery{Within: 30, SchoolID: r.URL.Query().Get("school")}
+	if v := r.URL.Query().Get("within"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			fieldProblem(w, "within", "must be a number of days from 1 to 366")
+			return
+		}
+		q.Within = n
+	}
+	due, err := s.svc.Due(r.Context(), u, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if wantsCSV(r) {
+		header, rows := projections.DueTable(due.Items)
+		writeCSV(w, "due.csv", header, rows)
+		return
+	}
+	s.reply(w, r, due)
 }
 
 // myTokens answers the signed-in user's integration tokens.

@@ -40,3 +40,14 @@ func CaseloadTable(pupils []CaseloadRow) (header []string, rows [][]string) {
 	}
 	return header, rows
 }
+
+// DueTable is a due list as a table, for the CSV downloads of the API and
+// the UI.
+func DueTable(items []DueItem) (header []string, rows [][]string) {
+	header = []string{"due_on", "overdue", "days", "kind", "from", "pupil_id", "name", "school_id", "basis"}
+	rows = make([][]string, len(items))
+	for i, x := range items {
+		rows[i] = []string{x.DueOn.String(), strconv.FormatBool(x.Overdue), strconv.Itoa(x.Days), x.Kind, x.From, x.PupilID, x.Name, x.SchoolID, x.Basis}
+	}
+	return header, rows
+}

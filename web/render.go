@@ -35,6 +35,7 @@ var funcs = template.FuncMap{
 	"dayFirst": dayFirst,
 	"iso":      func(d civil.Date) string { return d.String() },
 	"ukTime":   ukTime,
+	"neg":      func(n int) int { return -n },
 	// senLabel names a SEN status in words, with its census code.
 	"senLabel": func(s string) string {
 		return map[string]string{"K": "SEN support (K)", "E": "EHC plan (E)", "N": "No SEN (N)"}[s]
@@ -330,12 +331,14 @@ func (s *Server) nav(u user.User, path string) []navLink {
 	}
 	switch u.Role {
 	case user.SENCO:
+		add("/ui/due", "Due soon")
 		for _, sch := range s.svc.SchoolsOf(u) {
 			add("/ui/schools/"+sch.ID+"/caseload", "Caseload: "+sch.Name)
 			add("/ui/schools/"+sch.ID+"/provision-map", "Provision map: "+sch.Name)
 		}
 	case user.TrustLead:
 		add("/ui/trusts/"+u.TrustID+"/workload", "Workload")
+		add("/ui/due", "Due soon")
 		add("/ui/trusts/"+u.TrustID+"/provision-map", "Provision map")
 		add("/ui/trusts/"+u.TrustID+"/people", "Set up")
 		add("/ui/security", "Security log")

@@ -95,6 +95,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"GET /ui/schools/{school}/provision-map", u(s.schoolProvisionMap), "A school's costed provision map (its SENCO's)."},
 		{"GET /ui/schools/{school}/provisions/{provision}/session", u(s.groupSession), "A group provision's register: one session for every pupil in it."},
 		{"POST /ui/schools/{school}/provisions/{provision}/session", u(s.groupSession), "Log a group session: who attended, who did not."},
+		{"GET /ui/due", u(s.due), "What falls due for a SENCO or trust lead, each line linking to its form."},
 		{"GET /ui/reviews", u(s.reviews), "Pupils granted to an LA reviewer."},
 		{"GET /ui/delivery", u(s.myPupils), "The pupils assigned to a member of staff."},
 		{"GET /ui/pupils/{id}/delivery", u(s.delivery), "What a member of staff delivers for a pupil, and logging a session."},

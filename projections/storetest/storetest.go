@@ -111,6 +111,36 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		}
 	})
 
+	t.Run("what falls due", func(t *testing.T) {
+		s := open(t)
+		ApplyInBatches(t, s, items, 10)
+		v := projections.Views{Store: s, Dir: Directory(items)}
+		for _, tt := range []struct {
+			days int
+			want string
+		}{
+			// Cara's decision to assess (1 Sep + 6 weeks) and Ben's APDR
+			// review (1 Nov) are overdue; Ben's annual review falls on
+			// 20 Nov (plan of 20 Nov 2024); by 8 Feb 2026 also Ada's APDR
+			// review (12 Dec) and Cara's final plan (1 Sep + 20 weeks).
+			{30, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-20 Ben annual_review"},
+			{90, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-20 Ben annual_review; 2025-12-12 Ada apdr_review; 2026-01-19 Cara final_issued"},
+		} {
+			items, err := v.Due(ctx, SchoolA, AsOf, tt.days)
+			var got []string
+			for _, it := range items {
+				line := it.DueOn.String() + " " + strings.TrimSuffix(it.Name, " Test") + " " + it.Kind
+				if it.Overdue {
+					line += " overdue"
+				}
+				got = append(got, line)
+			}
+			if err != nil || strings.Join(got, "; ") != tt.want {
+				t.Errorf("due within %d days:\n got %s\nwant %s (%v)", tt.days, strings.Join(got, "; "), tt.want, err)
+			}
+		}
+	})
+
 	t.Run("leavers and groups", func(t *testing.T) {
 		s := open(t)
 		ApplyInBatches(t, s, items, 10)

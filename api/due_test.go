@@ -1,0 +1,66 @@
+package api_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/sendcase/sendcase/app"
+	"github.com/sendcase/sendcase/internal/node"
+)
+
+// TestDueSoon: what falls due for a SENCO and a trust lead, in JSON, CSV
+// and on the page, each line linking to the form that closes it; a line
+// closed leaves the list.
+func TestDueSoon(t *testing.T) {
+	clock := newTestClock()
+	e := startConfig(t, "", node.Config{Now: clock.Now})
+	w := e.world(t)
+	helped := e.pupilBeingHelped(t, w) // review due 12 Dec 2025
+	requested := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
+	e.must(t, 201, "POST", "/v1/pupils/"+requested+"/ehcp/milestones", w.sencoA, map[string]any{"type": "request", "on": "2025-09-01", "requested_by": "school"})
+
+	due := as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due?within=90", w.sencoA, nil))
+	var got []string
+	for _, it := range due.Items {
+		got = append(got, it.DueOn.String()+" "+it.Kind)
+	}
+	// decision to assess 1 Sep + 6 weeks (overdue); APDR review 12 Dec;
+	// final plan 1 Sep + 20 weeks.
+	if strings.Join(got, ", ") != "2025-10-13 decision_to_assess, 2025-12-12 apdr_review, 2026-01-19 final_issued" || !due.Items[0].Overdue ||
+		!strings.HasPrefix(due.Items[0].Basis, "reg 5(1)") {
+		t.Fatalf("due within 90 days: %v %+v", got, due.Items)
+	}
+	if d := as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due", w.lead, nil)); len(d.Items) != 1 || d.Within != 30 {
+		t.Fatalf("the lead's next 30 days: %+v", d)
+	}
+	if r := e.must(t, 400, "GET", "/v1/me/due?within=400", w.sencoA, nil); strings.Join(r.fields(), ",") != "within" {
+		t.Fatalf("within 400: %s", r.Raw)
+	}
+	if r := e.must(t, 400, "GET", "/v1/me/due", adminToken, nil); strings.Join(r.fields(), ",") != "school" {
+		t.Fatalf("an admin naming no school: %s", r.Raw)
+	}
+	e.must(t, 403, "GET", "/v1/me/due?school="+w.schoolA, w.sencoB, nil)
+
+	b := e.signIn(t, w.sencoA)
+	status, page := b.get("/ui/due?within=90")
+	if status != http.StatusOK || !strings.Contains(page, `href="/ui/pupils/`+requested+`#ehcp"`) || !strings.Contains(page, `href="/ui/pupils/`+helped+`#cycle"`) ||
+		!strings.Contains(page, "Overdue by 28 days") || !strings.Contains(page, "reg 13(2)") {
+		t.Fatalf("due page (%d):\n%s", status, page)
+	}
+	res, err := b.c.Get(e.srv.URL + "/ui/due?within=90&format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if csv := bodyOf(res); !strings.HasPrefix(csv, "due_on,overdue,days,kind") || strings.Count(csv, "\n") != 4 {
+		t.Fatalf("due CSV:\n%s", csv)
+	}
+	// The decision is recorded: it leaves the list.
+	e.must(t, 201, "POST", "/v1/pupils/"+requested+"/ehcp/milestones", w.sencoA, map[string]any{"type": "decision_to_assess", "on": "2025-10-10", "assess": true})
+	due = as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due?within=90", w.sencoA, nil))
+	for _, it := range due.Items {
+		if it.Kind == "decision_to_assess" {
+			t.Fatalf("a done milestone is still due: %+v", due.Items)
+		}
+	}
+}

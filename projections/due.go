@@ -1,0 +1,68 @@
+package projections
+
+import (
+	"cmp"
+	"context"
+	"slices"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/pupil"
+)
+
+// Kinds of due item that are not EHC milestones (those are named by their
+// milestone type).
+const DueAPDRReview = "apdr_review"
+
+// DueItem is one thing a school must do by a date: an APDR review or a
+// statutory milestone of a pupil, overdue or due within the window asked.
+type DueItem struct {
+	PupilID  string     `json:"pupil_id"`
+	Name     string     `json:"name"`
+	SchoolID string     `json:"school_id"`
+	Kind     string     `json:"kind"`
+	From     string     `json:"from,omitempty"`
+	DueOn    civil.Date `json:"due_on"`
+	Overdue  bool       `json:"overdue"`
+	// Days until it is due (negative: days overdue).
+	Days int `json:"days"`
+	// Basis is where the time limit comes from (ehcp.Basis); "" for an
+	// APDR review, whose date the plan set.
+	Basis string `json:"basis,omitempty"`
+}
+
+// Due lists what falls due at school schoolID within days of asOf, and
+// everything overdue, soonest first.
+func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days int) ([]DueItem, error) {
+	phase := v.phase(schoolID)
+	until := asOf.AddDays(days)
+	out := []DueItem{}
+	add := func(p *pupil.Pupil, kind, from string, due civil.Date, overdue bool) {
+		if !overdue && (due.Before(asOf) || due.After(until)) {
+			return
+		}
+		out = append(out, DueItem{PupilID: p.ID, Name: p.FirstName + " " + p.LastName, SchoolID: schoolID, Kind: kind, From: from,
+			DueOn: due, Overdue: overdue, Days: asOf.DaysUntil(due), Basis: ehcp.Basis[kind]})
+	}
+	err := v.eachSchoolPupil(ctx, schoolID, asOf, func(p *pupil.Pupil, _ *Summary) {
+		if !p.OnRoll || p.Erasure != nil {
+			return
+		}
+		if c := p.CurrentCycle(); c != nil && c.Stage == pupil.Do && c.Plan != nil {
+			overdue, _ := p.ReviewOverdue(asOf)
+			add(p, DueAPDRReview, "", c.Plan.ReviewDueOn, overdue)
+		}
+		for _, m := range p.EHCP(asOf, phase).Milestones {
+			if (m.Status == ehcp.Pending || m.Status == ehcp.Overdue) && m.DueOn.Valid() {
+				add(p, m.Type, m.From, m.DueOn, m.Status == ehcp.Overdue)
+			}
+		}
+	})
+	slices.SortStableFunc(out, func(a, b DueItem) int {
+		if c := cmp.Compare(a.DueOn, b.DueOn); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Name, b.Name)
+	})
+	return out, err
+}
