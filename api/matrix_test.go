@@ -150,6 +150,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/ui/pupils/{id}/{form}", "/ui/pupils/{id}/cycle", "", "303 400 403 404 400 404 404 403 404 403"},
 		{"GET", "/ui/pupils/{id}/plan", "", "", "303 200 200 404 200 404 404 403 404 403"},
 		{"GET", "/ui/due", "", "", "303 400 200 200 200 200 200 403 403 403"},
+		{"POST", "/ui/calendar", "", "", "303 400 400 400 400 400 400 400 400 400"},
+		{"GET", "/ui/calendar/{secret}", "/ui/calendar/nope", "", "404 404 404 404 404 404 404 404 404 404"},
 		{"GET", "/ui/pupils/{id}/entries/{entry}", "", "", "303 200 403 404 200 404 404 403 404 403"},
 		{"POST", "/ui/pupils/{id}/entries/{entry}/{action}", "/ui/pupils/{id}/entries/{entry}/correct", "", "303 400 403 404 400 404 404 403 404 403"},
 		{"GET", "/ui/schools/{school}/provisions/{provision}/session", "/ui/schools/{school}/provisions/" + w.provision + "/session", "", "303 200 403 403 200 403 403 403 403 403"},

@@ -16,6 +16,8 @@ import (
 type DueQuery struct {
 	Within   int
 	SchoolID string
+	// DoneSince also lists milestones done that were due since then.
+	DoneSince civil.Date
 }
 
 // DueList is what falls due, soonest first, and everything overdue.
@@ -57,7 +59,7 @@ func (s *Service) Due(ctx context.Context, u user.User, q DueQuery) (DueList, er
 	today := s.Today()
 	out := DueList{AsOf: today, Within: q.Within, Items: []projections.DueItem{}}
 	for _, id := range schools {
-		items, err := s.viewsOf(When{}).Due(ctx, id, today, q.Within)
+		items, err := s.viewsOf(When{}).Due(ctx, id, today, q.Within, projections.DueOptions{DoneSince: q.DoneSince})
 		if err != nil {
 			return DueList{}, fmt.Errorf("due at %s: %w", id, err)
 		}

@@ -23,6 +23,8 @@ type Directory struct {
 	trusts  map[string]*trust.Trust
 	users   map[string]*user.User
 	byToken map[string]*user.User
+	// byFeed finds a user by their calendar feed's secret's hash.
+	byFeed  map[string]*user.User
 	schools map[string]string // school id → trust id
 }
 
@@ -31,7 +33,7 @@ func NewDirectory() *Directory {
 	return &Directory{
 		Progress: NewProgress(),
 		trusts:   map[string]*trust.Trust{}, users: map[string]*user.User{},
-		byToken: map[string]*user.User{}, schools: map[string]string{},
+		byToken: map[string]*user.User{}, byFeed: map[string]*user.User{}, schools: map[string]string{},
 	}
 }
 
@@ -61,11 +63,15 @@ func (d *Directory) Apply(seq uint64, c event.Commit) {
 		for _, h := range u.TokenHashes() {
 			delete(d.byToken, h)
 		}
+		delete(d.byFeed, u.CalendarHash)
 		for _, e := range c.Events {
 			u.Apply(e)
 		}
 		for _, h := range u.TokenHashes() {
 			d.byToken[h] = u
+		}
+		if u.CalendarHash != "" {
+			d.byFeed[u.CalendarHash] = u
 		}
 	}
 	d.mu.Unlock()
@@ -77,6 +83,18 @@ func (d *Directory) UserByTokenHash(h string) (user.User, bool) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	u, ok := d.byToken[h]
+	if !ok {
+		return user.User{}, false
+	}
+	return *u, true
+}
+
+// UserByFeedHash returns a copy of the user whose calendar feed's secret
+// hashes to h.
+func (d *Directory) UserByFeedHash(h string) (user.User, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	u, ok := d.byFeed[h]
 	if !ok {
 		return user.User{}, false
 	}

@@ -29,11 +29,25 @@ type DueItem struct {
 	// Basis is where the time limit comes from (ehcp.Basis); "" for an
 	// APDR review, whose date the plan set.
 	Basis string `json:"basis,omitempty"`
+	// DoneOn is set on a milestone done (listed only when asked: a
+	// calendar keeps the event and says it is done).
+	DoneOn civil.Date `json:"done_on,omitempty"`
+}
+
+// DueOptions widen what Due lists.
+type DueOptions struct {
+	// DoneSince also lists the statutory milestones done that were due on
+	// or after this date.
+	DoneSince civil.Date
 }
 
 // Due lists what falls due at school schoolID within days of asOf, and
 // everything overdue, soonest first.
-func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days int) ([]DueItem, error) {
+func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days int, opts ...DueOptions) ([]DueItem, error) {
+	var o DueOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	phase := v.phase(schoolID)
 	until := asOf.AddDays(days)
 	out := []DueItem{}
@@ -53,8 +67,12 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 			add(p, DueAPDRReview, "", c.Plan.ReviewDueOn, overdue)
 		}
 		for _, m := range p.EHCP(asOf, phase).Milestones {
-			if (m.Status == ehcp.Pending || m.Status == ehcp.Overdue) && m.DueOn.Valid() {
+			switch {
+			case (m.Status == ehcp.Pending || m.Status == ehcp.Overdue) && m.DueOn.Valid():
 				add(p, m.Type, m.From, m.DueOn, m.Status == ehcp.Overdue)
+			case m.Status == ehcp.Done && o.DoneSince.Valid() && m.DueOn.Valid() && !m.DueOn.Before(o.DoneSince) && !m.DueOn.After(until):
+				out = append(out, DueItem{PupilID: p.ID, Name: p.FirstName + " " + p.LastName, SchoolID: schoolID, Kind: m.Type, From: m.From,
+					DueOn: m.DueOn, Days: asOf.DaysUntil(m.DueOn), Basis: ehcp.Basis[m.Type], DoneOn: m.DoneOn})
 			}
 		}
 	})

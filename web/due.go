@@ -19,12 +19,20 @@ type duePage struct {
 	School  string
 	Names   map[string]string
 	CSV     string
+	// Feed: the user has a calendar feed; FeedURL is a new one's address,
+	// shown once.
+	Feed    bool
+	FeedURL string
 }
 
 // due lists what falls due within 7, 30 or 90 days (?within=), and what is
 // overdue, each line linking to the form that closes it; ?format=csv
 // downloads it.
 func (s *Server) due(w http.ResponseWriter, r *http.Request, u user.User) {
+	s.duePage(w, r, u, http.StatusOK, "")
+}
+
+func (s *Server) duePage(w http.ResponseWriter, r *http.Request, u user.User, status int, feedURL string) {
 	q := r.URL.Query()
 	within, err := strconv.Atoi(q.Get("within"))
 	if err != nil || within < 1 || within > 366 {
@@ -50,5 +58,43 @@ func (s *Server) due(w http.ResponseWriter, r *http.Request, u user.User) {
 	for _, sch := range dp.Schools {
 		dp.Names[sch.ID] = sch.Name
 	}
-	s.render(w, r, http.StatusOK, "due", page{Title: "Due soon", User: &u, Data: dp})
+	dp.Feed, dp.FeedURL = s.svc.HasCalendarFeed(u), feedURL
+	s.render(w, r, status, "due", page{Title: "Due soon", User: &u, Data: dp})
+}
+
+// calendar makes a new calendar feed address (action new), shown once on
+// the due page, or stops the feed (action stop).
+func (s *Server) calendar(w http.ResponseWriter, r *http.Request, u user.User) {
+	switch r.PostFormValue("action") {
+	case "new":
+		res, err := s.svc.SetCalendarFeed(r.Context(), u, app.CommandOptions{})
+		if err != nil {
+			s.fail(w, r, u, err)
+			return
+		}
+		s.duePage(w, r, u, http.StatusCreated, res.URL)
+	case "stop":
+		if _, err := s.svc.RevokeCalendarFeed(r.Context(), u, app.CommandOptions{}); err != nil {
+			s.fail(w, r, u, err)
+			return
+		}
+		redirectDone(w, r, "/ui/due", "Calendar feed stopped: its address no longer works")
+	default:
+		s.errorPage(w, r, &u, http.StatusBadRequest, "Choose to make a calendar address or to stop the feed.")
+	}
+}
+
+// calendarFeed serves a calendar feed to whoever holds its address (a
+// calendar program signs in with nothing else).
+func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
+	body, err := s.svc.CalendarFeed(r.Context(), r.PathValue("secret"))
+	if err != nil {
+		headers(w)
+		http.Error(w, "There is no such calendar.", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	_, _ = w.Write(body)
 }

@@ -96,6 +96,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"GET /ui/schools/{school}/provisions/{provision}/session", u(s.groupSession), "A group provision's register: one session for every pupil in it."},
 		{"POST /ui/schools/{school}/provisions/{provision}/session", u(s.groupSession), "Log a group session: who attended, who did not."},
 		{"GET /ui/due", u(s.due), "What falls due for a SENCO or trust lead, each line linking to its form."},
+		{"POST /ui/calendar", u(s.calendar), "Make a new calendar feed address (action new) or stop the feed (action stop)."},
+		{"GET /ui/calendar/{secret}", s.calendarFeed, "A person's deadlines as an iCalendar feed, to whoever holds its address."},
 		{"GET /ui/reviews", u(s.reviews), "Pupils granted to an LA reviewer."},
 		{"GET /ui/delivery", u(s.myPupils), "The pupils assigned to a member of staff."},
 		{"GET /ui/pupils/{id}/delivery", u(s.delivery), "What a member of staff delivers for a pupil, and logging a session."},

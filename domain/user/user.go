@@ -48,8 +48,11 @@ type User struct {
 	Passkeys []Passkey `json:"-"`
 	// Tokens are the named integration tokens (MIS sync, scripts) the user
 	// made, besides the token made with the account.
-	Tokens  []Token `json:"-"`
-	Version int     `json:"version"`
+	Tokens []Token `json:"-"`
+	// CalendarHash is the SHA-256 of the secret in the user's calendar
+	// feed address (see CalendarFeedSet); empty when they have none.
+	CalendarHash string `json:"-"`
+	Version      int    `json:"version"`
 }
 
 // Passkey is a registered WebAuthn credential. Nothing in it is secret: the
@@ -178,6 +181,40 @@ func (IntegrationTokenRevoked) EventType() string        { return "user_integrat
 func (e IntegrationTokenIssued) OccurredOn() civil.Date  { return e.On }
 func (e IntegrationTokenRevoked) OccurredOn() civil.Date { return e.On }
 
+// CalendarFeedSet gives the user a private calendar feed address, whose
+// secret hashes to FeedHash (a new one replaces the old);
+// CalendarFeedRevoked ends it.
+type CalendarFeedSet struct {
+	FeedHash string     `json:"feed_hash"`
+	On       civil.Date `json:"on"`
+}
+
+type CalendarFeedRevoked struct {
+	On civil.Date `json:"on"`
+}
+
+func (CalendarFeedSet) EventType() string            { return "user_calendar_feed_set" }
+func (CalendarFeedRevoked) EventType() string        { return "user_calendar_feed_revoked" }
+func (e CalendarFeedSet) OccurredOn() civil.Date     { return e.On }
+func (e CalendarFeedRevoked) OccurredOn() civil.Date { return e.On }
+
+// SetCalendarFeed decides giving the user the calendar feed whose secret
+// hashes to hash.
+func (u *User) SetCalendarFeed(hash string, today civil.Date) ([]event.Data, error) {
+	if !u.Exists() {
+		return nil, domain.NotFound("user")
+	}
+	return []event.Data{CalendarFeedSet{FeedHash: hash, On: today}}, nil
+}
+
+// RevokeCalendarFeed decides ending the user's calendar feed.
+func (u *User) RevokeCalendarFeed(today civil.Date) ([]event.Data, error) {
+	if u.CalendarHash == "" {
+		return nil, domain.NotFound("calendar feed")
+	}
+	return []event.Data{CalendarFeedRevoked{On: today}}, nil
+}
+
 // PasskeyAdded records a passkey the user registered.
 type PasskeyAdded struct {
 	Passkey Passkey    `json:"passkey"`
@@ -207,6 +244,8 @@ func init() {
 	event.Register[Changed](1)
 	event.Register[IntegrationTokenIssued](1)
 	event.Register[IntegrationTokenRevoked](1)
+	event.Register[CalendarFeedSet](1)
+	event.Register[CalendarFeedRevoked](1)
 }
 
 // TokenLifetime is how long a token works, in days: a school year and a
@@ -236,6 +275,10 @@ func (u *User) Apply(e event.Event) {
 		u.Role, u.SchoolIDs = d.Role, d.SchoolIDs
 	case PasskeyAdded:
 		u.Passkeys = append(slices.Clip(u.Passkeys), d.Passkey)
+	case CalendarFeedSet:
+		u.CalendarHash = d.FeedHash
+	case CalendarFeedRevoked:
+		u.CalendarHash = ""
 	}
 }
 
