@@ -184,7 +184,7 @@ func (s *Server) myDue(w http.ResponseWriter, r *http.Request, u user.User) {
 	if v := r.URL.Query().Get("within"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			fieldProblem(w, "within", "must be a number of days from 1 to 366")
+			fieldProblem(w, "within", app.DueWithinRule)
 			return
 		}
 		q.Within = n

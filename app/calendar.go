@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/emersion/go-ical"
 
@@ -95,7 +94,7 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) ([]byte, erro
 		ev := ical.NewEvent()
 		ev.Props.SetText(ical.PropUID, fmt.Sprintf("%s-%s-%s-%s@sendcase", it.PupilID, it.Kind, it.From, it.DueOn))
 		ev.Props.SetDateTime(ical.PropDateTimeStamp, stamp)
-		start := time.Date(it.DueOn.Time().Year(), it.DueOn.Time().Month(), it.DueOn.Time().Day(), 0, 0, 0, 0, time.UTC)
+		start := it.DueOn.Time()
 		ev.Props.SetDate(ical.PropDateTimeStart, start)
 		ev.Props.SetDate(ical.PropDateTimeEnd, start.AddDate(0, 0, 1))
 		what := strings.ReplaceAll(it.Kind, "_", " ")

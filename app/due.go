@@ -7,6 +7,7 @@ import (
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -25,43 +26,56 @@ type DueList struct {
 	AsOf   civil.Date            `json:"as_of"`
 	Within int                   `json:"within"`
 	Items  []projections.DueItem `json:"items"`
+	// Schools are the schools the user looks after (the named one, for an
+	// admin): what a page offers to narrow the list to.
+	Schools []trust.School `json:"-"`
 }
 
+// DueWithinRule is the rule for DueQuery.Within, in the words a 400 uses.
+const DueWithinRule = "must be a number of days from 1 to 366"
+
 // Due answers what falls due for u: a SENCO's schools, a trust lead's
-// trust, or (for an admin, or to narrow it) the school q names.
+// trust, or (for an admin, or to narrow it) the school q names. Other
+// roles have no deadlines to see.
 //
 // Errors: *ValidationError (within out of range; an admin naming no
 // school), ErrNotFound, ErrForbidden (a school that is not theirs),
 // ErrUnavailable.
 func (s *Service) Due(ctx context.Context, u user.User, q DueQuery) (DueList, error) {
 	if q.Within < 1 || q.Within > 366 {
-		return DueList{}, domain.Invalid("within", "must be a number of days from 1 to 366")
+		return DueList{}, domain.Invalid("within", DueWithinRule)
 	}
-	var schools []string
-	switch {
-	case q.SchoolID != "":
-		if _, _, err := s.school(ctx, u, q.SchoolID, ReadOnly, "This school is not yours to see."); err != nil {
-			return DueList{}, err
-		}
-		schools = []string{q.SchoolID}
-	case u.Role == user.SENCO:
-		schools = slices.Clone(u.SchoolIDs)
-	case u.Role == user.TrustLead:
+	var mine []trust.School
+	switch u.Role {
+	case user.SENCO:
+		mine = s.SchoolsOf(u)
+	case user.TrustLead:
 		t, _ := s.dir.Trust(u.TrustID)
-		for _, sch := range t.Schools {
-			schools = append(schools, sch.ID)
+		mine = t.Schools
+	case user.Admin:
+		if q.SchoolID == "" {
+			return DueList{}, domain.Invalid("school", "is required: name the school whose deadlines to list")
 		}
-	case u.Role == user.Admin:
-		return DueList{}, domain.Invalid("school", "is required: name the school whose deadlines to list")
 	default:
 		return DueList{}, domain.Forbidden("Deadlines are for SENCOs and trust leads.")
 	}
-	today := s.Today()
-	out := DueList{AsOf: today, Within: q.Within, Items: []projections.DueItem{}}
-	for _, id := range schools {
-		items, err := s.viewsOf(When{}).Due(ctx, id, today, q.Within, projections.DueOptions{DoneSince: q.DoneSince})
+	schools := mine
+	if q.SchoolID != "" {
+		sch, _, err := s.school(ctx, u, q.SchoolID, ReadOnly, "This school is not yours to see.")
 		if err != nil {
-			return DueList{}, fmt.Errorf("due at %s: %w", id, err)
+			return DueList{}, err
+		}
+		schools = []trust.School{sch}
+		if mine == nil {
+			mine = schools
+		}
+	}
+	today := s.Today()
+	out := DueList{AsOf: today, Within: q.Within, Items: []projections.DueItem{}, Schools: mine}
+	for _, sch := range schools {
+		items, err := s.viewsOf(When{}).Due(ctx, sch.ID, today, q.Within, projections.DueOptions{DoneSince: q.DoneSince})
+		if err != nil {
+			return DueList{}, fmt.Errorf("due at %s: %w", sch.ID, err)
 		}
 		out.Items = append(out.Items, items...)
 	}

@@ -51,12 +51,17 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 	phase := v.phase(schoolID)
 	until := asOf.AddDays(days)
 	out := []DueItem{}
+	item := func(p *pupil.Pupil, kind, from string, due civil.Date) DueItem {
+		return DueItem{PupilID: p.ID, Name: p.FirstName + " " + p.LastName, SchoolID: schoolID, Kind: kind, From: from,
+			DueOn: due, Days: asOf.DaysUntil(due), Basis: ehcp.Basis[kind]}
+	}
 	add := func(p *pupil.Pupil, kind, from string, due civil.Date, overdue bool) {
 		if !overdue && (due.Before(asOf) || due.After(until)) {
 			return
 		}
-		out = append(out, DueItem{PupilID: p.ID, Name: p.FirstName + " " + p.LastName, SchoolID: schoolID, Kind: kind, From: from,
-			DueOn: due, Overdue: overdue, Days: asOf.DaysUntil(due), Basis: ehcp.Basis[kind]})
+		it := item(p, kind, from, due)
+		it.Overdue = overdue
+		out = append(out, it)
 	}
 	err := v.eachSchoolPupil(ctx, schoolID, asOf, func(p *pupil.Pupil, _ *Summary) {
 		if !p.OnRoll || p.Erasure != nil {
@@ -71,8 +76,9 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 			case (m.Status == ehcp.Pending || m.Status == ehcp.Overdue) && m.DueOn.Valid():
 				add(p, m.Type, m.From, m.DueOn, m.Status == ehcp.Overdue)
 			case m.Status == ehcp.Done && o.DoneSince.Valid() && m.DueOn.Valid() && !m.DueOn.Before(o.DoneSince) && !m.DueOn.After(until):
-				out = append(out, DueItem{PupilID: p.ID, Name: p.FirstName + " " + p.LastName, SchoolID: schoolID, Kind: m.Type, From: m.From,
-					DueOn: m.DueOn, Days: asOf.DaysUntil(m.DueOn), Basis: ehcp.Basis[m.Type], DoneOn: m.DoneOn})
+				it := item(p, m.Type, m.From, m.DueOn)
+				it.DoneOn = m.DoneOn
+				out = append(out, it)
 			}
 		}
 	})

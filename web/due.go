@@ -50,11 +50,7 @@ func (s *Server) duePage(w http.ResponseWriter, r *http.Request, u user.User, st
 	}
 	dp := duePage{Due: d, Windows: []int{7, 30, 90}, School: q.Get("school"), Names: map[string]string{},
 		CSV: withQuery(url.Values{"within": {strconv.Itoa(within)}, "school": {q.Get("school")}}, "format", "csv")}
-	dp.Schools = s.svc.SchoolsOf(u)
-	if u.Role == user.TrustLead {
-		t, _ := s.svc.Directory().Trust(u.TrustID)
-		dp.Schools = t.Schools
-	}
+	dp.Schools = d.Schools
 	for _, sch := range dp.Schools {
 		dp.Names[sch.ID] = sch.Name
 	}
