@@ -26,30 +26,33 @@ type pupilForm struct {
 	run     formRunner
 	section string
 	done    string
+	// then, if set, may send the browser on to what follows the form
+	// (path and banner) instead of back to its section.
+	then func(r *http.Request, id string) (path, msg string, ok bool)
 }
 
 // pupilForms are the forms of the pupil page, each one use case. Adding a
 // pupil command to the UI is one line here and its form in pupil.html.
 var pupilForms = map[string]pupilForm{
-	"cycle":           {onPupil((*app.Service).OpenCycle), "cycle", "Cycle opened"},
-	"assessment":      {onPart("cycle_id", (*app.Service).RecordAssessment), "cycle", "Assessment recorded"},
-	"plan":            {planForm, "cycle", "Plan agreed"},
-	"session":         {onPart("cycle_id", (*app.Service).LogSession), "cycle", "Session logged"},
-	"review":          {onPart("cycle_id", (*app.Service).RecordReview), "cycle", "Review recorded"},
-	"status":          {onPupil((*app.Service).ChangeStatus), "details", "SEN status changed"},
-	"ehcp":            {onPupil((*app.Service).RecordEHCP), "ehcp", "EHCP milestone recorded"},
-	"referral":        {onPupil((*app.Service).MakeReferral), "referrals", "Referral made"},
-	"referral-status": {onPart("referral_id", (*app.Service).ChangeReferral), "referrals", "Referral updated"},
-	"grant":           {onPupil((*app.Service).GrantAccess), "access", "Access granted"},
-	"revoke":          {onPupil((*app.Service).RevokeAccess), "access", "Access ended"},
-	"staff":           {onPupil((*app.Service).AssignStaff), "staff", "Staff assigned"},
-	"unstaff":         {onPupil((*app.Service).UnassignStaff), "staff", "Assignment ended"},
+	"cycle":           {onPupil((*app.Service).OpenCycle), "cycle", "Cycle opened", nil},
+	"assessment":      {onPart("cycle_id", (*app.Service).RecordAssessment), "cycle", "Assessment recorded", nil},
+	"plan":            {planForm, "cycle", "Plan agreed", nil},
+	"session":         {onPart("cycle_id", (*app.Service).LogSession), "cycle", "Session logged", nil},
+	"review":          {onPart("cycle_id", (*app.Service).RecordReview), "cycle", "Review recorded", offerEHCRequest},
+	"status":          {onPupil((*app.Service).ChangeStatus), "details", "SEN status changed", nil},
+	"ehcp":            {onPupil((*app.Service).RecordEHCP), "ehcp", "EHCP milestone recorded", nil},
+	"referral":        {onPupil((*app.Service).MakeReferral), "referrals", "Referral made", nil},
+	"referral-status": {onPart("referral_id", (*app.Service).ChangeReferral), "referrals", "Referral updated", nil},
+	"grant":           {onPupil((*app.Service).GrantAccess), "access", "Access granted", nil},
+	"revoke":          {onPupil((*app.Service).RevokeAccess), "access", "Access ended", nil},
+	"staff":           {onPupil((*app.Service).AssignStaff), "staff", "Staff assigned", nil},
+	"unstaff":         {onPupil((*app.Service).UnassignStaff), "staff", "Assignment ended", nil},
 	// A transfer moves the pupil out of the SENCO's sight: back to their first page.
-	"transfer": {onPupil((*app.Service).Transfer), "", "Pupil transferred"},
-	"leave":    {onPupil((*app.Service).Leave), "details", "Pupil taken off roll"},
-	"erase":    {onPupil((*app.Service).ErasePupil), "details", "Personal data erased"},
-	"details":  {onPupil((*app.Service).CorrectDetails), "details", "Details corrected"},
-	"readmit":  {onPupil((*app.Service).Readmit), "details", "Pupil re-admitted"},
+	"transfer": {onPupil((*app.Service).Transfer), "", "Pupil transferred", nil},
+	"leave":    {onPupil((*app.Service).Leave), "details", "Pupil taken off roll", nil},
+	"erase":    {onPupil((*app.Service).ErasePupil), "details", "Personal data erased", nil},
+	"details":  {onPupil((*app.Service).CorrectDetails), "details", "Details corrected", nil},
+	"readmit":  {onPupil((*app.Service).Readmit), "details", "Pupil re-admitted", nil},
 }
 
 // onPupil decodes the form into C and runs a command on the pupil.
@@ -141,21 +144,30 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		s.render(w, r, no.status, "pupil", no.page(page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp}, typed, errs, name))
 		return
 	}
-	if name == "review" && r.PostForm.Get("decision") == pupil.DecisionEHCRequest {
-		// Following through: the review decided to ask for an EHC needs
-		// assessment, so the request is offered, filled in, next.
-		q := url.Values{"next": {nextEHCRequest}}
-		if d, err := parseDate(r.PostForm.Get("held_on")); err == nil {
-			q.Set("on", d.String())
+	if form.then != nil {
+		if path, msg, ok := form.then(r, id); ok {
+			redirectDone(w, r, path, msg)
+			return
 		}
-		redirectDone(w, r, "/ui/pupils/"+id+"?"+q.Encode()+"#ehcp", "Review recorded. It decided to request an EHC needs assessment: record the request below.")
-		return
 	}
 	if form.section == "" {
 		redirectDone(w, r, "/ui/", form.done)
 		return
 	}
 	redirectDone(w, r, "/ui/pupils/"+id+"#"+form.section, form.done)
+}
+
+// offerEHCRequest follows through a review that decided to ask for an EHC
+// needs assessment: the request is offered next, filled in.
+func offerEHCRequest(r *http.Request, id string) (string, string, bool) {
+	if r.PostForm.Get("decision") != pupil.DecisionEHCRequest {
+		return "", "", false
+	}
+	q := url.Values{"next": {nextEHCRequest}}
+	if d, err := parseDate(r.PostForm.Get("held_on")); err == nil {
+		q.Set("on", d.String())
+	}
+	return "/ui/pupils/" + id + "?" + q.Encode() + "#ehcp", "Review recorded. It decided to request an EHC needs assessment: record the request below.", true
 }
 
 // nextEHCRequest (?next= on the pupil page) fills in the form recording
