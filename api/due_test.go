@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -20,6 +21,8 @@ func TestDueSoon(t *testing.T) {
 	requested := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	e.must(t, 201, "POST", "/v1/pupils/"+requested+"/ehcp/milestones", w.sencoA, map[string]any{"type": "request", "on": "2025-09-01", "requested_by": "school"})
 
+	// The due list is read from the views: wait until they have the request.
+	e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?min_seq="+strconv.FormatUint(e.lastSeq(t), 10), w.sencoA, nil)
 	due := as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due?within=90", w.sencoA, nil))
 	var got []string
 	for _, it := range due.Items {
@@ -57,6 +60,7 @@ func TestDueSoon(t *testing.T) {
 	}
 	// The decision is recorded: it leaves the list.
 	e.must(t, 201, "POST", "/v1/pupils/"+requested+"/ehcp/milestones", w.sencoA, map[string]any{"type": "decision_to_assess", "on": "2025-10-10", "assess": true})
+	e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?min_seq="+strconv.FormatUint(e.lastSeq(t), 10), w.sencoA, nil)
 	due = as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due?within=90", w.sencoA, nil))
 	for _, it := range due.Items {
 		if it.Kind == "decision_to_assess" {
