@@ -189,13 +189,13 @@ func TestBrowserSENCODay(t *testing.T) {
 	// request); its line leads to the form that closes it.
 	b.open("/ui/due?within=90")
 	b.axe("due soon")
-	if s := b.text("main table"); !strings.Contains(s, "decision to assess") || !strings.Contains(s, "reg 5(1)") {
+	if s := b.text("main table"); !strings.Contains(s, "Decision to assess") || !strings.Contains(s, "reg 5(1)") {
 		t.Fatalf("due soon: %q", s)
 	}
 	b.do(chromedp.Click(chromedp.CSS(`a[href="/ui/pupils/`+helped[1]+`#ehcp"]`)), chromedp.WaitVisible(chromedp.ID("ehcp-type")))
 	b.fill("ehcp-type", "decision_to_assess", "ehcp-on", "10/11/2025", "ehcp-assess", "true")
 	b.open("/ui/due?within=90")
-	if s := b.text("main table"); strings.Contains(s, "decision to assess") {
+	if s := b.text("main table"); strings.Contains(s, "Decision to assess") {
 		t.Fatalf("a done milestone is still due: %q", s)
 	}
 	// No SEN after all: the open cycle closes with the status.

@@ -97,11 +97,7 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) ([]byte, erro
 		start := it.DueOn.Time()
 		ev.Props.SetDate(ical.PropDateTimeStart, start)
 		ev.Props.SetDate(ical.PropDateTimeEnd, start.AddDate(0, 0, 1))
-		what := strings.ReplaceAll(it.Kind, "_", " ")
-		if it.Kind == "apdr_review" {
-			what = "review of the SEN support plan"
-		}
-		summary := initials(it.Name) + ": " + what
+		summary := initials(it.Name) + ": " + it.What()
 		switch {
 		case it.DoneOn.Valid():
 			summary = "Done: " + summary

@@ -13,6 +13,7 @@ import (
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/mailer"
 	"github.com/sendcase/sendcase/eventlog"
 )
 
@@ -100,7 +101,7 @@ type invitation struct {
 // Mailer sends an email. Bodies carry no personal data (see
 // docs/data-protection.md).
 type Mailer interface {
-	Send(ctx context.Context, to, subject, body string) error
+	Send(ctx context.Context, msg mailer.Message) error
 }
 
 // InvitationPath is where an invitation's link leads, before its secret.
@@ -134,7 +135,7 @@ func (s *Service) invite(ctx context.Context, by, target user.User) (Invitation,
 		body := fmt.Sprintf("You have been invited to sendcase, the SEND case management service your school or trust uses.\n\n"+
 			"Open this link within 72 hours to set up a passkey and sign in:\n\n%s\n\n"+
 			"If you did not expect this email, you can ignore it.\n", inv.Link)
-		if err := s.mailer.Send(ctx, target.Email, "Your invitation to sendcase", body); err != nil {
+		if err := s.mailer.Send(ctx, mailer.Message{To: target.Email, Subject: "Your invitation to sendcase", Body: body}); err != nil {
 			return Invitation{}, fmt.Errorf("send invitation: %w", err)
 		}
 		inv.Link, inv.Emailed = "", true

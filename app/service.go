@@ -48,6 +48,8 @@ type Service struct {
 	mailer      Mailer
 	passkeys    PasskeyRP
 	signInLimit accountLimits
+	reminders   reminderSettings
+	stats       ReminderStats
 }
 
 // EventStore is what the use cases need of the event store
@@ -83,6 +85,16 @@ type EventStore interface {
 	Ticket(ctx context.Context, key string) ([]byte, bool, error)
 	TakeTicket(ctx context.Context, key string) ([]byte, bool, error)
 	DropTicket(ctx context.Context, key string) error
+	// PlanJob, Jobs, UpdateJob and DropJob keep the durable schedule of
+	// emails (see reminders.go): PlanJob answers eventlog.ErrJobExists for
+	// a job already planned, UpdateJob and DropJob eventlog.ErrJobMoved
+	// for one changed since it was read.
+	PlanJob(ctx context.Context, key string, value []byte) error
+	Jobs(ctx context.Context) ([]eventlog.Job, error)
+	UpdateJob(ctx context.Context, key string, value []byte, revision uint64) (uint64, error)
+	DropJob(ctx context.Context, key string, revision uint64) error
+	// Secret is a random secret shared by every server, made on first use.
+	Secret(ctx context.Context, name string) ([]byte, error)
 	// Encrypt encrypts an event's personal fields under its aggregate's key.
 	Encrypt(ctx context.Context, aggregateID string, e *event.Event) error
 	// DestroyKey destroys an aggregate's key: its personal fields read as erased.
@@ -115,6 +127,11 @@ type Options struct {
 	Mailer Mailer
 	// Passkeys is the WebAuthn relying party; nil: no passkeys.
 	Passkeys PasskeyRP
+	// DigestAt is when the weekly emails go (DefaultDigestAt when zero).
+	DigestAt WeeklyTime
+	// Server names this server in the job schedule (which server holds a
+	// job it is sending); a random name when empty.
+	Server string
 }
 
 // New returns a Service on store, answering lookups from dir and views
@@ -133,6 +150,7 @@ func New(store EventStore, dir *projections.Directory, proj Projection, o Option
 		pupils: newRepo[pupil.Pupil]("pupil", store, o.CacheSize),
 
 		publicURL: strings.TrimSuffix(o.PublicURL, "/"), mailer: o.Mailer, passkeys: o.Passkeys,
+		reminders: newReminderSettings(o.DigestAt, o.Server),
 	}
 }
 

@@ -65,6 +65,21 @@ type Claim struct {
 	Revision uint64
 }
 
+// Job is one entry of the durable job schedule (emails to send): its key,
+// its state as the scheduler wrote it, and the revision a change must name.
+type Job struct {
+	Key      string
+	Value    []byte
+	Revision uint64
+}
+
+// ErrJobExists means a job with the key is already scheduled (by this
+// server or another); ErrJobMoved that a job changed since it was read.
+var (
+	ErrJobExists = errors.New("eventlog: job already scheduled")
+	ErrJobMoved  = errors.New("eventlog: job changed since it was read")
+)
+
 // ErrClaimed means another owner already holds the value.
 var ErrClaimed = errors.New("eventlog: value already claimed")
 

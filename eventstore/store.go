@@ -64,6 +64,7 @@ type Store struct {
 	unique   jetstream.KeyValue
 	sessions jetstream.KeyValue
 	tickets  jetstream.KeyValue
+	jobs     jetstream.KeyValue
 	security jetstream.Stream
 	keys     *Keyring
 	loader   *loader
@@ -129,6 +130,13 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create bucket %s: %w", ticketsKV, wrapUnavailable(err))
 	}
+	jobs, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: jobsKV, Description: "the schedule of emails to send: job.<kind>.<key>, and the reminders' secret",
+		Storage: jetstream.FileStorage, Replicas: o.Replicas, History: 1,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create bucket %s: %w", jobsKV, wrapUnavailable(err))
+	}
 	security, err := openSecurityLog(ctx, js, o.Replicas)
 	if err != nil {
 		return nil, err
@@ -142,7 +150,7 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 		keys.Close()
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, tickets: tickets, security: security, keys: keys, loader: l}, nil
+	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, tickets: tickets, jobs: jobs, security: security, keys: keys, loader: l}, nil
 }
 
 // Close releases the store's subscriptions; the connection stays open.

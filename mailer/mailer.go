@@ -1,4 +1,4 @@
-// Package mailer sends sendcase's email (invitations) over SMTP with
+// Package mailer sends sendcase's email (invitations, reminders) over SMTP with
 // github.com/wneessen/go-mail, configured by one URL.
 package mailer
 
@@ -66,23 +66,42 @@ func New(smtpURL, from string) (*SMTP, error) {
 	return &SMTP{host: u.Hostname(), opts: opts, from: from}, nil
 }
 
-// Send sends a plain-text email. It dials for each message: invitations
-// are few, and a long-lived connection would only time out between them.
-func (m *SMTP) Send(ctx context.Context, to, subject, body string) error {
-	msg := gomail.NewMsg()
-	if err := msg.From(m.from); err != nil {
+// Message is a plain-text email.
+type Message struct {
+	To, Subject, Body string
+	// ID, when set, is the Message-ID: the same email sent again (after a
+	// crash between the server accepting it and sendcase recording that)
+	// carries the same ID, which mail programs show once.
+	ID string
+	// Unsubscribe, when set, is a one-click unsubscribe address (RFC 8058):
+	// mail programs offer it beside the sender.
+	Unsubscribe string
+}
+
+// Send sends msg. It dials for each message: emails are few, and a
+// long-lived connection would only time out between them.
+func (m *SMTP) Send(ctx context.Context, msg Message) error {
+	gm := gomail.NewMsg()
+	if err := gm.From(m.from); err != nil {
 		return fmt.Errorf("from: %w", err)
 	}
-	if err := msg.To(to); err != nil {
+	if err := gm.To(msg.To); err != nil {
 		return fmt.Errorf("to: %w", err)
 	}
-	msg.Subject(subject)
-	msg.SetBodyString(gomail.TypeTextPlain, body)
+	gm.Subject(msg.Subject)
+	gm.SetBodyString(gomail.TypeTextPlain, msg.Body)
+	if msg.ID != "" {
+		gm.SetMessageIDWithValue(msg.ID)
+	}
+	if msg.Unsubscribe != "" {
+		gm.SetGenHeader("List-Unsubscribe", "<"+msg.Unsubscribe+">")
+		gm.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	c, err := gomail.NewClient(m.host, m.opts...)
 	if err != nil {
 		return fmt.Errorf("smtp client: %w", err)
 	}
-	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
+	if err := c.DialAndSendWithContext(ctx, gm); err != nil {
 		return fmt.Errorf("send mail: %w", err)
 	}
 	return nil

@@ -15,7 +15,7 @@ func TestSendThroughARealServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Send(context.Background(), "sam@oak.org.uk", "Your invitation", "Open this link: https://x.example/1\n"); err != nil {
+	if err := m.Send(context.Background(), mailer.Message{To: "sam@oak.org.uk", Subject: "Your invitation", Body: "Open this link: https://x.example/1\n"}); err != nil {
 		t.Fatal(err)
 	}
 	got := srv.Messages(t)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
@@ -33,6 +34,24 @@ type DueItem struct {
 	// calendar keeps the event and says it is done).
 	DoneOn civil.Date `json:"done_on,omitempty"`
 }
+
+// What says what is due in plain words, for a page, an email or a
+// calendar: "review of the SEN support plan", "advice received from
+// educational psychologist".
+func (it DueItem) What() string {
+	if it.Kind == DueAPDRReview {
+		return "review of the SEN support plan"
+	}
+	what := strings.ReplaceAll(it.Kind, "_", " ")
+	if it.From != "" {
+		what += " from " + strings.ReplaceAll(it.From, "_", " ")
+	}
+	return what
+}
+
+// Statutory reports whether the item's time limit is in law (an EHC
+// milestone), not set by the school's own plan.
+func (it DueItem) Statutory() bool { return it.Kind != DueAPDRReview }
 
 // DueOptions widen what Due lists.
 type DueOptions struct {

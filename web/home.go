@@ -15,9 +15,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u user.User) {
 	target := "/ui/admin"
 	switch u.Role {
 	case user.SENCO:
-		if len(u.SchoolIDs) > 0 {
-			target = "/ui/schools/" + u.SchoolIDs[0] + "/caseload"
-		}
+		// What falls due is where a SENCO's day starts; the caseload is
+		// one link away.
+		target = "/ui/due"
 	case user.TrustLead:
 		target = "/ui/trusts/" + u.TrustID + "/workload"
 	case user.LAReviewer:

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -57,7 +59,15 @@ var funcs = template.FuncMap{
 		return code
 	},
 	"human": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"add":   func(a, b int) int { return a + b },
+	// sentence starts words with a capital, as a line of a table does.
+	"sentence": func(s string) string {
+		if s == "" {
+			return s
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		return string(unicode.ToUpper(r)) + s[n:]
+	},
+	"add": func(a, b int) int { return a + b },
 	"seq": func(n int) []int {
 		out := make([]int, n)
 		for i := range out {

@@ -115,6 +115,7 @@ func serve(args []string) error {
 		"SENDCASE_OIDC_NAME":          fs.String("oidc-name", env("SENDCASE_OIDC_NAME", ""), "what its sign-in button says (SENDCASE_OIDC_NAME)"),
 		"SENDCASE_OIDC_PROVIDERS":     fs.String("oidc-providers", env("SENDCASE_OIDC_PROVIDERS", ""), "a JSON file of several providers (SENDCASE_OIDC_PROVIDERS)"),
 	}
+	digestAt := fs.String("digest-at", env("SENDCASE_DIGEST_AT", "Mon 07:00"), "when the weekly reminder emails go, UK time (SENDCASE_DIGEST_AT)")
 	publicURL := fs.String("public-url", env("SENDCASE_PUBLIC_URL", ""), "where people reach the service, for links, passkeys and sign-in (SENDCASE_PUBLIC_URL; default http://localhost:<port>)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -141,6 +142,10 @@ func serve(args []string) error {
 	}
 	if err := numbers.Check(); err != nil {
 		return err
+	}
+	weekly, err := app.ParseWeeklyTime(*digestAt)
+	if err != nil {
+		return fmt.Errorf("SENDCASE_DIGEST_AT: %w", err)
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
@@ -178,7 +183,7 @@ func serve(args []string) error {
 	n, err := startWhenReachable(ctx, node.Config{
 		DataDir: *dataDir, NATSURL: *natsURL, NATSListen: *natsListen, Replicas: replicas(), DatabaseURL: *databaseURL,
 		AdminToken: os.Getenv("SENDCASE_ADMIN_TOKEN"), Logger: log, MaxInFlight: maxInFlight(), RatePerSecond: ratePerSecond(),
-		PublicURL: *publicURL, Providers: providers, Mailer: mail,
+		PublicURL: *publicURL, Providers: providers, Mailer: mail, DigestAt: weekly,
 	}, h, log)
 	if err != nil {
 		_ = srv.Close()

@@ -189,3 +189,19 @@ func Max(a, b Date) Date {
 func Today(now time.Time) Date {
 	return FromTime(now.In(London))
 }
+
+// Weekday is the day of the week d falls on.
+func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
+
+// SchoolDaysBefore is the date n school days before d: counting back
+// Mondays to Fridays only. (Term dates and bank holidays are not kept, so
+// a holiday counts as a school day; a reminder is then early, never late.)
+func (d Date) SchoolDaysBefore(n int) Date {
+	for n > 0 {
+		d = d.AddDays(-1)
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return d
+}

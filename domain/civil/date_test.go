@@ -120,3 +120,22 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestSchoolDaysBefore(t *testing.T) {
+	for _, tc := range []struct {
+		due  string
+		n    int
+		want string
+	}{
+		{"2025-11-17", 5, "2025-11-10"}, // Monday: the Monday before
+		{"2025-11-14", 5, "2025-11-07"}, // Friday: the Friday before
+		{"2025-11-12", 5, "2025-11-05"}, // Wednesday: a weekend in between
+		{"2025-11-16", 5, "2025-11-10"}, // Sunday: Monday to Friday before it
+		{"2025-11-12", 0, "2025-11-12"},
+	} {
+		due, _ := Parse(tc.due)
+		if got := due.SchoolDaysBefore(tc.n).String(); got != tc.want {
+			t.Errorf("%s.SchoolDaysBefore(%d) = %s, want %s", tc.due, tc.n, got, tc.want)
+		}
+	}
+}

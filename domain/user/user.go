@@ -52,7 +52,10 @@ type User struct {
 	// CalendarHash is the SHA-256 of the secret in the user's calendar
 	// feed address (see CalendarFeedSet); empty when they have none.
 	CalendarHash string `json:"-"`
-	Version      int    `json:"version"`
+	// Reminders are the emails the user has chosen; nil until they choose
+	// (DefaultReminders applies).
+	Reminders *Reminders `json:"reminders,omitempty"`
+	Version   int        `json:"version"`
 }
 
 // Passkey is a registered WebAuthn credential. Nothing in it is secret: the
@@ -246,6 +249,7 @@ func init() {
 	event.Register[IntegrationTokenRevoked](1)
 	event.Register[CalendarFeedSet](1)
 	event.Register[CalendarFeedRevoked](1)
+	event.Register[RemindersChosen](1)
 }
 
 // TokenLifetime is how long a token works, in days: a school year and a
@@ -279,6 +283,9 @@ func (u *User) Apply(e event.Event) {
 		u.CalendarHash = d.FeedHash
 	case CalendarFeedRevoked:
 		u.CalendarHash = ""
+	case RemindersChosen:
+		r := d.Reminders
+		u.Reminders = &r
 	}
 }
 

@@ -5,6 +5,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,6 +58,12 @@ type Config struct {
 	Providers []*sso.Provider
 	// Mailer sends invitations (nil: the inviter is shown the link).
 	Mailer app.Mailer
+	// DigestAt is when the weekly reminder emails go (zero: Monday 07:00).
+	DigestAt app.WeeklyTime
+	// RemindEvery is how often this server works through the reminder
+	// schedule when it has a mailer (0: every minute; negative: never, for
+	// tests that run it by hand).
+	RemindEvery time.Duration
 	// Now is the clock (tests pin it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -78,6 +85,7 @@ type Node struct {
 	pg        *pgstore.Store
 	stop      context.CancelFunc
 	done      chan struct{}
+	reminders chan struct{} // closed when the reminder loop ends
 	log       *slog.Logger
 }
 
@@ -129,7 +137,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	n.stop, n.done = stop, make(chan struct{})
 	go func() { defer close(n.done); n.Projector.Run(bg) }()
 
-	opts := app.Options{Now: cfg.Now, CatchUpDirectory: n.dir.WaitCaughtUp, PublicURL: cfg.PublicURL, Mailer: cfg.Mailer}
+	opts := app.Options{Now: cfg.Now, CatchUpDirectory: n.dir.WaitCaughtUp, PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, DigestAt: cfg.DigestAt}
 	if rp, err := passkey.New(cfg.PublicURL); err == nil {
 		opts.Passkeys = rp
 	} else if cfg.PublicURL != "" {
@@ -152,6 +160,12 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		Name: "sendcase_projection_unapplied_commits",
 		Help: "Commits the read-model store refused and the views go without (alert when above 0; see docs/projections.md).",
 	}, func() float64 { return float64(n.Projector.Unapplied()) }))
+	registerReminderMetrics(stack, n.Service)
+	if cfg.Mailer != nil && cfg.RemindEvery >= 0 {
+		every := cmp.Or(cfg.RemindEvery, time.Minute)
+		n.reminders = make(chan struct{})
+		go func() { defer close(n.reminders); n.remind(bg, every) }()
+	}
 	n.API = api.New(n.Service, api.Options{Logger: cfg.Logger, Auth: auth, Metrics: stack.Metrics(), Ready: n.ready, Degraded: n.degraded})
 	n.API.Register(mux)
 	n.Web = web.New(n.Service, auth, cfg.Logger, cfg.Providers...)
@@ -249,6 +263,9 @@ func (n *Node) Close() {
 	if n.stop != nil {
 		n.stop()
 		<-n.done
+		if n.reminders != nil {
+			<-n.reminders
+		}
 	}
 	if n.pg != nil {
 		n.pg.Close()
