@@ -13,8 +13,8 @@ import (
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/user"
-	"github.com/sendcase/sendcase/mailer"
 	"github.com/sendcase/sendcase/eventlog"
+	"github.com/sendcase/sendcase/mailer"
 )
 
 // managedUser returns user id if u may manage them (mayManageUser).

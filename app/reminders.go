@@ -489,7 +489,7 @@ func (s *Service) pupilLink(it projections.DueItem) string {
 // deadlines are overdue and due this week, and how many are statutory.
 func (s *Service) trustSummary(ctx context.Context, u user.User, at time.Time) (subject, body string, err error) {
 	due, err := s.Due(ctx, u, DueQuery{Within: 7})
-	if err != nil || len(due.Schools) == 0 {
+	if err != nil || len(due.Items) == 0 { // nothing due: no email
 		return "", "", err
 	}
 	type tally struct{ overdue, statutory, coming int }
