@@ -70,7 +70,9 @@ func TestCalendarFeed(t *testing.T) {
 			t.Fatalf("a name in the calendar: %q", ev)
 		}
 	}
-	if events[uid] != "2025-11-12 A.L.: decision to assess" || len(events) != 2 {
+	// The decision to assess, the final plan, and the first meeting with
+	// the parents this school year.
+	if events[uid] != "2025-11-12 A.L.: decision to assess" || len(events) != 3 {
 		t.Fatalf("events: %v", events)
 	}
 	e.must(t, 201, "POST", "/v1/pupils/"+id+"/ehcp/milestones", w.sencoA, map[string]any{"type": "decision_to_assess", "on": "2025-11-05", "assess": true})

@@ -478,11 +478,7 @@ func (s *Service) dueLine(it projections.DueItem, withSchool bool) string {
 }
 
 func (s *Service) pupilLink(it projections.DueItem) string {
-	section := "ehcp"
-	if !it.Statutory() {
-		section = "cycle"
-	}
-	return s.publicURL + "/ui/pupils/" + it.PupilID + "#" + section
+	return s.publicURL + "/ui/pupils/" + it.PupilID + "#" + it.Section()
 }
 
 // trustSummary is a trust lead's weekly email: for each school, how many

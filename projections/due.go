@@ -3,7 +3,9 @@ package projections
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sendcase/sendcase/domain/civil"
@@ -13,7 +15,15 @@ import (
 
 // Kinds of due item that are not EHC milestones (those are named by their
 // milestone type).
-const DueAPDRReview = "apdr_review"
+const (
+	DueAPDRReview = "apdr_review"
+	// DueReferralWait: a referral reaches the trust's wait threshold
+	// without the service having seen the pupil.
+	DueReferralWait = "referral_wait"
+	// DueParentMeeting: a term ends with fewer meetings with the parents
+	// of a pupil on SEN support than one a term (pupil.ParentMeetingsDue).
+	DueParentMeeting = "parent_meeting"
+)
 
 // DueItem is one thing a school must do by a date: an APDR review or a
 // statutory milestone of a pupil, overdue or due within the window asked.
@@ -39,8 +49,13 @@ type DueItem struct {
 // calendar: "review of the SEN support plan", "advice received from
 // educational psychologist".
 func (it DueItem) What() string {
-	if it.Kind == DueAPDRReview {
+	switch it.Kind {
+	case DueAPDRReview:
 		return "review of the SEN support plan"
+	case DueReferralWait:
+		return "referral to " + strings.ReplaceAll(it.From, "_", " ") + " not yet seen"
+	case DueParentMeeting:
+		return "meeting with the parents, " + it.From + " of 3 this school year"
 	}
 	what := strings.ReplaceAll(it.Kind, "_", " ")
 	if it.From != "" {
@@ -51,7 +66,18 @@ func (it DueItem) What() string {
 
 // Statutory reports whether the item's time limit is in law (an EHC
 // milestone), not set by the school's own plan.
-func (it DueItem) Statutory() bool { return it.Kind != DueAPDRReview }
+func (it DueItem) Statutory() bool { _, ok := ehcp.Basis[it.Kind]; return ok }
+
+// Section is the part of the pupil page whose form closes the item.
+func (it DueItem) Section() string {
+	switch it.Kind {
+	case DueAPDRReview, DueParentMeeting:
+		return "cycle"
+	case DueReferralWait:
+		return "referrals"
+	}
+	return "ehcp"
+}
 
 // DueOptions widen what Due lists.
 type DueOptions struct {
@@ -68,6 +94,10 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 		o = opts[0]
 	}
 	phase := v.phase(schoolID)
+	_, trustID, _ := v.Dir.School(schoolID)
+	t, _ := v.Dir.Trust(trustID)
+	wait := t.Settings.ReferralWait()
+	waitBasis := fmt.Sprintf("the trust's threshold: seen within %d weeks of the referral", wait)
 	until := asOf.AddDays(days)
 	out := []DueItem{}
 	item := func(p *pupil.Pupil, kind, from string, due civil.Date) DueItem {
@@ -89,6 +119,23 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 		if c := p.CurrentCycle(); c != nil && c.Stage == pupil.Do && c.Plan != nil {
 			overdue, _ := p.ReviewOverdue(asOf)
 			add(p, DueAPDRReview, "", c.Plan.ReviewDueOn, overdue)
+		}
+		for _, r := range p.Referrals {
+			if r.Waiting() {
+				due := r.ReferredOn.AddWeeks(wait)
+				n := len(out)
+				add(p, DueReferralWait, r.Service, due, asOf.After(due))
+				if len(out) > n {
+					out[n].Basis = waitBasis
+				}
+			}
+		}
+		if due, nth, overdue, ok := p.ParentMeetingsDue(asOf); ok {
+			n := len(out)
+			add(p, DueParentMeeting, strconv.Itoa(nth), due, overdue)
+			if len(out) > n {
+				out[n].Basis = "SEND Code of Practice 6.65: meet the parents at least three times a year"
+			}
 		}
 		for _, m := range p.EHCP(asOf, phase).Milestones {
 			switch {

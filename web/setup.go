@@ -145,7 +145,8 @@ func (s *Server) provisions(w http.ResponseWriter, r *http.Request, u user.User)
 	}
 }
 
-// settings shows and sets the trust's weeks per year and admin hours.
+// settings shows and sets the trust's weeks per year, admin hours and
+// referral wait threshold.
 func (s *Server) settings(w http.ResponseWriter, r *http.Request, u user.User) {
 	pg, ok := s.trustSetup(w, r, u, "Trust settings", "set")
 	if !ok {
@@ -160,6 +161,7 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request, u user.User) {
 			"admin_hours.ehc_request":   {hoursText(st.AdminHours.EHCRequest)},
 			"admin_hours.apdr_review":   {hoursText(st.AdminHours.APDRReview)},
 			"admin_hours.referral":      {hoursText(st.AdminHours.Referral)},
+			"referral_wait_weeks":       {strconv.Itoa(st.ReferralWait())},
 		}
 		s.render(w, r, http.StatusOK, "settings", pg)
 		return

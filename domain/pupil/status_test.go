@@ -3,6 +3,9 @@ package pupil
 import (
 	"slices"
 	"testing"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/need"
 )
 
 func TestNoLongerSENClosesTheOpenCycle(t *testing.T) {
@@ -34,5 +37,42 @@ func TestNoLongerSENClosesTheOpenCycle(t *testing.T) {
 				t.Errorf("closed %v (want %v), on %s, active %v", closed, tt.wantClosed, p.Cycle(cyc).ClosedOn, p.ActiveProvisions)
 			}
 		})
+	}
+}
+
+func TestParentMeetingsDue(t *testing.T) {
+	d := func(s string) civil.Date { v, _ := civil.Parse(s); return v }
+	pupilWith := func(registered string, meetings ...string) *Pupil {
+		p := &Pupil{ID: "p", OnRoll: true, SENStatus: need.SENSupport, RegisteredOn: d(registered)}
+		for _, m := range meetings {
+			p.Cycles = append(p.Cycles, &Cycle{Plan: &PlanDoc{AgreedOn: d(m)}})
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name    string
+		p       *Pupil
+		today   string
+		due     string
+		nth     int
+		overdue bool
+	}{
+		{"none yet in the autumn: the first by 31 December", pupilWith("2024-05-01"), "2025-11-10", "2025-12-31", 1, false},
+		{"none by January: the autumn's is overdue", pupilWith("2024-05-01"), "2026-01-05", "2025-12-31", 1, true},
+		{"one in the autumn: the second by 31 March", pupilWith("2024-05-01", "2025-10-01"), "2026-01-05", "2026-03-31", 2, false},
+		{"last year's meetings do not count", pupilWith("2024-05-01", "2025-07-01"), "2025-09-10", "2025-12-31", 1, false},
+		{"registered in the spring: one by 31 March", pupilWith("2026-02-01"), "2026-02-10", "2026-03-31", 1, false},
+		{"registered in the summer, one held", pupilWith("2026-05-01", "2026-05-10"), "2026-06-01", "", 0, false},
+		{"three held", pupilWith("2024-05-01", "2025-10-01", "2026-01-10", "2026-02-01"), "2026-06-01", "", 0, false},
+	} {
+		due, nth, overdue, ok := tc.p.ParentMeetingsDue(d(tc.today))
+		if ok != (tc.due != "") || (ok && (due != d(tc.due) || nth != tc.nth || overdue != tc.overdue)) {
+			t.Errorf("%s: %s #%d overdue %v ok %v, want %s #%d overdue %v", tc.name, due, nth, overdue, ok, tc.due, tc.nth, tc.overdue)
+		}
+	}
+	onPlan := pupilWith("2024-05-01")
+	onPlan.SENStatus = need.EHCPlan
+	if _, _, _, ok := onPlan.ParentMeetingsDue(d("2026-01-05")); ok {
+		t.Error("a pupil with an EHC plan meets the parents at the annual review; no term meetings are listed")
 	}
 }

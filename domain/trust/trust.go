@@ -49,13 +49,29 @@ type AdminHours struct {
 type Settings struct {
 	WeeksPerYear int        `json:"weeks_per_year" validate:"gte=1,lte=52"`
 	AdminHours   AdminHours `json:"admin_hours"`
+	// ReferralWaitWeeks is how long a referral may wait for the service
+	// to see the pupil before it is listed as due (0: the default).
+	ReferralWaitWeeks int `json:"referral_wait_weeks,omitempty"`
+}
+
+// DefaultReferralWaitWeeks is the referral wait a trust accepts until it
+// sets its own: the NHS's 18 weeks from referral to treatment.
+const DefaultReferralWaitWeeks = 18
+
+// ReferralWait is the trust's referral wait threshold, in weeks.
+func (s Settings) ReferralWait() int {
+	if s.ReferralWaitWeeks == 0 {
+		return DefaultReferralWaitWeeks
+	}
+	return s.ReferralWaitWeeks
 }
 
 // DefaultSettings apply until a trust lead sets its own: 39 school weeks, and
 // admin-hour weights a SENCO would recognise (an annual review takes most of a day).
 var DefaultSettings = Settings{
-	WeeksPerYear: 39,
-	AdminHours:   AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1},
+	WeeksPerYear:      39,
+	AdminHours:        AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1},
+	ReferralWaitWeeks: DefaultReferralWaitWeeks,
 }
 
 // Trust is the aggregate.
@@ -164,6 +180,8 @@ type (
 	UpdateSettings struct {
 		WeeksPerYear int         `json:"weeks_per_year" validate:"required,gte=1,lte=52"`
 		AdminHours   *AdminHours `json:"admin_hours" validate:"required"`
+		// ReferralWaitWeeks: 0 or absent keeps the trust's threshold.
+		ReferralWaitWeeks int `json:"referral_wait_weeks" validate:"omitempty,gte=1,lte=104"`
 	}
 )
 
@@ -212,7 +230,10 @@ func (t *Trust) UpdateSettings(cmd UpdateSettings, today civil.Date) ([]event.Da
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
-	s := Settings{WeeksPerYear: cmd.WeeksPerYear, AdminHours: *cmd.AdminHours}
+	s := Settings{WeeksPerYear: cmd.WeeksPerYear, AdminHours: *cmd.AdminHours, ReferralWaitWeeks: cmd.ReferralWaitWeeks}
+	if s.ReferralWaitWeeks == 0 {
+		s.ReferralWaitWeeks = t.Settings.ReferralWait()
+	}
 	if s == t.Settings {
 		return nil, nil
 	}

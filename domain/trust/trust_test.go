@@ -87,3 +87,32 @@ func TestTrustRules(t *testing.T) {
 }
 
 func errOf(_ []event.Data, err error) error { return err }
+
+func TestReferralWaitThreshold(t *testing.T) {
+	tr := Trust{Settings: DefaultSettings}
+	hours := &AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1}
+	apply := func(cmd UpdateSettings) {
+		t.Helper()
+		evs, err := tr.UpdateSettings(cmd, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			tr.Settings = e.(SettingsUpdated).Settings
+		}
+	}
+	if got := (Settings{}).ReferralWait(); got != 18 {
+		t.Errorf("settings saved before the threshold existed: %d weeks, want 18", got)
+	}
+	apply(UpdateSettings{WeeksPerYear: 39, AdminHours: hours, ReferralWaitWeeks: 12})
+	if got := tr.Settings.ReferralWait(); got != 12 {
+		t.Errorf("set to 12: %d", got)
+	}
+	apply(UpdateSettings{WeeksPerYear: 38, AdminHours: hours}) // a client that does not know the field
+	if got := tr.Settings.ReferralWait(); got != 12 || tr.Settings.WeeksPerYear != 38 {
+		t.Errorf("left out, the threshold became %d", got)
+	}
+	if _, err := tr.UpdateSettings(UpdateSettings{WeeksPerYear: 39, AdminHours: hours, ReferralWaitWeeks: 200}, 1); err == nil {
+		t.Error("a wait of 200 weeks was accepted")
+	}
+}

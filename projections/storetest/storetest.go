@@ -122,9 +122,12 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 			// Cara's decision to assess (1 Sep + 6 weeks) and Ben's APDR
 			// review (1 Nov) are overdue; Ben's annual review falls on
 			// 20 Nov (plan of 20 Nov 2024); by 8 Feb 2026 also Ada's APDR
-			// review (12 Dec) and Cara's final plan (1 Sep + 20 weeks).
+			// review (12 Dec), Cara's first meeting with her parents this
+			// school year (by the end of the autumn term: none is
+			// recorded), Ada's referral still not seen after 18 weeks (10
+			// Sep + 18 weeks) and Cara's final plan (1 Sep + 20 weeks).
 			{30, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-20 Ben annual_review"},
-			{90, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-20 Ben annual_review; 2025-12-12 Ada apdr_review; 2026-01-19 Cara final_issued"},
+			{90, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-20 Ben annual_review; 2025-12-12 Ada apdr_review; 2025-12-31 Cara parent_meeting; 2026-01-14 Ada referral_wait; 2026-01-19 Cara final_issued"},
 		} {
 			items, err := v.Due(ctx, SchoolA, AsOf, tt.days)
 			var got []string

@@ -1,0 +1,78 @@
+package pupil
+
+import (
+	"time"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/need"
+)
+
+// Parent meetings. The SEND Code of Practice (6.65) says schools should
+// meet the parents of a pupil on SEN support at least three times a year.
+// sendcase counts the meetings it records with the parents' views: each
+// plan agreed and each review held. It expects one a term, by the ends of
+// December, March and July (it keeps no term dates), and none for terms
+// that ended before the pupil was registered.
+
+// ParentMeetingsPerYear is how many meetings a school year should have.
+const ParentMeetingsPerYear = 3
+
+// ParentMeetingsDue answers the next parent meeting the pupil is behind
+// on or about to need: due by the end of the term it is expected in, the
+// nth this school year. ok is false when the pupil is not on SEN support,
+// has left, or has had every meeting expected this year.
+func (p *Pupil) ParentMeetingsDue(today civil.Date) (due civil.Date, nth int, overdue, ok bool) {
+	if !p.OnRoll || p.SENStatus != need.SENSupport {
+		return 0, 0, false, false
+	}
+	start := schoolYearStart(today)
+	held := p.ParentMeetings(start, today)
+	expected := 0
+	for _, end := range termEnds(start) {
+		if !end.After(p.RegisteredOn) {
+			continue // the term ended before the pupil was on the register
+		}
+		expected++
+		if held < expected {
+			return end, expected, today.After(end), true
+		}
+	}
+	return 0, 0, false, false
+}
+
+// ParentMeetings counts the meetings with parents recorded from from to
+// to: plans agreed and reviews held, each with the parents' views.
+func (p *Pupil) ParentMeetings(from, to civil.Date) int {
+	n := 0
+	in := func(d civil.Date) bool { return d.Valid() && !d.Before(from) && !d.After(to) }
+	for _, c := range p.Cycles {
+		if c.Plan != nil && in(c.Plan.AgreedOn) {
+			n++
+		}
+		if c.Review != nil && in(c.Review.HeldOn) {
+			n++
+		}
+	}
+	return n
+}
+
+// schoolYearStart is 1 September of the school year today is in.
+func schoolYearStart(today civil.Date) civil.Date {
+	y, m, _ := today.Parts()
+	if m < time.September {
+		y--
+	}
+	return civil.New(y, time.September, 1)
+}
+
+// termEnds are the ends of the three terms of the school year from start.
+func termEnds(start civil.Date) [3]civil.Date {
+	y := start.Year()
+	return [3]civil.Date{civil.New(y, time.December, 31), civil.New(y+1, time.March, 31), civil.New(y+1, time.July, 31)}
+}
+
+// Waiting reports whether the referral is still waiting for the service
+// to see the pupil: made or accepted, not yet seen, declined or closed.
+func (r *Referral) Waiting() bool {
+	return r.Status == ReferralMade || r.Status == ReferralAccepted
+}
