@@ -198,6 +198,16 @@ func TestBrowserSENCODay(t *testing.T) {
 	if s := b.text("main table"); strings.Contains(s, "Decision to assess") {
 		t.Fatalf("a done milestone is still due: %q", s)
 	}
+	// Advice is asked of the educational psychologist: the letter asking
+	// for it is filled from the record, to print.
+	e.must(t, 201, "POST", "/v1/pupils/"+helped[1]+"/ehcp/milestones", w.sencoA, map[string]any{"type": "advice_requested", "on": "2025-11-10", "from": "educational psychologist"})
+	b.open("/ui/pupils/" + helped[1])
+	b.do(chromedp.Click(chromedp.CSS(`#letters a[href$="/letters/advice-request"]`)), chromedp.WaitVisible(chromedp.CSS("article.letter")))
+	b.axe("request for advice")
+	if s := b.text("article.letter"); !strings.Contains(s, "Dear educational psychologist") || !strings.Contains(s, "Monday 22 December 2025") {
+		t.Fatalf("the request for advice: %q", s)
+	}
+	b.shot("letter-advice-request")
 	// No SEN after all: the open cycle closes with the status.
 	b.open("/ui/pupils/" + helped[2])
 	b.do(chromedp.Click(chromedp.CSS("details#details > summary")))

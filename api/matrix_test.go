@@ -149,6 +149,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/ui/pupils/{id}", "", "", "303 200 200 404 200 404 404 303 404 303"},
 		{"POST", "/ui/pupils/{id}/{form}", "/ui/pupils/{id}/cycle", "", "303 400 403 404 400 404 404 403 404 403"},
 		{"GET", "/ui/pupils/{id}/plan", "", "", "303 200 200 404 200 404 404 403 404 403"},
+		{"GET", "/ui/pupils/{id}/letters/{letter}", "/ui/pupils/{id}/letters/annual-review", "", "303 200 200 404 200 404 404 403 404 403"},
 		{"GET", "/ui/due", "", "", "303 400 200 200 200 200 200 403 403 403"},
 		{"POST", "/ui/calendar", "", "", "303 400 400 400 400 400 400 400 400 400"},
 		{"GET", "/ui/calendar/{secret}", "/ui/calendar/nope", "", "404 404 404 404 404 404 404 404 404 404"},

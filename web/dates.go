@@ -22,6 +22,15 @@ func dayFirst(v string) string {
 }
 
 // longDate prints a date as "3 March 2026".
+// dayDate is a date with its weekday, as a letter gives a meeting's:
+// "Monday 20 October 2025".
+func dayDate(d civil.Date) string {
+	if !d.Valid() {
+		return "—"
+	}
+	return d.Time().Format("Monday 2 January 2006")
+}
+
 func longDate(d civil.Date) string {
 	if !d.Valid() {
 		return "—"

@@ -33,11 +33,13 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 var funcs = template.FuncMap{
-	"date":     longDate,
-	"dayFirst": dayFirst,
-	"iso":      func(d civil.Date) string { return d.String() },
-	"ukTime":   ukTime,
-	"neg":      func(n int) int { return -n },
+	"date":      longDate,
+	"dayDate":   dayDate,
+	"yearLabel": func(g string) string { return yeargroup.Group(g).Label() },
+	"dayFirst":  dayFirst,
+	"iso":       func(d civil.Date) string { return d.String() },
+	"ukTime":    ukTime,
+	"neg":       func(n int) int { return -n },
 	// senLabel names a SEN status in words, with its census code.
 	"senLabel": func(s string) string {
 		return map[string]string{"K": "SEN support (K)", "E": "EHC plan (E)", "N": "No SEN (N)"}[s]

@@ -76,3 +76,17 @@ func On(group Group, given, on civil.Date) (Group, error) {
 	}
 	return order[i], nil
 }
+
+// Label is the year group in words, as a letter names it: "Year 5",
+// "Reception", "Nursery 1".
+func (g Group) Label() string {
+	switch g {
+	case "R":
+		return "Reception"
+	case "N1", "N2":
+		return "Nursery " + string(g[1:])
+	case "":
+		return ""
+	}
+	return "Year " + string(g)
+}
