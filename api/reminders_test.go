@@ -122,12 +122,12 @@ func TestReminders(t *testing.T) {
 		t.Fatalf("missed alert:\n%s", s)
 	}
 
-	// Tuesday: a server takes the alert of a deadline due Tuesday 18
-	// November and stops mid-send (its SMTP call never returns). Another
-	// server takes the job over once its lease has lapsed, and the alert
-	// goes once.
+	// Tuesday: a server takes the missed-deadline alert of a decision due
+	// Monday 10 November and stops mid-send (its SMTP call never
+	// returns). Restarted, once the lease has lapsed, a server takes the
+	// job over, and the alert goes once.
 	clock.setDate(t, "2025-11-11")
-	request("Eve", "Ely", "2025-10-07")
+	request("Eve", "Ely", "2025-09-29")
 	hung := &hungMailer{taken: make(chan struct{}), release: make(chan struct{})}
 	c := server(node.Config{Mailer: hung})
 	if err := c.node.Projector.WaitFor(context.Background(), a.lastSeq(t)); err != nil {
@@ -142,9 +142,13 @@ func TestReminders(t *testing.T) {
 	c.stop()
 	t.Cleanup(func() { close(hung.release) })
 	clock.ns.Add(int64(3 * time.Minute))
+	run(server(node.Config{})) // c, restarted
 	run(a, b)
 	if got := alertsFor(smtp.Messages(t), "E.E."); got != 1 {
-		t.Fatalf("the alert taken over after a stop mid-send was sent %d times", got)
+		t.Fatalf("the missed-deadline alert taken over after a stop mid-send was sent %d times", got)
+	}
+	if m := find(t, smtp.Messages(t), "was missed"); !strings.Contains(m.Text, "E.E.") || !strings.Contains(m.Text, "Monday 10 November 2025") {
+		t.Fatalf("the alert after the restart:\n%s", m.Text)
 	}
 
 	// Wednesday: the SMTP server cannot be reached. The alert stays
