@@ -63,6 +63,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/v1/trusts/{trust}/people", "", "", "401 200 200 403 403 403 403 403 403 403"},
 		// Everyone makes their own integration tokens, which act as them.
 		{"GET", "/v1/me/tokens", "", "", "401 200 200 200 200 200 200 200 200 200"},
+		{"GET", "/v1/me/reminders", "", "", "401 200 200 200 200 200 200 200 200 200"},
+		{"PUT", "/v1/me/reminders", "", "{}", "401 200 200 200 200 200 200 200 200 200"},
 		{"POST", "/v1/me/tokens", "", "{}", "401 400 400 400 400 400 400 400 400 400"},
 		{"DELETE", "/v1/me/tokens/{token}", "/v1/me/tokens/nope", "", "401 404 404 404 404 404 404 404 404 404"},
 		{"POST", "/v1/users/{id}/deactivate", user.Replace("/v1/users/{id}/deactivate"), "", "401 200 200 403 403 403 403 403 403 403"},

@@ -203,6 +203,11 @@ func (s *Server) myDue(w http.ResponseWriter, r *http.Request, u user.User) {
 }
 
 // myTokens answers the signed-in user's integration tokens.
+// myReminders answers the signed-in person's choice of reminder emails.
+func (s *Server) myReminders(w http.ResponseWriter, r *http.Request, u user.User) {
+	s.reply(w, r, s.svc.RemindersOf(u))
+}
+
 func (s *Server) myTokens(w http.ResponseWriter, r *http.Request, u user.User) {
 	s.reply(w, r, tokensAnswer{Tokens: s.svc.IntegrationTokens(u)})
 }

@@ -239,6 +239,18 @@ func TestReminderChoices(t *testing.T) {
 	if _, page = sam.get("/ui/due"); !strings.Contains(page, `href="/ui/reminders"`) {
 		t.Fatal("the due page does not lead to the email choices")
 	}
+	// The same through the API.
+	e.must(t, 200, "PUT", "/v1/me/reminders", w.sencoA, map[string]any{"digest": true, "alerts": false})
+	if got := e.must(t, 200, "GET", "/v1/me/reminders", w.sencoA, nil); jsonOf(t, got.Body["chosen"]) != `{"alerts":false,"digest":true,"trust_summary":false}` || got.Body["email"] != false {
+		t.Fatalf("a SENCO's choice through the API: %s", got.Raw)
+	}
+	e.must(t, 200, "PUT", "/v1/me/reminders", w.lead, map[string]any{"digest": true, "trust_summary": false})
+	if got := e.must(t, 200, "GET", "/v1/me/reminders", w.lead, nil); jsonOf(t, got.Body["chosen"]) != `{"alerts":false,"digest":false,"trust_summary":false}` {
+		t.Fatalf("a lead cannot choose a SENCO's digest: %s", got.Raw)
+	}
+	if r := e.must(t, 400, "PUT", "/v1/me/reminders", w.sencoA, map[string]any{"digest": "yes"}); strings.Join(r.fields(), ",") != "digest" {
+		t.Fatalf("digest \"yes\": %s", r.Raw)
+	}
 }
 
 func find(t *testing.T, msgs []mailtest.Message, subject string) mailtest.Message {

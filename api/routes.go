@@ -62,6 +62,8 @@ func (s *Server) routes() []route {
 		cmd("PUT /v1/users/{id}/role", 200, command1("id", v.ChangeUser), "Change a user's role and schools (within their trust).", "setup"),
 		authed("GET /v1/trusts/{trust}/la-access", s.laAccess, op{summary: "The trust's LA reviewers, every grant to them, and their reads, newest first.", tag: "audit", out: app.LAAccess{}, errs: readErrs}),
 		authed("GET /v1/trusts/{trust}/people", s.people, op{summary: "The trust's people: role, schools, whether active, when they last signed in.", tag: "setup", out: peopleAnswer{}, errs: readErrs}),
+		authed("GET /v1/me/reminders", s.myReminders, op{summary: "Which reminder emails the signed-in person has chosen, which their role is offered, and whether this service sends email.", tag: "setup", out: app.ReminderChoice{}, errs: []int{429}}),
+		cmd("PUT /v1/me/reminders", 200, command(v.ChooseReminders), "Choose the signed-in person's reminder emails: digest and alerts (SENCOs), trust_summary (trust leads); what the role is not offered stays off.", "setup"),
 		authed("GET /v1/me/tokens", s.myTokens, op{summary: "The signed-in user's integration tokens: name, expiry (never the tokens).", tag: "setup", out: tokensAnswer{}, errs: []int{429}}),
 		cmd("POST /v1/me/tokens", 201, command(v.IssueIntegrationToken), "Make a named integration token that expires on a day within 456 days; shown once.", "setup"),
 		act("DELETE /v1/me/tokens/{token}", 200, action1("token", v.RevokeIntegrationToken), "Revoke one of the signed-in user's integration tokens.", "setup"),

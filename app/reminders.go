@@ -624,18 +624,27 @@ func (s *Service) ChooseReminders(ctx context.Context, u user.User, o CommandOpt
 	return res, err
 }
 
-// WeeklyAt says when the weekly emails go, in words ("Mondays at 07:00").
-func (s *Service) WeeklyAt() string {
-	w := s.reminders.digestAt
-	return fmt.Sprintf("%ss at %02d:%02d", w.Day, w.Hour, w.Minute)
+// ReminderChoice is which reminder emails a person has chosen, which
+// their role is offered, and whether this service sends email at all.
+type ReminderChoice struct {
+	Chosen  user.Reminders `json:"chosen"`
+	Offered user.Reminders `json:"offered"`
+	// Email: the service has a mail server; without one nothing is sent.
+	Email bool `json:"email"`
+	// Weekly says when the weekly emails go ("Mondays at 07:00", UK time).
+	Weekly string `json:"weekly"`
 }
 
-// RemindersOf answers which reminder emails u has chosen, which their role
-// is offered, and whether this service sends email at all.
-func (s *Service) RemindersOf(u user.User) (chosen, offered user.Reminders, mail bool) {
+// RemindersOf answers u's choice of reminder emails.
+func (s *Service) RemindersOf(u user.User) ReminderChoice {
 	now, ok := s.dir.User(u.ID)
 	if !ok {
 		now = u
 	}
-	return now.ChosenReminders(), u.Role.Offered(), s.mailer != nil
+	w := s.reminders.digestAt
+	offered := u.Role.Offered()
+	chosen := now.ChosenReminders()
+	chosen = user.Reminders{Digest: chosen.Digest && offered.Digest, Alerts: chosen.Alerts && offered.Alerts, TrustSummary: chosen.TrustSummary && offered.TrustSummary}
+	return ReminderChoice{Chosen: chosen, Offered: offered, Email: s.mailer != nil,
+		Weekly: fmt.Sprintf("%ss at %02d:%02d", w.Day, w.Hour, w.Minute)}
 }

@@ -7,14 +7,6 @@ import (
 	"github.com/sendcase/sendcase/domain/user"
 )
 
-type remindersPage struct {
-	Chosen, Offered user.Reminders
-	// Mail: this service sends email.
-	Mail bool
-	// When the weekly emails go, in words.
-	Weekly string
-}
-
 // reminders shows and saves which reminder emails the signed-in person
 // wants.
 func (s *Server) reminders(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -28,9 +20,7 @@ func (s *Server) reminders(w http.ResponseWriter, r *http.Request, u user.User) 
 		redirectDone(w, r, "/ui/reminders", "Your email choices are saved")
 		return
 	}
-	d := remindersPage{Weekly: s.svc.WeeklyAt()}
-	d.Chosen, d.Offered, d.Mail = s.svc.RemindersOf(u)
-	s.render(w, r, http.StatusOK, "reminders", page{Title: "Email reminders", User: &u, Data: d})
+	s.render(w, r, http.StatusOK, "reminders", page{Title: "Email reminders", User: &u, Data: s.svc.RemindersOf(u)})
 }
 
 type unsubscribePage struct {
