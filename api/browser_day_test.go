@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sendcase/sendcase/app"
 )
 
 // TestBrowserSENCODay is a SENCO's school day on a 300-pupil caseload,
@@ -208,6 +210,14 @@ func TestBrowserSENCODay(t *testing.T) {
 		t.Fatalf("the request for advice: %q", s)
 	}
 	b.shot("letter-advice-request")
+	// The SENCO's email choices, from the due page.
+	b.open("/ui/due")
+	b.do(chromedp.Click(chromedp.ID("reminders-link")), chromedp.WaitVisible(chromedp.ID("reminders-save")))
+	b.axe("email reminders")
+	b.do(chromedp.Click(chromedp.ID("rem-digest")), chromedp.Click(chromedp.ID("reminders-save")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if got := as[app.ReminderChoice](t, e.must(t, 200, "GET", "/v1/me/reminders", w.sencoA, nil)).Chosen; got.Digest || !got.Alerts {
+		t.Fatalf("after unticking the weekly list: %+v", got)
+	}
 	// No SEN after all: the open cycle closes with the status.
 	b.open("/ui/pupils/" + helped[2])
 	b.do(chromedp.Click(chromedp.CSS("details#details > summary")))
