@@ -66,6 +66,11 @@ func TestDueSoon(t *testing.T) {
 		!strings.Contains(page, "Meeting with the parents, 1 of 3 this school year") {
 		t.Fatalf("due page (%d):\n%s", status, page)
 	}
+	// A window the page does not offer, typed into the address: the field
+	// is named, and the next 30 days are shown.
+	if status, page := b.get("/ui/due?within=400"); status != http.StatusBadRequest || !strings.Contains(page, `href="#due-within"`) || !strings.Contains(page, app.DueWithinRule) {
+		t.Fatalf("due within 400 days (%d):\n%s", status, page)
+	}
 	res, err := b.c.Get(e.srv.URL + "/ui/due?within=90&format=csv")
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -59,9 +58,8 @@ func TestImportRegister(t *testing.T) {
 
 	// Arbor style: BOM, semicolons, spelled-out values; Ada now has a plan,
 	// Mary is left out, and a pupil registered by hand is absent from the file.
+	// The import lists her at once: it waits for the views to catch up.
 	manual := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, named(pupilBody(u[4]), "Zed", "Zephyr")).str("id")
-	// The absent list is read from the views: wait until they have her.
-	e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?min_seq="+strconv.FormatUint(e.lastSeq(t), 10), w.sencoA, nil)
 	arbor := "\ufeffUPN;Last Name;First Name;Date of Birth;Year Group;SEN Status;Primary SEN Need;Secondary SEN Need\n" +
 		u[0] + ";Lovelace;Ada;04/03/2015;Year 5;EHC Plan;Speech, language and communication needs;ASD\n" +
 		u[1] + ";Babbage;Charles;26/12/2014;Year 6;E;ASD;SLCN\n" +

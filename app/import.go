@@ -27,7 +27,8 @@ import (
 // SENCO or an admin.
 //
 // Errors: ErrNotFound, ErrForbidden, *ValidationError (field "file": not a
-// register), ErrUnavailable; a read error of body, wrapped.
+// register), ErrUnavailable (also ErrBehind: the views did not catch up in
+// time); a read error of body, wrapped.
 func (s *Service) ImportRegister(ctx context.Context, u user.User, schoolID string, body io.Reader, o importer.Options) (importer.Report, error) {
 	_, trustID, err := s.school(ctx, u, schoolID, ReadWrite, "The register is imported by the school's SENCO.")
 	if err != nil {
@@ -57,6 +58,16 @@ func (s *Service) ImportRegister(ctx context.Context, u user.User, schoolID stri
 	inFile := map[string]bool{}
 	for _, r := range rep.Rows {
 		inFile[r.UPN] = true
+	}
+	// The roll is read from the views: let them catch up with everything
+	// written so far, or a pupil registered a moment ago (by hand, or
+	// through another server) would be missing from the absent list.
+	last, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return importer.Report{}, err
+	}
+	if err := s.awaitViews(ctx, last); err != nil {
+		return importer.Report{}, err
 	}
 	roster, err := s.roster(ctx, schoolID)
 	if err != nil {

@@ -55,6 +55,9 @@ type Service struct {
 // EventStore is what the use cases need of the event store
 // (eventlog.Store on JetStream). Its errors are eventlog's kinds.
 type EventStore interface {
+	// LastSeq is the stream's last sequence: what the views must reach to
+	// show everything written so far.
+	LastSeq(ctx context.Context) (uint64, error)
 	// Load reads the commits of subject stored after stream sequence after.
 	Load(ctx context.Context, subject string, after uint64) ([]eventlog.Loaded, error)
 	// Append writes c if subject's last sequence is still expected

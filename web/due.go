@@ -35,7 +35,11 @@ func (s *Server) due(w http.ResponseWriter, r *http.Request, u user.User) {
 func (s *Server) duePage(w http.ResponseWriter, r *http.Request, u user.User, status int, feedURL string) {
 	q := r.URL.Query()
 	within, err := strconv.Atoi(q.Get("within"))
+	var errs map[string]string
 	if err != nil || within < 1 || within > 366 {
+		if q.Get("within") != "" { // an address typed or kept from elsewhere: say so, show 30 days
+			errs, status = map[string]string{"within": app.DueWithinRule}, http.StatusBadRequest
+		}
 		within = 30
 	}
 	d, err := s.svc.Due(r.Context(), u, app.DueQuery{Within: within, SchoolID: q.Get("school")})
@@ -55,7 +59,11 @@ func (s *Server) duePage(w http.ResponseWriter, r *http.Request, u user.User, st
 		dp.Names[sch.ID] = sch.Name
 	}
 	dp.Feed, dp.FeedURL = s.svc.HasCalendarFeed(u), feedURL
-	s.render(w, r, status, "due", page{Title: "Due soon", User: &u, Data: dp})
+	pg := page{Title: "Due soon", User: &u, Data: dp, FormName: "due", Errors: errs}
+	if errs != nil {
+		pg.Flash, pg.Refused = "Due within "+app.DueWithinRule+": the next 30 days are shown.", true
+	}
+	s.render(w, r, status, "due", pg)
 }
 
 // calendar makes a new calendar feed address (action new), shown once on
