@@ -72,12 +72,19 @@ func (s *Service) Due(ctx context.Context, u user.User, q DueQuery) (DueList, er
 	}
 	today := s.Today()
 	out := DueList{AsOf: today, Within: q.Within, Items: []projections.DueItem{}, Schools: mine}
+	// Each school's list is cached, and never older than what the views
+	// have applied (MinSeq: now): a lead's page asks for every school, and
+	// many asking at once share one computation each.
+	fresh := ViewQuery{MinSeq: s.proj.Seq()}
 	for _, sch := range schools {
-		items, err := s.viewsOf(When{}).Due(ctx, sch.ID, today, q.Within, projections.DueOptions{DoneSince: q.DoneSince})
+		key := fmt.Sprintf("due|%s|%s|%d|%s", sch.ID, today, q.Within, q.DoneSince)
+		items, err := cached(ctx, s, key, fresh, func() ([]projections.DueItem, error) {
+			return s.viewsOf(When{}).Due(ctx, sch.ID, today, q.Within, projections.DueOptions{DoneSince: q.DoneSince})
+		})
 		if err != nil {
 			return DueList{}, fmt.Errorf("due at %s: %w", sch.ID, err)
 		}
-		out.Items = append(out.Items, items...)
+		out.Items = append(out.Items, items.Data...)
 	}
 	slices.SortStableFunc(out.Items, func(a, b projections.DueItem) int { return int(a.DueOn - b.DueOn) })
 	return out, nil
