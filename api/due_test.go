@@ -66,6 +66,14 @@ func TestDueSoon(t *testing.T) {
 		!strings.Contains(page, "Meeting with the parents, 1 of 3 this school year") {
 		t.Fatalf("due page (%d):\n%s", status, page)
 	}
+	// A trust lead's page counts each school's lines (2 overdue, 1 of them
+	// statutory; 3 due within 90 days at Oak Primary) and links to them.
+	_, page = e.signIn(t, w.lead).get("/ui/due?within=90")
+	if !strings.Contains(page, `id="due-overview"`) ||
+		!strings.Contains(page, `school=`+w.schoolA+`">Oak Primary</a></td><td data-label="Overdue" class="num">2</td><td data-label="Of which statutory" class="num">1</td><td data-label="Due" class="num">3</td>`) ||
+		strings.Contains(page, "Decision to assess") {
+		t.Fatalf("the lead's overview:\n%s", page)
+	}
 	// A window the page does not offer, typed into the address: the field
 	// is named, and the next 30 days are shown.
 	if status, page := b.get("/ui/due?within=400"); status != http.StatusBadRequest || !strings.Contains(page, `href="#due-within"`) || !strings.Contains(page, app.DueWithinRule) {

@@ -89,3 +89,41 @@ func (s *Service) Due(ctx context.Context, u user.User, q DueQuery) (DueList, er
 	slices.SortStableFunc(out.Items, func(a, b projections.DueItem) int { return int(a.DueOn - b.DueOn) })
 	return out, nil
 }
+
+// DueTally counts one school's lines of a due list.
+type DueTally struct {
+	School trust.School
+	// Overdue lines, of which StatutoryOverdue have a time limit in law;
+	// Coming: due within the list's window.
+	Overdue, StatutoryOverdue, Coming int
+}
+
+// BySchool counts the list's lines for each of its schools, in the
+// schools' order, and for all of them: a trust lead's overview, and the
+// trust summary email.
+func (d DueList) BySchool() (each []DueTally, all DueTally) {
+	at := map[string]int{}
+	for i, sch := range d.Schools {
+		at[sch.ID] = i
+		each = append(each, DueTally{School: sch})
+	}
+	for _, it := range d.Items {
+		all.add(it)
+		if i, ok := at[it.SchoolID]; ok {
+			each[i].add(it)
+		}
+	}
+	return each, all
+}
+
+func (t *DueTally) add(it projections.DueItem) {
+	switch {
+	case !it.Overdue:
+		t.Coming++
+	case it.Statutory():
+		t.Overdue++
+		t.StatutoryOverdue++
+	default:
+		t.Overdue++
+	}
+}

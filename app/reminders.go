@@ -488,38 +488,14 @@ func (s *Service) trustSummary(ctx context.Context, u user.User, at time.Time) (
 	if err != nil || len(due.Items) == 0 { // nothing due: no email
 		return "", "", err
 	}
-	type tally struct{ overdue, statutory, coming int }
-	by := map[string]*tally{}
-	var all tally
-	for _, it := range due.Items {
-		t := by[it.SchoolID]
-		if t == nil {
-			t = &tally{}
-			by[it.SchoolID] = t
-		}
-		for _, t := range []*tally{t, &all} {
-			switch {
-			case it.Overdue:
-				t.overdue++
-				if it.Statutory() {
-					t.statutory++
-				}
-			default:
-				t.coming++
-			}
-		}
-	}
+	tallies, all := due.BySchool()
 	var b strings.Builder
 	fmt.Fprintf(&b, "SEND deadlines across the trust for the week from %s: %s overdue (%d of them statutory), %s due by %s.\n\n",
-		longDate(civil.Today(at)), count(all.overdue, "thing", "things"), all.statutory, count(all.coming, "thing", "things"), longDate(due.AsOf.AddDays(7)))
-	for _, sch := range due.Schools {
-		t := by[sch.ID]
-		if t == nil {
-			t = &tally{}
-		}
-		fmt.Fprintf(&b, "- %s: %d overdue (%d statutory), %d due this week\n  %s/ui/due?school=%s\n", sch.Name, t.overdue, t.statutory, t.coming, s.publicURL, sch.ID)
+		longDate(civil.Today(at)), count(all.Overdue, "thing", "things"), all.StatutoryOverdue, count(all.Coming, "thing", "things"), longDate(due.AsOf.AddDays(7)))
+	for _, t := range tallies {
+		fmt.Fprintf(&b, "- %s: %d overdue (%d statutory), %d due this week\n  %s/ui/due?school=%s\n", t.School.Name, t.Overdue, t.StatutoryOverdue, t.Coming, s.publicURL, t.School.ID)
 	}
-	return fmt.Sprintf("sendcase: the trust's week, %d overdue", all.overdue), b.String(), nil
+	return fmt.Sprintf("sendcase: the trust's week, %d overdue", all.Overdue), b.String(), nil
 }
 
 // alert is the email about one statutory deadline, if it is still as the

@@ -19,6 +19,10 @@ type duePage struct {
 	School  string
 	Names   map[string]string
 	CSV     string
+	// Overview: a trust lead's list of every school is a count per school,
+	// each linking to its lines (hundreds of schools' lines are no page).
+	Overview []app.DueTally
+	All      app.DueTally
 	// Feed: the user has a calendar feed; FeedURL is a new one's address,
 	// shown once.
 	Feed    bool
@@ -57,6 +61,9 @@ func (s *Server) duePage(w http.ResponseWriter, r *http.Request, u user.User, st
 	dp.Schools = d.Schools
 	for _, sch := range dp.Schools {
 		dp.Names[sch.ID] = sch.Name
+	}
+	if u.Role == user.TrustLead && dp.School == "" && len(dp.Schools) > 1 {
+		dp.Overview, dp.All = d.BySchool()
 	}
 	dp.Feed, dp.FeedURL = s.svc.HasCalendarFeed(u), feedURL
 	pg := page{Title: "Due soon", User: &u, Data: dp, FormName: "due", Errors: errs}
