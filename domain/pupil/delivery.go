@@ -1,0 +1,121 @@
+package pupil
+
+import (
+	"time"
+
+	"github.com/sendcase/sendcase/domain/civil"
+)
+
+// Delivered against planned: for each provision a plan set up, the minutes
+// it planned over a period against the minutes delivered and attended.
+// Ombudsman complaints are upheld when a plan's provision was not
+// delivered; this is what shows it.
+//
+// Planned minutes count school days: a plan's weekly minutes spread over
+// Monday to Friday, so a period of 3 weekdays plans 3/5 of a week. Term
+// dates are not kept, so a period over a holiday plans minutes nobody
+// could deliver; choose periods in term.
+
+// ProvisionDelivery is one provision of one plan over the part of a period
+// the plan was in place.
+type ProvisionDelivery struct {
+	CycleID     string `json:"cycle_id"`
+	ProvisionID string `json:"provision_id"`
+	// PlannedPerWeek is the plan's minutes a week (sessions × minutes).
+	PlannedPerWeek int `json:"planned_per_week"`
+	// From and To are the days of the period the plan was in place.
+	From civil.Date `json:"from"`
+	To   civil.Date `json:"to"`
+	// PlannedMinutes over those days; DeliveredMinutes of the sessions
+	// logged (attended or not), AttendedMinutes of those attended.
+	PlannedMinutes   int `json:"planned_minutes"`
+	DeliveredMinutes int `json:"delivered_minutes"`
+	AttendedMinutes  int `json:"attended_minutes"`
+	Sessions         int `json:"sessions"`
+}
+
+// DeliveredPercent is the share of planned minutes delivered, rounded
+// down; ok is false when nothing was planned.
+func (d ProvisionDelivery) DeliveredPercent() (pct int, ok bool) {
+	return percent(d.DeliveredMinutes, d.PlannedMinutes)
+}
+
+// AttendedPercent is the share of delivered minutes attended, rounded
+// down; ok is false when nothing was delivered.
+func (d ProvisionDelivery) AttendedPercent() (pct int, ok bool) {
+	return percent(d.AttendedMinutes, d.DeliveredMinutes)
+}
+
+func percent(n, of int) (int, bool) {
+	if of <= 0 {
+		return 0, false
+	}
+	return n * 100 / of, true
+}
+
+// Delivery answers, for each provision of each plan in place at some time
+// from from to to (both included), what was planned and delivered then.
+// A plan is in place from the day it was agreed until the day before its
+// review (or the cycle's closing), or on.
+func (p *Pupil) Delivery(from, to civil.Date) []ProvisionDelivery {
+	var out []ProvisionDelivery
+	for _, c := range p.Cycles {
+		if c.Plan == nil {
+			continue
+		}
+		start, end := c.Plan.AgreedOn, to
+		switch {
+		case c.Review != nil:
+			end = c.Review.HeldOn.AddDays(-1)
+		case c.ClosedOn.Valid():
+			end = c.ClosedOn.AddDays(-1)
+		}
+		start, end = later(start, from), earlier(end, to)
+		if end.Before(start) {
+			continue
+		}
+		days := weekdays(start, end)
+		for _, pp := range c.Plan.Provisions {
+			d := ProvisionDelivery{CycleID: c.ID, ProvisionID: pp.ProvisionID, PlannedPerWeek: pp.SessionsPerWeek * pp.MinutesPerSession,
+				From: start, To: end}
+			d.PlannedMinutes = d.PlannedPerWeek * days / 5
+			for _, s := range c.Sessions {
+				if s.ProvisionID != pp.ProvisionID || s.DeliveredOn.Before(start) || s.DeliveredOn.After(end) {
+					continue
+				}
+				d.Sessions++
+				d.DeliveredMinutes += s.Minutes
+				if s.Attended {
+					d.AttendedMinutes += s.Minutes
+				}
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// weekdays counts Mondays to Fridays from from to to, both included.
+func weekdays(from, to civil.Date) int {
+	n := 0
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return n
+}
+
+func later(a, b civil.Date) civil.Date {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b civil.Date) civil.Date {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,68 @@
+package pupil
+
+import (
+	"testing"
+
+	"github.com/sendcase/sendcase/domain/civil"
+)
+
+func TestDelivery(t *testing.T) {
+	d := civil.MustParse
+	// Talk Boost 3 × 30 minutes a week (90) from Monday 8 September 2025;
+	// reviewed Monday 6 October, so in place 8 September to 5 October.
+	cycle := func(review bool) *Pupil {
+		c := &Cycle{ID: "c1", Plan: &PlanDoc{AgreedOn: d("2025-09-08"), Provisions: []PlannedProvision{{ProvisionID: "tb", SessionsPerWeek: 3, MinutesPerSession: 30}}},
+			Sessions: []Session{
+				{ProvisionID: "tb", DeliveredOn: d("2025-09-08"), Minutes: 30, Attended: true},
+				{ProvisionID: "tb", DeliveredOn: d("2025-09-10"), Minutes: 30, Attended: false},
+				{ProvisionID: "tb", DeliveredOn: d("2025-09-15"), Minutes: 30, Attended: true},
+				{ProvisionID: "tb", DeliveredOn: d("2025-10-06"), Minutes: 30, Attended: true}, // the review's day: not counted
+				{ProvisionID: "other", DeliveredOn: d("2025-09-09"), Minutes: 45, Attended: true},
+			}}
+		if review {
+			c.Review = &ReviewDoc{HeldOn: d("2025-10-06")}
+		}
+		return &Pupil{Cycles: []*Cycle{c}}
+	}
+	for _, tc := range []struct {
+		name                         string
+		p                            *Pupil
+		from, to                     string
+		planned, delivered, attended int
+		deliveredPct, attendedPct    int
+		wantFrom, wantTo             string
+	}{
+		// 8–19 September: 10 weekdays = 2 weeks = 180 minutes planned; 3
+		// sessions logged (90), 2 attended (60): 50% delivered, 66%
+		// attended.
+		{"two weeks", cycle(true), "2025-09-08", "2025-09-19", 180, 90, 60, 50, 66, "2025-09-08", "2025-09-19"},
+		// From 1 September, before the plan: it counts from 8 September;
+		// to 5 October, the day before the review: 20 weekdays, 360.
+		{"the whole plan", cycle(true), "2025-09-01", "2025-10-31", 360, 90, 60, 25, 66, "2025-09-08", "2025-10-05"},
+		// Not reviewed: on to the end of the period, the 6 October session
+		// counts; 8 Sep – 10 Oct is 25 weekdays, 450 minutes.
+		{"a plan still in place", cycle(false), "2025-09-01", "2025-10-10", 450, 120, 90, 26, 75, "2025-09-08", "2025-10-10"},
+		// Wednesday to Friday: 3 weekdays plan 3/5 of 90 = 54 minutes.
+		{"part of a week", cycle(true), "2025-09-10", "2025-09-12", 54, 30, 0, 55, 0, "2025-09-10", "2025-09-12"},
+	} {
+		got := tc.p.Delivery(d(tc.from), d(tc.to))
+		if len(got) != 1 {
+			t.Fatalf("%s: %d provisions, want 1: %+v", tc.name, len(got), got)
+		}
+		g := got[0]
+		dp, _ := g.DeliveredPercent()
+		ap, _ := g.AttendedPercent()
+		if g.PlannedMinutes != tc.planned || g.DeliveredMinutes != tc.delivered || g.AttendedMinutes != tc.attended ||
+			dp != tc.deliveredPct || ap != tc.attendedPct || g.From != d(tc.wantFrom) || g.To != d(tc.wantTo) || g.PlannedPerWeek != 90 {
+			t.Errorf("%s: planned %d, delivered %d (%d%%), attended %d (%d%%), %s–%s; want %d, %d (%d%%), %d (%d%%), %s–%s",
+				tc.name, g.PlannedMinutes, g.DeliveredMinutes, dp, g.AttendedMinutes, ap, g.From, g.To,
+				tc.planned, tc.delivered, tc.deliveredPct, tc.attended, tc.attendedPct, tc.wantFrom, tc.wantTo)
+		}
+	}
+	if got := cycle(true).Delivery(d("2025-10-06"), d("2025-10-31")); len(got) != 0 {
+		t.Errorf("after the review the plan is not in place: %+v", got)
+	}
+	if _, ok := (ProvisionDelivery{}).DeliveredPercent(); ok {
+		t.Error("nothing planned has a percentage")
+	}
+}
