@@ -439,6 +439,7 @@ func (p *Pupil) applyCorrection(d EntryCorrected) {
 	switch d.Kind {
 	case EntryAssessment, EntryPlan, EntryReview:
 		p.putCycle(d.Cycle, "")
+		p.moveMeeting(d.Kind, d.Entry, d.Cycle)
 	case EntrySession:
 		if c := p.Cycle(d.CycleID); c != nil {
 			c.Sessions = slices.Clone(c.Sessions)
@@ -474,6 +475,7 @@ func (p *Pupil) applyVoid(d EntryVoided) {
 	switch d.Kind {
 	case EntryAssessment, EntryPlan, EntryReview:
 		p.putCycle(d.Cycle, d.RemovesCycle)
+		p.ParentMeetings = slices.DeleteFunc(slices.Clone(p.ParentMeetings), func(m ParentMeeting) bool { return m.Entry == d.Entry })
 	case EntrySession:
 		if c := p.Cycle(d.CycleID); c != nil {
 			c.Sessions = slices.DeleteFunc(slices.Clone(c.Sessions), func(s Session) bool { return s.Entry == d.Entry })
@@ -489,6 +491,28 @@ func (p *Pupil) applyVoid(d EntryVoided) {
 	}
 	if d.Provisions != nil {
 		p.ActiveProvisions = slices.Clone(*d.Provisions)
+	}
+}
+
+// moveMeeting gives the meeting a corrected plan or review recorded its
+// corrected date.
+func (p *Pupil) moveMeeting(kind string, entry int, c *Cycle) {
+	var on civil.Date
+	switch {
+	case c == nil:
+		return
+	case kind == EntryPlan && c.Plan != nil:
+		on = c.Plan.AgreedOn
+	case kind == EntryReview && c.Review != nil:
+		on = c.Review.HeldOn
+	default:
+		return
+	}
+	p.ParentMeetings = slices.Clone(p.ParentMeetings)
+	for i := range p.ParentMeetings {
+		if p.ParentMeetings[i].Entry == entry {
+			p.ParentMeetings[i].On = on
+		}
 	}
 }
 

@@ -143,6 +143,7 @@ func (p *Pupil) Apply(e event.Event) {
 			plan := d.Plan
 			plan.Entry = e.Version
 			c.Plan, c.Stage = &plan, Do
+			p.ParentMeetings = append(slices.Clip(p.ParentMeetings), ParentMeeting{Entry: e.Version, On: plan.AgreedOn})
 			// A plan replaces the list of active provisions.
 			p.ActiveProvisions = append([]PlannedProvision{}, plan.Provisions...)
 		}
@@ -157,6 +158,7 @@ func (p *Pupil) Apply(e event.Event) {
 			r := d.Review
 			r.Entry = e.Version
 			c.Review, c.Stage = &r, Closed
+			p.ParentMeetings = append(slices.Clip(p.ParentMeetings), ParentMeeting{Entry: e.Version, On: r.HeldOn})
 			if r.Decision == DecisionExitSENSupport {
 				p.ActiveProvisions = []PlannedProvision{}
 			}

@@ -26,7 +26,7 @@ func (p *Pupil) ParentMeetingsDue(today civil.Date) (due civil.Date, nth int, ov
 		return 0, 0, false, false
 	}
 	start := schoolYearStart(today)
-	held := p.ParentMeetings(start, today)
+	held := p.MeetingsWithParents(start, today)
 	expected := 0
 	for _, end := range termEnds(start) {
 		if !end.After(p.RegisteredOn) {
@@ -40,16 +40,12 @@ func (p *Pupil) ParentMeetingsDue(today civil.Date) (due civil.Date, nth int, ov
 	return 0, 0, false, false
 }
 
-// ParentMeetings counts the meetings with parents recorded from from to
-// to: plans agreed and reviews held, each with the parents' views.
-func (p *Pupil) ParentMeetings(from, to civil.Date) int {
+// MeetingsWithParents counts the meetings with parents recorded from from
+// to to: plans agreed and reviews held, each with the parents' views.
+func (p *Pupil) MeetingsWithParents(from, to civil.Date) int {
 	n := 0
-	in := func(d civil.Date) bool { return d.Valid() && !d.Before(from) && !d.After(to) }
-	for _, c := range p.Cycles {
-		if c.Plan != nil && in(c.Plan.AgreedOn) {
-			n++
-		}
-		if c.Review != nil && in(c.Review.HeldOn) {
+	for _, m := range p.ParentMeetings {
+		if !m.On.Before(from) && !m.On.After(to) {
 			n++
 		}
 	}

@@ -75,6 +75,17 @@ type Pupil struct {
 	EHCPRecords []ehcp.Record `json:"-"`
 	// History of schools, for scoping reads of a pupil who transferred.
 	Schools []SchoolSpell `json:"schools"`
+	// ParentMeetings are the meetings with the parents the record shows:
+	// each plan agreed and each review held records the parents' views.
+	// Kept apart from the cycles, which views prune to the current one.
+	ParentMeetings []ParentMeeting `json:"parent_meetings,omitempty"`
+}
+
+// ParentMeeting is a meeting with the parents, and the entry that
+// recorded it (a correction moves it, a void removes it).
+type ParentMeeting struct {
+	Entry int        `json:"entry"`
+	On    civil.Date `json:"on"`
 }
 
 // SchoolSpell is a period on one school's roll.

@@ -1,10 +1,13 @@
 package pupil
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/need"
 )
 
@@ -44,8 +47,8 @@ func TestParentMeetingsDue(t *testing.T) {
 	d := func(s string) civil.Date { v, _ := civil.Parse(s); return v }
 	pupilWith := func(registered string, meetings ...string) *Pupil {
 		p := &Pupil{ID: "p", OnRoll: true, SENStatus: need.SENSupport, RegisteredOn: d(registered)}
-		for _, m := range meetings {
-			p.Cycles = append(p.Cycles, &Cycle{Plan: &PlanDoc{AgreedOn: d(m)}})
+		for i, m := range meetings {
+			p.ParentMeetings = append(p.ParentMeetings, ParentMeeting{Entry: i + 1, On: d(m)})
 		}
 		return p
 	}
@@ -74,5 +77,40 @@ func TestParentMeetingsDue(t *testing.T) {
 	onPlan.SENStatus = need.EHCPlan
 	if _, _, _, ok := onPlan.ParentMeetingsDue(d("2026-01-05")); ok {
 		t.Error("a pupil with an EHC plan meets the parents at the annual review; no term meetings are listed")
+	}
+}
+
+// TestParentMeetingsFollowTheRecord: a plan agreed and a review held are
+// meetings with the parents; correcting the review's date moves its
+// meeting, voiding the plan removes its meeting.
+func TestParentMeetingsFollowTheRecord(t *testing.T) {
+	d := func(s string) civil.Date { v, _ := civil.Parse(s); return v }
+	p := &Pupil{}
+	apply := func(v int, data event.Data) { p.Apply(event.Event{Version: v, Data: data}) }
+	apply(1, Registered{PupilID: "p", SchoolID: "s", On: d("2025-09-01"), SENStatus: need.SENSupport})
+	apply(2, CycleOpened{CycleID: "c", OpenedOn: d("2025-09-02")})
+	apply(3, PlanAgreed{CycleID: "c", Plan: PlanDoc{AgreedOn: d("2025-09-10")}})
+	apply(4, CycleReviewed{CycleID: "c", Review: ReviewDoc{HeldOn: d("2025-12-01")}})
+	got := func() string {
+		var out []string
+		for _, m := range p.ParentMeetings {
+			out = append(out, fmt.Sprintf("%d:%s", m.Entry, m.On))
+		}
+		return strings.Join(out, " ")
+	}
+	if g := got(); g != "3:2025-09-10 4:2025-12-01" {
+		t.Fatalf("after a plan and a review: %s", g)
+	}
+	cycle := *p.Cycles[0]
+	review := *cycle.Review
+	review.HeldOn = d("2025-12-03")
+	cycle.Review = &review
+	apply(5, EntryCorrected{Kind: EntryReview, Entry: 4, Cycle: &cycle})
+	if g := got(); g != "3:2025-09-10 4:2025-12-03" {
+		t.Fatalf("after correcting the review's date: %s", g)
+	}
+	apply(6, EntryVoided{Kind: EntryPlan, Entry: 3, Cycle: &cycle})
+	if g := got(); g != "4:2025-12-03" {
+		t.Fatalf("after voiding the plan: %s", g)
 	}
 }
