@@ -23,6 +23,10 @@ import (
 
 // pupilPage is what the pupil's page shows: the record, and what each of
 // its forms offers.
+// DeliveryWindowDays is the window of the pupil page's delivered against
+// planned: four weeks.
+const DeliveryWindowDays = 28
+
 type pupilPage struct {
 	Pupil     *pupil.Pupil
 	School    trust.School
@@ -35,6 +39,14 @@ type pupilPage struct {
 	Current *pupil.Cycle
 	// OverdueDays: the current plan's review is this many days overdue.
 	OverdueDays int
+	// Delivery is the current plan's delivered against planned, over the
+	// last DeliveryWindowDays.
+	Delivery []pupil.ProvisionDelivery
+	// The next meeting with the parents expected (CoP 6.65), when behind
+	// or coming: by MeetingsDue, the MeetingsNth this school year.
+	MeetingsDue                     civil.Date
+	MeetingsNth                     int
+	MeetingsOverdue, MeetingsBehind bool
 	// Closed are the cycles reviewed, newest first; Processes the EHC
 	// clock's milestones grouped by process.
 	Closed     []closedCycle
@@ -221,6 +233,16 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 		}
 	}
 	pp.Processes = rec.EHCP.Processes()
+	// Delivered against planned over the last four weeks, for the plan in
+	// place now (the record as of its date).
+	if c := pp.Current; c != nil && c.Plan != nil {
+		for _, d := range p.Delivery(rec.AsOf.AddDays(-DeliveryWindowDays+1), rec.AsOf) {
+			if d.CycleID == c.ID {
+				pp.Delivery = append(pp.Delivery, d)
+			}
+		}
+	}
+	pp.MeetingsDue, pp.MeetingsNth, pp.MeetingsOverdue, pp.MeetingsBehind = p.ParentMeetingsDue(rec.AsOf)
 	if overdue, days := p.ReviewOverdue(rec.AsOf); overdue {
 		pp.OverdueDays = days
 	}

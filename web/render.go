@@ -33,8 +33,22 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 var funcs = template.FuncMap{
-	"date":      longDate,
-	"dayDate":   dayDate,
+	"date":    longDate,
+	"dayDate": dayDate,
+	// share is n of all as a whole percentage ("61%"), by the domain's
+	// rounding, or "" when all is 0.
+	"share": func(n, all int) string {
+		if p, ok := pupil.Percent(n, all); ok {
+			return strconv.Itoa(p) + "%"
+		}
+		return ""
+	},
+	"ordinal": func(n int) string {
+		if w := map[int]string{1: "first", 2: "second", 3: "third"}[n]; w != "" {
+			return w
+		}
+		return strconv.Itoa(n) + "th"
+	},
 	"yearLabel": func(g string) string { return yeargroup.Group(g).Label() },
 	"dayFirst":  dayFirst,
 	"iso":       func(d civil.Date) string { return d.String() },

@@ -37,16 +37,18 @@ type ProvisionDelivery struct {
 // DeliveredPercent is the share of planned minutes delivered, rounded
 // down; ok is false when nothing was planned.
 func (d ProvisionDelivery) DeliveredPercent() (pct int, ok bool) {
-	return percent(d.DeliveredMinutes, d.PlannedMinutes)
+	return Percent(d.DeliveredMinutes, d.PlannedMinutes)
 }
 
 // AttendedPercent is the share of delivered minutes attended, rounded
 // down; ok is false when nothing was delivered.
 func (d ProvisionDelivery) AttendedPercent() (pct int, ok bool) {
-	return percent(d.AttendedMinutes, d.DeliveredMinutes)
+	return Percent(d.AttendedMinutes, d.DeliveredMinutes)
 }
 
-func percent(n, of int) (int, bool) {
+// Percent is n as a whole percentage of of, rounded down (the rule every
+// delivery figure uses); ok is false when of is 0.
+func Percent(n, of int) (pct int, ok bool) {
 	if of <= 0 {
 		return 0, false
 	}
