@@ -47,6 +47,7 @@ func TestNothingThatHappenedIsInTheFutureOverHTTP(t *testing.T) {
 		{"EHCP milestone", fresh + "/ehcp/milestones", "on", map[string]any{"type": "request", "on": tomorrow, "requested_by": "parent"}},
 		{"referral", fresh + "/referrals", "referred_on", map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": tomorrow}},
 		{"referral change", fresh + "/referrals/" + ref + "/status", "on", map[string]any{"status": "accepted", "on": tomorrow}},
+		{"meeting with the parents", fresh + "/meetings", "held_on", map[string]any{"who_came": "Mum", "agreed": "a", "held_on": tomorrow}},
 		{"transfer", fresh + "/transfer", "on", map[string]any{"school_id": w.schoolB, "on": tomorrow}},
 		{"leave", fresh + "/leave", "on", map[string]any{"on": tomorrow}},
 	} {

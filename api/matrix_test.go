@@ -78,6 +78,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/v1/pupils/{id}/cycles/{cycle}/plan", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/cycles/{cycle}/sessions", "", "{}", "401 400 403 404 400 404 404 403 404 400"},
 		{"POST", "/v1/pupils/{id}/cycles/{cycle}/review", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
+		{"POST", "/v1/pupils/{id}/meetings", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/status", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/transfer", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/leave", "", "{}", "401 400 403 404 400 404 404 403 404 403"},

@@ -262,6 +262,19 @@ func (s *Service) MakeReferral(ctx context.Context, u user.User, o CommandOption
 	})
 }
 
+// RecordMeeting records a meeting with pupilID's parents held outside a
+// plan or review: who came and what was agreed. It counts towards the
+// three a year (CoP 6.65). Who may: as MakeReferral.
+//
+// Errors: *ValidationError, *ConflictError (the pupil has left),
+// ErrNotFound, ErrForbidden, ErrUnavailable.
+func (s *Service) RecordMeeting(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd pupil.RecordMeeting) (Result, error) {
+	return pupilCommand(ctx, s, u, o, "RecordMeeting", pupilID, ReadWrite, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
+		evs, err := p.RecordMeeting(cmd, f)
+		return pupilDecision[Result]{events: evs, answer: answerID[*pupil.Pupil](pupilID)}, err
+	})
+}
+
 func referralAnswer(id string) func(*pupil.Pupil) ReferralResult {
 	return func(p *pupil.Pupil) ReferralResult {
 		res := ReferralResult{Result: Result{ID: id}, PupilID: p.ID}

@@ -63,6 +63,7 @@ func (s *Summary) prune() {
 	for _, r := range p.Referrals {
 		r.History, r.Reason = nil, ""
 	}
+	p.Meetings = nil // their dates stay in ParentMeetings
 }
 
 // summaryJSON is how a summary is stored outside memory.

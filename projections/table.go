@@ -31,12 +31,13 @@ func (m ProvisionMap) Table() (header []string, rows [][]string) {
 func CaseloadTable(pupils []CaseloadRow) (header []string, rows [][]string) {
 	header = []string{"pupil_id", "name", "year_group", "sen_status", "primary_need", "secondary_need", "area_of_need", "stage",
 		"review_due_on", "review_overdue", "days_overdue", "active_provisions", "open_referrals", "ehcp_status",
-		"next_statutory_due_on", "statutory_overdue"}
+		"next_statutory_due_on", "statutory_overdue", "parent_meetings", "parent_meetings_behind"}
 	rows = make([][]string, len(pupils))
 	for i, x := range pupils {
 		rows[i] = []string{x.PupilID, x.Name, x.YearGroup, x.SENStatus, x.PrimaryNeed, x.SecondaryNeed, x.AreaOfNeed, x.Stage,
 			x.ReviewDueOn.String(), strconv.FormatBool(x.ReviewOverdue), strconv.Itoa(x.DaysOverdue), strconv.Itoa(x.ActiveProvisions),
-			strconv.Itoa(x.OpenReferrals), x.EHCPStatus, x.NextStatutoryDueOn.String(), strconv.Itoa(x.StatutoryOverdue)}
+			strconv.Itoa(x.OpenReferrals), x.EHCPStatus, x.NextStatutoryDueOn.String(), strconv.Itoa(x.StatutoryOverdue),
+			strconv.Itoa(x.ParentMeetings), strconv.FormatBool(x.ParentMeetingsBehind)}
 	}
 	return header, rows
 }

@@ -90,6 +90,10 @@ type CaseloadRow struct {
 	EHCPStatus         string     `json:"ehcp_status"`
 	NextStatutoryDueOn civil.Date `json:"next_statutory_due_on"`
 	StatutoryOverdue   int        `json:"statutory_overdue"`
+	// ParentMeetings this school year, and whether the pupil (on SEN
+	// support) is behind the one a term of CoP 6.65.
+	ParentMeetings       int  `json:"parent_meetings"`
+	ParentMeetingsBehind bool `json:"parent_meetings_behind"`
 	// Incomplete is true when some of the pupil's changes could not be
 	// applied to the views (see docs/projections.md): the row may be out of
 	// date, and the pupil's record, read from the stream, is not.
@@ -133,6 +137,8 @@ func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) Case
 		}
 	}
 	row.ReviewOverdue, row.DaysOverdue = p.ReviewOverdue(asOf)
+	row.ParentMeetings = p.MeetingsThisSchoolYear(asOf)
+	_, _, row.ParentMeetingsBehind, _ = p.ParentMeetingsDue(asOf)
 	for _, r := range p.Referrals {
 		if r.Open() {
 			row.OpenReferrals++

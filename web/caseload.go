@@ -122,6 +122,7 @@ func sortRows(rows []projections.CaseloadRow, by string) {
 		"sen":        func(a, b projections.CaseloadRow) bool { return a.SENStatus < b.SENStatus },
 		"provisions": func(a, b projections.CaseloadRow) bool { return a.ActiveProvisions < b.ActiveProvisions },
 		"referrals":  func(a, b projections.CaseloadRow) bool { return a.OpenReferrals < b.OpenReferrals },
+		"meetings":   func(a, b projections.CaseloadRow) bool { return a.ParentMeetings < b.ParentMeetings },
 		"ehcp": func(a, b projections.CaseloadRow) bool {
 			return dateOrLast(a.NextStatutoryDueOn) < dateOrLast(b.NextStatutoryDueOn)
 		},

@@ -47,6 +47,7 @@ type pupilPage struct {
 	MeetingsDue                     civil.Date
 	MeetingsNth                     int
 	MeetingsOverdue, MeetingsBehind bool
+	MeetingsThisYear                int
 	// Closed are the cycles reviewed, newest first; Processes the EHC
 	// clock's milestones grouped by process.
 	Closed     []closedCycle
@@ -145,6 +146,7 @@ var eventLabels = map[string]string{
 	"pupil_left": "Taken off roll", "pupil_erased": "Personal data erased", "pupil_readmitted": "Re-admitted",
 	"pupil_details_corrected": "Name, date of birth, UPN or year group corrected",
 	"entry_corrected":         "Correction", "entry_voided": "Void",
+	"parent_meeting_recorded": "Meeting with the parents",
 }
 
 // entryKindWords name the kinds of entry in a sentence.
@@ -243,6 +245,7 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 		}
 	}
 	pp.MeetingsDue, pp.MeetingsNth, pp.MeetingsOverdue, pp.MeetingsBehind = p.ParentMeetingsDue(rec.AsOf)
+	pp.MeetingsThisYear = p.MeetingsThisSchoolYear(rec.AsOf)
 	if overdue, days := p.ReviewOverdue(rec.AsOf); overdue {
 		pp.OverdueDays = days
 	}

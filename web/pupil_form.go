@@ -42,6 +42,7 @@ var pupilForms = map[string]pupilForm{
 	"status":          {onPupil((*app.Service).ChangeStatus), "details", "SEN status changed", nil},
 	"ehcp":            {onPupil((*app.Service).RecordEHCP), "ehcp", "EHCP milestone recorded", nil},
 	"referral":        {onPupil((*app.Service).MakeReferral), "referrals", "Referral made", nil},
+	"meeting":         {onPupil((*app.Service).RecordMeeting), "meetings", "Meeting recorded", nil},
 	"referral-status": {onPart("referral_id", (*app.Service).ChangeReferral), "referrals", "Referral updated", nil},
 	"grant":           {onPupil((*app.Service).GrantAccess), "access", "Access granted", nil},
 	"revoke":          {onPupil((*app.Service).RevokeAccess), "access", "Access ended", nil},

@@ -191,6 +191,11 @@ func (p *Pupil) Apply(e event.Event) {
 		r := d.Record
 		r.Entry = e.Version
 		p.EHCPRecords = append(p.EHCPRecords, r)
+	case MeetingRecorded:
+		m := d.Meeting
+		m.Entry = e.Version
+		p.Meetings = append(slices.Clip(p.Meetings), m)
+		p.ParentMeetings = append(slices.Clip(p.ParentMeetings), ParentMeeting{Entry: e.Version, On: m.HeldOn})
 	case EntryCorrected:
 		p.applyCorrection(d)
 	case EntryVoided:

@@ -3,7 +3,9 @@ package pupil
 import (
 	"time"
 
+	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/need"
 )
 
@@ -26,7 +28,7 @@ func (p *Pupil) ParentMeetingsDue(today civil.Date) (due civil.Date, nth int, ov
 		return 0, 0, false, false
 	}
 	start := schoolYearStart(today)
-	held := p.MeetingsWithParents(start, today)
+	held := p.MeetingsThisSchoolYear(today)
 	expected := 0
 	for _, end := range termEnds(start) {
 		if !end.After(p.RegisteredOn) {
@@ -38,6 +40,12 @@ func (p *Pupil) ParentMeetingsDue(today civil.Date) (due civil.Date, nth int, ov
 		}
 	}
 	return 0, 0, false, false
+}
+
+// MeetingsThisSchoolYear counts the meetings with the parents from 1
+// September to today.
+func (p *Pupil) MeetingsThisSchoolYear(today civil.Date) int {
+	return p.MeetingsWithParents(schoolYearStart(today), today)
 }
 
 // MeetingsWithParents counts the meetings with parents recorded from from
@@ -71,4 +79,45 @@ func termEnds(start civil.Date) [3]civil.Date {
 // to see the pupil: made or accepted, not yet seen, declined or closed.
 func (r *Referral) Waiting() bool {
 	return r.Status == ReferralMade || r.Status == ReferralAccepted
+}
+
+// RecordMeeting is the command to record a meeting with the parents held
+// outside a plan or a review (a termly catch-up, a meeting they asked for).
+type RecordMeeting struct {
+	HeldOn  civil.Date `json:"held_on" validate:"required,date,happened"`
+	WhoCame string     `json:"who_came" validate:"notblank,max=500"`
+	Agreed  string     `json:"agreed" validate:"notblank,max=5000"`
+}
+
+// Meeting is a meeting with the parents recorded on its own.
+type Meeting struct {
+	// Entry is the version of the event that recorded it.
+	Entry   int        `json:"entry,omitempty"`
+	HeldOn  civil.Date `json:"held_on"`
+	WhoCame string     `json:"who_came" personal:"true"`
+	Agreed  string     `json:"agreed" personal:"true"`
+}
+
+// MeetingRecorded records a meeting with the parents.
+type MeetingRecorded struct {
+	Meeting Meeting `json:"meeting"`
+}
+
+func (MeetingRecorded) EventType() string        { return "parent_meeting_recorded" }
+func (e MeetingRecorded) OccurredOn() civil.Date { return e.Meeting.HeldOn }
+
+func init() { event.Register[MeetingRecorded](1) }
+
+// RecordMeeting decides recording a meeting with the parents.
+func (p *Pupil) RecordMeeting(cmd RecordMeeting, facts Facts) ([]event.Data, error) {
+	if err := domain.ValidateOn(cmd, facts.Today); err != nil {
+		return nil, err
+	}
+	if err := p.onRoll(); err != nil {
+		return nil, err
+	}
+	if cmd.HeldOn.Before(p.DateOfBirth) {
+		return nil, domain.Invalid("held_on", "must not be before the date of birth")
+	}
+	return []event.Data{MeetingRecorded{Meeting: Meeting{HeldOn: cmd.HeldOn, WhoCame: cmd.WhoCame, Agreed: cmd.Agreed}}}, nil
 }

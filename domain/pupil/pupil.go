@@ -76,9 +76,13 @@ type Pupil struct {
 	// History of schools, for scoping reads of a pupil who transferred.
 	Schools []SchoolSpell `json:"schools"`
 	// ParentMeetings are the meetings with the parents the record shows:
-	// each plan agreed and each review held records the parents' views.
+	// each plan agreed and each review held records the parents' views, and
+	// each meeting recorded on its own.
 	// Kept apart from the cycles, which views prune to the current one.
 	ParentMeetings []ParentMeeting `json:"parent_meetings,omitempty"`
+	// Meetings are the meetings with the parents recorded on their own
+	// (RecordMeeting), with who came and what was agreed.
+	Meetings []Meeting `json:"meetings,omitempty"`
 }
 
 // ParentMeeting is a meeting with the parents, and the entry that
