@@ -390,9 +390,15 @@ func TestServeBeforeNATS(t *testing.T) {
 		return res.StatusCode, string(b)
 	}
 	until.True(t, 30*time.Second, "serve to answer /healthz before NATS is up", func() bool { c, _ := status("/healthz"); return c == 200 })
-	if c, body := status("/readyz"); c != 503 || !strings.Contains(body, "waiting for NATS") {
-		t.Fatalf("readyz before NATS: %d %s", c, body)
-	}
+	// Until the first attempt fails it says "starting"; then, and until
+	// NATS answers, that it is waiting for NATS. Never ready meanwhile.
+	until.True(t, 30*time.Second, "readyz to say it is waiting for NATS", func() bool {
+		c, body := status("/readyz")
+		if c != 503 {
+			t.Fatalf("readyz before NATS: %d %s", c, body)
+		}
+		return strings.Contains(body, "waiting for NATS")
+	})
 	if c, _ := status("/v1/me"); c != 503 {
 		t.Fatalf("a request before NATS: %d, want 503", c)
 	}
