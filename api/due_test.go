@@ -50,6 +50,9 @@ func TestDueSoon(t *testing.T) {
 	if d := as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due", w.lead, nil)); len(d.Items) != 2 || d.Within != 30 {
 		t.Fatalf("the lead's next 30 days: %+v", d)
 	}
+	if r := e.must(t, 400, "GET", "/v1/me/due?min_seq=soon", w.sencoA, nil); strings.Join(r.fields(), ",") != "min_seq" {
+		t.Fatalf("min_seq soon: %s", r.Raw)
+	}
 	if r := e.must(t, 400, "GET", "/v1/me/due?within=400", w.sencoA, nil); strings.Join(r.fields(), ",") != "within" {
 		t.Fatalf("within 400: %s", r.Raw)
 	}
@@ -88,8 +91,7 @@ func TestDueSoon(t *testing.T) {
 	}
 	// The decision is recorded: it leaves the list.
 	e.must(t, 201, "POST", "/v1/pupils/"+requested+"/ehcp/milestones", w.sencoA, map[string]any{"type": "decision_to_assess", "on": "2025-10-10", "assess": true})
-	e.must(t, 200, "GET", "/v1/schools/"+w.schoolA+"/caseload?min_seq="+strconv.FormatUint(e.lastSeq(t), 10), w.sencoA, nil)
-	due = as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due?within=90", w.sencoA, nil))
+	due = as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due?within=90&min_seq="+strconv.FormatUint(e.lastSeq(t), 10), w.sencoA, nil))
 	for _, it := range due.Items {
 		if it.Kind == "decision_to_assess" {
 			t.Fatalf("a done milestone is still due: %+v", due.Items)

@@ -189,6 +189,11 @@ func (s *Server) myDue(w http.ResponseWriter, r *http.Request, u user.User) {
 		}
 		q.Within = n
 	}
+	n, ok := minSeq(w, r)
+	if !ok {
+		return
+	}
+	q.MinSeq = n
 	due, err := s.svc.Due(r.Context(), u, q)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -93,7 +93,7 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/pupils/{id}/staff", 200, command1("id", v.AssignStaff), "Assign a member of staff (role staff, of the pupil's school) to deliver the pupil's plan.", "pupils"),
 		cmd("POST /v1/pupils/{id}/staff/remove", 200, command1("id", v.UnassignStaff), "End a member of staff's assignment.", "pupils"),
 		authed("GET /v1/pupils/{id}/delivery", s.delivery, op{summary: "What staff deliver: the current plan's outcomes and provisions and the sessions logged (assigned staff, SENCO, admin).", tag: "pupils", out: app.Delivery{}, errs: readErrs}),
-		authed("GET /v1/me/due", s.myDue, op{summary: "What falls due for the signed-in SENCO or trust lead: APDR reviews and statutory milestones within `within` days (default 30), and everything overdue; `school` narrows it (an admin names one). CSV with format=csv.", tag: "pupils", out: app.DueList{}, query: []string{"within", "school", "format"}, errs: readErrs}),
+		authed("GET /v1/me/due", s.myDue, op{summary: "What falls due for the signed-in SENCO or trust lead: APDR reviews and statutory milestones within `within` days (default 30), and everything overdue; `school` narrows it (an admin names one). CSV with format=csv.", tag: "pupils", out: app.DueList{}, query: []string{"within", "school", "format", "min_seq"}, errs: readErrs}),
 		authed("GET /v1/me/pupils", s.myPupils, op{summary: "The pupils assigned to the signed-in member of staff.", tag: "pupils", out: myPupilsAnswer{}, errs: readErrs}),
 		cmd("POST /v1/pupils/{id}/grants/revoke", 200, command1("id", v.RevokeAccess), "End an LA reviewer's access today.", "pupils"),
 		cmd("POST /v1/pupils/{id}/ehcp/milestones", 201, command1("id", v.RecordEHCP), "Record an event of the EHC process.", "ehcp"),

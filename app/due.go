@@ -19,6 +19,8 @@ type DueQuery struct {
 	SchoolID string
 	// DoneSince also lists milestones done that were due since then.
 	DoneSince civil.Date
+	// MinSeq waits until the views have applied this stream sequence.
+	MinSeq uint64
 }
 
 // DueList is what falls due, soonest first, and everything overdue.
@@ -40,7 +42,7 @@ const DueWithinRule = "must be a number of days from 1 to 366"
 //
 // Errors: *ValidationError (within out of range; an admin naming no
 // school), ErrNotFound, ErrForbidden (a school that is not theirs),
-// ErrUnavailable.
+// ErrBehind (MinSeq not reached in time), ErrUnavailable.
 func (s *Service) Due(ctx context.Context, u user.User, q DueQuery) (DueList, error) {
 	if q.Within < 1 || q.Within > 366 {
 		return DueList{}, domain.Invalid("within", DueWithinRule)
@@ -69,6 +71,9 @@ func (s *Service) Due(ctx context.Context, u user.User, q DueQuery) (DueList, er
 		if mine == nil {
 			mine = schools
 		}
+	}
+	if err := s.awaitViews(ctx, q.MinSeq); err != nil {
+		return DueList{}, err
 	}
 	today := s.Today()
 	out := DueList{AsOf: today, Within: q.Within, Items: []projections.DueItem{}, Schools: mine}
