@@ -154,6 +154,7 @@ var entryKindWords = map[string]string{
 	pupil.EntryAssessment: "the assessment", pupil.EntryPlan: "the plan", pupil.EntrySession: "a session",
 	pupil.EntryReview: "the review", pupil.EntryEHCP: "an EHC process record", pupil.EntryReferral: "a referral",
 	pupil.EntryReferralChange: "a referral's change", pupil.EntryGrant: "an LA access grant",
+	pupil.EntryMeeting: "a meeting with the parents",
 }
 
 // eventLabel says in words what an event of the record is: EHC process

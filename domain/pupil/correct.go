@@ -32,11 +32,12 @@ const (
 	EntryReferral       = "referral"
 	EntryReferralChange = "referral_change"
 	EntryGrant          = "grant"
+	EntryMeeting        = "meeting"
 )
 
 // EntryKinds lists the kinds, as Correct names them.
 var EntryKinds = domain.Allowed("entry_kind", EntryAssessment, EntryPlan, EntrySession, EntryReview, EntryEHCP,
-	EntryReferral, EntryReferralChange, EntryGrant)
+	EntryReferral, EntryReferralChange, EntryGrant, EntryMeeting)
 
 // Correct is the body of a correction: why, and the entry as it should
 // have been recorded, in the shape of the command that recorded it, under
@@ -51,6 +52,7 @@ type Correct struct {
 	Referral       *MakeReferral     `json:"referral"`
 	ReferralChange *ChangeReferral   `json:"referral_change"`
 	Grant          *GrantAccess      `json:"grant"`
+	Meeting        *RecordMeeting    `json:"meeting"`
 }
 
 // Void is the body of a void: why the entry should not have been recorded.
@@ -75,6 +77,7 @@ type (
 		Referral *Referral    `json:"referral,omitempty"`
 		EHCP     *ehcp.Record `json:"ehcp_milestone,omitempty"`
 		Grant    *Grant       `json:"grant,omitempty"`
+		Meeting  *Meeting     `json:"meeting,omitempty"`
 		// Provisions are the provisions active after the correction, when
 		// it changes them.
 		Provisions *[]PlannedProvision `json:"active_provisions,omitempty"`
@@ -114,6 +117,7 @@ type found struct {
 	change   int // index in referral.History
 	ehcp     int // index in EHCPRecords
 	grant    int // index in Grants
+	meeting  int // index in Meetings
 	on       civil.Date
 }
 
@@ -167,6 +171,11 @@ func (p *Pupil) find(entry int) (found, bool) {
 			return found{kind: EntryGrant, grant: i, on: g.GrantedOn}, true
 		}
 	}
+	for i, m := range p.Meetings {
+		if m.Entry == entry {
+			return found{kind: EntryMeeting, meeting: i, on: m.HeldOn}, true
+		}
+	}
 	return found{}, false
 }
 
@@ -191,7 +200,7 @@ func (c Correct) Named() string {
 	var kinds []string
 	for k, set := range map[string]bool{EntryAssessment: c.Assessment != nil, EntryPlan: c.Plan != nil, EntrySession: c.Session != nil,
 		EntryReview: c.Review != nil, EntryEHCP: c.EHCP != nil, EntryReferral: c.Referral != nil,
-		EntryReferralChange: c.ReferralChange != nil, EntryGrant: c.Grant != nil} {
+		EntryReferralChange: c.ReferralChange != nil, EntryGrant: c.Grant != nil, EntryMeeting: c.Meeting != nil} {
 		if set {
 			kinds = append(kinds, k)
 		}
@@ -345,6 +354,11 @@ func (p *Pupil) CorrectEntry(entry int, cmd Correct, facts Facts) ([]event.Data,
 		}
 		g.Until = in.Until
 		ev.Grant, ev.On = &g, g.GrantedOn
+	case EntryMeeting:
+		in := cmd.Meeting
+		p.notBeforeBirth(&probs, "meeting.held_on", in.HeldOn)
+		ev.Meeting = &Meeting{Entry: entry, HeldOn: in.HeldOn, WhoCame: in.WhoCame, Agreed: in.Agreed}
+		ev.On = in.HeldOn
 	}
 	if err := probs.Err(); err != nil {
 		return nil, err
@@ -430,7 +444,7 @@ func (p *Pupil) VoidEntry(entry int, cmd Void, facts Facts) ([]event.Data, error
 		r.History = r.History[:f.change]
 		r.rederive()
 		ev.Referral = r
-	case EntryGrant:
+	case EntryGrant, EntryMeeting:
 	}
 	return []event.Data{ev}, nil
 }
@@ -465,6 +479,20 @@ func (p *Pupil) applyCorrection(d EntryCorrected) {
 				p.Grants[i] = *d.Grant
 			}
 		}
+	case EntryMeeting:
+		// Views keep no Meetings (only their dates): both are put right.
+		p.Meetings = slices.Clone(p.Meetings)
+		for i := range p.Meetings {
+			if p.Meetings[i].Entry == d.Entry {
+				p.Meetings[i] = *d.Meeting
+			}
+		}
+		p.ParentMeetings = slices.Clone(p.ParentMeetings)
+		for i := range p.ParentMeetings {
+			if p.ParentMeetings[i].Entry == d.Entry {
+				p.ParentMeetings[i].On = d.Meeting.HeldOn
+			}
+		}
 	}
 	if d.Provisions != nil {
 		p.ActiveProvisions = slices.Clone(*d.Provisions)
@@ -488,6 +516,9 @@ func (p *Pupil) applyVoid(d EntryVoided) {
 		p.EHCPRecords = slices.DeleteFunc(slices.Clone(p.EHCPRecords), func(r ehcp.Record) bool { return r.Entry == d.Entry })
 	case EntryGrant:
 		p.Grants = slices.DeleteFunc(slices.Clone(p.Grants), func(g Grant) bool { return g.Entry == d.Entry })
+	case EntryMeeting:
+		p.Meetings = slices.DeleteFunc(slices.Clone(p.Meetings), func(m Meeting) bool { return m.Entry == d.Entry })
+		p.ParentMeetings = slices.DeleteFunc(slices.Clone(p.ParentMeetings), func(m ParentMeeting) bool { return m.Entry == d.Entry })
 	}
 	if d.Provisions != nil {
 		p.ActiveProvisions = slices.Clone(*d.Provisions)
@@ -721,6 +752,9 @@ func (p *Pupil) Recorded(entry int) (c Correct, cycle *Cycle, ok bool) {
 	case EntryGrant:
 		g := p.Grants[f.grant]
 		c.Grant = &GrantAccess{UserID: g.UserID, Until: g.Until}
+	case EntryMeeting:
+		m := p.Meetings[f.meeting]
+		c.Meeting = &RecordMeeting{HeldOn: m.HeldOn, WhoCame: m.WhoCame, Agreed: m.Agreed}
 	}
 	return c, f.cycle, true
 }
@@ -746,6 +780,8 @@ func (c *Correct) Fact(kind string) any {
 		return made(&c.ReferralChange)
 	case EntryGrant:
 		return made(&c.Grant)
+	case EntryMeeting:
+		return made(&c.Meeting)
 	}
 	return nil
 }
