@@ -193,15 +193,32 @@ func Today(now time.Time) Date {
 // Weekday is the day of the week d falls on.
 func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
 
-// SchoolDaysBefore is the date n school days before d: counting back
-// Mondays to Fridays only. (Term dates and bank holidays are not kept, so
-// a holiday counts as a school day; a reminder is then early, never late.)
+// SchoolDay reports whether d is a Monday to Friday. Term dates and bank
+// holidays are not kept, so a holiday counts as a school day: a reminder
+// is then early, never late, and a holiday plans minutes of provision.
+func (d Date) SchoolDay() bool {
+	wd := d.Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+
+// SchoolDaysBefore is the date n school days before d.
 func (d Date) SchoolDaysBefore(n int) Date {
 	for n > 0 {
 		d = d.AddDays(-1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+		if d.SchoolDay() {
 			n--
 		}
 	}
 	return d
+}
+
+// SchoolDaysTo counts the school days from d to e, both included.
+func (d Date) SchoolDaysTo(e Date) int {
+	n := 0
+	for ; !d.After(e); d = d.AddDays(1) {
+		if d.SchoolDay() {
+			n++
+		}
+	}
+	return n
 }

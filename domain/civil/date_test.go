@@ -139,3 +139,21 @@ func TestSchoolDaysBefore(t *testing.T) {
 		}
 	}
 }
+
+func TestSchoolDaysTo(t *testing.T) {
+	for _, tc := range []struct {
+		from, to string
+		want     int
+	}{
+		{"2025-11-10", "2025-11-14", 5}, // Monday to Friday
+		{"2025-11-08", "2025-11-09", 0}, // a weekend
+		{"2025-10-14", "2025-11-10", 20},
+		{"2025-11-10", "2025-11-09", 0},
+	} {
+		from, _ := Parse(tc.from)
+		to, _ := Parse(tc.to)
+		if got := from.SchoolDaysTo(to); got != tc.want {
+			t.Errorf("%s to %s: %d school days, want %d", tc.from, tc.to, got, tc.want)
+		}
+	}
+}

@@ -249,7 +249,7 @@ func (c *Clock) applyToPlan(r Record) error {
 		// A rescheduled meeting moves the invitations' deadline (one
 		// already missed stays missed).
 		c.move(ReviewInvitations, on)
-		c.openMilestone(ReviewInvitations, "", r.MeetingOn.AddDays(-14))
+		c.openMilestone(ReviewInvitations, "", r.MeetingOn.AddDays(-AdviceBeforeMeeting))
 	case ReviewInvitationsSent:
 		if !c.closeAll(ReviewInvitations, on) {
 			return outOfOrder("no annual review meeting is scheduled")

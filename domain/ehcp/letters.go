@@ -5,9 +5,10 @@ import "github.com/sendcase/sendcase/domain/civil"
 // What the EHC letters a school sends say, read from the records: the
 // invitation to an annual review meeting and the request for advice.
 
-// AdviceBeforeMeeting is how long before an annual review meeting the
-// advice and information asked for must reach the school, to be sent out
-// two weeks before it (reg 20(3), (4)).
+// AdviceBeforeMeeting is how many days before an annual review meeting
+// the invitations go and the advice asked for is sent out (reg 20(3),
+// (4)): the review_invitations deadline, and the day a letter asks advice
+// by.
 const AdviceBeforeMeeting = 14
 
 // ReviewMeeting is the annual review meeting scheduled and not yet held,

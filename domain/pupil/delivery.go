@@ -1,20 +1,16 @@
 package pupil
 
-import (
-	"time"
-
-	"github.com/sendcase/sendcase/domain/civil"
-)
+import "github.com/sendcase/sendcase/domain/civil"
 
 // Delivered against planned: for each provision a plan set up, the minutes
 // it planned over a period against the minutes delivered and attended.
 // Ombudsman complaints are upheld when a plan's provision was not
 // delivered; this is what shows it.
 //
-// Planned minutes count school days: a plan's weekly minutes spread over
-// Monday to Friday, so a period of 3 weekdays plans 3/5 of a week. Term
-// dates are not kept, so a period over a holiday plans minutes nobody
-// could deliver; choose periods in term.
+// Planned minutes count school days (civil.SchoolDay): a plan's weekly
+// minutes spread over Monday to Friday, so a period of 3 weekdays plans
+// 3/5 of a week. Term dates are not kept, so a period over a holiday plans
+// minutes nobody could deliver; choose periods in term.
 
 // ProvisionDelivery is one provision of one plan over the part of a period
 // the plan was in place.
@@ -72,11 +68,11 @@ func (p *Pupil) Delivery(from, to civil.Date) []ProvisionDelivery {
 		case c.ClosedOn.Valid():
 			end = c.ClosedOn.AddDays(-1)
 		}
-		start, end = later(start, from), earlier(end, to)
+		start, end = civil.Max(start, from), civil.Min(end, to)
 		if end.Before(start) {
 			continue
 		}
-		days := weekdays(start, end)
+		days := start.SchoolDaysTo(end)
 		for _, pp := range c.Plan.Provisions {
 			d := ProvisionDelivery{CycleID: c.ID, ProvisionID: pp.ProvisionID, PlannedPerWeek: pp.SessionsPerWeek * pp.MinutesPerSession,
 				From: start, To: end}
@@ -95,29 +91,4 @@ func (p *Pupil) Delivery(from, to civil.Date) []ProvisionDelivery {
 		}
 	}
 	return out
-}
-
-// weekdays counts Mondays to Fridays from from to to, both included.
-func weekdays(from, to civil.Date) int {
-	n := 0
-	for d := from; !d.After(to); d = d.AddDays(1) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n++
-		}
-	}
-	return n
-}
-
-func later(a, b civil.Date) civil.Date {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earlier(a, b civil.Date) civil.Date {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
