@@ -123,13 +123,13 @@ func newReminderSettings(at WeeklyTime, server string) reminderSettings {
 	return reminderSettings{digestAt: at, server: server}
 }
 
-// ReminderStats counts what this server did with reminders; Pending is
+// reminderStats counts what this server did with reminders; pending is
 // the whole schedule's count at its last run (the same on every server).
-type ReminderStats struct {
+type reminderStats struct {
 	sent, failed, retried, pending atomic.Int64
 }
 
-// ReminderCounts is a reading of ReminderStats.
+// ReminderCounts is a reading of the reminder counters.
 type ReminderCounts struct {
 	// Sent and Failed (given up after every try) count emails; Retried
 	// counts SMTP failures that will be tried again.
@@ -215,10 +215,10 @@ func (s *Service) planReminders(ctx context.Context) error {
 		if !u.MaySignIn() {
 			continue
 		}
-		if weekly && u.Wants(pickDigest) {
+		if weekly && u.ChosenReminders().Digest {
 			plan(jobKey(ReminderDigest, u.ID, week), reminderJob{Kind: ReminderDigest, UserID: u.ID, At: slot})
 		}
-		if u.Wants(pickAlerts) {
+		if u.ChosenReminders().Alerts {
 			if err := s.planAlerts(ctx, u, now, plan); err != nil {
 				errs = append(errs, err)
 			}
@@ -226,17 +226,13 @@ func (s *Service) planReminders(ctx context.Context) error {
 	}
 	if weekly {
 		for _, u := range s.dir.Users(user.TrustLead) {
-			if u.MaySignIn() && u.Wants(pickTrustSummary) {
+			if u.MaySignIn() && u.ChosenReminders().TrustSummary {
 				plan(jobKey(ReminderTrust, u.ID, week), reminderJob{Kind: ReminderTrust, UserID: u.ID, At: slot})
 			}
 		}
 	}
 	return errors.Join(errs...)
 }
-
-func pickDigest(r user.Reminders) bool       { return r.Digest }
-func pickAlerts(r user.Reminders) bool       { return r.Alerts }
-func pickTrustSummary(r user.Reminders) bool { return r.TrustSummary }
 
 // planAlerts plans the alerts of SENCO u's pupils' statutory deadlines:
 // the day one is AlertSchoolDays school days away, and the day after it
@@ -395,17 +391,17 @@ func (s *Service) composeReminder(ctx context.Context, key string, jb reminderJo
 	var subject, body string
 	switch jb.Kind {
 	case ReminderDigest:
-		if !u.Wants(pickDigest) {
+		if !u.ChosenReminders().Digest {
 			return msg, false, nil
 		}
 		subject, body, err = s.digest(ctx, u, jb.At)
 	case ReminderTrust:
-		if !u.Wants(pickTrustSummary) {
+		if !u.ChosenReminders().TrustSummary {
 			return msg, false, nil
 		}
 		subject, body, err = s.trustSummary(ctx, u, jb.At)
 	case ReminderSoon, ReminderMissed:
-		if !u.Wants(pickAlerts) {
+		if !u.ChosenReminders().Alerts {
 			return msg, false, nil
 		}
 		subject, body, err = s.alert(ctx, u, jb)
@@ -584,12 +580,10 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (Result, error)
 }
 
 // ChooseReminders records which reminder emails u wants (what their role
-// is not offered is kept off).
+// is not offered stays off: user.ChooseReminders).
 //
 // Errors: ErrUnavailable.
 func (s *Service) ChooseReminders(ctx context.Context, u user.User, o CommandOptions, r user.Reminders) (Result, error) {
-	offered := u.Role.Offered()
-	r = user.Reminders{Digest: r.Digest && offered.Digest, Alerts: r.Alerts && offered.Alerts, TrustSummary: r.TrustSummary && offered.TrustSummary}
 	res, err := execute(ctx, s.users, u.ID, s.request(u, o, "ChooseReminders", u.ID), func(t *user.User) (decision[*user.User, Result], error) {
 		evs, err := t.ChooseReminders(r, s.Today())
 		return decision[*user.User, Result]{events: evs, answer: answerID[*user.User](u.ID)}, err
@@ -618,9 +612,6 @@ func (s *Service) RemindersOf(u user.User) ReminderChoice {
 		now = u
 	}
 	w := s.reminders.digestAt
-	offered := u.Role.Offered()
-	chosen := now.ChosenReminders()
-	chosen = user.Reminders{Digest: chosen.Digest && offered.Digest, Alerts: chosen.Alerts && offered.Alerts, TrustSummary: chosen.TrustSummary && offered.TrustSummary}
-	return ReminderChoice{Chosen: chosen, Offered: offered, Email: s.mailer != nil,
+	return ReminderChoice{Chosen: now.ChosenReminders(), Offered: u.Role.Offered(), Email: s.mailer != nil,
 		Weekly: fmt.Sprintf("%ss at %02d:%02d", w.Day, w.Hour, w.Minute)}
 }

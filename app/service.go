@@ -49,7 +49,7 @@ type Service struct {
 	passkeys    PasskeyRP
 	signInLimit accountLimits
 	reminders   reminderSettings
-	stats       ReminderStats
+	stats       reminderStats
 }
 
 // EventStore is what the use cases need of the event store

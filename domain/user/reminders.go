@@ -29,16 +29,21 @@ var DefaultReminders = Reminders{Digest: true, Alerts: true, TrustSummary: true}
 // NoReminders is what unsubscribing chooses.
 var NoReminders = Reminders{}
 
-// ChosenReminders are the emails the user has now: their choice, or the
-// defaults; none for a deactivated user.
+// ChosenReminders are the emails the user has now: their choice (or the
+// defaults) of those their role is offered; none for a deactivated user.
 func (u *User) ChosenReminders() Reminders {
 	if u.Deactivated {
 		return NoReminders
 	}
 	if u.Reminders == nil {
-		return DefaultReminders
+		return DefaultReminders.And(u.Role.Offered())
 	}
-	return *u.Reminders
+	return u.Reminders.And(u.Role.Offered())
+}
+
+// And is the reminders both r and o have.
+func (r Reminders) And(o Reminders) Reminders {
+	return Reminders{Digest: r.Digest && o.Digest, Alerts: r.Alerts && o.Alerts, TrustSummary: r.TrustSummary && o.TrustSummary}
 }
 
 // Offered reports which reminders role has at all.
@@ -52,12 +57,6 @@ func (r Role) Offered() Reminders {
 	return NoReminders
 }
 
-// Wants reports whether the user has the reminder kind now: chosen and
-// offered to their role.
-func (u *User) Wants(pick func(Reminders) bool) bool {
-	return pick(u.ChosenReminders()) && pick(u.Role.Offered())
-}
-
 // RemindersChosen records the emails the user chose (or stopped with an
 // unsubscribe link).
 type RemindersChosen struct {
@@ -68,12 +67,13 @@ type RemindersChosen struct {
 func (RemindersChosen) EventType() string        { return "user_reminders_chosen" }
 func (e RemindersChosen) OccurredOn() civil.Date { return e.On }
 
-// ChooseReminders decides the user's choice of emails; the same choice
-// again records nothing.
+// ChooseReminders decides the user's choice of emails (what their role is
+// not offered stays off); the same choice again records nothing.
 func (u *User) ChooseReminders(r Reminders, today civil.Date) ([]event.Data, error) {
 	if !u.Exists() {
 		return nil, domain.NotFound("user")
 	}
+	r = r.And(u.Role.Offered())
 	if u.Reminders != nil && *u.Reminders == r {
 		return nil, nil
 	}

@@ -33,8 +33,8 @@ func TestReminderChoices(t *testing.T) {
 		{"deactivated", User{ID: "d", Role: SENCO, Version: 1, Deactivated: true}, false, false, false},
 		{"an LA reviewer has none", User{ID: "r", Role: LAReviewer, Version: 1}, false, false, false},
 	} {
-		got := [3]bool{tc.u.Wants(func(r Reminders) bool { return r.Digest }), tc.u.Wants(func(r Reminders) bool { return r.Alerts }),
-			tc.u.Wants(func(r Reminders) bool { return r.TrustSummary })}
+		r := tc.u.ChosenReminders()
+		got := [3]bool{r.Digest, r.Alerts, r.TrustSummary}
 		if want := [3]bool{tc.digest, tc.alerts, tc.trustSumary}; got != want {
 			t.Errorf("%s: digest, alerts, trust summary = %v, want %v", tc.name, got, want)
 		}
