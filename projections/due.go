@@ -21,7 +21,7 @@ const (
 	// without the service having seen the pupil.
 	DueReferralWait = "referral_wait"
 	// DueParentMeeting: a term ends with fewer meetings with the parents
-	// of a pupil on SEN support than one a term (pupil.ParentMeetingsDue).
+	// of a pupil on SEN support than one a term (pupil.NextParentMeeting).
 	DueParentMeeting = "parent_meeting"
 )
 
@@ -100,15 +100,17 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 	waitBasis := fmt.Sprintf("the trust's threshold: seen within %d weeks of the referral", wait)
 	until := asOf.AddDays(days)
 	out := []DueItem{}
-	item := func(p *pupil.Pupil, kind, from string, due civil.Date) DueItem {
+	// basis is where the item's time limit comes from: a statutory
+	// milestone's regulation (ehcp.Basis) unless given.
+	item := func(p *pupil.Pupil, kind, from string, due civil.Date, basis string) DueItem {
 		return DueItem{PupilID: p.ID, Name: p.FirstName + " " + p.LastName, SchoolID: schoolID, Kind: kind, From: from,
-			DueOn: due, Days: asOf.DaysUntil(due), Basis: ehcp.Basis[kind]}
+			DueOn: due, Days: asOf.DaysUntil(due), Basis: cmp.Or(basis, ehcp.Basis[kind])}
 	}
-	add := func(p *pupil.Pupil, kind, from string, due civil.Date, overdue bool) {
+	add := func(p *pupil.Pupil, kind, from string, due civil.Date, overdue bool, basis string) {
 		if !overdue && (due.Before(asOf) || due.After(until)) {
 			return
 		}
-		it := item(p, kind, from, due)
+		it := item(p, kind, from, due, basis)
 		it.Overdue = overdue
 		out = append(out, it)
 	}
@@ -118,31 +120,23 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 		}
 		if c := p.CurrentCycle(); c != nil && c.Stage == pupil.Do && c.Plan != nil {
 			overdue, _ := p.ReviewOverdue(asOf)
-			add(p, DueAPDRReview, "", c.Plan.ReviewDueOn, overdue)
+			add(p, DueAPDRReview, "", c.Plan.ReviewDueOn, overdue, "")
 		}
 		for _, r := range p.Referrals {
 			if r.Waiting() {
 				due := r.ReferredOn.AddWeeks(wait)
-				n := len(out)
-				add(p, DueReferralWait, r.Service, due, asOf.After(due))
-				if len(out) > n {
-					out[n].Basis = waitBasis
-				}
+				add(p, DueReferralWait, r.Service, due, asOf.After(due), waitBasis)
 			}
 		}
-		if due, nth, overdue, ok := p.ParentMeetingsDue(asOf); ok {
-			n := len(out)
-			add(p, DueParentMeeting, strconv.Itoa(nth), due, overdue)
-			if len(out) > n {
-				out[n].Basis = "SEND Code of Practice 6.65: meet the parents at least three times a year"
-			}
+		if m, ok := p.NextParentMeeting(asOf); ok {
+			add(p, DueParentMeeting, strconv.Itoa(m.Nth), m.DueOn, m.Overdue, "SEND Code of Practice 6.65: meet the parents at least three times a year")
 		}
 		for _, m := range p.EHCP(asOf, phase).Milestones {
 			switch {
 			case (m.Status == ehcp.Pending || m.Status == ehcp.Overdue) && m.DueOn.Valid():
-				add(p, m.Type, m.From, m.DueOn, m.Status == ehcp.Overdue)
+				add(p, m.Type, m.From, m.DueOn, m.Status == ehcp.Overdue, "")
 			case m.Status == ehcp.Done && o.DoneSince.Valid() && m.DueOn.Valid() && !m.DueOn.Before(o.DoneSince) && !m.DueOn.After(until):
-				it := item(p, m.Type, m.From, m.DueOn)
+				it := item(p, m.Type, m.From, m.DueOn, "")
 				it.DoneOn = m.DoneOn
 				out = append(out, it)
 			}

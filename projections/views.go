@@ -138,7 +138,8 @@ func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) Case
 	}
 	row.ReviewOverdue, row.DaysOverdue = p.ReviewOverdue(asOf)
 	row.ParentMeetings = p.MeetingsThisSchoolYear(asOf)
-	_, _, row.ParentMeetingsBehind, _ = p.ParentMeetingsDue(asOf)
+	next, _ := p.NextParentMeeting(asOf)
+	row.ParentMeetingsBehind = next.Overdue
 	for _, r := range p.Referrals {
 		if r.Open() {
 			row.OpenReferrals++

@@ -42,12 +42,10 @@ type pupilPage struct {
 	// Delivery is the current plan's delivered against planned, over the
 	// last DeliveryWindowDays.
 	Delivery []pupil.ProvisionDelivery
-	// The next meeting with the parents expected (CoP 6.65), when behind
-	// or coming: by MeetingsDue, the MeetingsNth this school year.
-	MeetingsDue                     civil.Date
-	MeetingsNth                     int
-	MeetingsOverdue, MeetingsBehind bool
-	MeetingsThisYear                int
+	// NextMeeting is the next meeting with the parents expected (CoP
+	// 6.65), if any; MeetingsThisYear those held since 1 September.
+	NextMeeting      *pupil.MeetingDue
+	MeetingsThisYear int
 	// Closed are the cycles reviewed, newest first; Processes the EHC
 	// clock's milestones grouped by process.
 	Closed     []closedCycle
@@ -245,7 +243,9 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 			}
 		}
 	}
-	pp.MeetingsDue, pp.MeetingsNth, pp.MeetingsOverdue, pp.MeetingsBehind = p.ParentMeetingsDue(rec.AsOf)
+	if m, ok := p.NextParentMeeting(rec.AsOf); ok {
+		pp.NextMeeting = &m
+	}
 	pp.MeetingsThisYear = p.MeetingsThisSchoolYear(rec.AsOf)
 	if overdue, days := p.ReviewOverdue(rec.AsOf); overdue {
 		pp.OverdueDays = days

@@ -19,27 +19,33 @@ import (
 // ParentMeetingsPerYear is how many meetings a school year should have.
 const ParentMeetingsPerYear = 3
 
-// ParentMeetingsDue answers the next parent meeting the pupil is behind
-// on or about to need: due by the end of the term it is expected in, the
-// nth this school year. ok is false when the pupil is not on SEN support,
-// has left, or has had every meeting expected this year.
-func (p *Pupil) ParentMeetingsDue(today civil.Date) (due civil.Date, nth int, overdue, ok bool) {
+// MeetingDue is the next meeting with the parents a pupil on SEN support
+// needs: the Nth this school year, due by the end of its term (DueOn).
+type MeetingDue struct {
+	DueOn   civil.Date
+	Nth     int
+	Overdue bool
+}
+
+// NextParentMeeting answers the next meeting with the parents the pupil is
+// behind on or about to need. ok is false when the pupil is not on SEN
+// support, has left, or has had every meeting expected this year.
+func (p *Pupil) NextParentMeeting(today civil.Date) (m MeetingDue, ok bool) {
 	if !p.OnRoll || p.SENStatus != need.SENSupport {
-		return 0, 0, false, false
+		return MeetingDue{}, false
 	}
-	start := schoolYearStart(today)
 	held := p.MeetingsThisSchoolYear(today)
 	expected := 0
-	for _, end := range termEnds(start) {
+	for _, end := range termEnds(schoolYearStart(today)) {
 		if !end.After(p.RegisteredOn) {
 			continue // the term ended before the pupil was on the register
 		}
 		expected++
 		if held < expected {
-			return end, expected, today.After(end), true
+			return MeetingDue{DueOn: end, Nth: expected, Overdue: today.After(end)}, true
 		}
 	}
-	return 0, 0, false, false
+	return MeetingDue{}, false
 }
 
 // MeetingsThisSchoolYear counts the meetings with the parents from 1

@@ -43,7 +43,7 @@ func TestNoLongerSENClosesTheOpenCycle(t *testing.T) {
 	}
 }
 
-func TestParentMeetingsDue(t *testing.T) {
+func TestNextParentMeeting(t *testing.T) {
 	d := func(s string) civil.Date { v, _ := civil.Parse(s); return v }
 	pupilWith := func(registered string, meetings ...string) *Pupil {
 		p := &Pupil{ID: "p", OnRoll: true, SENStatus: need.SENSupport, RegisteredOn: d(registered)}
@@ -68,14 +68,14 @@ func TestParentMeetingsDue(t *testing.T) {
 		{"registered in the summer, one held", pupilWith("2026-05-01", "2026-05-10"), "2026-06-01", "", 0, false},
 		{"three held", pupilWith("2024-05-01", "2025-10-01", "2026-01-10", "2026-02-01"), "2026-06-01", "", 0, false},
 	} {
-		due, nth, overdue, ok := tc.p.ParentMeetingsDue(d(tc.today))
-		if ok != (tc.due != "") || (ok && (due != d(tc.due) || nth != tc.nth || overdue != tc.overdue)) {
-			t.Errorf("%s: %s #%d overdue %v ok %v, want %s #%d overdue %v", tc.name, due, nth, overdue, ok, tc.due, tc.nth, tc.overdue)
+		m, ok := tc.p.NextParentMeeting(d(tc.today))
+		if ok != (tc.due != "") || (ok && (m.DueOn != d(tc.due) || m.Nth != tc.nth || m.Overdue != tc.overdue)) {
+			t.Errorf("%s: %s #%d overdue %v ok %v, want %s #%d overdue %v", tc.name, m.DueOn, m.Nth, m.Overdue, ok, tc.due, tc.nth, tc.overdue)
 		}
 	}
 	onPlan := pupilWith("2024-05-01")
 	onPlan.SENStatus = need.EHCPlan
-	if _, _, _, ok := onPlan.ParentMeetingsDue(d("2026-01-05")); ok {
+	if _, ok := onPlan.NextParentMeeting(d("2026-01-05")); ok {
 		t.Error("a pupil with an EHC plan meets the parents at the annual review; no term meetings are listed")
 	}
 }
