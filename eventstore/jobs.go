@@ -42,23 +42,14 @@ func (s *Store) PlanJob(ctx context.Context, key string, value []byte) error {
 func (s *Store) Jobs(ctx context.Context) ([]eventlog.Job, error) {
 	ctx, cancel := bounded(ctx)
 	defer cancel()
-	w, err := s.jobs.WatchFiltered(ctx, []string{jobPrefix + ">"}, jetstream.IgnoreDeletes())
-	if err != nil {
-		return nil, fmt.Errorf("list jobs: %w", wrapUnavailable(err))
-	}
-	defer func() { _ = w.Stop() }()
 	var out []eventlog.Job
-	for {
-		select {
-		case e, ok := <-w.Updates():
-			if !ok || e == nil { // nil: every current value delivered
-				return out, nil
-			}
-			out = append(out, eventlog.Job{Key: e.Key()[len(jobPrefix):], Value: e.Value(), Revision: e.Revision()})
-		case <-ctx.Done():
-			return nil, fmt.Errorf("list jobs: %w", wrapUnavailable(ctx.Err()))
-		}
+	err := eachValue(ctx, s.jobs, jobPrefix+">", func(e jetstream.KeyValueEntry) {
+		out = append(out, eventlog.Job{Key: e.Key()[len(jobPrefix):], Value: e.Value(), Revision: e.Revision()})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list jobs: %w", err)
 	}
+	return out, nil
 }
 
 // UpdateJob stores value for the job under key if it is still at revision,

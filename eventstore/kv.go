@@ -106,24 +106,31 @@ func (s *Store) ReleaseClaim(ctx context.Context, key string) error {
 // Claims returns every claim whose key starts with prefix (a dot-separated
 // key prefix such as "upn.<trust>"), as key → owner.
 func (s *Store) Claims(ctx context.Context, prefix string) (map[string]string, error) {
-	w, err := s.unique.WatchFiltered(ctx, []string{prefix + ".>"}, jetstream.IgnoreDeletes())
+	out := map[string]string{}
+	err := eachValue(ctx, s.unique, prefix+".>", func(e jetstream.KeyValueEntry) { out[e.Key()] = string(e.Value()) })
 	if err != nil {
-		return nil, fmt.Errorf("list claims %s: %w", prefix, wrapUnavailable(err))
+		return nil, fmt.Errorf("list claims %s: %w", prefix, err)
+	}
+	return out, nil
+}
+
+// eachValue calls fn with the current value of every key of kv matching
+// filter, and returns once all have been given.
+func eachValue(ctx context.Context, kv jetstream.KeyValue, filter string, fn func(jetstream.KeyValueEntry)) error {
+	w, err := kv.WatchFiltered(ctx, []string{filter}, jetstream.IgnoreDeletes())
+	if err != nil {
+		return wrapUnavailable(err)
 	}
 	defer func() { _ = w.Stop() }()
-	out := map[string]string{}
 	for {
 		select {
 		case e, ok := <-w.Updates():
-			if !ok {
-				return out, nil
+			if !ok || e == nil { // nil: every current value delivered
+				return nil
 			}
-			if e == nil { // all current values delivered
-				return out, nil
-			}
-			out[e.Key()] = string(e.Value())
+			fn(e)
 		case <-ctx.Done():
-			return nil, fmt.Errorf("list claims %s: %w", prefix, wrapUnavailable(ctx.Err()))
+			return wrapUnavailable(ctx.Err())
 		}
 	}
 }
