@@ -57,6 +57,8 @@ func TestLetters(t *testing.T) {
 	letter("/ui/pupils/"+assessed+"/letters/annual-review", http.StatusOK, "No annual review meeting is scheduled")
 	letter("/ui/pupils/"+planned+"/letters/advice-request", http.StatusOK, "No advice has been asked for")
 	letter("/ui/pupils/"+planned+"/letters/nope", http.StatusNotFound)
+	letter("/ui/pupils/"+assessed+"/letters/advice-request?from=paediatrician", http.StatusBadRequest, `href="#letter-from"`, "no advice was asked of")
+	letter("/ui/pupils/"+planned+"/letters/annual-review?to=grandparents", http.StatusBadRequest, `href="#letter-to"`)
 	bad := url.Values{"place": {"the hall\x1b[31m"}, "time": {"10am"}}
 	letter("/ui/pupils/"+planned+"/letters/annual-review?"+bad.Encode(), http.StatusBadRequest,
 		`href="#letter-place"`, "control characters", `value="10am"`)

@@ -17,9 +17,12 @@ import (
 // letter is not stored: recording the invitations as sent is the EHC
 // form's job.
 
+// letterTo is whom an annual review invitation is written to.
+var letterTo = domain.Allowed("letter_to", "parents", "professional")
+
 // letterFields are what the letter page asks for besides the record.
 type letterFields struct {
-	To      string `json:"to" validate:"omitempty,oneof=parents professional"`
+	To      string `json:"to" validate:"omitempty,allowed=letter_to"`
 	Time    string `json:"time" validate:"max=40"`
 	Place   string `json:"place" validate:"max=200"`
 	Contact string `json:"contact" validate:"max=200"`
@@ -53,11 +56,12 @@ func (s *Server) letter(w http.ResponseWriter, r *http.Request, u user.User) {
 	q := r.URL.Query()
 	f := letterFields{To: q.Get("to"), Time: q.Get("time"), Place: q.Get("place"), Contact: q.Get("contact"), From: q.Get("from")}
 	if f.To == "" {
-		f.To = "parents"
+		f.To = letterTo[0] // the parents
 	}
 	if f.Contact == "" {
 		f.Contact = u.Email
 	}
+	var refused error
 	d := letterPage{pupilPage: pp, Letter: r.PathValue("letter"), Fields: f, Today: s.svc.Today(), Signed: u.Name}
 	c := pp.Pupil.Clock()
 	switch d.Letter {
@@ -70,6 +74,9 @@ func (s *Server) letter(w http.ResponseWriter, r *http.Request, u user.User) {
 				d.Advice = &d.Requests[i]
 			}
 		}
+		if f.From != "" && d.Advice == nil {
+			refused = domain.Invalid("from", "no advice was asked of %q on this record", f.From)
+		}
 	default:
 		s.errorPage(w, r, &u, http.StatusNotFound, "There is no such letter.")
 		return
@@ -77,7 +84,10 @@ func (s *Server) letter(w http.ResponseWriter, r *http.Request, u user.User) {
 	pg := page{Title: "Letter — " + pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: d, FormName: "letter",
 		Form: url.Values{"time": {f.Time}, "place": {f.Place}, "contact": {f.Contact}}}
 	status := http.StatusOK
-	if err := domain.Validate(f); err != nil {
+	if err := domain.Validate(f); err != nil || refused != nil {
+		if err == nil {
+			err = refused
+		}
 		pg.Errors, _ = fieldErrors(err)
 		status = http.StatusBadRequest
 		pg.Flash, pg.Refused = "The letter could not be filled in: see the fields marked.", true
