@@ -28,13 +28,17 @@ const (
 // DueItem is one thing a school must do by a date: an APDR review or a
 // statutory milestone of a pupil, overdue or due within the window asked.
 type DueItem struct {
-	PupilID  string     `json:"pupil_id"`
-	Name     string     `json:"name"`
-	SchoolID string     `json:"school_id"`
-	Kind     string     `json:"kind"`
-	From     string     `json:"from,omitempty"`
-	DueOn    civil.Date `json:"due_on"`
-	Overdue  bool       `json:"overdue"`
+	PupilID  string `json:"pupil_id"`
+	Name     string `json:"name"`
+	SchoolID string `json:"school_id"`
+	Kind     string `json:"kind"`
+	// From says which one of its kind: the adviser of advice awaited, the
+	// service of a referral, the number this school year of a parent
+	// meeting ("2"). With the pupil, kind and due date it names the item
+	// (a calendar's UID).
+	From    string     `json:"from,omitempty"`
+	DueOn   civil.Date `json:"due_on"`
+	Overdue bool       `json:"overdue"`
 	// Days until it is due (negative: days overdue).
 	Days int `json:"days"`
 	// Basis is where the time limit comes from (ehcp.Basis); "" for an
