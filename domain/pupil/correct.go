@@ -255,6 +255,7 @@ func (p *Pupil) CorrectEntry(entry int, cmd Correct, facts Facts) ([]event.Data,
 			probs.Add(pfx+"outcomes", "the plan was reviewed with %d outcomes: correct them, do not add or remove any", len(c.Plan.Outcomes))
 		}
 		checkProvisions(pfx, in.Provisions, facts, &probs)
+		checkMeasures(pfx, in.Outcomes, facts, &probs)
 		plan := newPlan(*in, facts)
 		// Outcomes keep their ids, in order, so that ratings still name them.
 		for i := range plan.Outcomes {
@@ -282,7 +283,9 @@ func (p *Pupil) CorrectEntry(entry int, cmd Correct, facts Facts) ([]event.Data,
 			probs.Add("session.delivered_on", "must not be after the review (%s)", c.Review.HeldOn)
 		}
 		old := c.Sessions[f.session]
-		ev.Session = &Session{Entry: entry, ID: old.ID, ProvisionID: in.ProvisionID, DeliveredOn: in.DeliveredOn, Minutes: in.Minutes, Attended: *in.Attended}
+		checkSessionReadings("session.", in.Readings, c.Plan, facts, &probs)
+		ev.Session = &Session{Entry: entry, ID: old.ID, ProvisionID: in.ProvisionID, DeliveredOn: in.DeliveredOn, Minutes: in.Minutes, Attended: *in.Attended,
+			Readings: in.Readings}
 		ev.CycleID, ev.On = c.ID, in.DeliveredOn
 	case EntryReview:
 		in := cmd.Review
@@ -296,7 +299,7 @@ func (p *Pupil) CorrectEntry(entry int, cmd Correct, facts Facts) ([]event.Data,
 		if next := p.after(c.ID); next != nil && in.HeldOn.After(next.OpenedOn) {
 			probs.Add("review.held_on", "must not be after the next cycle was opened (%s)", next.OpenedOn)
 		}
-		checkRatings("review.", in.Outcomes, c.Plan, &probs)
+		checkRatings("review.", in.Outcomes, c.Plan, facts, &probs)
 		review := newReview(*in)
 		review.Entry = entry
 		c.Review = &review
@@ -462,6 +465,7 @@ func (p *Pupil) applyCorrection(d EntryCorrected) {
 					c.Sessions[i] = *d.Session
 				}
 			}
+			c.delivered(d.Entry, d.Session)
 		}
 	case EntryReferral, EntryReferralChange:
 		p.putReferral(d.Referral)
@@ -507,6 +511,7 @@ func (p *Pupil) applyVoid(d EntryVoided) {
 	case EntrySession:
 		if c := p.Cycle(d.CycleID); c != nil {
 			c.Sessions = slices.DeleteFunc(slices.Clone(c.Sessions), func(s Session) bool { return s.Entry == d.Entry })
+			c.delivered(d.Entry, nil)
 		}
 	case EntryReferral:
 		p.Referrals = slices.DeleteFunc(slices.Clone(p.Referrals), func(r *Referral) bool { return r.ID == d.ReferralID })
@@ -561,7 +566,7 @@ func (p *Pupil) putCycle(c *Cycle, removes string) {
 	next := c.clone()
 	for i, old := range p.Cycles {
 		if old.ID == c.ID {
-			next.Sessions = old.Sessions
+			next.Sessions, next.Delivered, next.DeliveredOf, next.Readings = old.Sessions, old.Delivered, old.DeliveredOf, old.Readings
 			p.Cycles = slices.Clone(p.Cycles)
 			p.Cycles[i] = next
 			return
@@ -589,7 +594,7 @@ func (p *Pupil) putReferral(r *Referral) {
 // carry): an event's cycle must not share memory with the pupil's.
 func (c *Cycle) clone() *Cycle {
 	n := *c
-	n.Sessions = nil
+	n.Sessions, n.Delivered, n.DeliveredOf, n.Readings = nil, nil, nil, nil
 	if c.Assessment != nil {
 		a := *c.Assessment
 		a.NeedAreas = slices.Clone(a.NeedAreas)
@@ -723,7 +728,8 @@ func (p *Pupil) Recorded(entry int) (c Correct, cycle *Cycle, ok bool) {
 		pl := f.cycle.Plan
 		cmd := &AgreePlan{AgreedOn: pl.AgreedOn, ReviewDueOn: pl.ReviewDueOn, ParentViews: pl.ParentViews, PupilViews: pl.PupilViews}
 		for _, o := range pl.Outcomes {
-			cmd.Outcomes = append(cmd.Outcomes, OutcomeInput{Description: o.Description, SuccessCriteria: o.SuccessCriteria})
+			cmd.Outcomes = append(cmd.Outcomes, OutcomeInput{Description: o.Description, SuccessCriteria: o.SuccessCriteria,
+				MeasureID: o.MeasureID, Baseline: o.Baseline, Target: o.Target})
 		}
 		for _, pr := range pl.Provisions {
 			cmd.Provisions = append(cmd.Provisions, ProvisionInput(pr))
@@ -731,7 +737,8 @@ func (p *Pupil) Recorded(entry int) (c Correct, cycle *Cycle, ok bool) {
 		c.Plan = cmd
 	case EntrySession:
 		s := f.cycle.Sessions[f.session]
-		c.Session = &LogSession{ProvisionID: s.ProvisionID, DeliveredOn: s.DeliveredOn, Minutes: s.Minutes, Attended: &s.Attended}
+		c.Session = &LogSession{ProvisionID: s.ProvisionID, DeliveredOn: s.DeliveredOn, Minutes: s.Minutes, Attended: &s.Attended,
+			Readings: slices.Clone(s.Readings)}
 	case EntryReview:
 		rv := f.cycle.Review
 		cmd := &RecordReview{HeldOn: rv.HeldOn, Decision: rv.Decision, ParentViews: rv.ParentViews, PupilViews: rv.PupilViews}

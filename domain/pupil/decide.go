@@ -7,6 +7,7 @@ import (
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/upn"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
@@ -47,6 +48,11 @@ type (
 	OutcomeInput struct {
 		Description     string `json:"description" validate:"notblank,max=2000"`
 		SuccessCriteria string `json:"success_criteria" validate:"notblank,max=2000"`
+		// MeasureID names one of the trust's measures; Baseline and Target
+		// are then required readings of it.
+		MeasureID string   `json:"measure_id" validate:"omitempty,uuid"`
+		Baseline  *float64 `json:"baseline"`
+		Target    *float64 `json:"target"`
 	}
 	ProvisionInput struct {
 		ProvisionID       string `json:"provision_id" validate:"required,uuid"`
@@ -67,10 +73,14 @@ type (
 		DeliveredOn civil.Date `json:"delivered_on" validate:"required,date,happened"`
 		Minutes     int        `json:"minutes" validate:"required,gte=1,lte=480"`
 		Attended    *bool      `json:"attended" validate:"required"`
+		// Readings of the plan's outcomes' measures taken in the session.
+		Readings []OutcomeReading `json:"readings" validate:"max=20,dive"`
 	}
 	RatingInput struct {
 		OutcomeID string `json:"outcome_id" validate:"required"`
 		Rating    string `json:"rating" validate:"required,allowed=rating"`
+		// Reading is the outcome's measure at review, when it has one.
+		Reading *float64 `json:"reading"`
 	}
 	RecordReview struct {
 		HeldOn      civil.Date    `json:"held_on" validate:"required,date,happened"`
@@ -263,6 +273,7 @@ func (p *Pupil) AgreePlan(cycleID string, cmd AgreePlan, facts Facts) ([]event.D
 		probs.Add("review_due_on", "must not be before agreed_on")
 	}
 	checkProvisions("", cmd.Provisions, facts, &probs)
+	checkMeasures("", cmd.Outcomes, facts, &probs)
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
@@ -288,12 +299,85 @@ func checkProvisions(prefix string, provisions []ProvisionInput, facts Facts, pr
 	}
 }
 
+// checkMeasures checks the measures a plan's outcomes name: the trust's,
+// with a baseline and a target that are readings of it, the target better
+// than the baseline; fields are named under prefix.
+func checkMeasures(prefix string, outcomes []OutcomeInput, facts Facts, probs *domain.Problems) {
+	for i, o := range outcomes {
+		field := fmt.Sprintf("%soutcomes[%d].", prefix, i)
+		if o.MeasureID == "" {
+			if o.Baseline != nil || o.Target != nil {
+				probs.Add(field+"measure_id", "choose the measure the baseline and target are readings of")
+			}
+			continue
+		}
+		m, ok := facts.Measure(o.MeasureID)
+		if !ok {
+			probs.Add(field+"measure_id", "not one of the trust's measures")
+			continue
+		}
+		for _, r := range []struct {
+			name string
+			v    *float64
+		}{{"baseline", o.Baseline}, {"target", o.Target}} {
+			switch {
+			case r.v == nil:
+				probs.Add(field+r.name, "is required for a measured outcome (%s)", m.Name)
+			case m.Refuses(*r.v) != "":
+				probs.Add(field+r.name, "%s", m.Refuses(*r.v))
+			}
+		}
+		if o.Baseline != nil && o.Target != nil && m.Gain(*o.Baseline, *o.Target) <= 0 {
+			way := "above"
+			if !m.HigherIsBetter {
+				way = "below"
+			}
+			probs.Add(field+"target", "must be %s the baseline (%s): for %s, %s is better", way, trust.Number(*o.Baseline), m.Name, map[bool]string{true: "higher", false: "lower"}[m.HigherIsBetter])
+		}
+	}
+}
+
+// checkReading checks one reading of outcome outcomeID of plan: the
+// outcome must name a measure and the value be a reading of it.
+func checkReading(field, outcomeID string, value float64, plan *PlanDoc, facts Facts, probs *domain.Problems) {
+	o, ok := plan.outcome(outcomeID)
+	if !ok {
+		probs.Add(field, "not an outcome of this cycle's plan")
+		return
+	}
+	if o.MeasureID == "" {
+		probs.Add(field, "the outcome %q has no measure to read", o.Description)
+		return
+	}
+	if m, ok := facts.Measure(o.MeasureID); ok {
+		if why := m.Refuses(value); why != "" {
+			probs.Add(field, "%s", why)
+		}
+	}
+}
+
+// checkSessionReadings checks the readings a session records: each of an
+// outcome of the plan with a measure, once; fields named under prefix.
+func checkSessionReadings(prefix string, readings []OutcomeReading, plan *PlanDoc, facts Facts, probs *domain.Problems) {
+	seen := map[string]bool{}
+	for i, r := range readings {
+		field := fmt.Sprintf("%sreadings[%d]", prefix, i)
+		if seen[r.OutcomeID] {
+			probs.Add(field+".outcome_id", "is read twice in one session")
+			continue
+		}
+		seen[r.OutcomeID] = true
+		checkReading(field+".value", r.OutcomeID, *r.Value, plan, facts, probs)
+	}
+}
+
 // newPlan is the plan a command agrees, its outcomes given new ids.
 func newPlan(cmd AgreePlan, facts Facts) PlanDoc {
 	plan := PlanDoc{AgreedOn: cmd.AgreedOn, ReviewDueOn: cmd.ReviewDueOn, ParentViews: cmd.ParentViews, PupilViews: cmd.PupilViews,
 		Outcomes: make([]Outcome, len(cmd.Outcomes)), Provisions: make([]PlannedProvision, len(cmd.Provisions))}
 	for i, o := range cmd.Outcomes {
-		plan.Outcomes[i] = Outcome{ID: facts.NewID(), Description: o.Description, SuccessCriteria: o.SuccessCriteria}
+		plan.Outcomes[i] = Outcome{ID: facts.NewID(), Description: o.Description, SuccessCriteria: o.SuccessCriteria,
+			MeasureID: o.MeasureID, Baseline: o.Baseline, Target: o.Target}
 	}
 	for i, in := range cmd.Provisions {
 		plan.Provisions[i] = PlannedProvision(in)
@@ -317,11 +401,13 @@ func (p *Pupil) LogSession(cycleID string, cmd LogSession, facts Facts) ([]event
 	if cmd.DeliveredOn.Before(c.Plan.AgreedOn) {
 		probs.Add("delivered_on", "must not be before the plan was agreed (%s)", c.Plan.AgreedOn)
 	}
+	checkSessionReadings("", cmd.Readings, c.Plan, facts, &probs)
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
 	return []event.Data{SessionLogged{CycleID: c.ID, Session: Session{
 		ID: facts.NewID(), ProvisionID: cmd.ProvisionID, DeliveredOn: cmd.DeliveredOn, Minutes: cmd.Minutes, Attended: *cmd.Attended,
+		Readings: cmd.Readings,
 	}}}, nil
 }
 
@@ -341,7 +427,7 @@ func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, facts Facts) ([]e
 	if last := c.lastDate(); cmd.HeldOn.Before(last) {
 		probs.Add("held_on", "must not be before the last record of the cycle (%s)", last)
 	}
-	checkRatings("", cmd.Outcomes, c.Plan, &probs)
+	checkRatings("", cmd.Outcomes, c.Plan, facts, &probs)
 	if err := probs.Err(); err != nil {
 		return nil, err
 	}
@@ -362,7 +448,7 @@ func (p *Pupil) RecordReview(cycleID string, cmd RecordReview, facts Facts) ([]e
 
 // checkRatings checks that a review rates every outcome of the plan
 // exactly once; fields are named under prefix.
-func checkRatings(prefix string, ratings []RatingInput, plan *PlanDoc, probs *domain.Problems) {
+func checkRatings(prefix string, ratings []RatingInput, plan *PlanDoc, facts Facts, probs *domain.Problems) {
 	rated := map[string]bool{}
 	for i, r := range ratings {
 		field := fmt.Sprintf("%soutcomes[%d].outcome_id", prefix, i)
@@ -371,6 +457,8 @@ func checkRatings(prefix string, ratings []RatingInput, plan *PlanDoc, probs *do
 			probs.Add(field, "not an outcome of this cycle's plan")
 		case rated[r.OutcomeID]:
 			probs.Add(field, "is rated twice")
+		case r.Reading != nil:
+			checkReading(fmt.Sprintf("%soutcomes[%d].reading", prefix, i), r.OutcomeID, *r.Reading, plan, facts, probs)
 		}
 		rated[r.OutcomeID] = true
 	}
@@ -392,12 +480,18 @@ func newReview(cmd RecordReview) ReviewDoc {
 }
 
 func (plan *PlanDoc) hasOutcome(id string) bool {
+	_, ok := plan.outcome(id)
+	return ok
+}
+
+// outcome returns the plan's outcome with id.
+func (plan *PlanDoc) outcome(id string) (Outcome, bool) {
 	for _, o := range plan.Outcomes {
 		if o.ID == id {
-			return true
+			return o, true
 		}
 	}
-	return false
+	return Outcome{}, false
 }
 
 // Transfer decides moving the pupil to another school of the same trust.

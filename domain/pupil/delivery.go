@@ -1,6 +1,10 @@
 package pupil
 
-import "github.com/sendcase/sendcase/domain/civil"
+import (
+	"slices"
+
+	"github.com/sendcase/sendcase/domain/civil"
+)
 
 // Delivered against planned: for each provision a plan set up, the minutes
 // it planned over a period against the minutes delivered and attended.
@@ -19,6 +23,9 @@ type ProvisionDelivery struct {
 	ProvisionID string `json:"provision_id"`
 	// PlannedPerWeek is the plan's minutes a week (sessions × minutes).
 	PlannedPerWeek int `json:"planned_per_week"`
+	// GroupSize is the plan's group, which shares the staff's time (and
+	// so the cost).
+	GroupSize int `json:"group_size"`
 	// From and To are the days of the period the plan was in place.
 	From civil.Date `json:"from"`
 	To   civil.Date `json:"to"`
@@ -51,6 +58,23 @@ func Percent(n, of int) (pct int, ok bool) {
 	return n * 100 / of, true
 }
 
+// inPlace is the part of from..to the cycle's plan was in place (see
+// Delivery); ok is false when it was not in place then.
+func (c *Cycle) inPlace(from, to civil.Date) (start, end civil.Date, ok bool) {
+	if c.Plan == nil {
+		return 0, 0, false
+	}
+	start, end = c.Plan.AgreedOn, to
+	switch {
+	case c.Review != nil:
+		end = c.Review.HeldOn.AddDays(-1)
+	case c.ClosedOn.Valid():
+		end = c.ClosedOn.AddDays(-1)
+	}
+	start, end = civil.Max(start, from), civil.Min(end, to)
+	return start, end, !end.Before(start)
+}
+
 // Delivery answers, for each provision of each plan in place at some time
 // from from to to (both included), what was planned and delivered then.
 // A plan is in place from the day it was agreed until the day before its
@@ -58,37 +82,35 @@ func Percent(n, of int) (pct int, ok bool) {
 func (p *Pupil) Delivery(from, to civil.Date) []ProvisionDelivery {
 	var out []ProvisionDelivery
 	for _, c := range p.Cycles {
-		if c.Plan == nil {
-			continue
-		}
-		start, end := c.Plan.AgreedOn, to
-		switch {
-		case c.Review != nil:
-			end = c.Review.HeldOn.AddDays(-1)
-		case c.ClosedOn.Valid():
-			end = c.ClosedOn.AddDays(-1)
-		}
-		start, end = civil.Max(start, from), civil.Min(end, to)
-		if end.Before(start) {
-			continue
-		}
-		days := start.SchoolDaysTo(end)
-		for _, pp := range c.Plan.Provisions {
-			d := ProvisionDelivery{CycleID: c.ID, ProvisionID: pp.ProvisionID, PlannedPerWeek: pp.SessionsPerWeek * pp.MinutesPerSession,
-				From: start, To: end}
-			d.PlannedMinutes = d.PlannedPerWeek * days / 5
-			for _, s := range c.Sessions {
-				if s.ProvisionID != pp.ProvisionID || s.DeliveredOn.Before(start) || s.DeliveredOn.After(end) {
-					continue
-				}
-				d.Sessions++
-				d.DeliveredMinutes += s.Minutes
-				if s.Attended {
-					d.AttendedMinutes += s.Minutes
-				}
+		out = append(out, c.Delivery(from, to)...)
+	}
+	return out
+}
+
+// Delivery is Pupil.Delivery for one cycle.
+func (c *Cycle) Delivery(from, to civil.Date) []ProvisionDelivery {
+	start, end, ok := c.inPlace(from, to)
+	if !ok {
+		return nil
+	}
+	days := start.SchoolDaysTo(end)
+	out := make([]ProvisionDelivery, 0, len(c.Plan.Provisions))
+	for _, pp := range c.Plan.Provisions {
+		d := ProvisionDelivery{CycleID: c.ID, ProvisionID: pp.ProvisionID, PlannedPerWeek: pp.SessionsPerWeek * pp.MinutesPerSession,
+			GroupSize: pp.GroupSize, From: start, To: end}
+		d.PlannedMinutes = d.PlannedPerWeek * days / 5
+		of := slices.Index(c.DeliveredOf, pp.ProvisionID)
+		for _, s := range c.Delivered {
+			if int(s.Of) != of || s.On.Before(start) || s.On.After(end) {
+				continue
 			}
-			out = append(out, d)
+			d.Sessions++
+			d.DeliveredMinutes += int(s.Minutes)
+			if s.Attended {
+				d.AttendedMinutes += int(s.Minutes)
+			}
 		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -22,6 +22,9 @@ func TestDelivery(t *testing.T) {
 		if review {
 			c.Review = &ReviewDoc{HeldOn: d("2025-10-06")}
 		}
+		for i := range c.Sessions {
+			c.delivered(i+1, &c.Sessions[i])
+		}
 		return &Pupil{Cycles: []*Cycle{c}}
 	}
 	for _, tc := range []struct {

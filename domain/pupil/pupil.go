@@ -5,6 +5,8 @@
 package pupil
 
 import (
+	"slices"
+
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
@@ -111,6 +113,60 @@ type Cycle struct {
 	// ClosedOn is set on a cycle closed without a review, when the pupil
 	// no longer has SEN (ChangeStatus with CloseCycle).
 	ClosedOn civil.Date `json:"closed_on,omitempty"`
+
+	// Delivered and Readings are what the sessions say of delivery and
+	// progress, kept apart in a compact form: views drop Sessions (they are
+	// most of a pupil's events) and keep these, so that delivery and impact
+	// are worked out by one rule (Delivery, Progress) from either. Derived
+	// by Apply; events never carry them.
+	Delivered []Delivered `json:"-"`
+	// DeliveredOf are the provisions Delivered names, by index.
+	DeliveredOf []string  `json:"-"`
+	Readings    []Reading `json:"-"`
+}
+
+// Delivered is one session, compactly: 12 bytes, against some 150 for a
+// Session, since a trust's views hold millions.
+type Delivered struct {
+	Entry   int32
+	On      civil.Date
+	Minutes int16
+	// Of is the index of the session's provision in Cycle.DeliveredOf.
+	Of       uint8
+	Attended bool
+}
+
+// Reading is a reading of an outcome's measure that a session recorded.
+type Reading struct {
+	Entry     int        `json:"entry"`
+	OutcomeID string     `json:"outcome_id"`
+	On        civil.Date `json:"on"`
+	Value     float64    `json:"value"`
+}
+
+// OutcomeReading is a reading as a session records it.
+type OutcomeReading struct {
+	OutcomeID string   `json:"outcome_id" validate:"required"`
+	Value     *float64 `json:"value" validate:"required"`
+}
+
+// delivered puts session s (recorded as entry) into c's compact records,
+// in place of what that entry said before; a nil s only removes it.
+func (c *Cycle) delivered(entry int, s *Session) {
+	c.Delivered = slices.DeleteFunc(slices.Clone(c.Delivered), func(d Delivered) bool { return int(d.Entry) == entry })
+	c.Readings = slices.DeleteFunc(slices.Clone(c.Readings), func(r Reading) bool { return r.Entry == entry })
+	if s == nil {
+		return
+	}
+	of := slices.Index(c.DeliveredOf, s.ProvisionID)
+	if of < 0 {
+		of = len(c.DeliveredOf)
+		c.DeliveredOf = append(slices.Clip(c.DeliveredOf), s.ProvisionID)
+	}
+	c.Delivered = append(c.Delivered, Delivered{Entry: int32(entry), On: s.DeliveredOn, Minutes: int16(s.Minutes), Of: uint8(of), Attended: s.Attended})
+	for _, r := range s.Readings {
+		c.Readings = append(c.Readings, Reading{Entry: entry, OutcomeID: r.OutcomeID, On: s.DeliveredOn, Value: *r.Value})
+	}
 }
 
 // Assessment is the Assess stage's record.
@@ -123,11 +179,15 @@ type Assessment struct {
 	NeedAreas  []need.Area `json:"need_areas"`
 }
 
-// Outcome is what the plan aims for.
+// Outcome is what the plan aims for: in words, and, when it names one of
+// the trust's measures, from a baseline to a target.
 type Outcome struct {
-	ID              string `json:"id"`
-	Description     string `json:"description" personal:"true"`
-	SuccessCriteria string `json:"success_criteria" personal:"true"`
+	ID              string   `json:"id"`
+	Description     string   `json:"description" personal:"true"`
+	SuccessCriteria string   `json:"success_criteria" personal:"true"`
+	MeasureID       string   `json:"measure_id,omitempty"`
+	Baseline        *float64 `json:"baseline,omitempty"`
+	Target          *float64 `json:"target,omitempty"`
 }
 
 // PlannedProvision is a catalogue provision as the plan sets it up.
@@ -161,12 +221,16 @@ type Session struct {
 	DeliveredOn civil.Date `json:"delivered_on"`
 	Minutes     int        `json:"minutes"`
 	Attended    bool       `json:"attended"`
+	// Readings of outcomes' measures taken in the session.
+	Readings []OutcomeReading `json:"readings,omitempty"`
 }
 
-// Rating is an outcome's rating at review.
+// Rating is an outcome's rating at review, and the reading of its measure
+// then (the exit reading), when it has one.
 type Rating struct {
-	OutcomeID string `json:"outcome_id"`
-	Rating    string `json:"rating"`
+	OutcomeID string   `json:"outcome_id"`
+	Rating    string   `json:"rating"`
+	Reading   *float64 `json:"reading,omitempty"`
 }
 
 // ReviewDoc is the Review stage's record.
@@ -200,6 +264,8 @@ type Facts struct {
 	NewID func() string
 	// Provision looks up the trust's catalogue.
 	Provision func(id string) (trust.Provision, bool)
+	// Measure looks up the trust's measures.
+	Measure func(id string) (trust.Measure, bool)
 	// SchoolTrust returns the trust of a school.
 	SchoolTrust func(schoolID string) (string, bool)
 	// User looks up a user (for grants).

@@ -38,6 +38,10 @@ func testContext() Facts {
 			}
 			return trust.Provision{}, false
 		},
+		Measure: func(id string) (trust.Measure, bool) {
+			m, ok := testMeasures[id]
+			return m, ok
+		},
 		SchoolTrust: func(id string) (string, bool) {
 			switch id {
 			case schoolA, schoolB:
@@ -119,7 +123,7 @@ type needArea = need.Area
 
 func validPlan() AgreePlan {
 	return AgreePlan{AgreedOn: d("2025-09-25"), ReviewDueOn: d("2025-12-12"),
-		Outcomes:    []OutcomeInput{{"Uses 3-word sentences", "In 4 of 5 observed lessons"}, {"Joins group talk", "Weekly"}},
+		Outcomes:    []OutcomeInput{{Description: "Uses 3-word sentences", SuccessCriteria: "In 4 of 5 observed lessons"}, {Description: "Joins group talk", SuccessCriteria: "Weekly"}},
 		Provisions:  []ProvisionInput{{ProvisionID: provID, SessionsPerWeek: 3, MinutesPerSession: 30, GroupSize: 4}},
 		ParentViews: "Pleased", PupilViews: "Likes the group"}
 }

@@ -3,6 +3,10 @@
 package trust
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
+
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
@@ -37,6 +41,39 @@ type Provision struct {
 	MaxGroupSize    int       `json:"max_group_size"`
 }
 
+// Measure is how the trust measures progress towards an outcome: a plan's
+// outcome may name one, with a baseline and a target, and sessions and
+// reviews record readings of it.
+type Measure struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Unit is what a reading counts, in words ("months", "score", "%").
+	Unit           string  `json:"unit"`
+	HigherIsBetter bool    `json:"higher_is_better"`
+	Min            float64 `json:"min"`
+	Max            float64 `json:"max"`
+}
+
+// Refuses says why v is not a reading of m, or "" when it is.
+func (m Measure) Refuses(v float64) string {
+	if v < m.Min || v > m.Max {
+		return fmt.Sprintf("must be between %s and %s (%s, %s)", Number(m.Min), Number(m.Max), m.Name, m.Unit)
+	}
+	return ""
+}
+
+// Gain is how far to reaches from from, in the better direction: positive
+// is progress whichever way the measure points.
+func (m Measure) Gain(from, to float64) float64 {
+	if m.HigherIsBetter {
+		return to - from
+	}
+	return from - to
+}
+
+// Number is a reading as people write it: no trailing zeros.
+func Number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
 // AdminHours weights statutory and APDR work in the trust workload view.
 type AdminHours struct {
 	AnnualReview float64 `json:"annual_review" validate:"gte=0,lte=200"`
@@ -52,6 +89,10 @@ type Settings struct {
 	// ReferralWaitWeeks is how long a referral may wait for the service
 	// to see the pupil before it is listed as due (0: the default).
 	ReferralWaitWeeks int `json:"referral_wait_weeks,omitempty"`
+	// DeliveryThresholdPercent is the share of a plan's planned minutes
+	// that must be delivered over four weeks before a pupil is listed as
+	// under-served (0: the default).
+	DeliveryThresholdPercent int `json:"delivery_threshold_percent,omitempty"`
 }
 
 // DefaultReferralWaitWeeks is the referral wait a trust accepts until it
@@ -66,12 +107,25 @@ func (s Settings) ReferralWait() int {
 	return s.ReferralWaitWeeks
 }
 
+// DefaultDeliveryThresholdPercent is the delivery a trust accepts until it
+// sets its own: three quarters of the planned minutes.
+const DefaultDeliveryThresholdPercent = 75
+
+// DeliveryThreshold is the trust's delivery threshold, a percentage.
+func (s Settings) DeliveryThreshold() int {
+	if s.DeliveryThresholdPercent == 0 {
+		return DefaultDeliveryThresholdPercent
+	}
+	return s.DeliveryThresholdPercent
+}
+
 // DefaultSettings apply until a trust lead sets its own: 39 school weeks, and
 // admin-hour weights a SENCO would recognise (an annual review takes most of a day).
 var DefaultSettings = Settings{
-	WeeksPerYear:      39,
-	AdminHours:        AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1},
-	ReferralWaitWeeks: DefaultReferralWaitWeeks,
+	WeeksPerYear:             39,
+	AdminHours:               AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1},
+	ReferralWaitWeeks:        DefaultReferralWaitWeeks,
+	DeliveryThresholdPercent: DefaultDeliveryThresholdPercent,
 }
 
 // Trust is the aggregate.
@@ -80,6 +134,7 @@ type Trust struct {
 	Name       string      `json:"name"`
 	Schools    []School    `json:"schools"`
 	Provisions []Provision `json:"provisions"`
+	Measures   []Measure   `json:"measures"`
 	Settings   Settings    `json:"settings"`
 	Version    int         `json:"version"`
 }
@@ -103,12 +158,18 @@ type (
 		Settings Settings   `json:"settings"`
 		On       civil.Date `json:"on"`
 	}
+	MeasureAdded struct {
+		Measure Measure    `json:"measure"`
+		On      civil.Date `json:"on"`
+	}
 )
 
 func (Created) EventType() string                { return "trust_created" }
 func (SchoolAdded) EventType() string            { return "school_added" }
 func (ProvisionAdded) EventType() string         { return "provision_added" }
 func (SettingsUpdated) EventType() string        { return "trust_settings_updated" }
+func (MeasureAdded) EventType() string           { return "measure_added" }
+func (e MeasureAdded) OccurredOn() civil.Date    { return e.On }
 func (e Created) OccurredOn() civil.Date         { return e.On }
 func (e SchoolAdded) OccurredOn() civil.Date     { return e.On }
 func (e ProvisionAdded) OccurredOn() civil.Date  { return e.On }
@@ -119,6 +180,7 @@ func init() {
 	event.Register[SchoolAdded](1)
 	event.Register[ProvisionAdded](1)
 	event.Register[SettingsUpdated](1)
+	event.Register[MeasureAdded](1)
 }
 
 // Apply evolves the trust by one event.
@@ -133,6 +195,8 @@ func (t *Trust) Apply(e event.Event) {
 		t.Provisions = append(t.Provisions, d.Provision)
 	case SettingsUpdated:
 		t.Settings = d.Settings
+	case MeasureAdded:
+		t.Measures = append(t.Measures, d.Measure)
 	}
 }
 
@@ -159,6 +223,16 @@ func (t *Trust) Provision(id string) (Provision, bool) {
 	return Provision{}, false
 }
 
+// Measure returns the measure with id.
+func (t *Trust) Measure(id string) (Measure, bool) {
+	for _, m := range t.Measures {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Measure{}, false
+}
+
 // Commands.
 type (
 	Create struct {
@@ -182,6 +256,15 @@ type (
 		AdminHours   *AdminHours `json:"admin_hours" validate:"required"`
 		// ReferralWaitWeeks: 0 or absent keeps the trust's threshold.
 		ReferralWaitWeeks int `json:"referral_wait_weeks" validate:"omitempty,gte=1,lte=104"`
+		// DeliveryThresholdPercent: 0 or absent keeps the trust's threshold.
+		DeliveryThresholdPercent int `json:"delivery_threshold_percent" validate:"omitempty,gte=1,lte=100"`
+	}
+	AddMeasure struct {
+		Name           string   `json:"name" validate:"notblank,max=100"`
+		Unit           string   `json:"unit" validate:"notblank,max=40"`
+		HigherIsBetter *bool    `json:"higher_is_better" validate:"required"`
+		Min            *float64 `json:"min" validate:"required"`
+		Max            *float64 `json:"max" validate:"required"`
 	}
 )
 
@@ -230,12 +313,35 @@ func (t *Trust) UpdateSettings(cmd UpdateSettings, today civil.Date) ([]event.Da
 	if err := domain.Validate(cmd); err != nil {
 		return nil, err
 	}
-	s := Settings{WeeksPerYear: cmd.WeeksPerYear, AdminHours: *cmd.AdminHours, ReferralWaitWeeks: cmd.ReferralWaitWeeks}
+	s := Settings{WeeksPerYear: cmd.WeeksPerYear, AdminHours: *cmd.AdminHours, ReferralWaitWeeks: cmd.ReferralWaitWeeks,
+		DeliveryThresholdPercent: cmd.DeliveryThresholdPercent}
 	if s.ReferralWaitWeeks == 0 {
 		s.ReferralWaitWeeks = t.Settings.ReferralWait()
+	}
+	if s.DeliveryThresholdPercent == 0 {
+		s.DeliveryThresholdPercent = t.Settings.DeliveryThreshold()
 	}
 	if s == t.Settings {
 		return nil, nil
 	}
 	return []event.Data{SettingsUpdated{Settings: s, On: today}}, nil
+}
+
+// AddMeasure decides adding measure id to the trust's measures. Names are
+// unique, so that a SENCO choosing one from a list knows which it is.
+func (t *Trust) AddMeasure(id string, cmd AddMeasure, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	if *cmd.Max <= *cmd.Min {
+		return nil, domain.Invalid("max", "must be more than the lowest reading (%s)", Number(*cmd.Min))
+	}
+	for _, m := range t.Measures {
+		if strings.EqualFold(m.Name, cmd.Name) {
+			return nil, domain.Conflict("the trust already has a measure named %q", cmd.Name)
+		}
+	}
+	return []event.Data{MeasureAdded{On: today, Measure: Measure{
+		ID: id, Name: cmd.Name, Unit: cmd.Unit, HigherIsBetter: *cmd.HigherIsBetter, Min: *cmd.Min, Max: *cmd.Max,
+	}}}, nil
 }

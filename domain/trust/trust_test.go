@@ -116,3 +116,56 @@ func TestReferralWaitThreshold(t *testing.T) {
 		t.Error("a wait of 200 weeks was accepted")
 	}
 }
+
+func TestMeasures(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	yes, no := true, false
+	tr := Trust{Settings: DefaultSettings}
+	applyTo(t, &tr)(tr.AddMeasure("m1", AddMeasure{Name: "Reading age", Unit: "months", HigherIsBetter: &yes, Min: f(0), Max: f(240)}, today))
+	for _, tc := range []struct {
+		name      string
+		cmd       AddMeasure
+		wantField string // "" for a conflict
+	}{
+		{"max not above min", AddMeasure{Name: "Score", Unit: "points", HigherIsBetter: &yes, Min: f(10), Max: f(10)}, "max"},
+		{"no direction", AddMeasure{Name: "Score", Unit: "points", Min: f(0), Max: f(10)}, "higher_is_better"},
+		{"no unit", AddMeasure{Name: "Score", HigherIsBetter: &no, Min: f(0), Max: f(10)}, "unit"},
+		{"name taken, whatever the case", AddMeasure{Name: "reading AGE", Unit: "months", HigherIsBetter: &yes, Min: f(0), Max: f(10)}, ""},
+	} {
+		_, err := tr.AddMeasure("m2", tc.cmd, today)
+		var ve *domain.ValidationError
+		var ce *domain.ConflictError
+		switch {
+		case err == nil:
+			t.Errorf("%s: accepted", tc.name)
+		case tc.wantField == "" && !errors.As(err, &ce):
+			t.Errorf("%s: %v, want a conflict", tc.name, err)
+		case tc.wantField != "" && (!errors.As(err, &ve) || ve.Fields[0].Field != tc.wantField):
+			t.Errorf("%s: %v, want field %s", tc.name, err, tc.wantField)
+		}
+	}
+	m, ok := tr.Measure("m1")
+	if !ok || m.Name != "Reading age" {
+		t.Fatalf("measure lookup: %+v %v", m, ok)
+	}
+	for _, tc := range []struct {
+		v      float64
+		refuse bool
+	}{{0, false}, {240, false}, {120.5, false}, {-1, true}, {240.1, true}} {
+		if got := m.Refuses(tc.v) != ""; got != tc.refuse {
+			t.Errorf("Refuses(%v) = %v, want %v", tc.v, got, tc.refuse)
+		}
+	}
+	lower := Measure{HigherIsBetter: false}
+	// From 30 to 24 errors a lesson is 6 better when lower is better; for
+	// reading age 96 → 104 months is 8 better.
+	if got, want := lower.Gain(30, 24), 6.0; got != want {
+		t.Errorf("lower is better: gain %v, want %v", got, want)
+	}
+	if got, want := m.Gain(96, 104), 8.0; got != want {
+		t.Errorf("higher is better: gain %v, want %v", got, want)
+	}
+	if got := (Settings{}).DeliveryThreshold(); got != 75 {
+		t.Errorf("default delivery threshold %d, want 75", got)
+	}
+}
