@@ -3,6 +3,7 @@ package projections
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	gojson "github.com/goccy/go-json"
@@ -103,6 +104,15 @@ func (s *Summary) At(asOf civil.Date, knownAt time.Time) *pupil.Pupil {
 	}
 	if p.Exists() {
 		p.FirstName, p.LastName = s.Pupil.FirstName, s.Pupil.LastName
+	}
+	// Sessions are not in the history (they are most of it): a cycle as of
+	// asOf has the sessions the current record holds up to that day.
+	for _, c := range p.Cycles {
+		if now := s.Pupil.Cycle(c.ID); now != nil {
+			c.DeliveredOf = now.DeliveredOf
+			c.Delivered = slices.DeleteFunc(slices.Clone(now.Delivered), func(d pupil.Delivered) bool { return d.On.After(asOf) })
+			c.Readings = slices.DeleteFunc(slices.Clone(now.Readings), func(r pupil.Reading) bool { return r.On.After(asOf) })
+		}
 	}
 	return p
 }

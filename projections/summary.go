@@ -1,7 +1,10 @@
 package projections
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"unique"
 
 	gojson "github.com/goccy/go-json"
 
@@ -43,22 +46,35 @@ func (s *Summary) Apply(seq uint64, c event.Commit) {
 	s.prune()
 }
 
-// prune drops history the views never read, so that a summary stays small
-// however many years of sessions a pupil has.
+// prune drops what the views never read, so that a summary stays small
+// however many years a pupil has: sessions (kept compactly in each
+// cycle's Delivered), the words of assessments, plans and reviews, and the
+// details of meetings and referrals. Every cycle is kept, since delivery
+// and impact read earlier plans and reviews.
 func (s *Summary) prune() {
 	p := &s.Pupil
-	if n := len(p.Cycles); n > 1 {
-		p.Cycles = p.Cycles[n-1:]
-	}
 	for _, c := range p.Cycles {
 		c.Sessions = nil
-		if c.Plan != nil {
-			c.Plan.Outcomes, c.Plan.ParentViews, c.Plan.PupilViews = nil, "", ""
+		for i, id := range c.DeliveredOf {
+			c.DeliveredOf[i] = unique.Make(id).Value()
 		}
 		if c.Assessment != nil {
 			c.Assessment.Summary = ""
 		}
-		c.Review = nil
+		if c.Plan != nil {
+			c.Plan.ParentViews, c.Plan.PupilViews = "", ""
+			for i := range c.Plan.Outcomes {
+				o := &c.Plan.Outcomes[i]
+				o.Description, o.SuccessCriteria, o.MeasureID = "", "", unique.Make(o.MeasureID).Value()
+			}
+			for i := range c.Plan.Provisions {
+				pp := &c.Plan.Provisions[i]
+				pp.ProvisionID = unique.Make(pp.ProvisionID).Value()
+			}
+		}
+		if c.Review != nil {
+			c.Review.ParentViews, c.Review.PupilViews = "", ""
+		}
 	}
 	for _, r := range p.Referrals {
 		r.History, r.Reason = nil, ""
@@ -66,14 +82,66 @@ func (s *Summary) prune() {
 	p.Meetings = nil // their dates stay in ParentMeetings
 }
 
+// cycleDelivered is how a store outside memory keeps a cycle's compact
+// sessions (Cycle.Delivered), which the pupil's JSON leaves out: 12
+// bytes a session, base64 in the JSON.
+type cycleDelivered struct {
+	CycleID  string          `json:"cycle_id"`
+	Of       []string        `json:"of"`
+	Sessions []byte          `json:"sessions"`
+	Readings []pupil.Reading `json:"readings,omitempty"`
+}
+
+const deliveredSize = 12
+
+func deliveredOf(cycles []*pupil.Cycle) []cycleDelivered {
+	var out []cycleDelivered
+	for _, c := range cycles {
+		if len(c.Delivered) == 0 && len(c.Readings) == 0 {
+			continue
+		}
+		b := make([]byte, 0, deliveredSize*len(c.Delivered))
+		for _, d := range c.Delivered {
+			att := byte(0)
+			if d.Attended {
+				att = 1
+			}
+			b = binary.LittleEndian.AppendUint32(b, uint32(d.Entry))
+			b = binary.LittleEndian.AppendUint32(b, uint32(d.On))
+			b = binary.LittleEndian.AppendUint16(b, uint16(d.Minutes))
+			b = append(b, d.Of, att)
+		}
+		out = append(out, cycleDelivered{CycleID: c.ID, Of: c.DeliveredOf, Sessions: b, Readings: c.Readings})
+	}
+	return out
+}
+
+func (s *Summary) putDelivered(all []cycleDelivered) error {
+	for _, cd := range all {
+		c := s.Pupil.Cycle(cd.CycleID)
+		if c == nil || len(cd.Sessions)%deliveredSize != 0 {
+			return fmt.Errorf("summary of %s: delivered sessions of cycle %s do not fit", s.Pupil.ID, cd.CycleID)
+		}
+		c.DeliveredOf, c.Readings = cd.Of, cd.Readings
+		c.Delivered = make([]pupil.Delivered, len(cd.Sessions)/deliveredSize)
+		for i := range c.Delivered {
+			b := cd.Sessions[i*deliveredSize:]
+			c.Delivered[i] = pupil.Delivered{Entry: int32(binary.LittleEndian.Uint32(b)), On: civil.Date(int32(binary.LittleEndian.Uint32(b[4:]))),
+				Minutes: int16(binary.LittleEndian.Uint16(b[8:])), Of: b[10], Attended: b[11] == 1}
+		}
+	}
+	return nil
+}
+
 // summaryJSON is how a summary is stored outside memory.
 type summaryJSON struct {
-	Pupil       *pupil.Pupil  `json:"pupil"`
-	EHCPRecords []ehcp.Record `json:"ehcp_records,omitempty"`
-	Events      int           `json:"events"`
-	Head        string        `json:"head"`
-	Seq         uint64        `json:"seq"`
-	Unapplied   []uint64      `json:"unapplied,omitempty"`
+	Pupil       *pupil.Pupil     `json:"pupil"`
+	EHCPRecords []ehcp.Record    `json:"ehcp_records,omitempty"`
+	Events      int              `json:"events"`
+	Head        string           `json:"head"`
+	Seq         uint64           `json:"seq"`
+	Unapplied   []uint64         `json:"unapplied,omitempty"`
+	Delivered   []cycleDelivered `json:"delivered,omitempty"`
 	// LastOccurred is kept with the summary; History is stored apart (see
 	// pgstore), since only past views read it.
 	LastOccurred civil.Date `json:"last_occurred,omitempty"`
@@ -86,7 +154,8 @@ func SummaryPersonal() *event.Personal { return event.PersonalOf(summaryJSON{}) 
 // MarshalJSON keeps the EHCP records, which the pupil's API shape omits.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	p := s.Pupil
-	return json.Marshal(summaryJSON{Pupil: &p, EHCPRecords: s.Pupil.EHCPRecords, Events: s.Events, Head: s.Head, Seq: s.Seq, Unapplied: s.Unapplied, LastOccurred: s.LastOccurred})
+	return json.Marshal(summaryJSON{Pupil: &p, EHCPRecords: s.Pupil.EHCPRecords, Events: s.Events, Head: s.Head, Seq: s.Seq, Unapplied: s.Unapplied, LastOccurred: s.LastOccurred,
+		Delivered: deliveredOf(s.Pupil.Cycles)})
 }
 
 // UnmarshalJSON is the inverse of MarshalJSON.
@@ -96,5 +165,5 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq, s.Unapplied, s.LastOccurred = v.EHCPRecords, v.Events, v.Head, v.Seq, v.Unapplied, v.LastOccurred
-	return nil
+	return s.putDelivered(v.Delivered)
 }

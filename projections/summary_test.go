@@ -2,6 +2,7 @@ package projections
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/sendcase/sendcase/domain/civil"
@@ -10,9 +11,10 @@ import (
 	"github.com/sendcase/sendcase/domain/pupil"
 )
 
-// TestSummaryKeepsMeetingsWithParents: a summary keeps only the current
-// cycle, but every meeting with the parents (a plan agreed, a review held)
-// stays, in memory and through the JSON other stores keep.
+// TestSummaryKeepsMeetingsWithParents: a summary drops sessions and the
+// words of the record, but every cycle, every meeting with the parents (a
+// plan agreed, a review held) and each session compactly stay, in memory
+// and through the JSON other stores keep.
 func TestSummaryKeepsMeetingsWithParents(t *testing.T) {
 	d := civil.MustParse
 	var s Summary
@@ -30,8 +32,16 @@ func TestSummaryKeepsMeetingsWithParents(t *testing.T) {
 	apply(pupil.PlanAgreed{CycleID: "c1", Plan: pupil.PlanDoc{AgreedOn: d("2025-09-10")}})
 	apply(pupil.CycleReviewed{CycleID: "c1", Review: pupil.ReviewDoc{HeldOn: d("2025-11-03")}})
 	apply(pupil.CycleOpened{CycleID: "c2", OpenedOn: d("2025-11-03")})
-	apply(pupil.PlanAgreed{CycleID: "c2", Plan: pupil.PlanDoc{AgreedOn: d("2025-11-05")}})
-	if len(s.Pupil.Cycles) != 1 || s.Pupil.MeetingsWithParents(d("2025-09-01"), d("2025-12-31")) != 3 {
+	apply(pupil.PlanAgreed{CycleID: "c2", Plan: pupil.PlanDoc{AgreedOn: d("2025-11-05"), ParentViews: "private"}})
+	value := 99.5
+	apply(pupil.SessionLogged{CycleID: "c2", Session: pupil.Session{ID: "s1", ProvisionID: "tb", DeliveredOn: d("2025-11-06"), Minutes: 30, Attended: true,
+		Readings: []pupil.OutcomeReading{{OutcomeID: "o1", Value: &value}}}})
+	apply(pupil.SessionLogged{CycleID: "c2", Session: pupil.Session{ID: "s2", ProvisionID: "lx", DeliveredOn: d("2025-11-07"), Minutes: 45}})
+	c2 := s.Pupil.Cycle("c2")
+	if len(c2.Sessions) != 0 || len(c2.Delivered) != 2 || c2.Plan.ParentViews != "" {
+		t.Fatalf("kept sessions %d, delivered %d, views %q", len(c2.Sessions), len(c2.Delivered), c2.Plan.ParentViews)
+	}
+	if len(s.Pupil.Cycles) != 2 || s.Pupil.MeetingsWithParents(d("2025-09-01"), d("2025-12-31")) != 3 {
 		t.Fatalf("cycles %d, meetings %+v", len(s.Pupil.Cycles), s.Pupil.ParentMeetings)
 	}
 	b, err := json.Marshal(s)
@@ -41,6 +51,10 @@ func TestSummaryKeepsMeetingsWithParents(t *testing.T) {
 	var back Summary
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
+	}
+	if got, want := back.Pupil.Cycle("c2"), c2; !reflect.DeepEqual(got.Delivered, want.Delivered) || !reflect.DeepEqual(got.DeliveredOf, want.DeliveredOf) ||
+		!reflect.DeepEqual(got.Readings, want.Readings) {
+		t.Errorf("through JSON: delivered %+v of %v, readings %+v; want %+v of %v, %+v", got.Delivered, got.DeliveredOf, got.Readings, want.Delivered, want.DeliveredOf, want.Readings)
 	}
 	if got := back.Pupil.MeetingsWithParents(d("2025-09-01"), d("2025-12-31")); got != 3 {
 		t.Fatalf("meetings after a round trip through JSON: %d", got)

@@ -114,3 +114,37 @@ func (c *Cycle) Delivery(from, to civil.Date) []ProvisionDelivery {
 	}
 	return out
 }
+
+// DeliveryWindowDays is the window a pupil's delivery is judged over
+// against the trust's threshold: four weeks to the day.
+const DeliveryWindowDays = 28
+
+// DeliveredShare is the share of planned minutes delivered, over all the
+// provisions of the plans in place, in the DeliveryWindowDays to asOf.
+// judged is false unless a plan was in place for the whole window (a plan
+// agreed last week is not yet behind) and planned some minutes.
+func (p *Pupil) DeliveredShare(asOf civil.Date) (pct int, judged bool) {
+	from := asOf.AddDays(-DeliveryWindowDays + 1)
+	planned, delivered := 0, 0
+	whole := false
+	for _, d := range p.Delivery(from, asOf) {
+		planned += d.PlannedMinutes
+		delivered += d.DeliveredMinutes
+		whole = whole || d.From == from
+	}
+	if !whole {
+		return 0, false
+	}
+	return Percent(delivered, planned)
+}
+
+// SchoolOn is the school whose roll the pupil was on on day on (the
+// current school when on is outside every spell).
+func (p *Pupil) SchoolOn(on civil.Date) string {
+	for _, s := range p.Schools {
+		if !on.Before(s.From) && (!s.To.Valid() || on.Before(s.To)) {
+			return s.SchoolID
+		}
+	}
+	return p.SchoolID
+}

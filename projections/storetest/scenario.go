@@ -93,6 +93,9 @@ func (b *builder) facts() pupil.Facts {
 		Provision: func(id string) (trust.Provision, bool) {
 			return b.trust.Provision(id)
 		},
+		Measure: func(id string) (trust.Measure, bool) {
+			return b.trust.Measure(id)
+		},
 		SchoolTrust: func(id string) (string, bool) {
 			if _, ok := b.trust.School(id); ok {
 				return Trust, true
@@ -358,5 +361,99 @@ func Corrections() []projections.Item {
 	b.ehcp(Gus, ehcp.Command{Type: "request", On: d("2025-09-01"), RequestedBy: "school"})
 	b.to("pupil", Gus)(gus.CorrectEntry(gus.EHCPRecords[0].Entry, pupil.Correct{Reason: "the date the LA received it",
 		EHCP: &ehcp.Command{Type: "request", On: d("2025-09-15"), RequestedBy: "school"}}, b.facts()))
+	return b.items
+}
+
+// ReadingAge is the Impact scenario's measure: months, higher is better.
+const ReadingAge = "0193a000-0000-7000-8000-0000000000c1"
+
+// Impact returns the commits of a trust whose provision was reviewed in
+// the autumn term of 2025, for the delivery and impact views:
+//
+//	School A: five pupils on Talk Boost 3×30 in 4 (1850p/h), plans agreed
+//	  Monday 15 September, reviewed Monday 13 October, each with one
+//	  outcome of reading age from 96 to a target of 104 months. Rated met,
+//	  exceeded, met, not met, partly met; exit readings 100, 104 (a
+//	  session's), 106, 96 and none. A1 had 12 sessions, all attended; A2
+//	  8, 6 attended; the others none. A6 on Talk Boost 2×30 from Monday
+//	  13 October, not yet reviewed: 4 sessions by 10 November.
+//	School B: two pupils on ELSA 1×45 alone (2250p/h), agreed 15 September
+//	  and reviewed 13 October, an unmeasured outcome each: met, not met.
+func Impact() []projections.Item {
+	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	today := AsOf
+	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Oak Infants", URN: "100002", Phase: "infant"}, today))
+	c1, c2 := int64(1850), int64(2250)
+	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
+	b.to("trust", Trust)(b.trust.AddProvision(P2, trust.AddProvision{Name: "ELSA", AreaOfNeed: "semh", Delivery: "individual", StaffRole: "ELSA", HourlyCostPence: &c2, MaxGroupSize: 1}, today))
+	yes, no := true, false
+	lo, hi := 0.0, 240.0
+	b.to("trust", Trust)(b.trust.AddMeasure(ReadingAge, trust.AddMeasure{Name: "Reading age", Unit: "months", HigherIsBetter: &yes, Min: &lo, Max: &hi}, today))
+	num := func(v float64) *float64 { return &v }
+
+	plan := func(id, agreed string, measured bool, prov pupil.ProvisionInput) *pupil.Cycle {
+		p := b.states[id]
+		b.to("pupil", id)(p.OpenCycle(pupil.OpenCycleCmd{OpenedOn: d("2025-09-08")}, b.facts()))
+		cyc := p.CurrentCycle().ID
+		b.to("pupil", id)(p.RecordAssessment(cyc, pupil.RecordAssessment{AssessedOn: d("2025-09-10"), Summary: "s", NeedAreas: areas("communication_interaction")}, b.facts()))
+		o := pupil.OutcomeInput{Description: "Reads fluently", SuccessCriteria: "Reading age"}
+		if measured {
+			o.MeasureID, o.Baseline, o.Target = ReadingAge, num(96), num(104)
+		}
+		b.to("pupil", id)(p.AgreePlan(cyc, pupil.AgreePlan{AgreedOn: d(agreed), ReviewDueOn: d("2025-12-12"),
+			Outcomes: []pupil.OutcomeInput{o}, Provisions: []pupil.ProvisionInput{prov}, ParentViews: "p", PupilViews: "q"}, b.facts()))
+		return p.CurrentCycle()
+	}
+	sessions := func(id string, c *pupil.Cycle, prov string, from string, n, attended int, readings ...pupil.OutcomeReading) {
+		day := d(from)
+		for i := 0; i < n; i++ {
+			for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+				day = day.AddDays(1)
+			}
+			cmd := pupil.LogSession{ProvisionID: prov, DeliveredOn: day, Minutes: 30, Attended: &no}
+			if i < attended {
+				cmd.Attended = &yes
+			}
+			if i == n-1 {
+				cmd.Readings = readings
+			}
+			b.to("pupil", id)(b.states[id].LogSession(c.ID, cmd, b.facts()))
+			day = day.AddDays(1)
+		}
+	}
+	review := func(id string, c *pupil.Cycle, rating string, reading *float64) {
+		b.to("pupil", id)(b.states[id].RecordReview(c.ID, pupil.RecordReview{HeldOn: d("2025-10-13"), Decision: "refer", ParentViews: "p", PupilViews: "q",
+			Outcomes: []pupil.RatingInput{{OutcomeID: c.Plan.Outcomes[0].ID, Rating: rating, Reading: reading}}}, b.facts()))
+	}
+	talk := pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 3, MinutesPerSession: 30, GroupSize: 4}
+	for i, r := range []struct {
+		rating string
+		exit   *float64
+	}{{"met", num(100)}, {"exceeded", nil}, {"met", num(106)}, {"not_met", num(96)}, {"partly_met", nil}} {
+		id := fmt.Sprintf("0193a000-0000-7000-8000-0000000001a%d", i+1)
+		b.register(id, SchoolA, fmt.Sprintf("A%d", i+1), "K", "SLCN", "4")
+		c := plan(id, "2025-09-15", true, talk)
+		switch i {
+		case 0:
+			sessions(id, c, P1, "2025-09-15", 12, 12)
+		case 1:
+			sessions(id, c, P1, "2025-09-15", 8, 6, pupil.OutcomeReading{OutcomeID: c.Plan.Outcomes[0].ID, Value: num(104)})
+		}
+		review(id, c, r.rating, r.exit)
+	}
+	a6 := "0193a000-0000-7000-8000-0000000001a6"
+	b.register(a6, SchoolA, "A6", "K", "SLCN", "4")
+	c := plan(a6, "2025-10-13", false, pupil.ProvisionInput{ProvisionID: P1, SessionsPerWeek: 2, MinutesPerSession: 30, GroupSize: 4})
+	for _, on := range []string{"2025-10-14", "2025-10-16", "2025-10-21", "2025-11-04"} {
+		b.to("pupil", a6)(b.states[a6].LogSession(c.ID, pupil.LogSession{ProvisionID: P1, DeliveredOn: d(on), Minutes: 30, Attended: &yes}, b.facts()))
+	}
+	elsa := pupil.ProvisionInput{ProvisionID: P2, SessionsPerWeek: 1, MinutesPerSession: 45, GroupSize: 1}
+	for i, rating := range []string{"met", "not_met"} {
+		id := fmt.Sprintf("0193a000-0000-7000-8000-0000000001b%d", i+1)
+		b.register(id, SchoolB, fmt.Sprintf("B%d", i+1), "K", "SEMH", "1")
+		review(id, plan(id, "2025-09-15", false, elsa), rating, nil)
+	}
 	return b.items
 }

@@ -180,6 +180,13 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		}
 	})
 
+	t.Run("delivery and impact", func(t *testing.T) {
+		s := open(t)
+		items := Impact()
+		ApplyInBatches(t, s, items, 7)
+		checkDeliveryAndImpact(t, projections.Views{Store: s, Dir: Directory(items), Today: AsOf})
+	})
+
 	t.Run("grants and needs by school", func(t *testing.T) {
 		s := open(t)
 		ApplyInBatches(t, s, items, 10)
@@ -597,4 +604,120 @@ func diff(a, b string) string {
 		}
 	}
 	return fmt.Sprintf("lengths %d vs %d", len(al), len(bl))
+}
+
+func pct(p *int) string {
+	if p == nil {
+		return "-"
+	}
+	return fmt.Sprint(*p)
+}
+
+func deliveryLine(l projections.DeliveryLine) string {
+	return fmt.Sprintf("%s: %d pupils, %d/week, planned %d, delivered %d (%s%%), attended %d (%s%%)", l.Name, l.Pupils, l.PlannedPerWeek,
+		l.PlannedMinutes, l.DeliveredMinutes, pct(l.DeliveredPercent), l.AttendedMinutes, pct(l.AttendedPercent))
+}
+
+func impactLine(l projections.ImpactLine) string {
+	if l.Suppressed {
+		return strings.TrimSpace(l.Label+" "+l.Name) + ": fewer than 5"
+	}
+	line := fmt.Sprintf("%s: %d pupils, %d of %d met (%s%%), %dp", strings.TrimSpace(l.Label+" "+l.Name), l.Pupils, l.MetOrExceeded, l.Outcomes, pct(l.MetPercent), l.CostPence)
+	if l.CostPerOutcomeMetPence != nil {
+		line += fmt.Sprintf(", %dp a met outcome", *l.CostPerOutcomeMetPence)
+	}
+	for _, m := range l.Measures {
+		line += fmt.Sprintf("; %s %d measured, mean gain %v %s, %d%% of target, %d reached", m.Name, m.Outcomes, m.MeanGain, m.Unit, m.MeanOfTargetPercent, m.ReachedTarget)
+	}
+	return line
+}
+
+// checkDeliveryAndImpact checks the Impact scenario by hand.
+func checkDeliveryAndImpact(t *testing.T, v projections.Views) {
+	t.Helper()
+	ctx := context.Background()
+	from, to := d("2025-09-15"), d("2025-10-12")
+	// School A, 15 September to 12 October (20 weekdays, 4 weeks): five
+	// plans of 3 × 30 = 90 minutes a week, 360 minutes each, 1800 in all;
+	// A1 had 12 × 30 = 360 and A2 8 × 30 = 240 delivered: 600 of 1800 is
+	// 33%; attended 360 + 6 × 30 = 540 of 600, 90%. A6's plan is from 13
+	// October, after the period.
+	got, err := v.Delivery(ctx, Trust, SchoolA, from, to, AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Provisions) != 1 || deliveryLine(got.Provisions[0]) != "Talk Boost: 5 pupils, 450/week, planned 1800, delivered 600 (33%), attended 540 (90%)" {
+		t.Errorf("school A's delivery: %+v", got.Provisions)
+	}
+	if len(got.Pupils) != 5 || got.Pupils[0].Name != "A1 Test" || pct(got.Pupils[0].DeliveredPercent) != "100" || pct(got.Pupils[1].DeliveredPercent) != "66" || pct(got.Pupils[1].AttendedPercent) != "75" {
+		t.Errorf("school A's pupils: %+v", got.Pupils)
+	}
+	// A6, on 10 November: the 4 weeks from 14 October are 20 weekdays of a
+	// plan of 2 × 30 a week (240 minutes); 4 × 30 = 120 delivered, 50%,
+	// under the 75% threshold. A1–A5's plans ended at their reviews.
+	if len(got.Below) != 1 || got.Below[0].Name != "A6 Test" || got.Below[0].DeliveredPercent != 50 || got.ThresholdPercent != 75 {
+		t.Errorf("below the threshold: %+v", got.Below)
+	}
+	// The trust adds school B's ELSA: two plans of 45 a week, 180 each
+	// over the 4 weeks, none delivered. In all 600 of 2160 is 27%.
+	trustWide, err := v.Delivery(ctx, Trust, "", from, to, AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range append(append(trustWide.Provisions, trustWide.Schools...), trustWide.Totals) {
+		lines = append(lines, deliveryLine(l))
+	}
+	want := []string{
+		"Talk Boost: 5 pupils, 450/week, planned 1800, delivered 600 (33%), attended 540 (90%)",
+		"ELSA: 2 pupils, 90/week, planned 360, delivered 0 (0%), attended 0 (-%)",
+		"Oak Primary: 5 pupils, 450/week, planned 1800, delivered 600 (33%), attended 540 (90%)",
+		"Oak Infants: 2 pupils, 90/week, planned 360, delivered 0 (0%), attended 0 (-%)",
+		"All provision: 7 pupils, 540/week, planned 2160, delivered 600 (27%), attended 540 (90%)",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") || len(trustWide.Pupils) != 0 {
+		t.Errorf("the trust's delivery:\n%s", diff(strings.Join(want, "\n"), strings.Join(lines, "\n")))
+	}
+
+	// Impact, autumn term. Talk Boost: 3 of 5 outcomes met or exceeded
+	// (60%); each plan 360 minutes × 1850p ÷ (60 × 4) = 2775p, 13875p for
+	// five, 13875 ÷ 3 = 4625p a met outcome. Reading age: A1–A4 measured
+	// (A5 has no exit); gains 4, 8, 10, 0 months, mean 5.5; of the 8
+	// aimed for 0.5, 1, 1.25, 0, mean 0.6875, 69%; A2 and A3 reached 104.
+	// ELSA: 2 pupils, fewer than 5, not shown outside school B. In all 7
+	// pupils, 4 of 7 met (57%), 13875 + 2 × (180 × 2250 ÷ 60 = 6750) =
+	// 27375p, 27375 ÷ 4 = 6843.75, 6844p a met outcome.
+	impact, err := v.Impact(ctx, Trust, "", d("2025-09-01"), d("2025-12-31"), AsOf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines = nil
+	for _, l := range append(append(impact.Provisions, impact.Groups...), impact.Totals) {
+		lines = append(lines, impactLine(l))
+	}
+	measured := "; Reading age 4 measured, mean gain 5.5 months, 69% of target, 2 reached"
+	want = []string{
+		"Talk Boost: 5 pupils, 3 of 5 met (60%), 13875p, 4625p a met outcome" + measured,
+		"ELSA: fewer than 5",
+		"Communication and interaction Talk Boost: 5 pupils, 3 of 5 met (60%), 13875p, 4625p a met outcome" + measured,
+		"Social, emotional and mental health ELSA: fewer than 5",
+		"Oak Primary Talk Boost: 5 pupils, 3 of 5 met (60%), 13875p, 4625p a met outcome" + measured,
+		"Oak Infants ELSA: fewer than 5",
+		"Year 1 ELSA: fewer than 5",
+		"Year 4 Talk Boost: 5 pupils, 3 of 5 met (60%), 13875p, 4625p a met outcome" + measured,
+		"All provision: 7 pupils, 4 of 7 met (57%), 27375p, 6844p a met outcome" + measured,
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the trust's impact:\n%s", diff(strings.Join(want, "\n"), strings.Join(lines, "\n")))
+	}
+	// In its own school the figures for two pupils are shown: 1 of 2 met,
+	// 2 × 6750 = 13500p, 13500p a met outcome.
+	own, err := v.Impact(ctx, Trust, SchoolB, d("2025-09-01"), d("2025-12-31"), AsOf, false)
+	if err != nil || len(own.Provisions) != 1 || impactLine(own.Provisions[0]) != "ELSA: 2 pupils, 1 of 2 met (50%), 13500p, 13500p a met outcome" {
+		t.Errorf("school B's own impact: %+v %v", own.Provisions, err)
+	}
+	// As of 10 October nothing had been reviewed.
+	if early, err := v.Impact(ctx, Trust, "", d("2025-09-01"), d("2025-12-31"), d("2025-10-10"), true); err != nil || len(early.Provisions) != 0 {
+		t.Errorf("impact as of 10 October: %+v %v", early.Provisions, err)
+	}
 }
