@@ -91,6 +91,9 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) ([]byte, erro
 	cal.Props.SetText("X-WR-CALNAME", "sendcase deadlines")
 	stamp := s.now().UTC()
 	for _, it := range due.Items {
+		if !it.Dated() {
+			continue
+		}
 		ev := ical.NewEvent()
 		ev.Props.SetText(ical.PropUID, fmt.Sprintf("%s-%s-%s-%s@sendcase", it.PupilID, it.Kind, it.From, it.DueOn))
 		ev.Props.SetDateTime(ical.PropDateTimeStamp, stamp)

@@ -201,3 +201,10 @@ func can(u user.User, p *pupil.Pupil, a Access) Can {
 	}
 	return Can{Write: a == ReadWrite, Grant: a >= ReadOnly, Erase: u.Role == user.Admin && !p.OnRoll}
 }
+
+// seesSmallNumbers: figures behind fewer than projections.MinPupils pupils
+// identify children, so only those who may write the pupils' records (the
+// school's SENCO, an admin) see them; a trust lead sees them withheld.
+func seesSmallNumbers(u user.User, schoolID, trustID string) bool {
+	return schoolAccess(u, schoolID, trustID) == ReadWrite
+}

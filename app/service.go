@@ -243,6 +243,7 @@ func (s *Service) facts(trustID string) pupil.Facts {
 		Today:       s.Today(),
 		NewID:       NewID,
 		Provision:   func(id string) (trust.Provision, bool) { return s.dir.Provision(trustID, id) },
+		Measure:     func(id string) (trust.Measure, bool) { return s.dir.Measure(trustID, id) },
 		SchoolTrust: s.dir.SchoolTrust,
 		User:        s.dir.User,
 	}

@@ -109,6 +109,18 @@ func (s *Service) AddProvision(ctx context.Context, u user.User, o CommandOption
 	})
 }
 
+// AddMeasure adds a measure of progress to trust trustID's measures, for
+// plans' outcomes to name. Its lead or an admin.
+//
+// Errors: ErrNotFound, ErrForbidden, *ValidationError, *ConflictError, ErrUnavailable.
+func (s *Service) AddMeasure(ctx context.Context, u user.User, o CommandOptions, trustID string, cmd trust.AddMeasure) (TrustPartResult, error) {
+	return trustCommand(ctx, s, u, o, "AddMeasure", trustID, func(t *trust.Trust, today civil.Date) (decision[*trust.Trust, TrustPartResult], error) {
+		id := newID()
+		evs, err := t.AddMeasure(id, cmd, today)
+		return decision[*trust.Trust, TrustPartResult]{events: evs, answer: answerPart(id)}, err
+	})
+}
+
 // UpdateSettings sets trust trustID's weeks per year and admin-hour
 // weights. Its lead or an admin.
 //

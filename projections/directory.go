@@ -151,6 +151,17 @@ func (d *Directory) Provision(tid, id string) (trust.Provision, bool) {
 	return t.Provision(id)
 }
 
+// Measure returns measure id of trust tid.
+func (d *Directory) Measure(tid, id string) (trust.Measure, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	t, ok := d.trusts[tid]
+	if !ok {
+		return trust.Measure{}, false
+	}
+	return t.Measure(id)
+}
+
 // Trust returns a shallow copy of trust id.
 func (d *Directory) Trust(id string) (trust.Trust, bool) {
 	d.mu.RLock()

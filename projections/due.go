@@ -23,6 +23,11 @@ const (
 	// DueParentMeeting: a term ends with fewer meetings with the parents
 	// of a pupil on SEN support than one a term (pupil.NextParentMeeting).
 	DueParentMeeting = "parent_meeting"
+	// DueDelivery: the pupil's plan was delivered below the trust's
+	// threshold over the last four weeks (pupil.DeliveredShare); From is
+	// the percentage delivered. It is a state, not a date: listed on the
+	// day asked, overdue.
+	DueDelivery = "provision_delivery"
 )
 
 // DueItem is one thing a school must do by a date: an APDR review or a
@@ -60,6 +65,8 @@ func (it DueItem) What() string {
 		return "referral to " + strings.ReplaceAll(it.From, "_", " ") + " not yet seen"
 	case DueParentMeeting:
 		return "meeting with the parents, " + it.From + " of 3 this school year"
+	case DueDelivery:
+		return "provision behind: " + it.From + "% of the planned minutes delivered in the last 4 weeks"
 	}
 	what := strings.ReplaceAll(it.Kind, "_", " ")
 	if it.From != "" {
@@ -68,6 +75,10 @@ func (it DueItem) What() string {
 	return what
 }
 
+// Dated reports whether the item falls due on a date of its own, which a
+// calendar can hold; delivery behind is a state, listed on the day asked.
+func (it DueItem) Dated() bool { return it.Kind != DueDelivery }
+
 // Statutory reports whether the item's time limit is in law (an EHC
 // milestone), not set by the school's own plan.
 func (it DueItem) Statutory() bool { _, ok := ehcp.Basis[it.Kind]; return ok }
@@ -75,7 +86,7 @@ func (it DueItem) Statutory() bool { _, ok := ehcp.Basis[it.Kind]; return ok }
 // Section is the part of the pupil page whose form closes the item.
 func (it DueItem) Section() string {
 	switch it.Kind {
-	case DueAPDRReview, DueParentMeeting:
+	case DueAPDRReview, DueParentMeeting, DueDelivery:
 		return "cycle"
 	case DueReferralWait:
 		return "referrals"
@@ -102,6 +113,8 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 	t, _ := v.Dir.Trust(trustID)
 	wait := t.Settings.ReferralWait()
 	waitBasis := fmt.Sprintf("the trust's threshold: seen within %d weeks of the referral", wait)
+	threshold := t.Settings.DeliveryThreshold()
+	deliveryBasis := fmt.Sprintf("the trust's threshold: at least %d%% of the planned minutes delivered over 4 weeks", threshold)
 	until := asOf.AddDays(days)
 	out := []DueItem{}
 	// basis is where the item's time limit comes from: a statutory
@@ -131,6 +144,9 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 				due := r.ReferredOn.AddWeeks(wait)
 				add(p, DueReferralWait, r.Service, due, asOf.After(due), waitBasis)
 			}
+		}
+		if pct, judged := p.DeliveredShare(asOf); judged && pct < threshold {
+			add(p, DueDelivery, strconv.Itoa(pct), asOf, true, deliveryBasis)
 		}
 		if m, ok := p.NextParentMeeting(asOf); ok {
 			add(p, DueParentMeeting, strconv.Itoa(m.Nth), m.DueOn, m.Overdue, "SEND Code of Practice 6.65: meet the parents at least three times a year")

@@ -31,13 +31,13 @@ func (m ProvisionMap) Table() (header []string, rows [][]string) {
 func CaseloadTable(pupils []CaseloadRow) (header []string, rows [][]string) {
 	header = []string{"pupil_id", "name", "year_group", "sen_status", "primary_need", "secondary_need", "area_of_need", "stage",
 		"review_due_on", "review_overdue", "days_overdue", "active_provisions", "open_referrals", "ehcp_status",
-		"next_statutory_due_on", "statutory_overdue", "parent_meetings", "parent_meetings_behind"}
+		"next_statutory_due_on", "statutory_overdue", "parent_meetings", "parent_meetings_behind", "delivered_percent_4_weeks", "delivery_behind"}
 	rows = make([][]string, len(pupils))
 	for i, x := range pupils {
 		rows[i] = []string{x.PupilID, x.Name, x.YearGroup, x.SENStatus, x.PrimaryNeed, x.SecondaryNeed, x.AreaOfNeed, x.Stage,
 			x.ReviewDueOn.String(), strconv.FormatBool(x.ReviewOverdue), strconv.Itoa(x.DaysOverdue), strconv.Itoa(x.ActiveProvisions),
 			strconv.Itoa(x.OpenReferrals), x.EHCPStatus, x.NextStatutoryDueOn.String(), strconv.Itoa(x.StatutoryOverdue),
-			strconv.Itoa(x.ParentMeetings), strconv.FormatBool(x.ParentMeetingsBehind)}
+			strconv.Itoa(x.ParentMeetings), strconv.FormatBool(x.ParentMeetingsBehind), optInt(x.DeliveredPercent), strconv.FormatBool(x.DeliveryBehind)}
 	}
 	return header, rows
 }
@@ -51,4 +51,12 @@ func DueTable(items []DueItem) (header []string, rows [][]string) {
 		rows[i] = []string{x.DueOn.String(), strconv.FormatBool(x.Overdue), strconv.Itoa(x.Days), x.Kind, x.From, x.PupilID, x.Name, x.SchoolID, x.Basis}
 	}
 	return header, rows
+}
+
+// optInt is an optional whole number in a table: blank when absent.
+func optInt(p *int) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.Itoa(*p)
 }

@@ -94,6 +94,11 @@ type CaseloadRow struct {
 	// support) is behind the one a term of CoP 6.65.
 	ParentMeetings       int  `json:"parent_meetings"`
 	ParentMeetingsBehind bool `json:"parent_meetings_behind"`
+	// DeliveredPercent is the share of the plan's minutes delivered in the
+	// last 4 weeks (absent unless a plan was in place all that time), and
+	// DeliveryBehind whether it is under the trust's threshold.
+	DeliveredPercent *int `json:"delivered_percent,omitempty"`
+	DeliveryBehind   bool `json:"delivery_behind"`
 	// Incomplete is true when some of the pupil's changes could not be
 	// applied to the views (see docs/projections.md): the row may be out of
 	// date, and the pupil's record, read from the stream, is not.
@@ -124,7 +129,7 @@ func onCaseload(p *pupil.Pupil) bool {
 	return p.SENStatus.OnRegister() || p.CurrentCycle() != nil
 }
 
-func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) CaseloadRow {
+func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string, threshold int) CaseloadRow {
 	row := CaseloadRow{
 		PupilID: p.ID, Name: p.FirstName + " " + p.LastName, UPN: p.UPN, LastName: p.LastName, YearGroup: string(p.CurrentYearGroup(asOf)),
 		SENStatus: string(p.SENStatus), PrimaryNeed: p.PrimaryNeed, SecondaryNeed: p.SecondaryNeed, AreaOfNeed: string(need.AreaOf(p.PrimaryNeed)),
@@ -140,6 +145,9 @@ func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) Case
 	row.ParentMeetings = p.MeetingsThisSchoolYear(asOf)
 	next, _ := p.NextParentMeeting(asOf)
 	row.ParentMeetingsBehind = next.Overdue
+	if pct, judged := p.DeliveredShare(asOf); judged {
+		row.DeliveredPercent, row.DeliveryBehind = &pct, pct < threshold
+	}
 	for _, r := range p.Referrals {
 		if r.Open() {
 			row.OpenReferrals++
@@ -153,12 +161,15 @@ func caseloadRow(p *pupil.Pupil, s *Summary, asOf civil.Date, phase string) Case
 // Caseload lists a school's caseload as of asOf, by name.
 func (v Views) Caseload(ctx context.Context, schoolID string, asOf civil.Date, f CaseloadFilter) ([]CaseloadRow, error) {
 	phase := v.phase(schoolID)
+	_, trustID, _ := v.Dir.School(schoolID)
+	t, _ := v.Dir.Trust(trustID)
+	threshold := t.Settings.DeliveryThreshold()
 	rows := []CaseloadRow{}
 	err := v.eachSchoolPupil(ctx, schoolID, asOf, func(p *pupil.Pupil, s *Summary) {
 		if !onCaseload(p) {
 			return
 		}
-		row := caseloadRow(p, s, asOf, phase)
+		row := caseloadRow(p, s, asOf, phase, threshold)
 		switch {
 		case f.Stage != "" && row.Stage != f.Stage:
 		case f.Overdue && !row.ReviewOverdue && row.StatutoryOverdue == 0:

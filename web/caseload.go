@@ -123,6 +123,7 @@ func sortRows(rows []projections.CaseloadRow, by string) {
 		"provisions": func(a, b projections.CaseloadRow) bool { return a.ActiveProvisions < b.ActiveProvisions },
 		"referrals":  func(a, b projections.CaseloadRow) bool { return a.OpenReferrals < b.OpenReferrals },
 		"meetings":   func(a, b projections.CaseloadRow) bool { return a.ParentMeetings < b.ParentMeetings },
+		"delivered":  func(a, b projections.CaseloadRow) bool { return deref(a.DeliveredPercent, -1) < deref(b.DeliveredPercent, -1) },
 		"ehcp": func(a, b projections.CaseloadRow) bool {
 			return dateOrLast(a.NextStatutoryDueOn) < dateOrLast(b.NextStatutoryDueOn)
 		},
@@ -146,4 +147,12 @@ func dateOrLast(d civil.Date) civil.Date {
 		return civil.Date(1 << 30)
 	}
 	return d
+}
+
+// deref is *p, or or when p is nil.
+func deref(p *int, or int) int {
+	if p == nil {
+		return or
+	}
+	return *p
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/domain/need"
+	"github.com/sendcase/sendcase/domain/yeargroup"
 )
 
 // Parent meetings. The SEND Code of Practice (6.65) says schools should
@@ -36,7 +37,7 @@ func (p *Pupil) NextParentMeeting(today civil.Date) (m MeetingDue, ok bool) {
 	}
 	held := p.MeetingsThisSchoolYear(today)
 	expected := 0
-	for _, end := range termEnds(schoolYearStart(today)) {
+	for _, end := range termEnds(yeargroup.AcademicYearStart(today)) {
 		if !end.After(p.RegisteredOn) {
 			continue // the term ended before the pupil was on the register
 		}
@@ -51,7 +52,7 @@ func (p *Pupil) NextParentMeeting(today civil.Date) (m MeetingDue, ok bool) {
 // MeetingsThisSchoolYear counts the meetings with the parents from 1
 // September to today.
 func (p *Pupil) MeetingsThisSchoolYear(today civil.Date) int {
-	return p.MeetingsWithParents(schoolYearStart(today), today)
+	return p.MeetingsWithParents(yeargroup.AcademicYearStart(today), today)
 }
 
 // MeetingsWithParents counts the meetings with parents recorded from from
@@ -64,15 +65,6 @@ func (p *Pupil) MeetingsWithParents(from, to civil.Date) int {
 		}
 	}
 	return n
-}
-
-// schoolYearStart is 1 September of the school year today is in.
-func schoolYearStart(today civil.Date) civil.Date {
-	y, m, _ := today.Parts()
-	if m < time.September {
-		y--
-	}
-	return civil.New(y, time.September, 1)
 }
 
 // termEnds are the ends of the three terms of the school year from start.

@@ -126,8 +126,11 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 			// school year (by the end of the autumn term: none is
 			// recorded), Ada's referral still not seen after 18 weeks (10
 			// Sep + 18 weeks) and Cara's final plan (1 Sep + 20 weeks).
-			{30, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-20 Ben annual_review"},
-			{90, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-20 Ben annual_review; 2025-12-12 Ada apdr_review; 2025-12-31 Cara parent_meeting; 2026-01-14 Ada referral_wait; 2026-01-19 Cara final_issued"},
+			// Ada's and Ben's plans (from 15 September) had no session in
+			// the 4 weeks to 10 November: 0% delivered, under 75%, listed
+			// on the day.
+			{30, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-10 Ada provision_delivery overdue; 2025-11-10 Ben provision_delivery overdue; 2025-11-20 Ben annual_review"},
+			{90, "2025-10-13 Cara decision_to_assess overdue; 2025-11-01 Ben apdr_review overdue; 2025-11-10 Ada provision_delivery overdue; 2025-11-10 Ben provision_delivery overdue; 2025-11-20 Ben annual_review; 2025-12-12 Ada apdr_review; 2025-12-31 Cara parent_meeting; 2026-01-14 Ada referral_wait; 2026-01-19 Cara final_issued"},
 		} {
 			items, err := v.Due(ctx, SchoolA, AsOf, tt.days)
 			var got []string
@@ -657,6 +660,20 @@ func checkDeliveryAndImpact(t *testing.T, v projections.Views) {
 	// under the 75% threshold. A1–A5's plans ended at their reviews.
 	if len(got.Below) != 1 || got.Below[0].Name != "A6 Test" || got.Below[0].DeliveredPercent != 50 || got.ThresholdPercent != 75 {
 		t.Errorf("below the threshold: %+v", got.Below)
+	}
+	// The same 50% puts A6 on the due list and the caseload.
+	due, err := v.Due(ctx, SchoolA, AsOf, 7)
+	if err != nil || len(due) != 1 || due[0].Kind != projections.DueDelivery || due[0].From != "50" || !due[0].Overdue {
+		t.Errorf("due: %+v %v", due, err)
+	}
+	rows, err := v.Caseload(ctx, SchoolA, AsOf, projections.CaseloadFilter{})
+	for _, r := range rows {
+		if behind := r.Name == "A6 Test"; r.DeliveryBehind != behind || (behind && pct(r.DeliveredPercent) != "50") || (!behind && r.DeliveredPercent != nil) {
+			t.Errorf("caseload row %s: delivered %s%%, behind %v", r.Name, pct(r.DeliveredPercent), r.DeliveryBehind)
+		}
+	}
+	if err != nil || len(rows) != 6 {
+		t.Errorf("caseload: %d rows, %v", len(rows), err)
 	}
 	// The trust adds school B's ELSA: two plans of 45 a week, 180 each
 	// over the 4 weeks, none delivered. In all 600 of 2160 is 27%.
