@@ -123,7 +123,9 @@ func sortRows(rows []projections.CaseloadRow, by string) {
 		"provisions": func(a, b projections.CaseloadRow) bool { return a.ActiveProvisions < b.ActiveProvisions },
 		"referrals":  func(a, b projections.CaseloadRow) bool { return a.OpenReferrals < b.OpenReferrals },
 		"meetings":   func(a, b projections.CaseloadRow) bool { return a.ParentMeetings < b.ParentMeetings },
-		"delivered":  func(a, b projections.CaseloadRow) bool { return deref(a.DeliveredPercent, -1) < deref(b.DeliveredPercent, -1) },
+		"delivered": func(a, b projections.CaseloadRow) bool {
+			return deref(a.DeliveredPercent, -1) < deref(b.DeliveredPercent, -1)
+		},
 		"ehcp": func(a, b projections.CaseloadRow) bool {
 			return dateOrLast(a.NextStatutoryDueOn) < dateOrLast(b.NextStatutoryDueOn)
 		},
