@@ -44,6 +44,7 @@ func (s *Server) routes() []route {
 		return route{pattern: pattern, handler: h, op: o}
 	}
 	views := []string{"as_of", "known_at", "min_seq", "format"}
+	periods := append([]string{"from", "to"}, views...)
 	return []route{
 		public("GET /healthz", s.healthz, op{summary: "The process is up.", tag: "operations", out: statusAnswer{}}),
 		public("GET /readyz", s.readyz, op{summary: "NATS (and PostgreSQL) reachable and the views caught up.", tag: "operations", out: map[string]any{}, errs: []int{503}}),
@@ -55,7 +56,8 @@ func (s *Server) routes() []route {
 		authed("GET /v1/trusts/{trust}", s.getTrust, op{summary: "A trust: schools, provision catalogue, settings.", tag: "setup", out: trust.Trust{}, errs: readErrs}),
 		cmd("POST /v1/trusts/{trust}/schools", 201, command1("trust", v.AddSchool), "Add a school (admin, trust lead).", "setup"),
 		cmd("POST /v1/trusts/{trust}/provisions", 201, command1("trust", v.AddProvision), "Add a costed provision to the catalogue (trust lead).", "setup"),
-		cmd("PUT /v1/trusts/{trust}/settings", 200, command1("trust", v.UpdateSettings), "Set weeks per year and admin-hour weights (trust lead).", "setup"),
+		cmd("PUT /v1/trusts/{trust}/settings", 200, command1("trust", v.UpdateSettings), "Set weeks per year, admin-hour weights, the referral wait and the delivery threshold (trust lead).", "setup"),
+		cmd("POST /v1/trusts/{trust}/measures", 201, command1("trust", v.AddMeasure), "Add a measure of progress (name, unit, whether higher is better, lowest and highest reading) for plans' outcomes to name (trust lead).", "setup"),
 		cmd("POST /v1/users", 201, command(v.CreateUser), "Create a user; the answer holds their token, shown once.", "setup"),
 		act("POST /v1/users/{id}/tokens", 201, action1("id", v.IssueToken), "Issue a new token for a user (the old one stops working); shown once.", "setup"),
 		act("DELETE /v1/users/{id}/tokens", 200, action1("id", v.RevokeTokens), "Revoke a user's token.", "setup"),
@@ -108,6 +110,10 @@ func (s *Server) routes() []route {
 		authed("GET /v1/schools/{school}/trends", s.schoolTrends, op{summary: "A school's own trends, month by month (SENCO).", tag: "views", out: projections.Trends{}, csvOut: true, query: []string{"from", "to", "min_seq", "format"}, errs: viewErrs}),
 		authed("GET /v1/schools/{school}/provision-map", s.provisionMap, op{summary: "Costed provision map of a school.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
 		authed("GET /v1/trusts/{trust}/provision-map", s.provisionMap, op{summary: "Costed provision map of a trust.", tag: "views", out: projections.ProvisionMap{}, csvOut: true, query: views, errs: viewErrs}),
+		authed("GET /v1/schools/{school}/delivery", s.deliveryView, op{summary: "Minutes planned against delivered and attended, per provision and per pupil, from `from` to `to` (default: the 4 weeks to as_of), and the pupils under the trust's delivery threshold.", tag: "views", out: projections.Delivery{}, csvOut: true, query: periods, errs: viewErrs}),
+		authed("GET /v1/trusts/{trust}/delivery", s.deliveryView, op{summary: "Delivery across the trust, per provision and per school (trust lead).", tag: "views", out: projections.Delivery{}, csvOut: true, query: periods, errs: viewErrs}),
+		authed("GET /v1/schools/{school}/impact", s.impactView, op{summary: "Impact of each provision over the reviews held from `from` to `to` (default: this school year): outcomes met, progress on each measure, cost and cost per outcome met, by area of need and year group. Figures for fewer than 5 pupils are withheld except from the school's SENCO.", tag: "views", out: projections.Impact{}, csvOut: true, query: periods, errs: viewErrs}),
+		authed("GET /v1/trusts/{trust}/impact", s.impactView, op{summary: "Impact of each provision across the trust, also by school; figures for fewer than 5 pupils are withheld (trust lead).", tag: "views", out: projections.Impact{}, csvOut: true, query: periods, errs: viewErrs}),
 		authed("GET /v1/pupils/{id}/audit", s.audit, op{summary: "The pupil's audit trail with its hash chain.", tag: "audit", out: auditAnswer{}, csvOut: true, query: []string{"from", "to", "as_of", "known_at", "min_seq", "format"}, errs: viewErrs}),
 		authed("GET /v1/security-log", s.securityLog, op{summary: "Sign-ins, refused sign-ins, invitations, deactivations, tokens and LA access, newest first: every entry for an admin, the trust's own for a trust lead. No secrets.", tag: "setup", out: securityLogAnswer{}, query: []string{"limit", "user_id"}, errs: viewErrs}),
 		authed("GET /v1/pupils/{id}/access-log", s.accessLog, op{summary: "Reads of the pupil's record by LA reviewers (who, when, what).", tag: "audit", out: accessLogAnswer{}, errs: readErrs}),

@@ -60,3 +60,67 @@ func optInt(p *int) string {
 	}
 	return strconv.Itoa(*p)
 }
+
+// Table is a delivery view as a table: a row per provision, per school
+// (trust views) and per pupil's provision (school views), then the total.
+func (d Delivery) Table() (header []string, rows [][]string) {
+	header = []string{"row", "provision_id", "school_id", "pupil_id", "name", "pupils", "planned_per_week", "planned_minutes",
+		"delivered_minutes", "delivered_percent", "attended_minutes", "attended_percent", "below_threshold"}
+	line := func(kind string, l DeliveryLine) []string {
+		return []string{kind, l.ProvisionID, l.SchoolID, "", l.Name, strconv.Itoa(l.Pupils), strconv.Itoa(l.PlannedPerWeek), strconv.Itoa(l.PlannedMinutes),
+			strconv.Itoa(l.DeliveredMinutes), optInt(l.DeliveredPercent), strconv.Itoa(l.AttendedMinutes), optInt(l.AttendedPercent), ""}
+	}
+	for _, l := range d.Provisions {
+		rows = append(rows, line("provision", l))
+	}
+	for _, l := range d.Schools {
+		rows = append(rows, line("school", l))
+	}
+	below := map[string]bool{}
+	for _, b := range d.Below {
+		below[b.PupilID] = true
+	}
+	for _, p := range d.Pupils {
+		rows = append(rows, []string{"pupil", p.ProvisionID, "", p.PupilID, p.Name + " (" + p.ProvisionName + ")", "1", strconv.Itoa(p.PlannedPerWeek),
+			strconv.Itoa(p.PlannedMinutes), strconv.Itoa(p.DeliveredMinutes), optInt(p.DeliveredPercent), strconv.Itoa(p.AttendedMinutes),
+			optInt(p.AttendedPercent), strconv.FormatBool(below[p.PupilID])})
+	}
+	rows = append(rows, line("total", d.Totals))
+	return header, rows
+}
+
+// Table is an impact view as a table: a row per provision, per group and
+// provision, and the total, with a row per measure under each; withheld
+// figures are blank, with suppressed true.
+func (im Impact) Table() (header []string, rows [][]string) {
+	header = []string{"row", "provision_id", "name", "by", "key", "label", "suppressed", "pupils", "outcomes", "met_or_exceeded",
+		"met_percent", "cost_pence", "cost_per_outcome_met_pence", "measure", "unit", "measured_outcomes", "mean_gain",
+		"mean_of_target_percent", "reached_target"}
+	optPence := func(p *int64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatInt(*p, 10)
+	}
+	add := func(kind string, l ImpactLine) {
+		head := []string{kind, l.ProvisionID, l.Name, l.By, l.Key, l.Label, strconv.FormatBool(l.Suppressed)}
+		if l.Suppressed {
+			rows = append(rows, append(head, make([]string, 12)...))
+			return
+		}
+		rows = append(rows, append(head, strconv.Itoa(l.Pupils), strconv.Itoa(l.Outcomes), strconv.Itoa(l.MetOrExceeded), optInt(l.MetPercent),
+			strconv.FormatInt(l.CostPence, 10), optPence(l.CostPerOutcomeMetPence), "", "", "", "", "", ""))
+		for _, m := range l.Measures {
+			rows = append(rows, append(append([]string{}, head...), "", "", "", "", "", "", m.Name, m.Unit, strconv.Itoa(m.Outcomes),
+				strconv.FormatFloat(m.MeanGain, 'f', -1, 64), strconv.Itoa(m.MeanOfTargetPercent), strconv.Itoa(m.ReachedTarget)))
+		}
+	}
+	for _, l := range im.Provisions {
+		add("provision", l)
+	}
+	for _, l := range im.Groups {
+		add("group", l)
+	}
+	add("total", im.Totals)
+	return header, rows
+}

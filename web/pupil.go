@@ -23,10 +23,6 @@ import (
 
 // pupilPage is what the pupil's page shows: the record, and what each of
 // its forms offers.
-// DeliveryWindowDays is the window of the pupil page's delivered against
-// planned: four weeks.
-const DeliveryWindowDays = 28
-
 type pupilPage struct {
 	Pupil     *pupil.Pupil
 	School    trust.School
@@ -40,7 +36,7 @@ type pupilPage struct {
 	// OverdueDays: the current plan's review is this many days overdue.
 	OverdueDays int
 	// Delivery is the current plan's delivered against planned, over the
-	// last DeliveryWindowDays.
+	// last pupil.DeliveryWindowDays.
 	Delivery []pupil.ProvisionDelivery
 	// NextMeeting is the next meeting with the parents expected (CoP
 	// 6.65), if any; MeetingsThisYear those held since 1 September.
@@ -237,7 +233,7 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 	// Delivered against planned over the last four weeks, for the plan in
 	// place now (the record as of its date).
 	if c := pp.Current; c != nil && c.Plan != nil {
-		for _, d := range p.Delivery(rec.AsOf.AddDays(-DeliveryWindowDays+1), rec.AsOf) {
+		for _, d := range p.Delivery(rec.AsOf.AddDays(-pupil.DeliveryWindowDays+1), rec.AsOf) {
 			if d.CycleID == c.ID {
 				pp.Delivery = append(pp.Delivery, d)
 			}

@@ -119,21 +119,18 @@ func (c *Cycle) Delivery(from, to civil.Date) []ProvisionDelivery {
 // against the trust's threshold: four weeks to the day.
 const DeliveryWindowDays = 28
 
-// DeliveredShare is the share of planned minutes delivered, over all the
-// provisions of the plans in place, in the DeliveryWindowDays to asOf.
-// judged is false unless a plan was in place for the whole window (a plan
-// agreed last week is not yet behind) and planned some minutes.
+// DeliveredShare is the share of planned minutes delivered, over the
+// provisions of the plan in place, in the DeliveryWindowDays to asOf.
+// judged is false unless a plan was in place for the whole window: one
+// agreed last week is not yet behind, and one reviewed meanwhile is over.
 func (p *Pupil) DeliveredShare(asOf civil.Date) (pct int, judged bool) {
 	from := asOf.AddDays(-DeliveryWindowDays + 1)
 	planned, delivered := 0, 0
-	whole := false
 	for _, d := range p.Delivery(from, asOf) {
-		planned += d.PlannedMinutes
-		delivered += d.DeliveredMinutes
-		whole = whole || d.From == from
-	}
-	if !whole {
-		return 0, false
+		if d.From == from && d.To == asOf {
+			planned += d.PlannedMinutes
+			delivered += d.DeliveredMinutes
+		}
 	}
 	return Percent(delivered, planned)
 }

@@ -76,8 +76,11 @@ func TestDeliveredShare(t *testing.T) {
 	// Friday 26 September is 29 Aug–26 Sep: the plan was not in place on
 	// 29 Aug, so it is not judged. To Sunday 28 September the window is
 	// 1–28 September: 20 weekdays, 4 weeks, 360 minutes planned.
-	mk := func(sessions int) *Pupil {
+	mk := func(sessions int, reviewed ...string) *Pupil {
 		c := &Cycle{ID: "c", Plan: &PlanDoc{AgreedOn: d("2025-09-01"), Provisions: []PlannedProvision{{ProvisionID: "tb", SessionsPerWeek: 3, MinutesPerSession: 30}}}}
+		if len(reviewed) > 0 {
+			c.Review = &ReviewDoc{HeldOn: d(reviewed[0])}
+		}
 		for i := 0; i < sessions; i++ {
 			s := Session{ProvisionID: "tb", DeliveredOn: d("2025-09-02").AddDays(i), Minutes: 30, Attended: true}
 			c.delivered(i+1, &s)
@@ -85,19 +88,20 @@ func TestDeliveredShare(t *testing.T) {
 		return &Pupil{Cycles: []*Cycle{c}}
 	}
 	for _, tc := range []struct {
-		name     string
-		sessions int
-		asOf     string
-		pct      int
-		judged   bool
+		name   string
+		p      *Pupil
+		asOf   string
+		pct    int
+		judged bool
 	}{
-		{"plan not in place for the whole window", 9, "2025-09-26", 0, false},
+		{"plan not in place for the whole window", mk(9), "2025-09-26", 0, false},
+		{"plan reviewed in the window", mk(9, "2025-09-25"), "2025-09-28", 0, false},
 		// 9 sessions × 30 = 270 of 360: 75%.
-		{"at the threshold", 9, "2025-09-28", 75, true},
+		{"at the threshold", mk(9), "2025-09-28", 75, true},
 		// 8 × 30 = 240 of 360: 66%.
-		{"below", 8, "2025-09-28", 66, true},
+		{"below", mk(8), "2025-09-28", 66, true},
 	} {
-		pct, judged := mk(tc.sessions).DeliveredShare(d(tc.asOf))
+		pct, judged := tc.p.DeliveredShare(d(tc.asOf))
 		if pct != tc.pct || judged != tc.judged {
 			t.Errorf("%s: %d%% judged %v, want %d%% %v", tc.name, pct, judged, tc.pct, tc.judged)
 		}
