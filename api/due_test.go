@@ -42,12 +42,13 @@ func TestDueSoon(t *testing.T) {
 	// language referral 15 Sep + 6 weeks (overdue; the psychologist has
 	// seen her); APDR review 12 Dec; a first meeting with the requested
 	// pupil's parents (none recorded) by the end of the autumn term; final
-	// plan 1 Sep + 20 weeks.
-	if strings.Join(got, ", ") != "2025-10-13 decision_to_assess, 2025-10-27 referral_wait, 2025-12-12 apdr_review, 2025-12-31 parent_meeting, 2026-01-19 final_issued" ||
+	// plan 1 Sep + 20 weeks. The helped pupil's plan, in place all of the
+	// last 4 weeks, had no session logged: 0% delivered, listed today.
+	if strings.Join(got, ", ") != "2025-10-13 decision_to_assess, 2025-10-27 referral_wait, 2025-11-10 provision_delivery, 2025-12-12 apdr_review, 2025-12-31 parent_meeting, 2026-01-19 final_issued" ||
 		!due.Items[0].Overdue || !strings.HasPrefix(due.Items[0].Basis, "reg 5(1)") || !due.Items[1].Overdue || due.Items[1].Basis != "the trust's threshold: seen within 6 weeks of the referral" {
 		t.Fatalf("due within 90 days: %v %+v", got, due.Items)
 	}
-	if d := as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due", w.lead, nil)); len(d.Items) != 2 || d.Within != 30 {
+	if d := as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due", w.lead, nil)); len(d.Items) != 3 || d.Within != 30 {
 		t.Fatalf("the lead's next 30 days: %+v", d)
 	}
 	if r := e.must(t, 400, "GET", "/v1/me/due?min_seq=soon", w.sencoA, nil); strings.Join(r.fields(), ",") != "min_seq" {
@@ -69,11 +70,11 @@ func TestDueSoon(t *testing.T) {
 		!strings.Contains(page, "Meeting with the parents, 1 of 3 this school year") {
 		t.Fatalf("due page (%d):\n%s", status, page)
 	}
-	// A trust lead's page counts each school's lines (2 overdue, 1 of them
+	// A trust lead's page counts each school's lines (3 overdue, 1 of them
 	// statutory; 3 due within 90 days at Oak Primary) and links to them.
 	_, page = e.signIn(t, w.lead).get("/ui/due?within=90")
 	if !strings.Contains(page, `id="due-overview"`) ||
-		!strings.Contains(page, `school=`+w.schoolA+`">Oak Primary</a></td><td data-label="Overdue" class="num">2</td><td data-label="Of which statutory" class="num">1</td><td data-label="Due" class="num">3</td>`) ||
+		!strings.Contains(page, `school=`+w.schoolA+`">Oak Primary</a></td><td data-label="Overdue" class="num">3</td><td data-label="Of which statutory" class="num">1</td><td data-label="Due" class="num">3</td>`) ||
 		strings.Contains(page, "Decision to assess") {
 		t.Fatalf("the lead's overview:\n%s", page)
 	}
@@ -86,7 +87,7 @@ func TestDueSoon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if csv := bodyOf(res); !strings.HasPrefix(csv, "due_on,overdue,days,kind") || strings.Count(csv, "\n") != 6 {
+	if csv := bodyOf(res); !strings.HasPrefix(csv, "due_on,overdue,days,kind") || strings.Count(csv, "\n") != 7 {
 		t.Fatalf("due CSV:\n%s", csv)
 	}
 	// The decision is recorded: it leaves the list.

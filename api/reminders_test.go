@@ -51,7 +51,7 @@ func TestReminders(t *testing.T) {
 	request("Ben", "Brown", "2025-09-01") // due Monday 13 October: long overdue, no alert now
 	request("Cat", "Cole", "2025-09-28")  // due Sunday 9 November: missed yesterday
 	request("Dan", "Dee", "2025-10-06")   // due Monday 17 November: 5 school days away
-	a.pupilBeingHelped(t, w)              // an APDR review on 12 December: not this week
+	a.pupilBeingHelped(t, w)              // an APDR review on 12 December: not this week; no session in 4 weeks
 	run := func(envs ...*env) {
 		t.Helper()
 		seq := a.lastSeq(t)
@@ -82,8 +82,8 @@ func TestReminders(t *testing.T) {
 		return out
 	}
 	want := []string{
-		"lee@oak.org.uk sendcase: the trust's week, 2 overdue",
-		"sam@oak.org.uk sendcase: 2 overdue, 1 due this week",
+		"lee@oak.org.uk sendcase: the trust's week, 3 overdue",
+		"sam@oak.org.uk sendcase: 3 overdue, 1 due this week",
 		"sam@oak.org.uk sendcase: a statutory deadline in 5 school days",
 		"sam@oak.org.uk sendcase: a statutory deadline was missed",
 	}
@@ -97,9 +97,10 @@ func TestReminders(t *testing.T) {
 			}
 		}
 	}
-	digest := find(t, got, "2 overdue, 1 due this week")
+	digest := find(t, got, "3 overdue, 1 due this week")
 	// The digest lists exactly what is overdue and due this week, worked
-	// out by hand: each decision to assess, 6 weeks after its request.
+	// out by hand: each decision to assess, 6 weeks after its request,
+	// and the helped pupil's provision, none of it delivered.
 	var lines []string
 	for _, l := range strings.Split(digest.Text, "\n") {
 		if l = strings.TrimSpace(l); strings.HasPrefix(l, "- ") {
@@ -109,12 +110,13 @@ func TestReminders(t *testing.T) {
 	wantLines := []string{
 		"- B.B.: decision to assess, was due Monday 13 October 2025 (28 days ago)",
 		"- C.C.: decision to assess, was due Sunday 9 November 2025 (1 day ago)",
+		"- A.L.: provision behind: 0% of the planned minutes delivered in the last 4 weeks",
 		"- D.D.: decision to assess, due Monday 17 November 2025",
 	}
 	if !slices.Equal(lines, wantLines) || !strings.Contains(digest.Text, "reg 5(1)") || !strings.Contains(digest.Text, "https://sendcase.example/ui/pupils/") {
 		t.Fatalf("digest:\n%s", digest.Text)
 	}
-	if s := find(t, got, "trust's week").Text; !strings.Contains(s, "- Oak Primary: 2 overdue (2 statutory), 1 due this week") ||
+	if s := find(t, got, "trust's week").Text; !strings.Contains(s, "- Oak Primary: 3 overdue (2 statutory), 1 due this week") ||
 		!strings.Contains(s, "- Oak Secondary: 0 overdue (0 statutory), 0 due this week") {
 		t.Fatalf("trust summary:\n%s", s)
 	}

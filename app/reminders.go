@@ -456,9 +456,12 @@ func (s *Service) digest(ctx context.Context, u user.User, at time.Time) (subjec
 
 // dueLine is one deadline in an email: initials, what, when, why, link.
 func (s *Service) dueLine(it projections.DueItem, withSchool bool) string {
-	when := "due " + longDate(it.DueOn)
-	if it.Overdue {
-		when = fmt.Sprintf("was due %s (%s ago)", longDate(it.DueOn), count(-it.Days, "day", "days"))
+	when := ", due " + longDate(it.DueOn)
+	switch {
+	case !it.Dated():
+		when = "" // a state, as of today
+	case it.Overdue:
+		when = fmt.Sprintf(", was due %s (%s ago)", longDate(it.DueOn), count(-it.Days, "day", "days"))
 	}
 	school := ""
 	if withSchool {
@@ -466,7 +469,7 @@ func (s *Service) dueLine(it projections.DueItem, withSchool bool) string {
 			school = ", " + sch.Name
 		}
 	}
-	line := fmt.Sprintf("- %s%s: %s, %s\n", initials(it.Name), school, it.What(), when)
+	line := fmt.Sprintf("- %s%s: %s%s\n", initials(it.Name), school, it.What(), when)
 	if it.Basis != "" {
 		line += "  " + it.Basis + "\n"
 	}

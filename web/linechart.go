@@ -13,8 +13,9 @@ type lineChart struct {
 	Unit   string // "%" or "" (a count)
 	Labels []string
 	Lines  []chartLine
-	// Max is the top of the scale.
-	Max float64
+	// Min and Max are the bottom and top of the scale (Min 0 for counts
+	// and percentages; a measure's readings start where they start).
+	Min, Max float64
 }
 
 // chartLine is one line; a nil value is a month without a figure (no
@@ -46,7 +47,7 @@ func (c lineChart) Segments(l chartLine) []string {
 		if n > 1 {
 			x = float64(i) * 100 / float64(n-1)
 		}
-		y := chartHeight - *v/c.Max*chartHeight
+		y := chartHeight - (*v-c.Min)/(c.Max-c.Min)*chartHeight
 		cur = append(cur, fmt.Sprintf("%.2f,%.2f", x, y))
 	}
 	if len(cur) > 0 {
@@ -76,8 +77,9 @@ func (c lineChart) format(v *float64) string {
 	return s + c.Unit
 }
 
-// Top is the top of the scale as the chart's text says it.
-func (c lineChart) Top() string { return c.format(&c.Max) }
+// Top and Bottom are the ends of the scale as the chart's text says them.
+func (c lineChart) Top() string    { return c.format(&c.Max) }
+func (c lineChart) Bottom() string { return c.format(&c.Min) }
 
 // scaleTop is a round top for values up to m (at least 1).
 func scaleTop(m float64) float64 {

@@ -21,9 +21,11 @@ import (
 	"github.com/sendcase/sendcase/domain/ehcp"
 	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/domain/yeargroup"
 	"github.com/sendcase/sendcase/httpx"
+	"github.com/sendcase/sendcase/projections"
 )
 
 //go:embed templates/*.html
@@ -60,7 +62,28 @@ var funcs = template.FuncMap{
 	},
 	"pence": pounds,
 	"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) },
-	"last":  func(list []string) int { return len(list) - 1 },
+	// number is a reading as people write it (trust.Number).
+	"number": trust.Number,
+	"last":   func(list []string) int { return len(list) - 1 },
+	// groupsBy are an impact view's lines of one breakdown.
+	"groupsBy": func(lines []projections.ImpactLine, by string) []projections.ImpactLine {
+		var out []projections.ImpactLine
+		for _, l := range lines {
+			if l.By == by {
+				out = append(out, l)
+			}
+		}
+		return out
+	},
+	// signed is a change with its sign: "+8.8", "-2", "0".
+	"signed": func(f float64) string {
+		if f > 0 {
+			return "+" + trust.Number(f)
+		}
+		return trust.Number(f)
+	},
+	// min100 is a percentage as a bar's width: more than 100 fills it.
+	"min100": func(n int) int { return min(max(n, 0), 100) },
 	"pct": func(n, max int) int {
 		if max <= 0 {
 			return 0
@@ -361,11 +384,13 @@ func (s *Server) nav(u user.User, path string) []navLink {
 		for _, sch := range s.svc.SchoolsOf(u) {
 			add("/ui/schools/"+sch.ID+"/caseload", "Caseload: "+sch.Name)
 			add("/ui/schools/"+sch.ID+"/provision-map", "Provision map: "+sch.Name)
+			add("/ui/schools/"+sch.ID+"/impact", "Impact: "+sch.Name)
 		}
 	case user.TrustLead:
 		add("/ui/trusts/"+u.TrustID+"/workload", "Workload")
 		add("/ui/due", "Due soon")
 		add("/ui/trusts/"+u.TrustID+"/provision-map", "Provision map")
+		add("/ui/trusts/"+u.TrustID+"/impact", "Impact")
 		add("/ui/trusts/"+u.TrustID+"/people", "Set up")
 		add("/ui/security", "Security log")
 	case user.LAReviewer:

@@ -145,6 +145,25 @@ func (s *Server) provisions(w http.ResponseWriter, r *http.Request, u user.User)
 	}
 }
 
+// measures lists the trust's measures of progress and adds one.
+func (s *Server) measures(w http.ResponseWriter, r *http.Request, u user.User) {
+	pg, ok := s.trustSetup(w, r, u, "Measures of progress", "msr")
+	if !ok {
+		return
+	}
+	if r.Method == http.MethodGet {
+		s.render(w, r, http.StatusOK, "measures", pg)
+		return
+	}
+	id := r.PathValue("trust")
+	if submit(s, w, r, u, "measures", pg, "name", func(cmd trust.AddMeasure) error {
+		_, err := s.svc.AddMeasure(r.Context(), u, app.CommandOptions{}, id, cmd)
+		return err
+	}) {
+		done(w, r, "/ui/trusts/"+id+"/measures", "Measure added")
+	}
+}
+
 // settings shows and sets the trust's weeks per year, admin hours and
 // referral wait threshold.
 func (s *Server) settings(w http.ResponseWriter, r *http.Request, u user.User) {
@@ -162,6 +181,7 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request, u user.User) {
 			"admin_hours.apdr_review":   {hoursText(st.AdminHours.APDRReview)},
 			"admin_hours.referral":      {hoursText(st.AdminHours.Referral)},
 			"referral_wait_weeks":       {strconv.Itoa(st.ReferralWait())},
+			"delivery_threshold_percent": {strconv.Itoa(st.DeliveryThreshold())},
 		}
 		s.render(w, r, http.StatusOK, "settings", pg)
 		return
