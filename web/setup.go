@@ -175,12 +175,12 @@ func (s *Server) settings(w http.ResponseWriter, r *http.Request, u user.User) {
 	if r.Method == http.MethodGet {
 		st := pg.Data.(*setupData).Trust.Settings
 		pg.Form = url.Values{
-			"weeks_per_year":            {strconv.Itoa(st.WeeksPerYear)},
-			"admin_hours.annual_review": {hoursText(st.AdminHours.AnnualReview)},
-			"admin_hours.ehc_request":   {hoursText(st.AdminHours.EHCRequest)},
-			"admin_hours.apdr_review":   {hoursText(st.AdminHours.APDRReview)},
-			"admin_hours.referral":      {hoursText(st.AdminHours.Referral)},
-			"referral_wait_weeks":       {strconv.Itoa(st.ReferralWait())},
+			"weeks_per_year":             {strconv.Itoa(st.WeeksPerYear)},
+			"admin_hours.annual_review":  {hoursText(st.AdminHours.AnnualReview)},
+			"admin_hours.ehc_request":    {hoursText(st.AdminHours.EHCRequest)},
+			"admin_hours.apdr_review":    {hoursText(st.AdminHours.APDRReview)},
+			"admin_hours.referral":       {hoursText(st.AdminHours.Referral)},
+			"referral_wait_weeks":        {strconv.Itoa(st.ReferralWait())},
 			"delivery_threshold_percent": {strconv.Itoa(st.DeliveryThreshold())},
 		}
 		s.render(w, r, http.StatusOK, "settings", pg)
