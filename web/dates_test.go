@@ -37,3 +37,17 @@ func TestDatesAsPeopleWriteThem(t *testing.T) {
 		t.Errorf("longDate: got %q", got)
 	}
 }
+
+func TestFieldWords(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"outcomes[0].target", "outcome 1 target"},
+		{"provisions[2].group_size", "provision 3 group size"},
+		{"readings[0].value", "reading 1 value"},
+		{"review_due_on", "review due on"},
+		{"admin_hours.annual_review", "admin hours annual review"},
+	} {
+		if got := fieldWords(tc.name); got != tc.want {
+			t.Errorf("fieldWords(%q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

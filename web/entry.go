@@ -63,7 +63,7 @@ func (s *Server) entry(w http.ResponseWriter, r *http.Request, u user.User) {
 	if action == "correct" {
 		done = "Entry corrected"
 		var cmd pupil.Correct
-		var keep [2][]int
+		var keep map[string][]int
 		if cmd, keep, errs = decodeCorrection(ep.Kind, r); errs == nil {
 			_, err = s.svc.CorrectEntry(r.Context(), u, app.CommandOptions{}, id, n, cmd)
 			errs = correctionErrors(ep.Kind, err, keep)
@@ -172,13 +172,12 @@ func flatten(v any) url.Values {
 // records the entry's kind, and the reason (correction_reason, as the
 // fields may have a reason of their own). For a plan it also answers the
 // rows kept of outcomes and provisions, to put errors back on them.
-func decodeCorrection(kind string, r *http.Request) (pupil.Correct, [2][]int, map[string]string) {
+func decodeCorrection(kind string, r *http.Request) (pupil.Correct, map[string][]int, map[string]string) {
 	c := pupil.Correct{Reason: r.PostFormValue("correction_reason")}
 	r.PostForm.Del("correction_reason")
-	var keep [2][]int
-	if kind == pupil.EntryPlan {
-		keep[0] = compactRows(r.PostForm, "outcomes", "description")
-		keep[1] = compactRows(r.PostForm, "provisions", "provision_id")
+	keep := map[string][]int{}
+	for _, g := range repeatedRows[kind] {
+		keep[g[0]] = compactRows(r.PostForm, g[0], g[1])
 	}
 	fact := c.Fact(kind)
 	return c, keep, decodeForm(r, fact)
@@ -186,7 +185,7 @@ func decodeCorrection(kind string, r *http.Request) (pupil.Correct, [2][]int, ma
 
 // correctionErrors puts a correction's field errors on the form's fields:
 // the fact's without its kind's prefix, the reason's on correction_reason.
-func correctionErrors(kind string, err error, keep [2][]int) map[string]string {
+func correctionErrors(kind string, err error, keep map[string][]int) map[string]string {
 	errs, ok := fieldErrors(err)
 	if !ok {
 		return nil
@@ -202,7 +201,8 @@ func correctionErrors(kind string, err error, keep [2][]int) map[string]string {
 			out[f] = msg
 		}
 	}
-	restoreRows(out, "outcomes", keep[0])
-	restoreRows(out, "provisions", keep[1])
+	for prefix, rows := range keep {
+		restoreRows(out, prefix, rows)
+	}
 	return out
 }

@@ -51,8 +51,16 @@ type pupilPage struct {
 	Referrals  []app.ReferralView
 	Catalogue  []trust.Provision
 	Provisions map[string]trust.Provision
-	History    []historyEntry
-	Reviewers  []user.User
+	// MeasureList are the trust's measures of progress, for the plan's
+	// outcomes; Measures the same by id.
+	MeasureList []trust.Measure
+	Measures    map[string]trust.Measure
+	// Results are each plan's outcomes with their ratings and readings,
+	// newest plan first; Charts a chart of each measure's readings.
+	Results   []cycleResults
+	Charts    []lineChart
+	History   []historyEntry
+	Reviewers []user.User
 	// Staff deliver the plan; StaffChoices could (the school's staff).
 	Staff        []user.User
 	StaffChoices []user.User
@@ -249,6 +257,11 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 	for _, pr := range rec.Trust.Provisions {
 		pp.Provisions[pr.ID] = pr
 	}
+	pp.MeasureList, pp.Measures = rec.Trust.Measures, map[string]trust.Measure{}
+	for _, m := range rec.Trust.Measures {
+		pp.Measures[m.ID] = m
+	}
+	pp.Results, pp.Charts = progressOf(p, pp.MeasureList)
 	if rec.Can.Write {
 		pp.TrustSchools = rec.Trust.Schools
 		pp.Details = url.Values{"upn": {p.UPN}, "first_name": {p.FirstName}, "last_name": {p.LastName},

@@ -37,7 +37,7 @@ var pupilForms = map[string]pupilForm{
 	"cycle":           {onPupil((*app.Service).OpenCycle), "cycle", "Cycle opened", nil},
 	"assessment":      {onPart("cycle_id", (*app.Service).RecordAssessment), "cycle", "Assessment recorded", nil},
 	"plan":            {planForm, "cycle", "Plan agreed", nil},
-	"session":         {onPart("cycle_id", (*app.Service).LogSession), "cycle", "Session logged", nil},
+	"session":         {sessionForm, "cycle", "Session logged", nil},
 	"review":          {onPart("cycle_id", (*app.Service).RecordReview), "cycle", "Review recorded", offerEHCRequest},
 	"status":          {onPupil((*app.Service).ChangeStatus), "details", "SEN status changed", nil},
 	"ehcp":            {onPupil((*app.Service).RecordEHCP), "ehcp", "EHCP milestone recorded", nil},
@@ -83,21 +83,41 @@ func onPart[C, R any](field string, f func(*app.Service, context.Context, user.U
 	}
 }
 
-// planForm drops the outcome rows left blank and the catalogue rows not
-// ticked before deciding, and puts errors back on the rows they came from.
-func planForm(s *Server, r *http.Request, u user.User, id string) (map[string]string, error) {
-	original := url.Values{}
-	for k, v := range r.PostForm {
-		original[k] = v
+// withRows runs a form after dropping the rows of its repeated groups left
+// blank (each group a prefix and the field that says a row is used), and
+// puts errors back on the rows they came from.
+func withRows(run formRunner, groups ...[2]string) formRunner {
+	return func(s *Server, r *http.Request, u user.User, id string) (map[string]string, error) {
+		original := url.Values{}
+		for k, v := range r.PostForm {
+			original[k] = v
+		}
+		keep := make([][]int, len(groups))
+		for i, g := range groups {
+			keep[i] = compactRows(r.PostForm, g[0], g[1])
+		}
+		errs, err := run(s, r, u, id)
+		r.PostForm = original
+		for i, g := range groups {
+			restoreRows(errs, g[0], keep[i])
+		}
+		return errs, err
 	}
-	outcomes := compactRows(r.PostForm, "outcomes", "description")
-	provisions := compactRows(r.PostForm, "provisions", "provision_id")
-	errs, err := onPart("cycle_id", (*app.Service).AgreePlan)(s, r, u, id)
-	r.PostForm = original
-	restoreRows(errs, "outcomes", outcomes)
-	restoreRows(errs, "provisions", provisions)
-	return errs, err
 }
+
+// repeatedRows are the repeated groups of each kind of entry's fields
+// (recording.html), and the field that says a row is used: a plan's
+// outcomes and catalogue rows ticked, a session's readings taken. The
+// forms that record and that correct an entry both drop the rest.
+var repeatedRows = map[string][][2]string{
+	pupil.EntryPlan:    {{"outcomes", "description"}, {"provisions", "provision_id"}},
+	pupil.EntrySession: {{"readings", "value"}},
+}
+
+var (
+	planForm    = withRows(onPart("cycle_id", (*app.Service).AgreePlan), repeatedRows[pupil.EntryPlan]...)
+	sessionForm = withRows(onPart("cycle_id", (*app.Service).LogSession), repeatedRows[pupil.EntrySession]...)
+)
 
 // pupilForm runs a form of the pupil page: on success back to the
 // page's section, on field errors the page again with the values kept and

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -84,6 +85,13 @@ var funcs = template.FuncMap{
 	},
 	// min100 is a percentage as a bar's width: more than 100 fills it.
 	"min100": func(n int) int { return min(max(n, 0), 100) },
+	// reading is an optional reading: the number, or "–".
+	"reading": func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return trust.Number(*v)
+	},
 	"pct": func(n, max int) int {
 		if max <= 0 {
 			return 0
@@ -193,8 +201,7 @@ var funcs = template.FuncMap{
 		sort.Strings(names)
 		out := make([]summaryItem, 0, len(names))
 		for _, n := range names {
-			words := strings.ReplaceAll(fieldID.Replace(n), "-", " ")
-			words = strings.ReplaceAll(words, "_", " ")
+			words := fieldWords(n)
 			text := errs[n]
 			if !strings.HasPrefix(text, words) {
 				text = words + ": " + text
@@ -263,6 +270,20 @@ func withQueryValues(q url.Values, key, value string) url.Values {
 }
 
 var fieldID = strings.NewReplacer("[", "-", "]", "", ".", "-")
+
+var rowOf = regexp.MustCompile(`([a-z_]+?)s?\[(\d+)\]\.?`)
+
+// fieldWords names a field in words for the error summary, counting rows
+// from 1: "outcomes[0].target" is "outcome 1 target".
+func fieldWords(name string) string {
+	words := rowOf.ReplaceAllStringFunc(name, func(m string) string {
+		sub := rowOf.FindStringSubmatch(m)
+		i, _ := strconv.Atoi(sub[2])
+		return sub[1] + " " + strconv.Itoa(i+1) + " "
+	})
+	words = strings.NewReplacer("_", " ", ".", " ").Replace(words)
+	return strings.Join(strings.Fields(words), " ")
+}
 
 type summaryItem struct{ ID, Text string }
 
