@@ -8,6 +8,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -92,6 +93,24 @@ var catalogue = []trust.AddProvision{
 }
 var costs = []int64{1850, 2600, 1850, 3400, 2250, 1850, 1850, 1850}
 
+// seedMeasure is a measure of progress the seeded trust uses, the area of
+// need it measures, and the readings a plan starts from and gains.
+type seedMeasure struct {
+	cmd            trust.AddMeasure
+	area           need.Area
+	baseline, gain [2]float64 // ranges: from, width
+}
+
+func measure(name, unit string, higher bool, lo, hi float64) trust.AddMeasure {
+	return trust.AddMeasure{Name: name, Unit: unit, HigherIsBetter: &higher, Min: &lo, Max: &hi}
+}
+
+var measures = []seedMeasure{
+	{measure("Reading age", "months", true, 0, 240), need.CognitionLearning, [2]float64{72, 48}, [2]float64{-2, 12}},
+	{measure("Boxall profile", "points", true, 0, 136), need.SEMH, [2]float64{40, 50}, [2]float64{-4, 20}},
+	{measure("Speech sounds", "sounds in error", false, 0, 40), need.CommunicationInteraction, [2]float64{8, 16}, [2]float64{-2, 8}},
+}
+
 // Run generates the trust with svc.
 func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
 	start := time.Now()
@@ -112,6 +131,14 @@ func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
 			return res, err
 		}
 		provisions = append(provisions, added.ID)
+	}
+	measureOf := map[need.Area]measured{}
+	for _, m := range measures {
+		added, err := svc.AddMeasure(ctx, system, app.CommandOptions{}, res.TrustID, m.cmd)
+		if err != nil {
+			return res, err
+		}
+		measureOf[m.area] = measured{seedMeasure: m, id: added.ID}
 	}
 	for s := 0; s < o.Schools; s++ {
 		phase := trust.Phase("primary")
@@ -139,7 +166,7 @@ func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				g := &gen{svc: svc, o: o, trustID: res.TrustID, schoolID: res.SchoolIDs[j.school], provisions: provisions,
+				g := &gen{svc: svc, o: o, trustID: res.TrustID, schoolID: res.SchoolIDs[j.school], provisions: provisions, measures: measureOf,
 					r: rand.New(rand.NewPCG(o.Seed, uint64(j.school)<<32|uint64(j.n)))}
 				if err := g.pupil(ctx, j.school, j.n, j.n < o.Roll*5/100); err != nil {
 					errOnce.Do(func() { firstErr = err })
@@ -169,12 +196,19 @@ type gen struct {
 	o                 Options
 	trustID, schoolID string
 	provisions        []string
+	measures          map[need.Area]measured
 	r                 *rand.Rand
 	id                string
 	primaryNeed       string
 	// cycleID is the open cycle's.
 	cycleID         string
 	commits, events int64
+}
+
+// measured is a seeded measure with its id.
+type measured struct {
+	seedMeasure
+	id string
 }
 
 // done counts a command whose result is res: the pupil's version is its
@@ -268,13 +302,38 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 		provs = append(provs, pupil.ProvisionInput{ProvisionID: g.provisions[i], SessionsPerWeek: 1 + g.r.IntN(3), MinutesPerSession: 20 + 10*g.r.IntN(4), GroupSize: size})
 	}
 	agreed, reviewDue := opened.AddDays(7), opened.AddDays(84)
+	outcome := pupil.OutcomeInput{Description: "Makes expected progress in the area of need", SuccessCriteria: "Observed in most lessons"}
+	// The area's measure, when it has one: a baseline, a target 8 better,
+	// a reading half way through and one at review, gaining what it gains.
+	m, isMeasured := g.measures[need.AreaOf(g.primaryNeed)]
+	var baseline, better, gain float64
+	if isMeasured {
+		dir := 1.0
+		if !*m.cmd.HigherIsBetter {
+			dir = -1
+		}
+		baseline = math.Round(m.baseline[0] + g.r.Float64()*m.baseline[1])
+		better = math.Round(m.gain[0] + g.r.Float64()*m.gain[1])
+		gain = dir * better
+		target := min(max(baseline+dir*8, *m.cmd.Min), *m.cmd.Max)
+		if target == baseline {
+			isMeasured = false
+		} else {
+			outcome.MeasureID, outcome.Baseline, outcome.Target = m.id, &baseline, &target
+		}
+	}
+	reading := func(share float64) *float64 {
+		v := min(max(math.Round(baseline+gain*share), *m.cmd.Min), *m.cmd.Max)
+		return &v
+	}
 	plan, err := g.svc.AgreePlan(ctx, system, none, g.id, g.cycleID, pupil.AgreePlan{AgreedOn: agreed, ReviewDueOn: reviewDue,
-		Outcomes:   []pupil.OutcomeInput{{Description: "Makes expected progress in the area of need", SuccessCriteria: "Observed in most lessons"}},
-		Provisions: provs, ParentViews: "Parents agree with the plan.", PupilViews: "Happy to take part."})
+		Outcomes: []pupil.OutcomeInput{outcome}, Provisions: provs, ParentViews: "Parents agree with the plan.", PupilViews: "Happy to take part."})
 	if err := g.done(&plan.Result, err); err != nil {
 		return fmt.Errorf("plan: %w", err)
 	}
-	attended := true
+	// Most sessions are delivered and most attended; a pupil now and then
+	// is behind (a term of absences, or the staff away).
+	missed := 0.05 + 0.3*float64(g.r.IntN(10)/9)
 	for w := 1; w <= 10; w++ { // the last session falls before the earliest review date
 		week := agreed.AddWeeks(w)
 		if week.After(g.o.Until) {
@@ -283,8 +342,18 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 		var sessions []pupil.LogSession
 		for _, pv := range provs {
 			for s := 0; s < pv.SessionsPerWeek; s++ {
+				if g.r.Float64() < missed {
+					continue
+				}
+				attended := g.r.IntN(10) > 0
 				sessions = append(sessions, pupil.LogSession{ProvisionID: pv.ProvisionID, DeliveredOn: week.AddDays(s), Minutes: pv.MinutesPerSession, Attended: &attended})
 			}
+		}
+		if w == 5 && isMeasured && len(sessions) > 0 {
+			sessions[0].Readings = []pupil.OutcomeReading{{OutcomeID: plan.Outcomes[0].ID, Value: reading(0.5)}}
+		}
+		if len(sessions) == 0 {
+			continue
 		}
 		res, err := g.svc.LogSessions(ctx, system, none, g.id, g.cycleID, sessions)
 		if err := g.done(&res.Result, err); err != nil {
@@ -297,7 +366,22 @@ func (g *gen) cycle(ctx context.Context, opened civil.Date, first bool) error {
 	}
 	r := pupil.RecordReview{HeldOn: held, Decision: pupil.DecisionContinue, ParentViews: "Pleased with progress.", PupilViews: "It helps."}
 	for _, o := range plan.Outcomes {
-		r.Outcomes = append(r.Outcomes, pupil.RatingInput{OutcomeID: o.ID, Rating: pupil.Ratings[g.r.IntN(len(pupil.Ratings))]})
+		rt := pupil.RatingInput{OutcomeID: o.ID, Rating: pupil.Ratings[g.r.IntN(len(pupil.Ratings))]}
+		if isMeasured {
+			rt.Reading = reading(1)
+			// The rating follows the reading: on target is met.
+			switch progress := better / 8; {
+			case progress >= 1.25:
+				rt.Rating = "exceeded"
+			case progress >= 1:
+				rt.Rating = "met"
+			case progress > 0:
+				rt.Rating = "partly_met"
+			default:
+				rt.Rating = "not_met"
+			}
+		}
+		r.Outcomes = append(r.Outcomes, rt)
 	}
 	review, err := g.svc.RecordReview(ctx, system, none, g.id, g.cycleID, r)
 	if err := g.done(&review.Result, err); err != nil {
