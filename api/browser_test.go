@@ -308,3 +308,19 @@ func TestBrowserWalkthrough(t *testing.T) {
 	b.axe("login")
 	fmt.Fprintln(os.Stderr, "screenshots in", b.shots)
 }
+
+// narrow shows the page at 390 px wide (a phone): it must not scroll
+// sideways, and axe-core must pass; the screenshot is name-390.
+func (b *tab) narrow(name string) {
+	b.t.Helper()
+	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(1), chromedp.EmulatePortrait, chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if wide := get(b, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); wide > 390 {
+		b.t.Errorf("%s scrolls sideways at 390 px: %d px wide; widest: %s", name, wide, get(b, chromedp.Evaluate[string](
+			`[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 392).slice(0, 8).map(e => e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().right)).join(", ")`)))
+	}
+	b.shot(name + "-390")
+	b.axe(name + " at 390 px")
+	// Back to the window's width (1280): a reset alone leaves the last
+	// metrics a screenshot set.
+	b.do(chromedp.EmulateReset(), chromedp.EmulateViewport(1280, 900), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main h1")))
+}
