@@ -1,6 +1,8 @@
 package web
 
 import (
+	"math"
+
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
@@ -82,7 +84,7 @@ func progressOf(p *pupil.Pupil, list []trust.Measure) ([]cycleResults, []lineCha
 		// the measure's range: a reading age from 96 to 110 months is not
 		// drawn on 0 to 240.
 		pad := max((hi-lo)/4, 1)
-		c.Min, c.Max = max(m.Min, lo-pad), min(m.Max, hi+pad)
+		c.Min, c.Max = max(m.Min, math.Floor(lo-pad)), min(m.Max, math.Ceil(hi+pad))
 		c.Lines = []chartLine{{Label: m.Name, Class: "l0", Values: values}}
 		charts = append(charts, c)
 	}
