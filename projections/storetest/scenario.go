@@ -142,6 +142,21 @@ func (b *builder) ehcp(id string, c ehcp.Command) {
 	b.to("pupil", id)(b.states[id].RecordEHCP(c, b.facts()))
 }
 
+// oakTrust is a builder of the Oak Learning Trust: Oak Primary (school A),
+// Oak Infants (school B), Talk Boost (1850p an hour, groups up to 4) and
+// ELSA (2250p, one to one).
+func oakTrust() *builder {
+	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	today := AsOf
+	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
+	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Oak Infants", URN: "100002", Phase: "infant"}, today))
+	c1, c2 := int64(1850), int64(2250)
+	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
+	b.to("trust", Trust)(b.trust.AddProvision(P2, trust.AddProvision{Name: "ELSA", AreaOfNeed: "semh", Delivery: "individual", StaffRole: "ELSA", HourlyCostPence: &c2, MaxGroupSize: 1}, today))
+	return b
+}
+
 // Scenario returns the commits of the scenario in stream order:
 //
 //	School A (primary): Ada K/SLCN Y5 in Do (review 12 Dec, Talk Boost 3×30 in 4),
@@ -153,14 +168,8 @@ func (b *builder) ehcp(id string, c ehcp.Command) {
 //
 // Settings: 38 weeks; admin hours 6 / 10 / 1.5 / 1. Talk Boost 1850p/h, ELSA 2250p/h.
 func Scenario() []projections.Item {
-	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	b := oakTrust()
 	today := AsOf
-	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
-	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
-	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Oak Infants", URN: "100002", Phase: "infant"}, today))
-	c1, c2 := int64(1850), int64(2250)
-	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
-	b.to("trust", Trust)(b.trust.AddProvision(P2, trust.AddProvision{Name: "ELSA", AreaOfNeed: "semh", Delivery: "individual", StaffRole: "ELSA", HourlyCostPence: &c2, MaxGroupSize: 1}, today))
 	b.to("trust", Trust)(b.trust.UpdateSettings(trust.UpdateSettings{WeeksPerYear: 38, AdminHours: &trust.AdminHours{AnnualReview: 6, EHCRequest: 10, APDRReview: 1.5, Referral: 1}}, today))
 
 	b.register(Ada, SchoolA, "Ada", "K", "SLCN", "5")
@@ -380,14 +389,8 @@ const ReadingAge = "0193a000-0000-7000-8000-0000000000c1"
 //	School B: two pupils on ELSA 1×45 alone (2250p/h), agreed 15 September
 //	  and reviewed 13 October, an unmeasured outcome each: met, not met.
 func Impact() []projections.Item {
-	b := &builder{versions: map[string]int{}, heads: map[string]string{}, states: map[string]*pupil.Pupil{}, trust: &trust.Trust{}}
+	b := oakTrust()
 	today := AsOf
-	b.to("trust", Trust)(trust.CreateTrust(Trust, trust.Create{Name: "Oak Learning Trust"}, today))
-	b.to("trust", Trust)(b.trust.AddSchool(SchoolA, trust.AddSchool{Name: "Oak Primary", URN: "100001", Phase: "primary"}, today))
-	b.to("trust", Trust)(b.trust.AddSchool(SchoolB, trust.AddSchool{Name: "Oak Infants", URN: "100002", Phase: "infant"}, today))
-	c1, c2 := int64(1850), int64(2250)
-	b.to("trust", Trust)(b.trust.AddProvision(P1, trust.AddProvision{Name: "Talk Boost", AreaOfNeed: "communication_interaction", Delivery: "group", StaffRole: "TA", HourlyCostPence: &c1, MaxGroupSize: 4}, today))
-	b.to("trust", Trust)(b.trust.AddProvision(P2, trust.AddProvision{Name: "ELSA", AreaOfNeed: "semh", Delivery: "individual", StaffRole: "ELSA", HourlyCostPence: &c2, MaxGroupSize: 1}, today))
 	yes, no := true, false
 	lo, hi := 0.0, 240.0
 	b.to("trust", Trust)(b.trust.AddMeasure(ReadingAge, trust.AddMeasure{Name: "Reading age", Unit: "months", HigherIsBetter: &yes, Min: &lo, Max: &hi}, today))
