@@ -37,13 +37,18 @@ type Summary struct {
 
 // Apply folds one pupil commit into s.
 func (s *Summary) Apply(seq uint64, c event.Commit) {
+	all := false
 	for _, e := range c.Events {
 		s.Pupil.Apply(e)
 		s.Events, s.Head = e.Version, e.Hash
 		s.remember(e)
+		switch e.Data.(type) {
+		case pupil.EntryCorrected, pupil.EntryVoided:
+			all = true // may put back an earlier cycle whole
+		}
 	}
 	s.Seq = seq
-	s.prune()
+	s.prune(all)
 }
 
 // prune drops what the views never read, so that a summary stays small
@@ -51,9 +56,18 @@ func (s *Summary) Apply(seq uint64, c event.Commit) {
 // cycle's Delivered), the words of assessments, plans and reviews, and the
 // details of meetings and referrals. Every cycle is kept, since delivery
 // and impact read earlier plans and reviews.
-func (s *Summary) prune() {
+//
+// Only the last two cycles change in the usual commit (the one open, the
+// one a review just closed), so only they are pruned, unless all is set (a
+// correction or void, which may put back any cycle).
+func (s *Summary) prune(all bool) {
 	p := &s.Pupil
-	for _, c := range p.Cycles {
+	from := 0
+	if !all {
+		from = max(len(p.Cycles)-2, 0)
+	}
+	for i := from; i < len(p.Cycles); i++ {
+		c := p.Cycles[i]
 		c.Sessions = nil
 		for i, id := range c.DeliveredOf {
 			c.DeliveredOf[i] = unique.Make(id).Value()
@@ -74,12 +88,39 @@ func (s *Summary) prune() {
 		}
 		if c.Review != nil {
 			c.Review.ParentViews, c.Review.PupilViews = "", ""
+			for i := range c.Review.Outcomes {
+				r := &c.Review.Outcomes[i]
+				r.Rating = unique.Make(r.Rating).Value()
+				if c.Plan == nil {
+					continue
+				}
+				if o, ok := c.Plan.Outcome(r.OutcomeID); ok {
+					r.OutcomeID = o.ID // one copy of the id, the plan's
+				}
+			}
+		}
+		if i < len(p.Cycles)-1 && c.Stage == pupil.Closed {
+			// A cycle before the last is done with: what it holds is read,
+			// never added to, so it keeps no spare capacity, and no view
+			// reads its assessment.
+			c.Delivered, c.Readings = exact(c.Delivered), exact(c.Readings)
+			c.Assessment = nil
 		}
 	}
 	for _, r := range p.Referrals {
 		r.History, r.Reason = nil, ""
 	}
 	p.Meetings = nil // their dates stay in ParentMeetings
+}
+
+// exact is xs without spare capacity (itself when it has none).
+func exact[T any](xs []T) []T {
+	if cap(xs) == len(xs) {
+		return xs
+	}
+	out := make([]T, len(xs))
+	copy(out, xs)
+	return out
 }
 
 // cycleDelivered is how a store outside memory keeps a cycle's compact

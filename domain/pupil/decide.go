@@ -340,7 +340,7 @@ func checkMeasures(prefix string, outcomes []OutcomeInput, facts Facts, probs *d
 // checkReading checks one reading of outcome outcomeID of plan: the
 // outcome must name a measure and the value be a reading of it.
 func checkReading(field, outcomeID string, value float64, plan *PlanDoc, facts Facts, probs *domain.Problems) {
-	o, ok := plan.outcome(outcomeID)
+	o, ok := plan.Outcome(outcomeID)
 	if !ok {
 		probs.Add(field, "not an outcome of this cycle's plan")
 		return
@@ -480,12 +480,12 @@ func newReview(cmd RecordReview) ReviewDoc {
 }
 
 func (plan *PlanDoc) hasOutcome(id string) bool {
-	_, ok := plan.outcome(id)
+	_, ok := plan.Outcome(id)
 	return ok
 }
 
-// outcome returns the plan's outcome with id.
-func (plan *PlanDoc) outcome(id string) (Outcome, bool) {
+// Outcome returns the plan's outcome with id.
+func (plan *PlanDoc) Outcome(id string) (Outcome, bool) {
 	for _, o := range plan.Outcomes {
 		if o.ID == id {
 			return o, true
