@@ -46,6 +46,19 @@ func TestBrowserImpact(t *testing.T) {
 	b.do(chromedp.ScrollIntoView(chromedp.ID("progress")))
 	b.shot("pupil-progress")
 	b.axe("a pupil's progress")
+	// The pupil's one-page profile, written on the record and printed.
+	b.do(chromedp.Click(chromedp.CSS(`#about-me + p + details > summary`)))
+	b.do(chromedp.SetValue(chromedp.ID("about-me-like_about_me"), "I am kind and I make people laugh"),
+		chromedp.SetValue(chromedp.ID("about-me-important_to_me"), "My dog, Lego and my big sister"),
+		chromedp.SetValue(chromedp.ID("about-me-how_to_support"), "Tell me what is coming next. Let me move about."),
+		chromedp.Click(chromedp.ID("about-me-with-0")), chromedp.Click(chromedp.ID("about-me-with-1")))
+	b.fill("about-me-written_on", "03/11/2025")
+	if f := b.text(".flash"); !strings.Contains(f, "Profile saved") {
+		t.Fatalf("after writing the profile: %q", f)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`a[href$="/about-me"]`)), chromedp.WaitVisible(chromedp.CSS(".about-me")))
+	b.shot("about-me")
+	b.axe("about me, to print")
 	b.signOut()
 
 	b.signIn(w.lead)

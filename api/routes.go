@@ -101,6 +101,7 @@ func (s *Server) routes() []route {
 		cmd("POST /v1/pupils/{id}/ehcp/milestones", 201, command1("id", v.RecordEHCP), "Record an event of the EHC process.", "ehcp"),
 		authed("GET /v1/pupils/{id}/ehcp", s.getEHCP, op{summary: "The EHCP statutory clock as of a date.", tag: "ehcp", out: ehcp.View{}, query: []string{"as_of", "known_at"}, errs: []int{400, 404, 429, 503}}),
 		cmd("POST /v1/pupils/{id}/meetings", 201, command1("id", v.RecordMeeting), "Record a meeting with the parents held outside a plan or review (who came, what was agreed); it counts towards the three a year.", "pupils"),
+		cmd("POST /v1/pupils/{id}/about-me", 201, command1("id", v.WriteAboutMe), "Write the pupil's one-page profile (what people like about them, what is important to them, how best to support them) with the pupil or parents; it replaces the last.", "pupils"),
 		cmd("POST /v1/pupils/{id}/referrals", 201, command1("id", v.MakeReferral), "Refer the pupil to an outside service.", "referrals"),
 		cmd("POST /v1/pupils/{id}/referrals/{ref}/status", 200, command2("id", "ref", v.ChangeReferral), "Move a referral on (accepted, declined, seen, report_received, closed).", "referrals"),
 

@@ -28,6 +28,9 @@ type Delivery struct {
 	Outcomes    []pupil.Outcome      `json:"outcomes"`
 	Provisions  []DeliveredProvision `json:"provisions"`
 	Sessions    []pupil.Session      `json:"sessions"`
+	// AboutMe is the pupil's one-page profile: how best to support them
+	// is what the staff who deliver most need to know.
+	AboutMe *pupil.AboutMe `json:"about_me,omitempty"`
 }
 
 // DeliveredProvision is a planned provision with its catalogue name.
@@ -38,7 +41,7 @@ type DeliveredProvision struct {
 }
 
 func (s *Service) delivery(p *pupil.Pupil, today civil.Date) Delivery {
-	d := Delivery{PupilID: p.ID, FirstName: p.FirstName, LastName: p.LastName, YearGroup: string(p.CurrentYearGroup(today)),
+	d := Delivery{PupilID: p.ID, FirstName: p.FirstName, LastName: p.LastName, YearGroup: string(p.CurrentYearGroup(today)), AboutMe: p.AboutMe,
 		SchoolID: p.SchoolID, Outcomes: []pupil.Outcome{}, Provisions: []DeliveredProvision{}, Sessions: []pupil.Session{}}
 	c := p.CurrentCycle()
 	if c == nil {

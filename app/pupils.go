@@ -275,6 +275,18 @@ func (s *Service) RecordMeeting(ctx context.Context, u user.User, o CommandOptio
 	})
 }
 
+// WriteAboutMe records pupilID's one-page profile, written with the pupil
+// or their parents; it replaces the last. The pupil's SENCO and admins.
+//
+// Errors: *ValidationError, *ConflictError (the pupil has left),
+// ErrNotFound, ErrForbidden, ErrUnavailable.
+func (s *Service) WriteAboutMe(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd pupil.WriteAboutMe) (Result, error) {
+	return pupilCommand(ctx, s, u, o, "WriteAboutMe", pupilID, ReadWrite, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
+		evs, err := p.WriteAboutMe(cmd, f)
+		return pupilDecision[Result]{events: evs, answer: answerID[*pupil.Pupil](pupilID)}, err
+	})
+}
+
 func referralAnswer(id string) func(*pupil.Pupil) ReferralResult {
 	return func(p *pupil.Pupil) ReferralResult {
 		res := ReferralResult{Result: Result{ID: id}, PupilID: p.ID}

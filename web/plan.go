@@ -27,3 +27,14 @@ func (s *Server) planPrint(w http.ResponseWriter, r *http.Request, u user.User) 
 			Plan *pupil.Cycle
 		}{pp, plan}}) // pupilPage.Current is the open cycle, if any
 }
+
+// aboutMePrint is the pupil's one-page profile, to print for the staff who
+// work with them.
+func (s *Server) aboutMePrint(w http.ResponseWriter, r *http.Request, u user.User) {
+	pp, err := s.loadPupilPage(r, u, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, u, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "aboutme", page{Title: "About me — " + pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp})
+}

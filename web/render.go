@@ -175,6 +175,10 @@ var funcs = template.FuncMap{
 	},
 	// has reports whether a form's values for a field include v (ticked boxes).
 	"has": func(vals []string, v string) bool { return slices.Contains(vals, v) },
+	// contributorLabel names who wrote a profile with the SENCO.
+	"contributorLabel": func(c string) string {
+		return map[string]string{"pupil": "the pupil", "parent": "a parent or carer", "staff": "a member of staff"}[c]
+	},
 	"roleLabel": func(r user.Role) string {
 		return map[user.Role]string{user.SENCO: "SENCO", user.TrustLead: "Trust SEND lead", user.LAReviewer: "LA reviewer",
 			user.Admin: "Administrator", user.Staff: "Teacher or assistant"}[r]

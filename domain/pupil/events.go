@@ -197,6 +197,10 @@ func (p *Pupil) Apply(e event.Event) {
 		m.Entry = e.Version
 		p.Meetings = append(slices.Clip(p.Meetings), m)
 		p.ParentMeetings = append(slices.Clip(p.ParentMeetings), ParentMeeting{Entry: e.Version, On: m.HeldOn})
+	case AboutMeWritten:
+		a := d.AboutMe
+		a.Entry = e.Version
+		p.AboutMe = &a
 	case EntryCorrected:
 		p.applyCorrection(d)
 	case EntryVoided:

@@ -85,6 +85,8 @@ type Pupil struct {
 	// Meetings are the meetings with the parents recorded on their own
 	// (RecordMeeting), with who came and what was agreed.
 	Meetings []Meeting `json:"meetings,omitempty"`
+	// AboutMe is the pupil's one-page profile, as last written.
+	AboutMe *AboutMe `json:"about_me,omitempty"`
 }
 
 // ParentMeeting is a meeting with the parents, and the entry that
