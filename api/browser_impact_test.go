@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -55,6 +57,21 @@ func TestBrowserImpact(t *testing.T) {
 	b.fill("about-me-written_on", "03/11/2025")
 	if f := b.text(".flash"); !strings.Contains(f, "Profile saved") {
 		t.Fatalf("after writing the profile: %q", f)
+	}
+	// A document attached from the page, through the browser's file input.
+	pdf := filepath.Join(t.TempDir(), "ep-report.pdf")
+	if err := os.WriteFile(pdf, pdfBytes, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.Click(chromedp.CSS(`#documents + p + details > summary`)), chromedp.SetUploadFiles(chromedp.ID("documents-file"), []string{pdf}),
+		chromedp.SetValue(chromedp.ID("documents-kind"), "report"), chromedp.Click(chromedp.ID("documents-la")))
+	b.axe("attach a document")
+	b.fill("documents-name", "Educational psychologist's report")
+	if f := b.text(".flash"); !strings.Contains(f, "Document attached") {
+		t.Fatalf("after attaching the document: %q", f)
+	}
+	if s := b.text("table.documents tbody"); !strings.Contains(s, "Educational psychologist's report") || !strings.Contains(s, "The LA") {
+		t.Fatalf("the documents: %q", s)
 	}
 	b.do(chromedp.Click(chromedp.CSS(`a[href$="/about-me"]`)), chromedp.WaitVisible(chromedp.CSS(".about-me")))
 	b.shot("about-me")

@@ -40,7 +40,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	e.must(t, 200, "POST", "/v1/pupils/"+pupil+"/staff", w.sencoA, map[string]any{"user_id": ta.str("id")})
 	tokens := map[string]string{"admin": adminToken, "lead": w.lead, "otherLead": w.otherLead, "sencoA": w.sencoA, "sencoB": w.sencoB,
 		"elmSenco": elmSenco, "revGranted": w.reviewer, "revOther": revOther, "staff": ta.str("token")}
-	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3")
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3", "{doc}", "0193a000-0000-7000-8000-00000000d0c1")
 	user := strings.NewReplacer("{id}", victim)
 
 	//                                                   none admin lead oLead sA  sB  elm revG revO staff
@@ -81,6 +81,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/v1/pupils/{id}/cycles/{cycle}/review", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/meetings", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/about-me", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
+		{"POST", "/v1/pupils/{id}/documents", "", "{}", "401 415 403 404 415 404 404 403 404 403"},
+		{"GET", "/v1/pupils/{id}/documents", "", "", "401 200 200 404 200 404 404 200 404 403"},
+		{"GET", "/v1/pupils/{id}/documents/{doc}", "", "", "401 404 404 404 404 404 404 404 404 404"},
 		{"POST", "/v1/pupils/{id}/status", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/transfer", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
 		{"POST", "/v1/pupils/{id}/leave", "", "{}", "401 400 403 404 400 404 404 403 404 403"},
@@ -161,6 +164,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", "/ui/pupils/{id}/{form}", "/ui/pupils/{id}/cycle", "", "303 400 403 404 400 404 404 403 404 403"},
 		{"GET", "/ui/pupils/{id}/plan", "", "", "303 200 200 404 200 404 404 403 404 403"},
 		{"GET", "/ui/pupils/{id}/about-me", "", "", "303 200 200 404 200 404 404 403 404 403"},
+		{"GET", "/ui/pupils/{id}/documents/{doc}", "", "", "303 404 404 404 404 404 404 404 404 404"},
 		{"GET", "/ui/pupils/{id}/letters/{letter}", "/ui/pupils/{id}/letters/annual-review", "", "303 200 200 404 200 404 404 403 404 403"},
 		{"GET", "/ui/due", "", "", "303 400 200 200 200 200 200 403 403 403"},
 		{"POST", "/ui/calendar", "", "", "303 400 400 400 400 400 400 400 400 400"},

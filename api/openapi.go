@@ -26,6 +26,8 @@ type op struct {
 	in any
 	// csvIn: the body is a CSV file (text/csv or a multipart upload).
 	csvIn bool
+	// documentIn: the body is a document uploaded as multipart/form-data.
+	documentIn bool
 	// out is the success body's type; status its code (200 when zero).
 	out    any
 	status int
@@ -135,6 +137,15 @@ func (s *Server) OpenAPI() map[string]any {
 		case o.in != nil:
 			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": sc.ref(o.in)}}}
+		case o.documentIn:
+			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []any{"file", "kind"}, "properties": map[string]any{
+					"file":                map[string]any{"type": "string", "contentMediaType": "application/octet-stream", "description": "PDF, PNG or JPEG image, Word document or plain text (judged from the bytes), at most 20 MiB."},
+					"name":                map[string]any{"type": "string", "maxLength": 200, "description": "What the document is called (default: the file's name)."},
+					"kind":                map[string]any{"type": "string", "enum": domain.AllowedValues("document_kind")},
+					"shared_with_parents": map[string]any{"type": "boolean"},
+					"shared_with_la":      map[string]any{"type": "boolean", "description": "LA reviewers with a live grant may read it."},
+				}}}}}
 		case o.csvIn:
 			operation["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"text/csv":            map[string]any{"schema": map[string]any{"type": "string"}},

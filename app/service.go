@@ -71,6 +71,13 @@ type EventStore interface {
 	ReleaseClaim(ctx context.Context, key string) error
 	Claims(ctx context.Context, prefix string) (map[string]string, error)
 	LogAccess(ctx context.Context, pupilID string, e eventlog.AccessEntry) error
+	// PutDocument, Document and DeleteDocument keep the documents of
+	// pupils' records, sealed under each pupil's key (see
+	// eventstore/documents.go); Document answers shred.ErrKeyDestroyed for
+	// an erased pupil's.
+	PutDocument(ctx context.Context, pupilID, docID string, content []byte) error
+	Document(ctx context.Context, pupilID, docID string) ([]byte, error)
+	DeleteDocument(ctx context.Context, pupilID, docID string) error
 	// PutSession, Session, EndSession and EndSessions keep browser sessions
 	// (see sessions.go).
 	PutSession(ctx context.Context, idHash string, se eventlog.Session) error

@@ -83,6 +83,9 @@ var (
 // ErrClaimed means another owner already holds the value.
 var ErrClaimed = errors.New("eventlog: value already claimed")
 
+// ErrNoDocument means no document is stored under that pupil and id.
+var ErrNoDocument = errors.New("eventlog: no such document")
+
 // SecurityEntry records a sign-in, a refused sign-in, an invitation, an
 // account deactivated, or LA access granted or revoked. It holds no secret
 // (no token, link, code or passkey); see docs/data-protection.md for what

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	gojson "github.com/goccy/go-json"
@@ -68,6 +69,11 @@ type Store struct {
 	security jetstream.Stream
 	keys     *Keyring
 	loader   *loader
+	replicas int
+	// docs is the documents' object store, made on first use (see
+	// documents.go).
+	docsMu sync.Mutex
+	docs   jetstream.ObjectStore
 }
 
 // Open checks the server, then creates or updates the stream and buckets.
@@ -150,7 +156,8 @@ func Open(ctx context.Context, nc *nats.Conn, o Options) (*Store, error) {
 		keys.Close()
 		return nil, err
 	}
-	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, tickets: tickets, jobs: jobs, security: security, keys: keys, loader: l}, nil
+	return &Store{nc: nc, js: js, stream: stream, idem: idem, unique: unique, sessions: sessions, tickets: tickets, jobs: jobs, security: security, keys: keys, loader: l,
+		replicas: o.Replicas}, nil
 }
 
 // Close releases the store's subscriptions; the connection stays open.

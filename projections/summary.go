@@ -111,7 +111,7 @@ func (s *Summary) prune(all bool) {
 		r.History, r.Reason = nil, ""
 	}
 	p.Meetings = nil // their dates stay in ParentMeetings
-	p.AboutMe = nil
+	p.AboutMe, p.Documents = nil, nil
 }
 
 // exact is xs without spare capacity (itself when it has none).

@@ -6,6 +6,7 @@ import (
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 )
 
@@ -19,6 +20,9 @@ type auditPage struct {
 	// an earlier day.
 	AsOf civil.Date
 	Past bool
+	// Documents the reader may read (an LA reviewer: those shared with
+	// the LA).
+	Documents []pupil.Document
 }
 
 // audit is the printable audit trail with its verification.
@@ -37,5 +41,8 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u user.User) {
 		ap.Events = append(ap.Events, toHistory(e))
 	}
 	markAmended(ap.Events)
+	if docs, err := s.svc.Documents(r.Context(), u, id); err == nil {
+		ap.Documents = docs
+	}
 	s.render(w, r, http.StatusOK, "audit", page{Title: "Audit trail — " + a.Name, User: &u, Flash: note, Data: ap})
 }

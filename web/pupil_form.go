@@ -44,6 +44,7 @@ var pupilForms = map[string]pupilForm{
 	"referral":        {onPupil((*app.Service).MakeReferral), "referrals", "Referral made", nil},
 	"meeting":         {onPupil((*app.Service).RecordMeeting), "meetings", "Meeting recorded", nil},
 	"about-me":        {onPupil((*app.Service).WriteAboutMe), "about-me", "Profile saved", nil},
+	"documents":       {documentForm, "documents", "Document attached", nil},
 	"referral-status": {onPart("referral_id", (*app.Service).ChangeReferral), "referrals", "Referral updated", nil},
 	"grant":           {onPupil((*app.Service).GrantAccess), "access", "Access granted", nil},
 	"revoke":          {onPupil((*app.Service).RevokeAccess), "access", "Access ended", nil},

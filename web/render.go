@@ -235,6 +235,10 @@ var funcs = template.FuncMap{
 		return nil
 	},
 	// rec gives the fields of a recorded thing (recording.html) their form.
+	// documentList gives the documents table a pupil's documents.
+	"documentList": func(pupilID string, docs []pupil.Document) documentList {
+		return documentList{PupilID: pupilID, Documents: docs}
+	},
 	"rec": func(pg page, d *pupilPage, name string, c *pupil.Cycle) recFields {
 		out := recFields{P: name, F: url.Values{}, D: d, C: c}
 		if pg.FormName == name {

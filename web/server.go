@@ -92,6 +92,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 		{"POST /ui/pupils/{id}/entries/{entry}/{action}", u(s.entry), "Correct (action correct) or void (action void) an entry, with a reason."},
 		{"GET /ui/pupils/{id}/plan", u(s.planPrint), "Printable SEN support plan for parents."},
 		{"GET /ui/pupils/{id}/about-me", u(s.aboutMePrint), "The pupil's one-page profile, to print."},
+		{"GET /ui/pupils/{id}/documents/{doc}", u(s.document), "Download a document of the record (logged)."},
 		{"GET /ui/pupils/{id}/letters/{letter}", u(s.letter), "A letter filled from the record, to print: annual-review (the invitation, ?to=parents or professional) or advice-request."},
 		{"GET /ui/pupils/{id}/audit", u(s.audit), "Printable audit trail with its verification."},
 		{"GET /ui/trusts/{trust}/workload", u(s.workload), "The trust's workload dashboard."},

@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/httpx"
 )
 
-// maxUpload is the largest form accepted (the register import's file).
-const maxUpload = 10 << 20
+// maxUpload is the largest form accepted: a document and its fields (the
+// register import's file is smaller).
+const maxUpload = pupil.MaxDocumentBytes + 1<<20
 
 // signedIn serves h for the session's user; without a valid session it
 // sends the browser to sign in. Every form post must carry the CSRF token.
@@ -32,6 +34,11 @@ func (s *Server) signedIn(h httpx.Handler) http.HandlerFunc {
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 			if err := r.ParseMultipartForm(maxUpload); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+				var tooLarge *http.MaxBytesError
+				if errors.As(err, &tooLarge) {
+					s.errorPage(w, r, &u, http.StatusRequestEntityTooLarge, "That file is too large: a document may be at most 20 MB. Go back and choose a smaller one.")
+					return
+				}
 				s.errorPage(w, r, &u, http.StatusBadRequest, "The form could not be read.")
 				return
 			}

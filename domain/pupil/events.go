@@ -197,6 +197,10 @@ func (p *Pupil) Apply(e event.Event) {
 		m.Entry = e.Version
 		p.Meetings = append(slices.Clip(p.Meetings), m)
 		p.ParentMeetings = append(slices.Clip(p.ParentMeetings), ParentMeeting{Entry: e.Version, On: m.HeldOn})
+	case DocumentAdded:
+		doc := d.Document
+		doc.Entry = e.Version
+		p.Documents = append(slices.Clip(p.Documents), doc)
 	case AboutMeWritten:
 		a := d.AboutMe
 		a.Entry = e.Version

@@ -87,6 +87,8 @@ type Pupil struct {
 	Meetings []Meeting `json:"meetings,omitempty"`
 	// AboutMe is the pupil's one-page profile, as last written.
 	AboutMe *AboutMe `json:"about_me,omitempty"`
+	// Documents attached to the record, oldest first.
+	Documents []Document `json:"documents,omitempty"`
 }
 
 // ParentMeeting is a meeting with the parents, and the entry that

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/sendcase/sendcase/domain"
+	"github.com/sendcase/sendcase/domain/pupil"
+	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventlog"
+	"github.com/sendcase/sendcase/shred"
+)
+
+// Documents attached to pupils' records. The bytes are stored first,
+// sealed under the pupil's key, then the record says what they are: a
+// refused or failed command deletes the bytes again, so a document is
+// never listed without its file, and an orphaned file (the server stopped
+// between the two) is unreadable once the pupil is erased like the rest.
+
+// AddDocument attaches the file read from content to pupilID's record. Its
+// type is judged from the bytes (github.com/gabriel-vasile/mimetype), not
+// the name. The pupil's SENCO and admins.
+//
+// Errors: *ValidationError (the fields; "file": empty, over 20 MiB, of a
+// type not accepted), *ConflictError (erased), ErrNotFound, ErrForbidden,
+// ErrUnavailable.
+func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd pupil.AddDocument, content io.Reader) (Result, error) {
+	b, err := io.ReadAll(io.LimitReader(content, pupil.MaxDocumentBytes+1))
+	if err != nil {
+		return Result{}, domain.Invalid("file", "could not be read: send it again")
+	}
+	sum := sha256.Sum256(b)
+	f := pupil.File{ContentType: mimetype.Detect(b).String(), Size: len(b), SHA256: hex.EncodeToString(sum[:])}
+	if mt, _, ok := cutParams(f.ContentType); ok {
+		f.ContentType = mt
+	}
+	// Refuse before storing anything: the same checks the decision makes.
+	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
+		return Result{}, err
+	}
+	if err := pupil.CheckFile(f); err != nil {
+		return Result{}, err
+	}
+	p, _, err := s.history(ctx, pupilID)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
+		return Result{}, err
+	}
+	docID := newID()
+	if err := s.store.PutDocument(ctx, pupilID, docID, b); err != nil {
+		if errors.Is(err, shred.ErrKeyDestroyed) {
+			return Result{}, p.ErasedError()
+		}
+		return Result{}, err
+	}
+	res, err := pupilCommand(ctx, s, u, o, "AddDocument", pupilID, ReadWrite, func(p *pupil.Pupil, facts pupil.Facts) (pupilDecision[Result], error) {
+		evs, err := p.AddDocument(docID, cmd, f, facts)
+		return pupilDecision[Result]{events: evs, answer: func(*pupil.Pupil) Result { return Result{ID: docID} }}, err
+	})
+	if err != nil {
+		if derr := s.store.DeleteDocument(context.WithoutCancel(ctx), pupilID, docID); derr != nil {
+			slog.Warn("document stored but not recorded; left unreadable after erasure", "document", docID, "error", derr)
+		}
+	}
+	return res, err
+}
+
+// MayAddDocument checks, before a file is read, that u may attach
+// documents to pupilID's record: its SENCO or an admin.
+//
+// Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
+func (s *Service) MayAddDocument(ctx context.Context, u user.User, pupilID string) error {
+	p, _, err := s.history(ctx, pupilID)
+	if err != nil {
+		return err
+	}
+	return requirePupil(u, pupilID, p, s.Today(), ReadWrite)
+}
+
+// cutParams splits "text/plain; charset=utf-8" into its media type.
+func cutParams(ct string) (string, string, bool) {
+	for i := 0; i < len(ct); i++ {
+		if ct[i] == ';' {
+			return ct[:i], ct[i+1:], true
+		}
+	}
+	return ct, "", false
+}
+
+// DocumentFile is a document with its bytes.
+type DocumentFile struct {
+	pupil.Document
+	Content []byte
+}
+
+// mayReadDocument: who may read document d of a pupil, given their
+// access to the record: the SENCO, the trust lead and admins read every
+// document; an LA reviewer with a live grant those shared with the LA;
+// nobody else (for whom it does not exist).
+func mayReadDocument(access Access, d pupil.Document) bool {
+	switch access {
+	case ReadWrite, ReadOnly:
+		return true
+	case EHCPAndAudit:
+		return d.SharedWithLA
+	}
+	return false
+}
+
+// Documents lists the documents of pupilID's record u may read, oldest
+// first. Who may: see mayReadDocument.
+//
+// Errors: ErrNotFound, ErrUnavailable.
+func (s *Service) Documents(ctx context.Context, u user.User, pupilID string) ([]pupil.Document, error) {
+	p, _, err := s.history(ctx, pupilID)
+	if err != nil {
+		return nil, err
+	}
+	access := PupilAccess(u, p, s.Today())
+	switch {
+	case access == NoAccess:
+		return nil, domain.NotFound("pupil %s", pupilID)
+	case access == Delivers:
+		return nil, errRole
+	}
+	out := []pupil.Document{}
+	for _, d := range p.Documents {
+		if mayReadDocument(access, d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// Document reads document docID of pupilID's record, and logs the read in
+// the record's access log (who, when, which document) before answering.
+// Who may: see mayReadDocument.
+//
+// Errors: ErrNotFound (no such document, or not one u may read),
+// *ConflictError (the pupil was erased: the file is unreadable),
+// ErrUnavailable.
+func (s *Service) Document(ctx context.Context, u user.User, pupilID, docID string) (DocumentFile, error) {
+	p, _, err := s.history(ctx, pupilID)
+	if err != nil {
+		return DocumentFile{}, err
+	}
+	access := PupilAccess(u, p, s.Today())
+	if access == NoAccess {
+		return DocumentFile{}, domain.NotFound("pupil %s", pupilID)
+	}
+	d, ok := p.Document(docID)
+	if !ok || !mayReadDocument(access, d) {
+		return DocumentFile{}, domain.NotFound("document %s", docID)
+	}
+	if p.Erasure != nil {
+		return DocumentFile{}, p.ErasedError()
+	}
+	content, err := s.store.Document(ctx, pupilID, docID)
+	switch {
+	case errors.Is(err, shred.ErrKeyDestroyed):
+		return DocumentFile{}, p.ErasedError()
+	case errors.Is(err, eventlog.ErrNoDocument):
+		return DocumentFile{}, domain.NotFound("document %s", docID)
+	case err != nil:
+		return DocumentFile{}, err
+	}
+	what := fmt.Sprintf("document %s (%s)", d.ID, d.Kind)
+	if err := s.store.LogAccess(ctx, pupilID, eventlog.AccessEntry{UserID: u.ID, Name: u.Name, Role: string(u.Role), What: what, At: s.now().UTC()}); err != nil {
+		return DocumentFile{}, err
+	}
+	return DocumentFile{Document: d, Content: content}, nil
+}
