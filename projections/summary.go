@@ -111,7 +111,8 @@ func (s *Summary) prune(all bool) {
 		r.History, r.Reason = nil, ""
 	}
 	p.Meetings = nil // their dates stay in ParentMeetings
-	p.AboutMe, p.Documents = nil, nil
+	// Parents stay: a parent's list of their children is found from them.
+	p.AboutMe, p.Documents, p.ParentsViews, p.MeetingRequests = nil, nil, nil, nil
 }
 
 // exact is xs without spare capacity (itself when it has none).

@@ -197,6 +197,18 @@ func (p *Pupil) Apply(e event.Event) {
 		m.Entry = e.Version
 		p.Meetings = append(slices.Clip(p.Meetings), m)
 		p.ParentMeetings = append(slices.Clip(p.ParentMeetings), ParentMeeting{Entry: e.Version, On: m.HeldOn})
+	case ParentLinked:
+		l := d.Link
+		l.Entry = e.Version
+		p.Parents = append(slices.Clip(p.Parents), l)
+	case ParentViewsGiven:
+		v := d.View
+		v.Entry = e.Version
+		p.ParentsViews = append(slices.Clip(p.ParentsViews), v)
+	case MeetingAsked:
+		m := d.Request
+		m.Entry = e.Version
+		p.MeetingRequests = append(slices.Clip(p.MeetingRequests), m)
 	case DocumentAdded:
 		doc := d.Document
 		doc.Entry = e.Version

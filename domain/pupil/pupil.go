@@ -89,6 +89,12 @@ type Pupil struct {
 	AboutMe *AboutMe `json:"about_me,omitempty"`
 	// Documents attached to the record, oldest first.
 	Documents []Document `json:"documents,omitempty"`
+	// Parents are the parents' accounts linked to the pupil; ParentsViews
+	// their views in their own words and MeetingRequests their requests,
+	// oldest first.
+	Parents         []ParentLink     `json:"parents,omitempty"`
+	ParentsViews    []ParentView     `json:"parents_views,omitempty"`
+	MeetingRequests []MeetingRequest `json:"meeting_requests,omitempty"`
 }
 
 // ParentMeeting is a meeting with the parents, and the entry that

@@ -57,6 +57,10 @@ func testContext() Facts {
 				return user.User{ID: id, Role: user.LAReviewer, TrustID: trustID}, true
 			case otherTrustReviewer:
 				return user.User{ID: id, Role: user.LAReviewer, TrustID: "another-trust"}, true
+			case mum:
+				return user.User{ID: id, Role: user.Parent, TrustID: trustID}, true
+			case otherTrustParent:
+				return user.User{ID: id, Role: user.Parent, TrustID: "another-trust"}, true
 			}
 			return user.User{}, false
 		},

@@ -24,10 +24,13 @@ const (
 	// Staff are class teachers and teaching assistants: they see the plans
 	// of the pupils assigned to them and log the sessions they deliver.
 	Staff Role = "staff"
+	// Parent is a parent or carer: they see their own children's plans
+	// and give their views (pupil.LinkParent links them to a child).
+	Parent Role = "parent"
 )
 
 // Roles lists every role.
-var Roles = domain.Allowed("role", SENCO, TrustLead, LAReviewer, Admin, Staff)
+var Roles = domain.Allowed("role", SENCO, TrustLead, LAReviewer, Admin, Staff, Parent)
 
 // User is the aggregate.
 type User struct {
@@ -330,7 +333,7 @@ func CreateUser(id, tokenHash string, cmd Create, f Facts, today civil.Date) ([]
 func placement(role Role, trustID string, schoolIDs []string, f Facts) error {
 	var p domain.Problems
 	switch role {
-	case SENCO, TrustLead, Staff:
+	case SENCO, TrustLead, Staff, Parent:
 		if trustID == "" {
 			p.Add("trust_id", "is required for role %s", role)
 		}
@@ -347,6 +350,9 @@ func placement(role Role, trustID string, schoolIDs []string, f Facts) error {
 	}
 	if role == LAReviewer && len(schoolIDs) > 0 {
 		p.Add("school_ids", "an la_reviewer sees pupils by grant, not by school")
+	}
+	if role == Parent && len(schoolIDs) > 0 {
+		p.Add("school_ids", "a parent sees their own children, not a school")
 	}
 	for i, s := range schoolIDs {
 		if t, ok := f.SchoolTrust(s); !ok || t != trustID {
