@@ -104,14 +104,17 @@ type DocumentFile struct {
 
 // mayReadDocument: who may read document d of a pupil, given their
 // access to the record: the SENCO, the trust lead and admins read every
-// document; an LA reviewer with a live grant those shared with the LA;
-// nobody else (for whom it does not exist).
+// document; an LA reviewer with a live grant those shared with the LA; the
+// pupil's parents those shared with them; nobody else (for whom it does
+// not exist).
 func mayReadDocument(access Access, d pupil.Document) bool {
 	switch access {
 	case ReadWrite, ReadOnly:
 		return true
 	case EHCPAndAudit:
 		return d.SharedWithLA
+	case Family:
+		return d.SharedWithParents
 	}
 	return false
 }

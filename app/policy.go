@@ -26,6 +26,10 @@ type Access int
 const (
 	// NoAccess: the pupil's existence must not leak (ErrNotFound).
 	NoAccess Access = iota
+	// Family is a parent or carer linked to the pupil: their child's plan
+	// in plain words, what is shared with them, and giving their views
+	// (need Family); nothing else of the record.
+	Family
 	// Delivers is a member of staff the SENCO assigned: the current plan
 	// and provisions, and logging the sessions they deliver (need
 	// Delivers); nothing else of the record.
@@ -64,6 +68,10 @@ func PupilAccess(u user.User, p *pupil.Pupil, today civil.Date) Access {
 		if u.InSchool(p.SchoolID) && p.HasStaff(u.ID) {
 			return Delivers
 		}
+	case user.Parent:
+		if u.TrustID == p.TrustID && p.HasParent(u.ID) {
+			return Family
+		}
 	}
 	return NoAccess
 }
@@ -85,6 +93,9 @@ func requirePupil(u user.User, id string, p *pupil.Pupil, today civil.Date, need
 
 // Allows reports whether access a is enough for what needs need.
 func (a Access) Allows(need Access) bool {
+	if need == Family {
+		return a == Family // the school writes the record; it does not speak for the parents
+	}
 	if need == Delivers {
 		// Delivering is its own right, not a step of the ladder: the
 		// assigned staff and those who write the record, nobody else.

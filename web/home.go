@@ -24,6 +24,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u user.User) {
 		target = "/ui/reviews"
 	case user.Staff:
 		target = "/ui/delivery"
+	case user.Parent:
+		target = "/ui/children"
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther) // a flash cookie follows by itself
 }

@@ -61,6 +61,8 @@ type pupilPage struct {
 	Charts    []lineChart
 	History   []historyEntry
 	Reviewers []user.User
+	// ParentNames names the parents linked to the pupil, by account.
+	ParentNames map[string]string
 	// Staff deliver the plan; StaffChoices could (the school's staff).
 	Staff        []user.User
 	StaffChoices []user.User
@@ -281,6 +283,12 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 	if rec.Can.Write {
 		pp.StaffChoices = s.svc.StaffOf(p.SchoolID)
 	}
+	pp.ParentNames = map[string]string{}
+	for _, l := range p.Parents {
+		if pu, ok := s.svc.Directory().User(l.UserID); ok {
+			pp.ParentNames[l.UserID] = pu.Name
+		}
+	}
 	pp.ReviewerNames = map[string]string{}
 	for _, rv := range rec.Reviewers {
 		pp.ReviewerNames[rv.ID] = rv.Name + " (" + rv.Email + ")"
@@ -310,6 +318,10 @@ func (s *Server) pupil(w http.ResponseWriter, r *http.Request, u user.User) {
 	pp, err := s.loadPupilPage(r, u, id)
 	if errors.Is(err, domain.ErrForbidden) && u.Role == user.LAReviewer {
 		http.Redirect(w, r, "/ui/pupils/"+id+"/audit", http.StatusSeeOther)
+		return
+	}
+	if errors.Is(err, domain.ErrForbidden) && u.Role == user.Parent {
+		http.Redirect(w, r, "/ui/children/"+id, http.StatusSeeOther) // their own child's page
 		return
 	}
 	if errors.Is(err, domain.ErrForbidden) && u.Role == user.Staff {

@@ -155,16 +155,7 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 	}
 	r.PostForm.Del("confirm")
 	errs, err := form.run(s, r, u, id)
-	if no, refused, err := refusedBy(errs, err); err != nil {
-		s.fail(w, r, u, err)
-		return
-	} else if refused {
-		pp, err := s.loadPupilPage(r, u, id)
-		if err != nil {
-			s.fail(w, r, u, err)
-			return
-		}
-		s.render(w, r, no.status, "pupil", no.page(page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp}, typed, errs, name))
+	if s.refusedPupilForm(w, r, u, id, name, typed, errs, err) {
 		return
 	}
 	if form.then != nil {
@@ -178,6 +169,27 @@ func (s *Server) pupilForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		return
 	}
 	redirectDone(w, r, "/ui/pupils/"+id+"#"+form.section, form.done)
+}
+
+// refusedPupilForm answers a pupil page's form that failed: the page again
+// with what was typed and the errors by their fields, or the error's page.
+// It reports whether it answered (false: the form was done).
+func (s *Server) refusedPupilForm(w http.ResponseWriter, r *http.Request, u user.User, id, name string, typed url.Values, errs map[string]string, err error) bool {
+	no, refused, err := refusedBy(errs, err)
+	switch {
+	case err != nil:
+		s.fail(w, r, u, err)
+	case refused:
+		pp, err := s.loadPupilPage(r, u, id)
+		if err != nil {
+			s.fail(w, r, u, err)
+			return true
+		}
+		s.render(w, r, no.status, "pupil", no.page(page{Title: pp.Pupil.FirstName + " " + pp.Pupil.LastName, User: &u, Data: pp}, typed, errs, name))
+	default:
+		return false
+	}
+	return true
 }
 
 // offerEHCRequest follows through a review that decided to ask for an EHC

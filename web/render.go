@@ -181,7 +181,7 @@ var funcs = template.FuncMap{
 	},
 	"roleLabel": func(r user.Role) string {
 		return map[user.Role]string{user.SENCO: "SENCO", user.TrustLead: "Trust SEND lead", user.LAReviewer: "LA reviewer",
-			user.Admin: "Administrator", user.Staff: "Teacher or assistant"}[r]
+			user.Admin: "Administrator", user.Staff: "Teacher or assistant", user.Parent: "Parent or carer"}[r]
 	},
 	"securityLabel": func(kind string) string {
 		return map[string]string{"sign_in": "Signed in", "sign_in_refused": "Sign-in refused", "signed_out_everywhere": "Signed out everywhere",
@@ -426,6 +426,8 @@ func (s *Server) nav(u user.User, path string) []navLink {
 		add("/ui/reviews", "Pupils granted to me")
 	case user.Staff:
 		add("/ui/delivery", "My pupils")
+	case user.Parent:
+		add("/ui/children", "My children")
 	case user.Admin:
 		add("/ui/admin", "Trusts")
 		add("/ui/security", "Security log")

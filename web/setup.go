@@ -76,8 +76,10 @@ func (s *Server) trustsPage(w http.ResponseWriter, r *http.Request, u user.User)
 type setupData struct {
 	Trust  trust.Trust
 	People []app.Person
-	// Invited is an invitation just made, whose link is shown once.
-	Invited *app.Invitation
+	// Invited is an invitation just made, whose link is shown once; Back
+	// (unset here) is where the invitation page leads back to.
+	Invited         *app.Invitation
+	Back, BackLabel string
 	// InvitedName is whom it is for.
 	InvitedName string
 	Roles       []user.Role
