@@ -100,8 +100,9 @@ func (b *tab) text(sel string) string { b.t.Helper(); return get(b, chromedp.Tex
 
 func (b *tab) signIn(token string) {
 	b.t.Helper()
-	b.do(chromedp.Navigate(b.base+"/ui/login"), chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Submit(chromedp.ID("token")), chromedp.WaitVisible(chromedp.CSS("header nav")))
+	// With passkeys offered, the token field is behind a disclosure.
+	b.do(chromedp.Navigate(b.base+"/ui/login"), chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`),
+		chromedp.SendKeys(chromedp.ID("token"), token), chromedp.Submit(chromedp.ID("token")), chromedp.WaitVisible(chromedp.CSS("header nav")))
 }
 
 func (b *tab) signOut() {

@@ -88,13 +88,15 @@ func TestEveryTextFieldRefusesControlCharacters(t *testing.T) {
 	cycle := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
 	ref := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
 	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3", "{provision}", w.provision) // entry 3: the referral
+	mum := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/parents", w.sencoA, map[string]any{"name": "Mary", "email": "mary@example.org", "relationship": "mother", "parental_responsibility": true})
+	mumToken := e.must(t, 201, "POST", "/v1/users/"+mum.str("user_id")+"/tokens", adminToken, nil).str("token")
 	var doc openapiDoc
 	if err := json.Unmarshal(e.must(t, 200, "GET", "/openapi.json", "", nil).Raw, &doc); err != nil {
 		t.Fatal(err)
 	}
 	poisons := map[string]string{"NUL": `a\u0000b`, "bell": `a\u0007b`, "escape": `a\u001b[2Jb`, "invalid UTF-8": "a\xffb", "C1 control": `a\u0085b`}
 	seq := e.lastSeq(t)
-	fields := 0
+	fields := 0 // (the mother's invitation is made before seq)
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
 			schema := op.RequestBody.Content["application/json"].Schema
@@ -110,6 +112,8 @@ func TestEveryTextFieldRefusesControlCharacters(t *testing.T) {
 				token = adminToken
 			case strings.HasPrefix(path, "/v1/trusts/"):
 				token = w.lead
+			case strings.HasPrefix(path, "/v1/children/"):
+				token = mumToken
 			}
 			for _, field := range doc.stringFields(schema, "") {
 				fields++
