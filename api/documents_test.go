@@ -14,7 +14,7 @@ import (
 )
 
 // upload sends a document as multipart/form-data.
-func (e *env) upload(t *testing.T, pupilID, token, filename string, content []byte, fields map[string]string) resp {
+func (e *env) upload(t *testing.T, pupilID, token, filename string, content []byte, fields map[string]string, headers ...string) resp {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -27,7 +27,7 @@ func (e *env) upload(t *testing.T, pupilID, token, filename string, content []by
 		_ = mw.WriteField(k, v)
 	}
 	_ = mw.Close()
-	return e.do(t, "POST", "/v1/pupils/"+pupilID+"/documents", token, body.String(), "Content-Type", mw.FormDataContentType())
+	return e.do(t, "POST", "/v1/pupils/"+pupilID+"/documents", token, body.String(), append([]string{"Content-Type", mw.FormDataContentType()}, headers...)...)
 }
 
 var (
@@ -78,6 +78,9 @@ func TestDocuments(t *testing.T) {
 		if r.Status != tc.status || (tc.field != "" && strings.Join(r.fields(), ",") != tc.field) {
 			t.Errorf("%s: %d %v, want %d naming %q: %s", tc.name, r.Status, r.fields(), tc.status, tc.field, r.Raw)
 		}
+	}
+	if r := e.upload(t, id, w.sencoA, "r.pdf", pdfBytes, map[string]string{"kind": "report"}, "If-Match", `"2"`); r.Status != 409 || r.Body["current_version"] == nil {
+		t.Errorf("a stale If-Match: %d %s", r.Status, r.Raw)
 	}
 	if e.lastSeq(t) != before {
 		t.Error("refused documents appended")

@@ -115,8 +115,8 @@ func TestParents(t *testing.T) {
 	if res := b.post("/ui/children/"+ada+"/views", url.Values{"about": {"plan"}, "views": {"More reading at home."}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("views from the form: %d", res.StatusCode)
 	}
-	if status, _ := b.get("/ui/pupils/" + ada); status != http.StatusForbidden {
-		t.Errorf("the school's page of her child: %d", status)
+	if res := b.getRaw("/ui/pupils/" + ada); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/ui/children/"+ada {
+		t.Errorf("the school's page of her child: %d to %q, want her page", res.StatusCode, res.Header.Get("Location"))
 	}
 	if status, _ := b.get("/ui/children/" + other); status != http.StatusNotFound {
 		t.Errorf("another family's child: %d", status)

@@ -55,6 +55,9 @@ func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions
 	if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
 		return Result{}, err
 	}
+	if o.IfMatch != nil && *o.IfMatch != p.Version {
+		return Result{}, domain.StaleVersion(*o.IfMatch, p.Version) // before the bytes are stored
+	}
 	docID := newID()
 	if err := s.store.PutDocument(ctx, pupilID, docID, b); err != nil {
 		if errors.Is(err, shred.ErrKeyDestroyed) {

@@ -41,6 +41,10 @@ func (s *Service) InviteParent(ctx context.Context, u user.User, o CommandOption
 	if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
 		return Invitation{}, err
 	}
+	if o.IfMatch != nil && *o.IfMatch != p.Version {
+		// As every command: a stale version is refused before the fields.
+		return Invitation{}, domain.StaleVersion(*o.IfMatch, p.Version)
+	}
 	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
 		return Invitation{}, err
 	}
