@@ -32,7 +32,7 @@ func TestReviewerReadsAreLogged(t *testing.T) {
 	}
 	e.must(t, 403, "GET", "/v1/pupils/"+id+"/access-log", w.reviewer, nil)
 	senco := e.signIn(t, w.sencoA)
-	if _, page := senco.get("/ui/pupils/" + id); !strings.Contains(page, "Reads by local authority reviewers") || !strings.Contains(page, "audit trail (web)") {
+	if _, page := senco.get("/ui/pupils/" + id); !strings.Contains(page, "Reads logged: LA reviewers") || !strings.Contains(page, "audit trail (web)") {
 		t.Fatal("the pupil page does not show the reviewer's reads")
 	}
 }

@@ -1,16 +1,20 @@
 package api_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sendcase/sendcase/internal/mailtest"
 	"github.com/sendcase/sendcase/internal/node"
+	"github.com/sendcase/sendcase/mailer"
 )
 
 // TestBrowserParent: the SENCO invites a mother from her child's record; she
-// opens the invitation, sets up a passkey, and lands on her child's page:
+// opens the invitation emailed to her (read back from the test SMTP
+// server), sets up a passkey, and lands on her child's page:
 // the plan in plain words and the report shared with her; she gives her
 // views and asks for a meeting; the SENCO reads her words above the review
 // form. axe-core on each of her pages.
@@ -19,7 +23,12 @@ func TestBrowserParent(t *testing.T) {
 		t.Skip("browser tests are not short")
 	}
 	ctx := browser(t)
-	e := startPublic(t, func(string) node.Config { return node.Config{} })
+	smtp := mailtest.Start(t)
+	mail, err := mailer.New(smtp.SMTPURL, "sendcase@oak.org.uk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := startPublic(t, func(string) node.Config { return node.Config{Mailer: mail} })
 	w := e.world(t)
 	id := e.pupilBeingHelped(t, w)
 	e.upload(t, id, w.sencoA, "report.pdf", pdfBytes, map[string]string{"kind": "report", "name": "Speech therapy report", "shared_with_parents": "true"})
@@ -32,11 +41,20 @@ func TestBrowserParent(t *testing.T) {
 	b.do(chromedp.SetValue(chromedp.ID("parents-relationship"), "mother"))
 	b.do(chromedp.Click(chromedp.CSS(`input[name="parental_responsibility"][value="true"]`)))
 	b.fill("parents-name", "Mary Lovelace")
-	link := b.text("#invitation-link")
-	if !strings.Contains(link, "/ui/invitations/") {
-		t.Fatalf("the invitation's link: %q", link)
+	if f := b.text(".flash"); !strings.Contains(f, "emailed an invitation") {
+		t.Fatalf("after inviting her: %q", f)
 	}
 	b.signOut()
+	// The invitation, read back from the SMTP server: the link, and no
+	// child's name.
+	msgs := smtp.Messages(t)
+	if len(msgs) != 1 || msgs[0].To != "mary@example.org" || strings.Contains(msgs[0].Text, "Ada") {
+		t.Fatalf("the invitation email: %+v", msgs)
+	}
+	link := regexp.MustCompile(`https?://\S+/ui/invitations/\S+`).FindString(msgs[0].Text)
+	if link == "" {
+		t.Fatalf("no link in the invitation:\n%s", msgs[0].Text)
+	}
 
 	virtualAuthenticator(b)
 	b.open(strings.TrimPrefix(link, e.srv.URL))

@@ -554,8 +554,8 @@ func (s *Service) ReviewerReads(ctx context.Context, rec PupilRecord) ([]eventlo
 	return s.store.AccessLog(ctx, rec.Pupil.ID)
 }
 
-// AccessLog lists the reads of pupil id's record by LA reviewers, oldest
-// first. Its SENCO, its trust's lead and admins.
+// AccessLog lists the reads logged of pupil id's record, oldest first:
+// LA reviewers' reads, and every document opened (by anyone). Its SENCO, its trust's lead and admins.
 //
 // Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) AccessLog(ctx context.Context, u user.User, id string) ([]eventlog.AccessEntry, error) {
