@@ -13,11 +13,11 @@ import (
 	"github.com/sendcase/sendcase/shred"
 )
 
-// upload sends a document as multipart/form-data.
-func (e *env) upload(t *testing.T, pupilID, token, filename string, content []byte, fields map[string]string, headers ...string) resp {
+// multipartFile is a form of fields and one file, as a browser sends it.
+func multipartFile(t *testing.T, filename string, content []byte, fields map[string]string) (body *bytes.Buffer, contentType string) {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
+	body = &bytes.Buffer{}
+	mw := multipart.NewWriter(body)
 	fw, err := mw.CreateFormFile("file", filename)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +27,14 @@ func (e *env) upload(t *testing.T, pupilID, token, filename string, content []by
 		_ = mw.WriteField(k, v)
 	}
 	_ = mw.Close()
-	return e.do(t, "POST", "/v1/pupils/"+pupilID+"/documents", token, body.String(), append([]string{"Content-Type", mw.FormDataContentType()}, headers...)...)
+	return body, mw.FormDataContentType()
+}
+
+// upload sends a document as multipart/form-data.
+func (e *env) upload(t *testing.T, pupilID, token, filename string, content []byte, fields map[string]string, headers ...string) resp {
+	t.Helper()
+	body, ct := multipartFile(t, filename, content, fields)
+	return e.do(t, "POST", "/v1/pupils/"+pupilID+"/documents", token, body.String(), append([]string{"Content-Type", ct}, headers...)...)
 }
 
 var (
@@ -152,16 +159,9 @@ func TestUIDocuments(t *testing.T) {
 	b.get("/ui/pupils/" + id)
 	post := func(filename string, content []byte, fields map[string]string) *http.Response {
 		t.Helper()
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		fw, _ := mw.CreateFormFile("file", filename)
-		_, _ = fw.Write(content)
 		fields["csrf"] = b.csrf
-		for k, v := range fields {
-			_ = mw.WriteField(k, v)
-		}
-		_ = mw.Close()
-		res, err := b.c.Post(e.srv.URL+"/ui/pupils/"+id+"/documents", mw.FormDataContentType(), &body)
+		body, ct := multipartFile(t, filename, content, fields)
+		res, err := b.c.Post(e.srv.URL+"/ui/pupils/"+id+"/documents", ct, body)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
 
@@ -38,9 +39,7 @@ func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions
 	}
 	sum := sha256.Sum256(b)
 	f := pupil.File{ContentType: mimetype.Detect(b).String(), Size: len(b), SHA256: hex.EncodeToString(sum[:])}
-	if mt, _, ok := cutParams(f.ContentType); ok {
-		f.ContentType = mt
-	}
+	f.ContentType, _, _ = strings.Cut(f.ContentType, ";") // "text/plain; charset=utf-8"
 	// Refuse before storing anything: the same checks the decision makes.
 	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
 		return Result{}, err
@@ -87,16 +86,6 @@ func (s *Service) MayAddDocument(ctx context.Context, u user.User, pupilID strin
 		return err
 	}
 	return requirePupil(u, pupilID, p, s.Today(), ReadWrite)
-}
-
-// cutParams splits "text/plain; charset=utf-8" into its media type.
-func cutParams(ct string) (string, string, bool) {
-	for i := 0; i < len(ct); i++ {
-		if ct[i] == ';' {
-			return ct[:i], ct[i+1:], true
-		}
-	}
-	return ct, "", false
 }
 
 // DocumentFile is a document with its bytes.
