@@ -3,8 +3,11 @@ package api_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sendcase/sendcase/app"
 )
 
 // TestParents: the SENCO invites a mother to two of her children (one
@@ -92,11 +95,31 @@ func TestParents(t *testing.T) {
 	e.must(t, 403, "POST", "/v1/children/"+ada+"/views", w.sencoA, map[string]any{"about": "review", "views": "x"})
 	e.must(t, 404, "POST", "/v1/children/"+other+"/views", mum, map[string]any{"about": "review", "views": "x"})
 
+	// Her request is on the SENCO's due list, 10 school days on (Monday
+	// 24 November), until a meeting with the parents is held.
+	askedDue := func() bool {
+		t.Helper()
+		due := as[app.DueList](t, e.must(t, 200, "GET", "/v1/me/due?within=30&min_seq="+strconv.FormatUint(e.lastSeq(t), 10), w.sencoA, nil))
+		for _, it := range due.Items {
+			if it.Kind == "meeting_asked" && it.PupilID == ada {
+				return it.DueOn.String() == "2025-11-24"
+			}
+		}
+		return false
+	}
+	if !askedDue() {
+		t.Error("her request is not due on the SENCO's list")
+	}
 	_, page := e.signIn(t, w.sencoA).get("/ui/pupils/" + ada)
 	for _, want := range []string{`id="parents-own-views"`, "Mary Lovelace, 10 November 2025: She reads to her brother every night now.", "Her new reading group", "<td>Mother</td><td>Yes</td>"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("the SENCO's page lacks %q:\n%s", want, page)
 		}
+	}
+
+	e.must(t, 201, "POST", "/v1/pupils/"+ada+"/meetings", w.sencoA, map[string]any{"held_on": "2025-11-10", "who_came": "Mary", "agreed": "Reading at home"})
+	if askedDue() {
+		t.Error("her request is still due after the meeting")
 	}
 
 	// Her pages: her children, then one child's, where she gives views.

@@ -28,6 +28,9 @@ const (
 	// the percentage delivered. It is a state, not a date: listed on the
 	// day asked, overdue.
 	DueDelivery = "provision_delivery"
+	// DueMeetingAsked: the parents asked for a meeting, not yet held
+	// (pupil.OpenRequests); From is the day they asked.
+	DueMeetingAsked = "meeting_asked"
 )
 
 // DueItem is one thing a school must do by a date: an APDR review or a
@@ -67,6 +70,8 @@ func (it DueItem) What() string {
 		return "meeting with the parents, " + it.From + " of 3 this school year"
 	case DueDelivery:
 		return "provision behind: " + it.From + "% of the planned minutes delivered in the last 4 weeks"
+	case DueMeetingAsked:
+		return "meeting the parents asked for"
 	}
 	what := strings.ReplaceAll(it.Kind, "_", " ")
 	if it.From != "" {
@@ -90,6 +95,8 @@ func (it DueItem) Section() string {
 		return "cycle"
 	case DueReferralWait:
 		return "referrals"
+	case DueMeetingAsked:
+		return "parents"
 	}
 	return "ehcp"
 }
@@ -147,6 +154,9 @@ func (v Views) Due(ctx context.Context, schoolID string, asOf civil.Date, days i
 		}
 		if pct, judged := p.DeliveredShare(asOf); judged && pct < threshold {
 			add(p, DueDelivery, strconv.Itoa(pct), asOf, true, deliveryBasis)
+		}
+		for _, r := range p.OpenRequests(asOf) {
+			add(p, DueMeetingAsked, r.AskedOn.String(), r.DueOn, r.Overdue, fmt.Sprintf("asked for on %s: meet within %d school days", r.AskedOn, pupil.MeetingAnswerSchoolDays))
 		}
 		if m, ok := p.NextParentMeeting(asOf); ok {
 			add(p, DueParentMeeting, strconv.Itoa(m.Nth), m.DueOn, m.Overdue, "SEND Code of Practice 6.65: meet the parents at least three times a year")

@@ -111,8 +111,12 @@ func (s *Summary) prune(all bool) {
 		r.History, r.Reason = nil, ""
 	}
 	p.Meetings = nil // their dates stay in ParentMeetings
-	// Parents stay: a parent's list of their children is found from them.
-	p.AboutMe, p.Documents, p.ParentsViews, p.MeetingRequests = nil, nil, nil, nil
+	// Parents stay (a parent's list of their children is found from them),
+	// and their requests for meetings, without their words (the due list).
+	p.AboutMe, p.Documents, p.ParentsViews = nil, nil, nil
+	for i := range p.MeetingRequests {
+		p.MeetingRequests[i].About = ""
+	}
 }
 
 // exact is xs without spare capacity (itself when it has none).

@@ -212,6 +212,17 @@ func (d Date) SchoolDaysBefore(n int) Date {
 	return d
 }
 
+// SchoolDaysAfter is the date n school days after d.
+func (d Date) SchoolDaysAfter(n int) Date {
+	for n > 0 {
+		d = d.AddDays(1)
+		if d.SchoolDay() {
+			n--
+		}
+	}
+	return d
+}
+
 // SchoolDaysTo counts the school days from d to e, both included.
 func (d Date) SchoolDaysTo(e Date) int {
 	n := 0

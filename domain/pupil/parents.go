@@ -153,3 +153,33 @@ func (p *Pupil) ViewsSince(since civil.Date) []ParentView {
 	}
 	return out
 }
+
+// MeetingAnswerSchoolDays is how soon the school meets parents who asked:
+// within two school weeks.
+const MeetingAnswerSchoolDays = 10
+
+// OpenRequest is a parent's request for a meeting not yet met: due
+// MeetingAnswerSchoolDays after it was asked.
+type OpenRequest struct {
+	MeetingRequest
+	DueOn   civil.Date
+	Overdue bool
+}
+
+// OpenRequests are the parents' requests for a meeting with no meeting
+// with the parents held on or after them, as of asOf, oldest first.
+func (p *Pupil) OpenRequests(asOf civil.Date) []OpenRequest {
+	var out []OpenRequest
+	for _, r := range p.MeetingRequests {
+		if r.AskedOn.After(asOf) {
+			continue
+		}
+		met := slices.ContainsFunc(p.ParentMeetings, func(m ParentMeeting) bool { return !m.On.Before(r.AskedOn) && !m.On.After(asOf) })
+		if met {
+			continue
+		}
+		due := r.AskedOn.SchoolDaysAfter(MeetingAnswerSchoolDays)
+		out = append(out, OpenRequest{MeetingRequest: r, DueOn: due, Overdue: asOf.After(due)})
+	}
+	return out
+}

@@ -65,3 +65,27 @@ func TestParents(t *testing.T) {
 		t.Errorf("meeting requests: %+v", p.MeetingRequests)
 	}
 }
+
+func TestOpenRequests(t *testing.T) {
+	// Asked on Monday 2 March 2026: 10 school days on is Monday 16 March.
+	p := &Pupil{MeetingRequests: []MeetingRequest{{UserID: mum, AskedOn: d("2026-03-02")}}}
+	for _, tc := range []struct {
+		name     string
+		meetings []ParentMeeting
+		asOf     string
+		open     bool
+		overdue  bool
+	}{
+		{"before it was asked", nil, "2026-03-01", false, false},
+		{"asked, not yet due", nil, "2026-03-16", true, false},
+		{"overdue", nil, "2026-03-17", true, true},
+		{"a meeting before it was asked does not answer it", []ParentMeeting{{On: d("2026-02-20")}}, "2026-03-17", true, true},
+		{"met since", []ParentMeeting{{On: d("2026-03-05")}}, "2026-03-17", false, false},
+	} {
+		p.ParentMeetings = tc.meetings
+		got := p.OpenRequests(d(tc.asOf))
+		if open := len(got) == 1; open != tc.open || (open && (got[0].Overdue != tc.overdue || got[0].DueOn != d("2026-03-16"))) {
+			t.Errorf("%s: %+v", tc.name, got)
+		}
+	}
+}
