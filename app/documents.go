@@ -47,20 +47,24 @@ func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions
 	if err := pupil.CheckFile(f); err != nil {
 		return Result{}, err
 	}
-	p, _, err := s.history(ctx, pupilID)
+	// Who may, and a stale If-Match, are refused before the bytes are
+	// stored; the command checks both again when it decides.
+	err = s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
+		if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
+			return err
+		}
+		if o.IfMatch != nil && *o.IfMatch != p.Version {
+			return domain.StaleVersion(*o.IfMatch, p.Version)
+		}
+		return p.ErasedError()
+	})
 	if err != nil {
 		return Result{}, err
-	}
-	if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
-		return Result{}, err
-	}
-	if o.IfMatch != nil && *o.IfMatch != p.Version {
-		return Result{}, domain.StaleVersion(*o.IfMatch, p.Version) // before the bytes are stored
 	}
 	docID := newID()
 	if err := s.store.PutDocument(ctx, pupilID, docID, b); err != nil {
 		if errors.Is(err, shred.ErrKeyDestroyed) {
-			return Result{}, p.ErasedError()
+			return Result{}, errFileErased
 		}
 		return Result{}, err
 	}
@@ -81,12 +85,12 @@ func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions
 //
 // Errors: ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) MayAddDocument(ctx context.Context, u user.User, pupilID string) error {
-	p, _, err := s.history(ctx, pupilID)
-	if err != nil {
-		return err
-	}
-	return requirePupil(u, pupilID, p, s.Today(), ReadWrite)
+	return s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error { return requirePupil(u, pupilID, p, s.Today(), ReadWrite) })
 }
+
+// errFileErased answers a document whose pupil's key is destroyed (an
+// erasure the record has not yet shown).
+var errFileErased = domain.Conflict("the pupil's personal data was erased; the record is closed")
 
 // DocumentFile is a document with its bytes.
 type DocumentFile struct {
@@ -116,24 +120,23 @@ func mayReadDocument(access Access, d pupil.Document) bool {
 //
 // Errors: ErrNotFound, ErrUnavailable.
 func (s *Service) Documents(ctx context.Context, u user.User, pupilID string) ([]pupil.Document, error) {
-	p, _, err := s.history(ctx, pupilID)
-	if err != nil {
-		return nil, err
-	}
-	access := PupilAccess(u, p, s.Today())
-	switch {
-	case access == NoAccess:
-		return nil, domain.NotFound("pupil %s", pupilID)
-	case access == Delivers:
-		return nil, errRole
-	}
 	out := []pupil.Document{}
-	for _, d := range p.Documents {
-		if mayReadDocument(access, d) {
-			out = append(out, d)
+	err := s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
+		access := PupilAccess(u, p, s.Today())
+		switch {
+		case access == NoAccess:
+			return domain.NotFound("pupil %s", pupilID)
+		case access == Delivers:
+			return errRole
 		}
-	}
-	return out, nil
+		for _, d := range p.Documents {
+			if mayReadDocument(access, d) {
+				out = append(out, d) // values: nothing of the shared state escapes
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // Document reads document docID of pupilID's record, and logs the read in
@@ -144,25 +147,25 @@ func (s *Service) Documents(ctx context.Context, u user.User, pupilID string) ([
 // *ConflictError (the pupil was erased: the file is unreadable),
 // ErrUnavailable.
 func (s *Service) Document(ctx context.Context, u user.User, pupilID, docID string) (DocumentFile, error) {
-	p, _, err := s.history(ctx, pupilID)
+	var d pupil.Document
+	err := s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
+		access := PupilAccess(u, p, s.Today())
+		if access == NoAccess {
+			return domain.NotFound("pupil %s", pupilID)
+		}
+		var ok bool
+		if d, ok = p.Document(docID); !ok || !mayReadDocument(access, d) {
+			return domain.NotFound("document %s", docID)
+		}
+		return p.ErasedError()
+	})
 	if err != nil {
 		return DocumentFile{}, err
-	}
-	access := PupilAccess(u, p, s.Today())
-	if access == NoAccess {
-		return DocumentFile{}, domain.NotFound("pupil %s", pupilID)
-	}
-	d, ok := p.Document(docID)
-	if !ok || !mayReadDocument(access, d) {
-		return DocumentFile{}, domain.NotFound("document %s", docID)
-	}
-	if p.Erasure != nil {
-		return DocumentFile{}, p.ErasedError()
 	}
 	content, err := s.store.Document(ctx, pupilID, docID)
 	switch {
 	case errors.Is(err, shred.ErrKeyDestroyed):
-		return DocumentFile{}, p.ErasedError()
+		return DocumentFile{}, errFileErased
 	case errors.Is(err, eventlog.ErrNoDocument):
 		return DocumentFile{}, domain.NotFound("document %s", docID)
 	case err != nil:

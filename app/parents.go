@@ -34,23 +34,29 @@ type InviteParent struct {
 // Errors: *ValidationError, *ConflictError (already linked; the pupil has
 // left), ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) InviteParent(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd InviteParent) (Invitation, error) {
-	p, _, err := s.history(ctx, pupilID)
+	// Everything the link would refuse is refused before an account is
+	// made: who may, a stale If-Match (first, as on every command), the
+	// fields, a pupil who has left.
+	var trustID string
+	err := s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
+		if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
+			return err
+		}
+		if o.IfMatch != nil && *o.IfMatch != p.Version {
+			return domain.StaleVersion(*o.IfMatch, p.Version)
+		}
+		if err := domain.ValidateOn(cmd, s.Today()); err != nil {
+			return err
+		}
+		trustID = p.TrustID
+		return p.OnRollError()
+	})
 	if err != nil {
 		return Invitation{}, err
 	}
-	if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
-		return Invitation{}, err
-	}
-	if o.IfMatch != nil && *o.IfMatch != p.Version {
-		// As every command: a stale version is refused before the fields.
-		return Invitation{}, domain.StaleVersion(*o.IfMatch, p.Version)
-	}
-	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
-		return Invitation{}, err
-	}
-	parent, ok := s.parentByEmail(p.TrustID, cmd.Email)
+	parent, ok := s.parentByEmail(trustID, cmd.Email)
 	if !ok {
-		made, err := s.CreateUser(ctx, System, CommandOptions{}, user.Create{Name: cmd.Name, Email: cmd.Email, Role: user.Parent, TrustID: p.TrustID})
+		made, err := s.CreateUser(ctx, System, CommandOptions{}, user.Create{Name: cmd.Name, Email: cmd.Email, Role: user.Parent, TrustID: trustID})
 		if err != nil {
 			return Invitation{}, err
 		}

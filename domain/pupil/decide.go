@@ -143,6 +143,10 @@ func checkDateOfBirth(probs *domain.Problems, dob, registeredOn civil.Date) {
 	}
 }
 
+// OnRollError is what every command on the pupil answers when the pupil
+// does not exist (ErrNotFound) or has left (*ConflictError); nil else.
+func (p *Pupil) OnRollError() error { return p.onRoll() }
+
 // onRoll guards every command on an existing pupil.
 func (p *Pupil) onRoll() error {
 	if !p.Exists() {
