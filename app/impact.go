@@ -50,26 +50,6 @@ func (q PeriodQuery) period(asOf civil.Date, defaultFrom func(to civil.Date) civ
 // DeliveryWindowDays to to.
 func lastFourWeeks(to civil.Date) civil.Date { return to.AddDays(-pupil.DeliveryWindowDays + 1) }
 
-// scope resolves a view of school schoolID (when set) or trust trustID
-// for u: the trust, and whether u sees small numbers (see
-// seesSmallNumbers).
-func (s *Service) scope(ctx context.Context, u user.User, trustID, schoolID string) (string, bool, error) {
-	if schoolID != "" {
-		_, t, err := s.school(ctx, u, schoolID, ReadOnly, "Your role does not give access to this school.")
-		if err != nil {
-			return "", false, err
-		}
-		if trustID != "" && trustID != t {
-			return "", false, domain.NotFound("school %s in trust %s", schoolID, trustID)
-		}
-		return t, seesSmallNumbers(u, schoolID, t), nil
-	}
-	if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
-		return "", false, err
-	}
-	return trustID, false, nil
-}
-
 // Delivery returns delivered against planned for school schoolID, or for
 // trust trustID when schoolID is empty, over q's period (default: the four
 // weeks to the day asked for). A school's SENCO, its trust's lead and

@@ -219,3 +219,25 @@ func can(u user.User, p *pupil.Pupil, a Access) Can {
 func seesSmallNumbers(u user.User, schoolID, trustID string) bool {
 	return schoolAccess(u, schoolID, trustID) == ReadWrite
 }
+
+// scope resolves a view of school schoolID (when set) or trust trustID
+// for u: the trust, and whether u sees small numbers (see
+// seesSmallNumbers). A school's view: its SENCO, its trust's lead, admins;
+// the trust's: its lead and admins. (The provision map, delivery and impact
+// share it.)
+func (s *Service) scope(ctx context.Context, u user.User, trustID, schoolID string) (string, bool, error) {
+	if schoolID != "" {
+		_, t, err := s.school(ctx, u, schoolID, ReadOnly, "Your role does not give access to this school.")
+		if err != nil {
+			return "", false, err
+		}
+		if trustID != "" && trustID != t {
+			return "", false, domain.NotFound("school %s in trust %s", schoolID, trustID)
+		}
+		return t, seesSmallNumbers(u, schoolID, t), nil
+	}
+	if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
+		return "", false, err
+	}
+	return trustID, false, nil
+}

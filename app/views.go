@@ -139,16 +139,8 @@ func (s *Service) Workload(ctx context.Context, u user.User, trustID string, q V
 //
 // Errors: ErrNotFound, ErrForbidden, ErrBehind, ErrUnavailable.
 func (s *Service) ProvisionMap(ctx context.Context, u user.User, trustID, schoolID string, q ViewQuery) (View[projections.ProvisionMap], error) {
-	if schoolID != "" {
-		_, t, err := s.school(ctx, u, schoolID, ReadOnly, "Your role does not give access to this school.")
-		if err != nil {
-			return View[projections.ProvisionMap]{}, err
-		}
-		if trustID != "" && trustID != t {
-			return View[projections.ProvisionMap]{}, domain.NotFound("school %s in trust %s", schoolID, trustID)
-		}
-		trustID = t
-	} else if _, err := s.managedTrust(ctx, u, trustID, "Only the trust's lead sees the trust's views."); err != nil {
+	trustID, _, err := s.scope(ctx, u, trustID, schoolID)
+	if err != nil {
 		return View[projections.ProvisionMap]{}, err
 	}
 	asOf := s.dateOf(q.When)
