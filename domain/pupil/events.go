@@ -152,7 +152,7 @@ func (p *Pupil) Apply(e event.Event) {
 			s := d.Session
 			s.Entry = e.Version
 			c.Sessions = append(c.Sessions, s)
-			c.delivered(e.Version, &s)
+			c.logDelivered(e.Version, &s)
 		}
 	case CycleReviewed:
 		if c := p.Cycle(d.CycleID); c != nil {

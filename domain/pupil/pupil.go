@@ -161,13 +161,20 @@ type OutcomeReading struct {
 }
 
 // delivered puts session s (recorded as entry) into c's compact records,
-// in place of what that entry said before; a nil s only removes it.
+// in place of what that entry said before (a correction); a nil s only
+// removes it (a void).
 func (c *Cycle) delivered(entry int, s *Session) {
 	c.Delivered = slices.DeleteFunc(slices.Clone(c.Delivered), func(d Delivered) bool { return int(d.Entry) == entry })
 	c.Readings = slices.DeleteFunc(slices.Clone(c.Readings), func(r Reading) bool { return r.Entry == entry })
-	if s == nil {
-		return
+	if s != nil {
+		c.logDelivered(entry, s)
 	}
+}
+
+// logDelivered adds session s (a new entry) to c's compact records. It
+// appends in place, as Sessions does: sessions are most of a pupil's
+// events, and copying the records on each would make a rebuild quadratic.
+func (c *Cycle) logDelivered(entry int, s *Session) {
 	of := slices.Index(c.DeliveredOf, s.ProvisionID)
 	if of < 0 {
 		of = len(c.DeliveredOf)
