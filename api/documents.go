@@ -3,9 +3,11 @@ package api
 import (
 	"errors"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 
+	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/httpx"
@@ -17,35 +19,13 @@ const maxDocumentBody = pupil.MaxDocumentBytes + 1<<20
 // addDocument attaches a document uploaded as multipart/form-data: the
 // file in "file", and the fields of pupil.AddDocument beside it.
 func (s *Server) addDocument(w http.ResponseWriter, r *http.Request, u user.User) {
-	o, ok := commandOptions(w, r)
+	// Who may attach is checked before the file is read.
+	o, f, name, ok := s.upload(w, r, func() error { return s.svc.MayAddDocument(r.Context(), u, r.PathValue("id")) })
 	if !ok {
 		return
 	}
-	// Who may attach is checked before the file is read.
-	if err := s.svc.MayAddDocument(r.Context(), u, r.PathValue("id")); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxDocumentBody)
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
-		httpx.WriteProblem(w, httpx.New(http.StatusUnsupportedMediaType, httpx.TypeMediaType, "Send the document as multipart/form-data with the file in the field \"file\"."))
-		return
-	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			fieldProblem(w, "file", "must be at most 20 MiB")
-			return
-		}
-		fieldProblem(w, "file", "attach the document as the form field \"file\"")
-		return
-	}
 	defer f.Close()
-	cmd := pupil.AddDocument{Name: r.FormValue("name"), Kind: r.FormValue("kind")}
-	if cmd.Name == "" {
-		cmd.Name = hdr.Filename
-	}
+	cmd := pupil.AddDocument{Name: name, Kind: r.FormValue("kind")}
 	for field, dst := range map[string]*bool{"shared_with_parents": &cmd.SharedWithParents, "shared_with_la": &cmd.SharedWithLA} {
 		if v := r.FormValue(field); v != "" {
 			b, err := strconv.ParseBool(v)
@@ -62,6 +42,38 @@ func (s *Server) addDocument(w http.ResponseWriter, r *http.Request, u user.User
 		return
 	}
 	s.reply(w, r, res)
+}
+
+// upload reads a multipart/form-data upload after may allows it: the
+// command's options, the file in "file", and its name (the form's "name",
+// or the file's own). Refused, the answer is written and ok is false.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, may func() error) (o app.CommandOptions, f multipart.File, name string, ok bool) {
+	if o, ok = commandOptions(w, r); !ok {
+		return o, nil, "", false
+	}
+	if err := may(); err != nil {
+		s.writeError(w, r, err)
+		return o, nil, "", false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxDocumentBody)
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "multipart/form-data" {
+		httpx.WriteProblem(w, httpx.New(http.StatusUnsupportedMediaType, httpx.TypeMediaType, "Send the document as multipart/form-data with the file in the field \"file\"."))
+		return o, nil, "", false
+	}
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			fieldProblem(w, "file", "must be at most 20 MiB")
+			return o, nil, "", false
+		}
+		fieldProblem(w, "file", "attach the document as the form field \"file\"")
+		return o, nil, "", false
+	}
+	if name = r.FormValue("name"); name == "" {
+		name = hdr.Filename
+	}
+	return o, f, name, true
 }
 
 func (s *Server) documents(w http.ResponseWriter, r *http.Request, u user.User) {

@@ -33,34 +33,59 @@ import (
 // type not accepted), *ConflictError (erased), ErrNotFound, ErrForbidden,
 // ErrUnavailable.
 func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd pupil.AddDocument, content io.Reader) (Result, error) {
-	b, err := io.ReadAll(io.LimitReader(content, pupil.MaxDocumentBytes+1))
-	if err != nil {
-		return Result{}, domain.Invalid("file", "could not be read: send it again")
-	}
-	sum := sha256.Sum256(b)
-	f := pupil.File{ContentType: mimetype.Detect(b).String(), Size: len(b), SHA256: hex.EncodeToString(sum[:])}
-	f.ContentType, _, _ = strings.Cut(f.ContentType, ";") // "text/plain; charset=utf-8"
-	// Refuse before storing anything: the same checks the decision makes.
-	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
-		return Result{}, err
-	}
-	if err := pupil.CheckFile(f); err != nil {
-		return Result{}, err
-	}
-	// Who may, and a stale If-Match, are refused before the bytes are
-	// stored; the command checks both again when it decides.
-	err = s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
+	b, f, err := s.readUpload(ctx, o, pupilID, content, cmd, func(p *pupil.Pupil) error {
 		if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
 			return err
-		}
-		if o.IfMatch != nil && *o.IfMatch != p.Version {
-			return domain.StaleVersion(*o.IfMatch, p.Version)
 		}
 		return p.ErasedError()
 	})
 	if err != nil {
 		return Result{}, err
 	}
+	return s.storeThenRecord(ctx, pupilID, b, func(docID string) (Result, error) {
+		return pupilCommand(ctx, s, u, o, "AddDocument", pupilID, ReadWrite, func(p *pupil.Pupil, facts pupil.Facts) (pupilDecision[Result], error) {
+			evs, err := p.AddDocument(docID, cmd, f, facts)
+			return pupilDecision[Result]{events: evs, answer: func(*pupil.Pupil) Result { return Result{ID: docID} }}, err
+		})
+	})
+}
+
+// readUpload reads an upload's file from content (to one byte past the
+// largest accepted) and judges its type from the bytes
+// (github.com/gabriel-vasile/mimetype), not its name. Before anything is
+// stored it refuses what the command will refuse when it decides: cmd's
+// fields, the file, who may (may, on pupilID's record) and a stale
+// If-Match.
+func (s *Service) readUpload(ctx context.Context, o CommandOptions, pupilID string, content io.Reader, cmd any, may func(p *pupil.Pupil) error) ([]byte, pupil.File, error) {
+	b, err := io.ReadAll(io.LimitReader(content, pupil.MaxDocumentBytes+1))
+	if err != nil {
+		return nil, pupil.File{}, domain.Invalid("file", "could not be read: send it again")
+	}
+	sum := sha256.Sum256(b)
+	f := pupil.File{ContentType: mimetype.Detect(b).String(), Size: len(b), SHA256: hex.EncodeToString(sum[:])}
+	f.ContentType, _, _ = strings.Cut(f.ContentType, ";") // "text/plain; charset=utf-8"
+	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
+		return nil, f, err
+	}
+	if err := pupil.CheckFile(f); err != nil {
+		return nil, f, err
+	}
+	err = s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
+		if err := may(p); err != nil {
+			return err
+		}
+		if o.IfMatch != nil && *o.IfMatch != p.Version {
+			return domain.StaleVersion(*o.IfMatch, p.Version)
+		}
+		return nil
+	})
+	return b, f, err
+}
+
+// storeThenRecord stores b sealed under pupilID's key as a new document,
+// then has record say so on the record; a refused or failed record deletes
+// the bytes again.
+func (s *Service) storeThenRecord(ctx context.Context, pupilID string, b []byte, record func(docID string) (Result, error)) (Result, error) {
 	docID := newID()
 	if err := s.store.PutDocument(ctx, pupilID, docID, b); err != nil {
 		if errors.Is(err, shred.ErrKeyDestroyed) {
@@ -68,10 +93,7 @@ func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions
 		}
 		return Result{}, err
 	}
-	res, err := pupilCommand(ctx, s, u, o, "AddDocument", pupilID, ReadWrite, func(p *pupil.Pupil, facts pupil.Facts) (pupilDecision[Result], error) {
-		evs, err := p.AddDocument(docID, cmd, f, facts)
-		return pupilDecision[Result]{events: evs, answer: func(*pupil.Pupil) Result { return Result{ID: docID} }}, err
-	})
+	res, err := record(docID)
 	if err != nil {
 		if derr := s.store.DeleteDocument(context.WithoutCancel(ctx), pupilID, docID); derr != nil {
 			slog.Warn("document stored but not recorded; left unreadable after erasure", "document", docID, "error", derr)
@@ -101,9 +123,10 @@ type DocumentFile struct {
 // mayReadDocument: who may read document d of a pupil, given their
 // access to the record: the SENCO, the trust lead and admins read every
 // document; an LA reviewer with a live grant those shared with the LA; the
-// pupil's parents those shared with them; nobody else (for whom it does
+// pupil's parents those shared with them; a professional those their open
+// request shares; nobody else (for whom it does
 // not exist).
-func mayReadDocument(access Access, d pupil.Document) bool {
+func mayReadDocument(u user.User, p *pupil.Pupil, access Access, d pupil.Document) bool {
 	switch access {
 	case ReadWrite, ReadOnly:
 		return true
@@ -111,6 +134,8 @@ func mayReadDocument(access Access, d pupil.Document) bool {
 		return d.SharedWithLA
 	case Family:
 		return d.SharedWithParents
+	case Advises:
+		return p.SharesWith(u.ID, d.ID)
 	}
 	return false
 }
@@ -130,7 +155,7 @@ func (s *Service) Documents(ctx context.Context, u user.User, pupilID string) ([
 			return errRole
 		}
 		for _, d := range p.Documents {
-			if mayReadDocument(access, d) {
+			if mayReadDocument(u, p, access, d) {
 				out = append(out, d) // values: nothing of the shared state escapes
 			}
 		}
@@ -154,7 +179,7 @@ func (s *Service) Document(ctx context.Context, u user.User, pupilID, docID stri
 			return domain.NotFound("pupil %s", pupilID)
 		}
 		var ok bool
-		if d, ok = p.Document(docID); !ok || !mayReadDocument(access, d) {
+		if d, ok = p.Document(docID); !ok || !mayReadDocument(u, p, access, d) {
 			return domain.NotFound("document %s", docID)
 		}
 		return p.ErasedError()

@@ -54,15 +54,9 @@ func (s *Service) InviteParent(ctx context.Context, u user.User, o CommandOption
 	if err != nil {
 		return Invitation{}, err
 	}
-	parent, ok := s.parentByEmail(trustID, cmd.Email)
-	if !ok {
-		made, err := s.CreateUser(ctx, System, CommandOptions{}, user.Create{Name: cmd.Name, Email: cmd.Email, Role: user.Parent, TrustID: trustID})
-		if err != nil {
-			return Invitation{}, err
-		}
-		if parent, ok = s.dir.User(made.ID); !ok {
-			return Invitation{}, domain.NotFound("user %s", made.ID)
-		}
+	parent, err := s.accountFor(ctx, user.Parent, trustID, cmd.Name, cmd.Email)
+	if err != nil {
+		return Invitation{}, err
 	}
 	link := pupil.LinkParent{UserID: parent.ID, Relationship: cmd.Relationship, ParentalResponsibility: cmd.ParentalResponsibility}
 	if _, err := pupilCommand(ctx, s, u, o, "InviteParent", pupilID, ReadWrite, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
@@ -73,14 +67,24 @@ func (s *Service) InviteParent(ctx context.Context, u user.User, o CommandOption
 	return s.invite(ctx, u, parent)
 }
 
-// parentByEmail finds the parent's account of trust trustID with email.
-func (s *Service) parentByEmail(trustID, email string) (user.User, bool) {
-	for _, p := range s.dir.Users(user.Parent) {
-		if p.TrustID == trustID && strings.EqualFold(p.Email, strings.TrimSpace(email)) {
-			return p, true
+// accountFor finds the account of role of trust trustID with email, or
+// makes it: parents and professionals are invited from a pupil's record,
+// so one person asked twice has one account.
+func (s *Service) accountFor(ctx context.Context, role user.Role, trustID, name, email string) (user.User, error) {
+	for _, a := range s.dir.Users(role) {
+		if a.TrustID == trustID && strings.EqualFold(a.Email, strings.TrimSpace(email)) {
+			return a, nil
 		}
 	}
-	return user.User{}, false
+	made, err := s.CreateUser(ctx, System, CommandOptions{}, user.Create{Name: name, Email: email, Role: role, TrustID: trustID})
+	if err != nil {
+		return user.User{}, err
+	}
+	a, ok := s.dir.User(made.ID)
+	if !ok {
+		return user.User{}, domain.NotFound("user %s", made.ID)
+	}
+	return a, nil
 }
 
 // Child is a parent's view of their child.
@@ -159,22 +163,12 @@ func (s *Service) Child(ctx context.Context, u user.User, pupilID string) (Child
 			c.Link = l
 		}
 	}
-	t, _ := s.dir.Trust(p.TrustID)
-	for i := len(p.Cycles) - 1; i >= 0; i-- {
-		if cy := p.Cycles[i]; cy.Plan != nil {
-			c.Plan, c.Reviewed = cy.Plan, cy.Review
-			for _, pp := range cy.Plan.Provisions {
-				pr, _ := t.Provision(pp.ProvisionID)
-				c.Support = append(c.Support, supportOf(pr, pp))
-			}
-			break
-		}
-	}
+	c.Plan, c.Support, c.Reviewed = s.planInWords(p)
 	if m, ok := p.NextParentMeeting(today); ok {
 		c.NextMeeting = &m
 	}
 	for _, d := range p.Documents {
-		if mayReadDocument(Family, d) {
+		if mayReadDocument(u, p, Family, d) {
 			c.Documents = append(c.Documents, d)
 		}
 	}
@@ -189,6 +183,24 @@ func (s *Service) Child(ctx context.Context, u user.User, pupilID string) (Child
 		}
 	}
 	return c, nil
+}
+
+// planInWords is the pupil's plan in place (or the last agreed) with its
+// support in words, and its review if held: what a parent, or a
+// professional it is shared with, reads.
+func (s *Service) planInWords(p *pupil.Pupil) (*pupil.PlanDoc, []Support, *pupil.ReviewDoc) {
+	support := []Support{}
+	t, _ := s.dir.Trust(p.TrustID)
+	for i := len(p.Cycles) - 1; i >= 0; i-- {
+		if cy := p.Cycles[i]; cy.Plan != nil {
+			for _, pp := range cy.Plan.Provisions {
+				pr, _ := t.Provision(pp.ProvisionID)
+				support = append(support, supportOf(pr, pp))
+			}
+			return cy.Plan, support, cy.Review
+		}
+	}
+	return nil, support, nil
 }
 
 func supportOf(pr trust.Provision, pp pupil.PlannedProvision) Support {

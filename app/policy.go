@@ -30,6 +30,10 @@ const (
 	// in plain words, what is shared with them, and giving their views
 	// (need Family); nothing else of the record.
 	Family
+	// Advises is an outside professional with an open request: what the
+	// request shares, and sending their advice or report (need Advises);
+	// nothing else of the record.
+	Advises
 	// Delivers is a member of staff the SENCO assigned: the current plan
 	// and provisions, and logging the sessions they deliver (need
 	// Delivers); nothing else of the record.
@@ -72,6 +76,10 @@ func PupilAccess(u user.User, p *pupil.Pupil, today civil.Date) Access {
 		if u.TrustID == p.TrustID && p.HasParent(u.ID) {
 			return Family
 		}
+	case user.Professional:
+		if u.TrustID == p.TrustID && p.Advises(u.ID) {
+			return Advises
+		}
 	}
 	return NoAccess
 }
@@ -93,8 +101,10 @@ func requirePupil(u user.User, id string, p *pupil.Pupil, today civil.Date, need
 
 // Allows reports whether access a is enough for what needs need.
 func (a Access) Allows(need Access) bool {
-	if need == Family {
-		return a == Family // the school writes the record; it does not speak for the parents
+	if need == Family || need == Advises {
+		// The school writes the record; it does not speak for the parents
+		// or send a professional's advice.
+		return a == need
 	}
 	if need == Delivers {
 		// Delivering is its own right, not a step of the ladder: the

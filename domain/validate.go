@@ -31,6 +31,9 @@ func validatorInstance() *validator.Validate {
 			if name == "-" {
 				return ""
 			}
+			if name == "" && f.Anonymous {
+				return embedded // inlined in JSON: no segment of the field's name
+			}
 			if name == "" {
 				return f.Name
 			}
@@ -165,14 +168,18 @@ func checkText(v reflect.Value, path string, p *Problems) {
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			if !f.IsExported() {
+			if !f.IsExported() && !f.Anonymous {
 				continue
 			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "-" {
 				continue
 			}
-			if name == "" {
+			switch {
+			case name == "" && f.Anonymous:
+				checkText(v.Field(i), path, p) // inlined in JSON
+				continue
+			case name == "":
 				name = f.Name
 			}
 			if path != "" {
@@ -183,8 +190,14 @@ func checkText(v reflect.Value, path string, p *Problems) {
 	}
 }
 
-// fieldPath drops the Go struct name that validator puts first.
+// embedded names an embedded struct's segment of a field's path, which
+// fieldPath drops: JSON inlines its fields.
+const embedded = "~"
+
+// fieldPath drops the Go struct name that validator puts first, and the
+// segments of embedded structs.
 func fieldPath(ns string) string {
+	ns = strings.ReplaceAll(ns, "."+embedded+".", ".")
 	if _, rest, ok := strings.Cut(ns, "."); ok {
 		return rest
 	}

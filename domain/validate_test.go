@@ -76,3 +76,36 @@ func TestTextMustBePlain(t *testing.T) {
 		})
 	}
 }
+
+// TestEmbeddedFieldsAreNamedAsInJSON: JSON inlines an embedded struct's
+// fields, so a problem names them without the struct's name.
+func TestEmbeddedFieldsAreNamedAsInJSON(t *testing.T) {
+	type outer struct {
+		Email string `json:"email" validate:"required"`
+		inner
+	}
+	type outerText struct {
+		Email string `json:"email"`
+		sample
+	}
+	for _, tc := range []struct {
+		name string
+		cmd  any
+		want []string
+	}{
+		{"a rule broken", outer{inner: inner{Rating: "great"}}, []string{"email", "rating"}},
+		{"a control character", outerText{sample: sample{Name: "a\x07", On: civil.MustParse("2025-01-01"), UPN: "B801200005001", Year: "R", Outcomes: []inner{{"met"}}}}, []string{"name"}},
+	} {
+		var ve *ValidationError
+		if err := Validate(tc.cmd); !errors.As(err, &ve) {
+			t.Fatalf("%s: got %v", tc.name, err)
+		}
+		var got []string
+		for _, f := range ve.Fields {
+			got = append(got, f.Field)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: fields = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"unique"
 
 	gojson "github.com/goccy/go-json"
@@ -116,6 +117,12 @@ func (s *Summary) prune(all bool) {
 	p.AboutMe, p.Documents, p.ParentsViews = nil, nil, nil
 	for i := range p.MeetingRequests {
 		p.MeetingRequests[i].About = ""
+	}
+	// Professionals stay by account (a professional's list of requests is
+	// found from them), without what the request says or shares.
+	p.Professionals = slices.Clone(p.Professionals)
+	for i := range p.Professionals {
+		p.Professionals[i].Message, p.Professionals[i].DocumentIDs = "", nil
 	}
 }
 

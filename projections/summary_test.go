@@ -60,3 +60,25 @@ func TestSummaryKeepsMeetingsWithParents(t *testing.T) {
 		t.Fatalf("meetings after a round trip through JSON: %d", got)
 	}
 }
+
+// TestSummaryKeepsProfessionalsByAccount: a professional's requests are
+// found from the summaries (their list), which keep who was asked and not
+// what the request says or shares.
+func TestSummaryKeepsProfessionalsByAccount(t *testing.T) {
+	d := civil.MustParse
+	var s Summary
+	s.Apply(1, event.Commit{Events: []event.Event{{Version: 1, Data: pupil.Registered{PupilID: "p", SchoolID: "s", On: d("2025-09-01"), SENStatus: need.SENSupport}}}})
+	s.Apply(2, event.Commit{Events: []event.Event{{Version: 2, Data: pupil.ProfessionalInvited{Request: pupil.ProfessionalRequest{
+		ID: "r1", UserID: "eve", AdviceEntry: 1, From: "educational psychologist", Message: "private", DocumentIDs: []string{"d1"}, InvitedOn: d("2025-11-10")}}}}})
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Summary
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if got := back.Pupil.Professionals; len(got) != 1 || got[0].UserID != "eve" || got[0].Message != "" || got[0].DocumentIDs != nil {
+		t.Errorf("the professionals kept: %+v", got)
+	}
+}

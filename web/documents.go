@@ -13,6 +13,9 @@ import (
 type documentList struct {
 	PupilID   string
 	Documents []pupil.Document
+	// Sharing: the table says whom each document is shared with (the
+	// school's own page).
+	Sharing bool
 }
 
 // documentForm attaches the file of the pupil page's form (multipart,

@@ -26,6 +26,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, u user.User) {
 		target = "/ui/delivery"
 	case user.Parent:
 		target = "/ui/children"
+	case user.Professional:
+		target = "/ui/requests"
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther) // a flash cookie follows by itself
 }

@@ -63,6 +63,10 @@ type pupilPage struct {
 	Reviewers []user.User
 	// ParentNames names the parents linked to the pupil, by account.
 	ParentNames map[string]string
+	// ProfessionalNames names the professionals asked, by account;
+	// AskChoices are what one can be asked for now (the SENCO's form).
+	ProfessionalNames map[string]string
+	AskChoices        []askChoice
 	// Staff deliver the plan; StaffChoices could (the school's staff).
 	Staff        []user.User
 	StaffChoices []user.User
@@ -151,6 +155,8 @@ var eventLabels = map[string]string{
 	"pupil_details_corrected": "Name, date of birth, UPN or year group corrected",
 	"entry_corrected":         "Correction", "entry_voided": "Void",
 	"parent_meeting_recorded": "Meeting with the parents",
+	"professional_invited":    "Professional asked for advice or a report",
+	"professional_answered":   "Advice or report sent by the professional",
 }
 
 // entryKindWords name the kinds of entry in a sentence.
@@ -289,6 +295,15 @@ func (s *Server) loadPupilPage(r *http.Request, u user.User, id string) (*pupilP
 			pp.ParentNames[l.UserID] = pu.Name
 		}
 	}
+	pp.ProfessionalNames = map[string]string{}
+	for _, rq := range p.Professionals {
+		if pu, ok := s.svc.Directory().User(rq.UserID); ok {
+			pp.ProfessionalNames[rq.UserID] = pu.Name + " (" + pu.Email + ")"
+		}
+	}
+	if rec.Can.Write {
+		pp.AskChoices = askChoices(p)
+	}
 	pp.ReviewerNames = map[string]string{}
 	for _, rv := range rec.Reviewers {
 		pp.ReviewerNames[rv.ID] = rv.Name + " (" + rv.Email + ")"
@@ -322,6 +337,10 @@ func (s *Server) pupil(w http.ResponseWriter, r *http.Request, u user.User) {
 	}
 	if errors.Is(err, domain.ErrForbidden) && u.Role == user.Parent {
 		http.Redirect(w, r, "/ui/children/"+id, http.StatusSeeOther) // their own child's page
+		return
+	}
+	if errors.Is(err, domain.ErrForbidden) && u.Role == user.Professional {
+		http.Redirect(w, r, "/ui/requests", http.StatusSeeOther) // what their requests share
 		return
 	}
 	if errors.Is(err, domain.ErrForbidden) && u.Role == user.Staff {

@@ -181,7 +181,7 @@ var funcs = template.FuncMap{
 	},
 	"roleLabel": func(r user.Role) string {
 		return map[user.Role]string{user.SENCO: "SENCO", user.TrustLead: "Trust SEND lead", user.LAReviewer: "LA reviewer",
-			user.Admin: "Administrator", user.Staff: "Teacher or assistant", user.Parent: "Parent or carer"}[r]
+			user.Admin: "Administrator", user.Staff: "Teacher or assistant", user.Parent: "Parent or carer", user.Professional: "Outside professional"}[r]
 	},
 	"securityLabel": func(kind string) string {
 		return map[string]string{"sign_in": "Signed in", "sign_in_refused": "Sign-in refused", "signed_out_everywhere": "Signed out everywhere",
@@ -234,11 +234,16 @@ var funcs = template.FuncMap{
 		}
 		return nil
 	},
-	// rec gives the fields of a recorded thing (recording.html) their form.
-	// documentList gives the documents table a pupil's documents.
+	// documentList gives the documents table a pupil's documents, for the
+	// school (with whom each is shared); sharedList those shared with the
+	// reader (a parent, a reviewer, a professional).
 	"documentList": func(pupilID string, docs []pupil.Document) documentList {
+		return documentList{PupilID: pupilID, Documents: docs, Sharing: true}
+	},
+	"sharedList": func(pupilID string, docs []pupil.Document) documentList {
 		return documentList{PupilID: pupilID, Documents: docs}
 	},
+	// rec gives the fields of a recorded thing (recording.html) their form.
 	"rec": func(pg page, d *pupilPage, name string, c *pupil.Cycle) recFields {
 		out := recFields{P: name, F: url.Values{}, D: d, C: c}
 		if pg.FormName == name {
@@ -428,6 +433,8 @@ func (s *Server) nav(u user.User, path string) []navLink {
 		add("/ui/delivery", "My pupils")
 	case user.Parent:
 		add("/ui/children", "My children")
+	case user.Professional:
+		add("/ui/requests", "Requests for advice")
 	case user.Admin:
 		add("/ui/admin", "Trusts")
 		add("/ui/security", "Security log")

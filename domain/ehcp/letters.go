@@ -32,6 +32,9 @@ func (c *Clock) ReviewMeeting() (meeting, adviceBy civil.Date, ok bool) {
 // AdviceRequest is advice asked of a professional for the EHC needs
 // assessment.
 type AdviceRequest struct {
+	// Entry is the entry that recorded the request: what an invitation to
+	// the professional names.
+	Entry       int
 	From        string
 	RequestedOn civil.Date
 	// DueOn: advice within 6 weeks of being asked (reg 8(1)).
@@ -45,7 +48,7 @@ func (c *Clock) AdviceRequests() []AdviceRequest {
 	for _, r := range c.records {
 		switch r.Type {
 		case AdviceRequested:
-			out = append(out, AdviceRequest{From: r.From, RequestedOn: r.On, DueOn: r.On.AddWeeks(6)})
+			out = append(out, AdviceRequest{Entry: r.Entry, From: r.From, RequestedOn: r.On, DueOn: r.On.AddWeeks(6)})
 		case AdviceReceived:
 			for i := len(out) - 1; i >= 0; i-- {
 				if out[i].From == r.From && !out[i].ReceivedOn.Valid() {

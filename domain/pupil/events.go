@@ -213,6 +213,12 @@ func (p *Pupil) Apply(e event.Event) {
 		doc := d.Document
 		doc.Entry = e.Version
 		p.Documents = append(slices.Clip(p.Documents), doc)
+	case ProfessionalInvited:
+		r := d.Request
+		r.Entry = e.Version
+		p.Professionals = append(slices.Clip(p.Professionals), r)
+	case ProfessionalAnswered:
+		p.applyAnswer(d)
 	case AboutMeWritten:
 		a := d.AboutMe
 		a.Entry = e.Version

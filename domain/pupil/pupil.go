@@ -95,6 +95,9 @@ type Pupil struct {
 	Parents         []ParentLink     `json:"parents,omitempty"`
 	ParentsViews    []ParentView     `json:"parents_views,omitempty"`
 	MeetingRequests []MeetingRequest `json:"meeting_requests,omitempty"`
+	// Professionals are the outside professionals asked for advice or a
+	// report, oldest first.
+	Professionals []ProfessionalRequest `json:"professionals,omitempty"`
 }
 
 // ParentMeeting is a meeting with the parents, and the entry that

@@ -61,6 +61,10 @@ func testContext() Facts {
 				return user.User{ID: id, Role: user.Parent, TrustID: trustID}, true
 			case otherTrustParent:
 				return user.User{ID: id, Role: user.Parent, TrustID: "another-trust"}, true
+			case psychologist:
+				return user.User{ID: id, Role: user.Professional, TrustID: trustID}, true
+			case otherTrustPsychologist:
+				return user.User{ID: id, Role: user.Professional, TrustID: "another-trust"}, true
 			}
 			return user.User{}, false
 		},

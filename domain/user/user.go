@@ -27,10 +27,15 @@ const (
 	// Parent is a parent or carer: they see their own children's plans
 	// and give their views (pupil.LinkParent links them to a child).
 	Parent Role = "parent"
+	// Professional is someone outside the school asked for advice or a
+	// report (an educational psychologist, a speech and language
+	// therapist): they see what each request shares, while it is open,
+	// and send their advice (pupil.InviteProfessional asks them).
+	Professional Role = "professional"
 )
 
 // Roles lists every role.
-var Roles = domain.Allowed("role", SENCO, TrustLead, LAReviewer, Admin, Staff, Parent)
+var Roles = domain.Allowed("role", SENCO, TrustLead, LAReviewer, Admin, Staff, Parent, Professional)
 
 // User is the aggregate.
 type User struct {
@@ -333,7 +338,7 @@ func CreateUser(id, tokenHash string, cmd Create, f Facts, today civil.Date) ([]
 func placement(role Role, trustID string, schoolIDs []string, f Facts) error {
 	var p domain.Problems
 	switch role {
-	case SENCO, TrustLead, Staff, Parent:
+	case SENCO, TrustLead, Staff, Parent, Professional:
 		if trustID == "" {
 			p.Add("trust_id", "is required for role %s", role)
 		}
@@ -353,6 +358,9 @@ func placement(role Role, trustID string, schoolIDs []string, f Facts) error {
 	}
 	if role == Parent && len(schoolIDs) > 0 {
 		p.Add("school_ids", "a parent sees their own children, not a school")
+	}
+	if role == Professional && len(schoolIDs) > 0 {
+		p.Add("school_ids", "a professional sees what each request shares, not a school")
 	}
 	for i, s := range schoolIDs {
 		if t, ok := f.SchoolTrust(s); !ok || t != trustID {
