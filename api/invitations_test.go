@@ -111,3 +111,37 @@ func TestFirstAdministrator(t *testing.T) {
 		t.Fatal("the login page still offers setting up")
 	}
 }
+
+// TestInvitationsFromARecordExpire: a parent's or a professional's
+// invitation, made from a pupil's record, opens for 72 hours and then no
+// more; the trust lead sends a new one, which opens.
+func TestInvitationsFromARecordExpire(t *testing.T) {
+	clock := newTestClock()
+	e := startPublic(t, func(string) node.Config { return node.Config{Now: clock.Now} })
+	w := e.world(t)
+	id := e.pupilBeingHelped(t, w)
+	entry := e.adviceAsked(t, w, id)
+	invited := map[string]resp{
+		"parent": e.must(t, 201, "POST", "/v1/pupils/"+id+"/parents", w.sencoA,
+			map[string]any{"name": "Mary Lovelace", "email": "mary@example.org", "relationship": "mother", "parental_responsibility": true}),
+		"professional": e.must(t, 201, "POST", "/v1/pupils/"+id+"/professionals", w.sencoA,
+			map[string]any{"name": "Dr Eve Psych", "email": "eve@ep.example.org", "advice_entry": entry}),
+	}
+	b := e.anonymous(t)
+	opens := func(link string) (int, string) { return b.get(strings.TrimPrefix(link, e.srv.URL)) }
+	for who, inv := range invited {
+		if code, page := opens(inv.str("link")); code != 200 || !strings.Contains(page, "Set up your passkey") {
+			t.Fatalf("the %s's invitation, new: %d", who, code)
+		}
+	}
+	clock.setDate(t, "2025-11-14") // more than 72 hours after the invitations
+	for who, inv := range invited {
+		if code, page := opens(inv.str("link")); code != http.StatusNotFound || !strings.Contains(page, "expired or has been used") {
+			t.Errorf("the %s's invitation, 3 days on: %d", who, code)
+		}
+		again := e.must(t, 201, "POST", "/v1/users/"+inv.str("user_id")+"/invitations", w.lead, nil)
+		if code, _ := opens(again.str("link")); code != 200 {
+			t.Errorf("the %s's new invitation: %d", who, code)
+		}
+	}
+}
