@@ -18,8 +18,8 @@ import (
 // well under 1 MiB).
 const maxImport = 10 << 20
 
-// importFile reads the register from a text/csv body or a multipart form
-// field named "file".
+// importFile reads an import's file (the register, attendance counts)
+// from a text/csv body or a multipart form field named "file".
 func importFile(w http.ResponseWriter, r *http.Request) (io.Reader, bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImport)
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -34,12 +34,12 @@ func importFile(w http.ResponseWriter, r *http.Request) (io.Reader, bool) {
 				httpx.WriteProblem(w, httpx.ProblemFor(maxErr))
 				return nil, false
 			}
-			fieldProblem(w, "file", "attach the register export as the form field \"file\"")
+			fieldProblem(w, "file", "attach the export as the form field \"file\"")
 			return nil, false
 		}
 		return f, true
 	}
-	httpx.WriteProblem(w, httpx.New(http.StatusUnsupportedMediaType, httpx.TypeMediaType, "Send the register as text/csv, or as multipart/form-data with a field \"file\"."))
+	httpx.WriteProblem(w, httpx.New(http.StatusUnsupportedMediaType, httpx.TypeMediaType, "Send the file as text/csv, or as multipart/form-data with a field \"file\"."))
 	return nil, false
 }
 

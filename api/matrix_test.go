@@ -41,13 +41,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// A mother, linked to the pupil.
 	mum := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/parents", w.sencoA, map[string]any{"name": "Mary Lovelace", "email": "mary@example.org", "relationship": "mother", "parental_responsibility": true})
 	mumToken := e.must(t, 201, "POST", "/v1/users/"+mum.str("user_id")+"/tokens", adminToken, nil).str("token")
+	// A MAT SEND review round of school A, with the other trust's SENCO
+	// invited to review it.
+	round := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/review-rounds", w.sencoA, map[string]any{"name": "Autumn 2025", "opened_on": "2025-10-01"}).str("id")
+	e.must(t, 201, "POST", "/v1/review-rounds/"+round+"/reviewers", w.sencoA, map[string]any{"user_id": e.meID(t, elmSenco)})
 	// A therapist, asked for the referral's report.
 	sam := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/professionals", w.sencoA, map[string]any{"name": "Sam Therapist", "email": "sam@nhs.example.org", "referral_id": ref})
 	samToken := e.must(t, 201, "POST", "/v1/users/"+sam.str("user_id")+"/tokens", adminToken, nil).str("token")
 	req := e.must(t, 200, "GET", "/v1/me/requests", samToken, nil).Body["requests"].([]any)[0].(map[string]any)["request_id"].(string)
 	tokens := map[string]string{"admin": adminToken, "lead": w.lead, "otherLead": w.otherLead, "sencoA": w.sencoA, "sencoB": w.sencoB,
 		"elmSenco": elmSenco, "revGranted": w.reviewer, "revOther": revOther, "staff": ta.str("token"), "parent": mumToken, "professional": samToken}
-	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3", "{doc}", "0193a000-0000-7000-8000-00000000d0c1", "{req}", req)
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3", "{doc}", "0193a000-0000-7000-8000-00000000d0c1", "{req}", req, "{round}", round)
 	user := strings.NewReplacer("{id}", victim)
 
 	//                                                   none admin lead oLead sA  sB  elm revG revO staff parent pro
@@ -125,6 +129,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/v1/trusts/{trust}/impact", "", "", "401 200 200 403 403 403 403 403 403 403 403 403"},
 		{"GET", "/v1/trusts/{trust}/trends", "", "", "401 200 200 403 403 403 403 403 403 403 403 403"},
 		{"GET", "/v1/schools/{school}/trends", "", "", "401 200 200 403 200 403 403 403 403 403 403 403"},
+		// The MAT SEND review: the school's SENCO and the trust's lead write
+		// a round; the other trust's SENCO (elm) is invited to review it.
+		{"POST", "/v1/trusts/{trust}/review-statements", "", "{}", "401 400 400 403 403 403 403 403 403 403 403 403"},
+		{"POST", "/v1/schools/{school}/review-rounds", "", "{}", "401 400 400 403 400 403 403 403 403 403 403 403"},
+		{"GET", "/v1/review-rounds/{round}", "", "", "401 200 200 404 200 404 200 404 404 404 404 404"},
+		{"POST", "/v1/review-rounds/{round}/ratings", "", "{}", "401 400 400 404 400 404 403 404 404 404 404 404"},
+		{"POST", "/v1/review-rounds/{round}/actions", "", "{}", "401 400 400 404 400 404 403 404 404 404 404 404"},
+		{"POST", "/v1/review-rounds/{round}/actions/done", "", "{}", "401 400 400 404 400 404 403 404 404 404 404 404"},
+		{"POST", "/v1/review-rounds/{round}/reviewers", "", "{}", "401 400 400 404 400 404 403 404 404 404 404 404"},
+		{"POST", "/v1/review-rounds/{round}/comments", "", "{}", "401 400 400 404 400 404 400 404 404 404 404 404"},
+		{"GET", "/v1/me/review-rounds", "", "", "401 200 200 200 200 200 200 200 200 200 200 200"},
+		{"GET", "/v1/trusts/{trust}/reviews", "", "", "401 200 200 403 403 403 403 403 403 403 403 403"},
+		{"GET", "/v1/schools/{school}/reviews", "", "", "401 200 200 403 200 403 403 403 403 403 403 403"},
+		{"GET", "/v1/trusts/{trust}/patterns-of-need", "", "", "401 200 200 403 403 403 403 403 403 403 403 403"},
+		{"GET", "/v1/schools/{school}/patterns-of-need", "", "", "401 200 200 403 200 403 403 403 403 403 403 403"},
+		{"GET", "/v1/trusts/{trust}/attendance", "", "", "401 200 200 403 403 403 403 403 403 403 403 403"},
+		{"GET", "/v1/schools/{school}/attendance", "", "", "401 200 200 403 200 403 403 403 403 403 403 403"},
+		{"POST", "/v1/schools/{school}/attendance-imports", "", "{}", "401 415 403 403 415 403 403 403 403 403 403 403"},
 		{"GET", "/v1/pupils/{id}/audit", "", "", "401 200 200 404 200 404 404 200 404 403 403 403"},
 		{"GET", "/v1/pupils/{id}/audit/verify", "", "", "401 200 200 404 200 404 404 200 404 403 403 403"},
 		{"GET", "/v1/security-log", "", "", "401 200 200 200 403 403 403 403 403 403 403 403"},
@@ -182,6 +204,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/ui/pupils/{id}/about-me", "", "", "303 200 200 404 200 404 404 403 404 403 403 403"},
 		{"GET", "/ui/pupils/{id}/documents/{doc}", "", "", "303 404 404 404 404 404 404 404 404 404 404 404"},
 		{"GET", "/ui/pupils/{id}/letters/{letter}", "/ui/pupils/{id}/letters/annual-review", "", "303 200 200 404 200 404 404 403 404 403 403 403"},
+		{"GET", "/ui/trusts/{trust}/reviews", "", "", "303 200 200 403 403 403 403 403 403 403 403 403"},
+		{"POST", "/ui/trusts/{trust}/reviews", "", "", "303 400 400 403 403 403 403 403 403 403 403 403"},
+		{"GET", "/ui/schools/{school}/reviews", "", "", "303 200 200 403 200 403 403 403 403 403 403 403"},
+		{"POST", "/ui/schools/{school}/reviews", "", "", "303 400 400 403 400 403 403 403 403 403 403 403"},
+		{"GET", "/ui/rounds/{round}", "", "", "303 200 200 404 200 404 200 404 404 404 404 404"},
+		{"GET", "/ui/rounds/{round}/report", "", "", "303 200 200 404 200 404 200 404 404 404 404 404"},
+		{"POST", "/ui/rounds/{round}/{form}", "/ui/rounds/{round}/comment", "", "303 400 400 404 400 404 400 404 404 404 404 404"},
+		{"GET", "/ui/review-rounds", "", "", "303 200 200 200 200 200 200 200 200 200 200 200"},
+		{"GET", "/ui/trusts/{trust}/patterns", "", "", "303 200 200 403 403 403 403 403 403 403 403 403"},
+		{"GET", "/ui/schools/{school}/patterns", "", "", "303 200 200 403 200 403 403 403 403 403 403 403"},
+		{"GET", "/ui/trusts/{trust}/attendance", "", "", "303 200 200 403 403 403 403 403 403 403 403 403"},
+		{"GET", "/ui/schools/{school}/attendance", "", "", "303 200 200 403 200 403 403 403 403 403 403 403"},
+		{"POST", "/ui/schools/{school}/attendance", "", "", "303 400 403 403 400 403 403 403 403 403 403 403"},
 		{"GET", "/ui/due", "", "", "303 400 200 200 200 200 200 403 403 403 403 403"},
 		{"POST", "/ui/calendar", "", "", "303 400 400 400 400 400 400 400 400 400 400 400"},
 		{"GET", "/ui/calendar/{secret}", "/ui/calendar/nope", "", "404 404 404 404 404 404 404 404 404 404 404 404"},

@@ -108,7 +108,7 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) ([]byte, erro
 			summary = "Overdue: " + summary
 		}
 		ev.Props.SetText(ical.PropSummary, summary)
-		link := s.pupilLink(it)
+		link := s.itemLink(it)
 		ev.Props.SetText(ical.PropURL, link)
 		ev.Props.SetText(ical.PropDescription, strings.TrimSpace(it.Basis+"\n"+link))
 		cal.Children = append(cal.Children, ev.Component)

@@ -91,6 +91,12 @@ func (s *Service) Due(ctx context.Context, u user.User, q DueQuery) (DueList, er
 		}
 		out.Items = append(out.Items, items.Data...)
 	}
+	// The review's actions are the owner's, at whichever school.
+	var at []trust.School
+	if q.SchoolID != "" {
+		at = schools
+	}
+	out.Items = append(out.Items, s.reviewActionsDue(u, at, today, q.Within)...)
 	slices.SortStableFunc(out.Items, func(a, b projections.DueItem) int { return int(a.DueOn - b.DueOn) })
 	return out, nil
 }

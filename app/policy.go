@@ -5,6 +5,7 @@ import (
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
@@ -250,4 +251,42 @@ func (s *Service) scope(ctx context.Context, u user.User, trustID, schoolID stri
 		return "", false, err
 	}
 	return trustID, false, nil
+}
+
+// RoundAccess is what a user may do with a round of the MAT SEND review.
+type RoundAccess int
+
+const (
+	// NoRound: the round does not exist for them (ErrNotFound).
+	NoRound RoundAccess = iota
+	// ReviewsRound is a reviewer from another trust invited to the round:
+	// they read it and comment.
+	ReviewsRound
+	// WritesRound is the school's SENCO, its trust's lead or an admin:
+	// they rate, add actions and invite.
+	WritesRound
+)
+
+// roundAccess is what u may do with round r.
+func roundAccess(u user.User, r *inclusion.Round) RoundAccess {
+	switch {
+	case !r.Exists():
+		return NoRound
+	case schoolAccess(u, r.SchoolID, r.TrustID) >= ReadOnly:
+		return WritesRound
+	case r.HasReviewer(u.ID) && u.MaySignIn():
+		return ReviewsRound
+	}
+	return NoRound
+}
+
+// requireRound checks that u has need on round r.
+func requireRound(u user.User, r *inclusion.Round, need RoundAccess) error {
+	switch got := roundAccess(u, r); {
+	case got == NoRound:
+		return domain.NotFound("review round")
+	case got < need:
+		return domain.Forbidden("An invited reviewer reads the round and comments; the school rates it.")
+	}
+	return nil
 }

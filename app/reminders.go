@@ -473,11 +473,12 @@ func (s *Service) dueLine(it projections.DueItem, withSchool bool) string {
 	if it.Basis != "" {
 		line += "  " + it.Basis + "\n"
 	}
-	return line + "  " + s.pupilLink(it) + "\n"
+	return line + "  " + s.itemLink(it) + "\n"
 }
 
-func (s *Service) pupilLink(it projections.DueItem) string {
-	return s.publicURL + "/ui/pupils/" + it.PupilID + "#" + it.Section()
+// itemLink is the address of the page that closes a due line.
+func (s *Service) itemLink(it projections.DueItem) string {
+	return s.publicURL + it.Link()
 }
 
 // trustSummary is a trust lead's weekly email: for each school, how many
@@ -511,10 +512,10 @@ func (s *Service) alert(ctx context.Context, u user.User, jb reminderJob) (subje
 		who := initials(it.Name)
 		if jb.Kind == ReminderMissed {
 			return "sendcase: a statutory deadline was missed",
-				fmt.Sprintf("A statutory deadline for %s was missed: %s was due %s.\n%s\n\nRecord it when it is done: %s\n", who, it.What(), longDate(it.DueOn), it.Basis, s.pupilLink(it)), nil
+				fmt.Sprintf("A statutory deadline for %s was missed: %s was due %s.\n%s\n\nRecord it when it is done: %s\n", who, it.What(), longDate(it.DueOn), it.Basis, s.itemLink(it)), nil
 		}
 		return fmt.Sprintf("sendcase: a statutory deadline in %d school days", AlertSchoolDays),
-			fmt.Sprintf("A statutory deadline for %s is %d school days away: %s is due %s.\n%s\n\nRecord it when it is done: %s\n", who, AlertSchoolDays, it.What(), longDate(it.DueOn), it.Basis, s.pupilLink(it)), nil
+			fmt.Sprintf("A statutory deadline for %s is %d school days away: %s is due %s.\n%s\n\nRecord it when it is done: %s\n", who, AlertSchoolDays, it.What(), longDate(it.DueOn), it.Basis, s.itemLink(it)), nil
 	}
 	return "", "", nil
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
@@ -43,6 +44,10 @@ type Service struct {
 	trusts  *repo[trust.Trust, *trust.Trust]
 	users   *repo[user.User, *user.User]
 	pupils  *repo[pupil.Pupil, *pupil.Pupil]
+	// rounds are the MAT SEND review's rounds; attendance each school's
+	// attendance and exclusion counts.
+	rounds     *repo[inclusion.Round, *inclusion.Round]
+	attendance *repo[inclusion.Attendance, *inclusion.Attendance]
 
 	publicURL   string
 	mailer      Mailer
@@ -158,6 +163,7 @@ func New(store EventStore, dir *projections.Directory, proj Projection, o Option
 		trusts: newRepo[trust.Trust]("trust", store, 1_000),
 		users:  newRepo[user.User]("user", store, 10_000),
 		pupils: newRepo[pupil.Pupil]("pupil", store, o.CacheSize),
+		rounds: newRepo[inclusion.Round]("round", store, 1_000), attendance: newRepo[inclusion.Attendance]("attendance", store, 1_000),
 
 		publicURL: strings.TrimSuffix(o.PublicURL, "/"), mailer: o.Mailer, passkeys: o.Passkeys,
 		reminders: newReminderSettings(o.DigestAt, o.Server),

@@ -1,22 +1,29 @@
 package projections
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
 	"github.com/sendcase/sendcase/eventlog"
 )
 
 // DirectorySubjects are the subjects the directory follows.
-var DirectorySubjects = []string{eventlog.Subject("trust", ">"), eventlog.Subject("user", ">")}
+var DirectorySubjects = []string{eventlog.Subject("trust", ">"), eventlog.Subject("user", ">"),
+	eventlog.Subject("round", ">"), eventlog.Subject("attendance", ">")}
 
 // Directory answers who a token belongs to and which trust a school, a
 // provision or a user belongs to. Every process keeps it in memory: it is
 // small (trusts, schools, users) and authorisation needs it on every request.
+// It also keeps what a trust reviews of its schools, which is as small: the
+// MAT SEND review's rounds (a few a school a year) and each school's
+// attendance and exclusion counts (one line a term).
 type Directory struct {
 	*Progress
 	mu      sync.RWMutex
@@ -26,6 +33,10 @@ type Directory struct {
 	// byFeed finds a user by their calendar feed's secret's hash.
 	byFeed  map[string]*user.User
 	schools map[string]string // school id → trust id
+	rounds  map[string]*inclusion.Round
+	// roundsOf lists each school's rounds in the order opened.
+	roundsOf   map[string][]string
+	attendance map[string]*inclusion.Attendance // by school
 }
 
 // NewDirectory returns an empty directory.
@@ -34,6 +45,7 @@ func NewDirectory() *Directory {
 		Progress: NewProgress(),
 		trusts:   map[string]*trust.Trust{}, users: map[string]*user.User{},
 		byToken: map[string]*user.User{}, byFeed: map[string]*user.User{}, schools: map[string]string{},
+		rounds: map[string]*inclusion.Round{}, roundsOf: map[string][]string{}, attendance: map[string]*inclusion.Attendance{},
 	}
 }
 
@@ -72,6 +84,27 @@ func (d *Directory) Apply(seq uint64, c event.Commit) {
 		}
 		if u.CalendarHash != "" {
 			d.byFeed[u.CalendarHash] = u
+		}
+	case "round":
+		r := d.rounds[c.AggregateID]
+		if r == nil {
+			r = &inclusion.Round{}
+			d.rounds[c.AggregateID] = r
+		}
+		for _, e := range c.Events {
+			r.Apply(e)
+			if o, ok := e.Data.(inclusion.RoundOpened); ok {
+				d.roundsOf[o.SchoolID] = append(d.roundsOf[o.SchoolID], o.RoundID)
+			}
+		}
+	case "attendance":
+		a := d.attendance[c.AggregateID]
+		if a == nil {
+			a = &inclusion.Attendance{}
+			d.attendance[c.AggregateID] = a
+		}
+		for _, e := range c.Events {
+			a.Apply(e)
 		}
 	}
 	d.mu.Unlock()
@@ -212,5 +245,67 @@ func (d *Directory) UsersByEmail(email string) []user.User {
 			out = append(out, *u)
 		}
 	}
+	return out
+}
+
+// Round returns a copy of review round id. Its slices are shared and
+// never written: the round's Apply replaces them.
+func (d *Directory) Round(id string) (inclusion.Round, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	r, ok := d.rounds[id]
+	if !ok || !r.Exists() {
+		return inclusion.Round{}, false
+	}
+	return *r, true
+}
+
+// Rounds returns school schoolID's review rounds, in the order opened.
+func (d *Directory) Rounds(schoolID string) []inclusion.Round {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := make([]inclusion.Round, 0, len(d.roundsOf[schoolID]))
+	for _, id := range d.roundsOf[schoolID] {
+		out = append(out, *d.rounds[id])
+	}
+	return out
+}
+
+// Attendance returns a copy of school schoolID's attendance and exclusion
+// counts (none recorded: an empty one).
+func (d *Directory) Attendance(schoolID string) inclusion.Attendance {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if a, ok := d.attendance[schoolID]; ok {
+		return *a
+	}
+	return inclusion.Attendance{SchoolID: schoolID}
+}
+
+// RoundsOfTrust returns trust trustID's review rounds.
+func (d *Directory) RoundsOfTrust(trustID string) []inclusion.Round {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	var out []inclusion.Round
+	for _, r := range d.rounds {
+		if r.TrustID == trustID {
+			out = append(out, *r)
+		}
+	}
+	return out
+}
+
+// RoundsReviewedBy returns the rounds user id is invited to review, most
+// recently opened first.
+func (d *Directory) RoundsReviewedBy(id string) []inclusion.Round {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	out := []inclusion.Round{}
+	for _, r := range d.rounds {
+		if r.HasReviewer(id) {
+			out = append(out, *r)
+		}
+	}
+	slices.SortFunc(out, func(a, b inclusion.Round) int { return cmp.Compare(b.OpenedOn, a.OpenedOn) })
 	return out
 }

@@ -31,12 +31,17 @@ const (
 	// DueMeetingAsked: the parents asked for a meeting, not yet held
 	// (pupil.OpenRequests); From is the day they asked.
 	DueMeetingAsked = "meeting_asked"
+	// DueReviewAction: an action of the MAT SEND review, for its owner;
+	// RoundID names the round, From the action. Not a pupil's.
+	DueReviewAction = "review_action"
 )
 
 // DueItem is one thing a school must do by a date: an APDR review or a
 // statutory milestone of a pupil, overdue or due within the window asked.
 type DueItem struct {
-	PupilID  string `json:"pupil_id"`
+	PupilID string `json:"pupil_id,omitempty"`
+	// RoundID is the review round of a review action (and no pupil).
+	RoundID  string `json:"round_id,omitempty"`
 	Name     string `json:"name"`
 	SchoolID string `json:"school_id"`
 	Kind     string `json:"kind"`
@@ -72,6 +77,8 @@ func (it DueItem) What() string {
 		return "provision behind: " + it.From + "% of the planned minutes delivered in the last 4 weeks"
 	case DueMeetingAsked:
 		return "meeting the parents asked for"
+	case DueReviewAction:
+		return "action of the MAT SEND review"
 	}
 	what := strings.ReplaceAll(it.Kind, "_", " ")
 	if it.From != "" {
@@ -87,6 +94,15 @@ func (it DueItem) Dated() bool { return it.Kind != DueDelivery }
 // Statutory reports whether the item's time limit is in law (an EHC
 // milestone), not set by the school's own plan.
 func (it DueItem) Statutory() bool { _, ok := ehcp.Basis[it.Kind]; return ok }
+
+// Link is the page (a path) whose form closes the item: the section of
+// the pupil's page, or the review round's actions.
+func (it DueItem) Link() string {
+	if it.RoundID != "" {
+		return "/ui/rounds/" + it.RoundID + "#actions"
+	}
+	return "/ui/pupils/" + it.PupilID + "#" + it.Section()
+}
 
 // Section is the part of the pupil page whose form closes the item.
 func (it DueItem) Section() string {

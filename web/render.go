@@ -20,6 +20,7 @@ import (
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
@@ -145,6 +146,35 @@ var funcs = template.FuncMap{
 	// allowed is a named list of allowed values (domain.Allowed): the
 	// forms offer exactly what validation accepts.
 	"allowed": domain.AllowedValues,
+	// The MAT SEND review's words.
+	"ratings":     func() []string { return inclusion.Ratings },
+	"reviewAreas": func() []inclusion.Area { return inclusion.Areas },
+	"areaName":    inclusion.AreaName,
+	"ratingWord": func(r string) string {
+		return map[string]string{inclusion.Secure: "Secure", inclusion.Developing: "Developing", inclusion.NotYet: "Not yet in place"}[r]
+	},
+	"statementText": func(all []inclusion.Statement, id string) string {
+		for _, st := range all {
+			if st.ID == id {
+				return st.Text
+			}
+		}
+		return id
+	},
+	"truncate": func(s string, n int) string {
+		if r := []rune(s); len(r) > n {
+			return string(r[:n-1]) + "…"
+		}
+		return s
+	},
+	"trimUI": func(s string) string { return strings.TrimPrefix(s, "/ui") },
+	"schoolName": func(t trust.Trust, id string) string {
+		sch, _ := t.School(id)
+		return sch.Name
+	},
+	// Patterns of need and attendance.
+	"areasOfNeed": func() []need.Area { return need.Areas },
+	"statusName":  statusWords,
 	"yearGroups": func() []string {
 		var out []string
 		for _, g := range yeargroup.All() {
@@ -419,12 +449,16 @@ func (s *Server) nav(u user.User, path string) []navLink {
 			add("/ui/schools/"+sch.ID+"/caseload", "Caseload: "+sch.Name)
 			add("/ui/schools/"+sch.ID+"/provision-map", "Provision map: "+sch.Name)
 			add("/ui/schools/"+sch.ID+"/impact", "Impact: "+sch.Name)
+			add("/ui/schools/"+sch.ID+"/reviews", "Inclusion: "+sch.Name)
 		}
+		add("/ui/review-rounds", "Peer reviews")
 	case user.TrustLead:
 		add("/ui/trusts/"+u.TrustID+"/workload", "Workload")
 		add("/ui/due", "Due soon")
 		add("/ui/trusts/"+u.TrustID+"/provision-map", "Provision map")
 		add("/ui/trusts/"+u.TrustID+"/impact", "Impact")
+		add("/ui/trusts/"+u.TrustID+"/reviews", "Inclusion")
+		add("/ui/review-rounds", "Peer reviews")
 		add("/ui/trusts/"+u.TrustID+"/people", "Set up")
 		add("/ui/security", "Security log")
 	case user.LAReviewer:

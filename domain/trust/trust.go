@@ -10,6 +10,7 @@ import (
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/need"
 )
 
@@ -135,8 +136,11 @@ type Trust struct {
 	Schools    []School    `json:"schools"`
 	Provisions []Provision `json:"provisions"`
 	Measures   []Measure   `json:"measures"`
-	Settings   Settings    `json:"settings"`
-	Version    int         `json:"version"`
+	// ReviewStatements are the trust's own statements of the MAT SEND
+	// review, added to the framework's areas.
+	ReviewStatements []inclusion.Statement `json:"review_statements,omitempty"`
+	Settings         Settings              `json:"settings"`
+	Version          int                   `json:"version"`
 }
 
 // Events.
@@ -162,6 +166,10 @@ type (
 		Measure Measure    `json:"measure"`
 		On      civil.Date `json:"on"`
 	}
+	StatementAdded struct {
+		Statement inclusion.Statement `json:"statement"`
+		On        civil.Date          `json:"on"`
+	}
 )
 
 func (Created) EventType() string                { return "trust_created" }
@@ -169,6 +177,8 @@ func (SchoolAdded) EventType() string            { return "school_added" }
 func (ProvisionAdded) EventType() string         { return "provision_added" }
 func (SettingsUpdated) EventType() string        { return "trust_settings_updated" }
 func (MeasureAdded) EventType() string           { return "measure_added" }
+func (StatementAdded) EventType() string         { return "review_statement_added" }
+func (e StatementAdded) OccurredOn() civil.Date  { return e.On }
 func (e MeasureAdded) OccurredOn() civil.Date    { return e.On }
 func (e Created) OccurredOn() civil.Date         { return e.On }
 func (e SchoolAdded) OccurredOn() civil.Date     { return e.On }
@@ -181,6 +191,7 @@ func init() {
 	event.Register[ProvisionAdded](1)
 	event.Register[SettingsUpdated](1)
 	event.Register[MeasureAdded](1)
+	event.Register[StatementAdded](1)
 }
 
 // Apply evolves the trust by one event.
@@ -197,6 +208,8 @@ func (t *Trust) Apply(e event.Event) {
 		t.Settings = d.Settings
 	case MeasureAdded:
 		t.Measures = append(t.Measures, d.Measure)
+	case StatementAdded:
+		t.ReviewStatements = append(t.ReviewStatements, d.Statement)
 	}
 }
 
@@ -258,6 +271,12 @@ type (
 		ReferralWaitWeeks int `json:"referral_wait_weeks" validate:"omitempty,gte=1,lte=104"`
 		// DeliveryThresholdPercent: 0 or absent keeps the trust's threshold.
 		DeliveryThresholdPercent int `json:"delivery_threshold_percent" validate:"omitempty,gte=1,lte=100"`
+	}
+	// AddStatement adds a statement of the trust's own to an area of the
+	// MAT SEND review.
+	AddStatement struct {
+		Area string `json:"area" validate:"required,allowed=review_area"`
+		Text string `json:"text" validate:"notblank,max=500"`
 	}
 	AddMeasure struct {
 		Name           string   `json:"name" validate:"notblank,max=100"`
@@ -325,6 +344,39 @@ func (t *Trust) UpdateSettings(cmd UpdateSettings, today civil.Date) ([]event.Da
 		return nil, nil
 	}
 	return []event.Data{SettingsUpdated{Settings: s, On: today}}, nil
+}
+
+// Statements are the MAT SEND review's statements for the trust: the
+// framework's and its own, area by area.
+func (t *Trust) Statements() []inclusion.Statement { return inclusion.Statements(t.ReviewStatements) }
+
+// Statement returns review statement id of the trust.
+func (t *Trust) Statement(id string) (inclusion.Statement, bool) {
+	for _, s := range t.Statements() {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return inclusion.Statement{}, false
+}
+
+// AddStatement decides adding a statement of the trust's own to an area
+// (<area>-own-<n>); the same words twice in an area is a conflict.
+func (t *Trust) AddStatement(cmd AddStatement, today civil.Date) ([]event.Data, error) {
+	if err := domain.Validate(cmd); err != nil {
+		return nil, err
+	}
+	n := 1
+	for _, s := range t.Statements() {
+		if s.Area == cmd.Area && strings.EqualFold(strings.TrimSpace(s.Text), strings.TrimSpace(cmd.Text)) {
+			return nil, domain.Conflict("the area already has this statement")
+		}
+		if s.Area == cmd.Area && strings.Contains(s.ID, "-own-") {
+			n++
+		}
+	}
+	st := inclusion.Statement{ID: fmt.Sprintf("%s-own-%d", cmd.Area, n), Area: cmd.Area, Text: strings.TrimSpace(cmd.Text)}
+	return []event.Data{StatementAdded{Statement: st, On: today}}, nil
 }
 
 // AddMeasure decides adding measure id to the trust's measures. Names are
