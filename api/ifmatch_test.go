@@ -15,7 +15,9 @@ func TestIfMatchOnEveryCommand(t *testing.T) {
 	cycle := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
 	ref := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
 	victim := e.must(t, 201, "POST", "/v1/users", w.lead, map[string]any{"name": "V", "email": "v@oak.org.uk", "role": "senco", "school_ids": []string{w.schoolA}}).str("id")
-	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3", "{provision}", w.provision) // entry 3: the referral
+	round := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/review-rounds", w.sencoA, map[string]any{"name": "Autumn 2025", "opened_on": "2025-10-01"}).str("id")
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3",
+		"{provision}", w.provision, "{round}", round) // entry 3: the referral
 	commands := 0
 	for _, r := range e.node.API.Routes() {
 		if r.Method == "" || r.Method == "GET" || strings.HasSuffix(r.Path, "imports") || strings.HasSuffix(r.Path, "/invitations") ||

@@ -218,7 +218,9 @@ func TestAttendanceAndExclusions(t *testing.T) {
 	n, k, p = group(lead, "school", 0), group(lead, "school", 1), group(lead, "school", 2)
 	// For the lead: 4 pupils with EHC plans are withheld; 4 suspended with
 	// no SEN and 1 excluded on SEN support are too few to show.
-	if p["withheld"] != true || n["suspension_percent"] != nil || n["small_counts_withheld"] != true || k["exclusion_percent"] != nil || k["absence_ratio"] != 2.0 {
+	// The ratio of suspensions would give the no-SEN rate away: withheld.
+	if p["withheld"] != true || n["suspension_percent"] != nil || n["small_counts_withheld"] != true || k["exclusion_percent"] != nil || k["absence_ratio"] != 2.0 ||
+		k["suspension_ratio"] != nil || k["suspension_percent"] != 20.0 {
 		t.Fatalf("the lead's view: %v | %v | %v", n, k, p)
 	}
 	e.must(t, 403, "GET", "/v1/schools/"+w.schoolA+"/attendance", w.sencoB, nil)

@@ -87,7 +87,9 @@ func TestEveryTextFieldRefusesControlCharacters(t *testing.T) {
 	pupil := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/pupils", w.sencoA, pupilBody(newUPN())).str("id")
 	cycle := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/cycles", w.sencoA, map[string]any{"opened_on": "2025-09-08"}).str("id")
 	ref := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/referrals", w.sencoA, map[string]any{"service": "camhs", "provider": "nhs", "reason": "r", "referred_on": "2025-09-10"}).str("id")
-	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3", "{provision}", w.provision) // entry 3: the referral
+	round := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/review-rounds", w.sencoA, map[string]any{"name": "Autumn 2025", "opened_on": "2025-10-01"}).str("id")
+	fill := strings.NewReplacer("{trust}", w.trust, "{school}", w.schoolA, "{id}", pupil, "{cycle}", cycle, "{ref}", ref, "{entry}", "3",
+		"{provision}", w.provision, "{round}", round) // entry 3: the referral
 	mum := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/parents", w.sencoA, map[string]any{"name": "Mary", "email": "mary@example.org", "relationship": "mother", "parental_responsibility": true})
 	mumToken := e.must(t, 201, "POST", "/v1/users/"+mum.str("user_id")+"/tokens", adminToken, nil).str("token")
 	var doc openapiDoc

@@ -77,18 +77,7 @@ type AttendanceReport struct {
 }
 
 // Count adds a term's action to the summary.
-func (r *AttendanceReport) Count(action string) {
-	switch action {
-	case Created:
-		r.Summary.Created++
-	case Updated:
-		r.Summary.Updated++
-	case Unchanged:
-		r.Summary.Unchanged++
-	case Refused:
-		r.Summary.Refused++
-	}
-}
+func (r *AttendanceReport) Count(action string) { r.Summary.count(action) }
 
 // ProblemsOf turns a decision's error into a report's problems, by column.
 func ProblemsOf(err error) []Problem {

@@ -75,15 +75,20 @@ type Options struct {
 func (r *Report) Summarise() {
 	r.Summary = Summary{Absent: len(r.Absent)}
 	for _, row := range r.Rows {
-		switch row.Action {
-		case Created:
-			r.Summary.Created++
-		case Updated:
-			r.Summary.Updated++
-		case Unchanged:
-			r.Summary.Unchanged++
-		case Refused:
-			r.Summary.Refused++
-		}
+		r.Summary.count(row.Action)
+	}
+}
+
+// count adds one row's (or term's) action.
+func (s *Summary) count(action string) {
+	switch action {
+	case Created:
+		s.Created++
+	case Updated:
+		s.Updated++
+	case Unchanged:
+		s.Unchanged++
+	case Refused:
+		s.Refused++
 	}
 }

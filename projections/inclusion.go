@@ -435,5 +435,20 @@ func attendanceTerm(tc inclusion.TermCounts, small bool) AttendanceTerm {
 		}
 		at.Groups = append(at.Groups, g)
 	}
+	// A ratio to a no-SEN rate that is withheld would give that rate away.
+	if base := at.Groups[0]; base.Withheld || base.Suspension == nil || base.Exclusion == nil {
+		for i := range at.Groups[1:] {
+			g := &at.Groups[i+1]
+			if base.Withheld {
+				g.AbsenceRatio = nil
+			}
+			if base.Withheld || base.Suspension == nil {
+				g.SuspensionRatio = nil
+			}
+			if base.Withheld || base.Exclusion == nil {
+				g.ExclusionRatio = nil
+			}
+		}
+	}
 	return at
 }

@@ -418,7 +418,7 @@ func roundPercent(p *float64) *int {
 
 func withheldNote(withheld bool) string {
 	if withheld {
-		return "Fewer than 5 pupils: not shown"
+		return "Not shown"
 	}
 	return ""
 }

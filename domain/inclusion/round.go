@@ -70,6 +70,14 @@ type Facts struct {
 	User      func(id string) (user.User, bool)
 }
 
+// optionalStatement refuses a statement_id given that is not the trust's.
+func (f Facts) optionalStatement(id string) error {
+	if _, ok := f.Statement(id); id != "" && !ok {
+		return domain.Invalid("statement_id", "is not a statement of the review")
+	}
+	return nil
+}
+
 // Commands.
 type (
 	OpenRound struct {
@@ -277,10 +285,8 @@ func (r *Round) AddAction(cmd AddAction, f Facts) ([]event.Data, error) {
 	if err := r.exists(); err != nil {
 		return nil, err
 	}
-	if cmd.StatementID != "" {
-		if _, ok := f.Statement(cmd.StatementID); !ok {
-			return nil, domain.Invalid("statement_id", "is not a statement of the review")
-		}
+	if err := f.optionalStatement(cmd.StatementID); err != nil {
+		return nil, err
 	}
 	if u, ok := f.User(cmd.OwnerID); !ok || u.TrustID != r.TrustID || (u.Role != user.SENCO && u.Role != user.TrustLead) || !u.MaySignIn() {
 		return nil, domain.Invalid("owner_id", "must be a SENCO or the lead of this trust")
@@ -336,10 +342,8 @@ func (r *Round) Comment(userID string, cmd AddComment, f Facts) ([]event.Data, e
 	if err := r.exists(); err != nil {
 		return nil, err
 	}
-	if cmd.StatementID != "" {
-		if _, ok := f.Statement(cmd.StatementID); !ok {
-			return nil, domain.Invalid("statement_id", "is not a statement of the review")
-		}
+	if err := f.optionalStatement(cmd.StatementID); err != nil {
+		return nil, err
 	}
 	return []event.Data{Commented{Comment: Comment{UserID: userID, StatementID: cmd.StatementID, Text: cmd.Text, On: f.Today}}}, nil
 }

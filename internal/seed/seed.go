@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -17,6 +20,7 @@ import (
 	"github.com/sendcase/sendcase/app"
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/ehcp"
+	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/need"
 	"github.com/sendcase/sendcase/domain/pupil"
 	"github.com/sendcase/sendcase/domain/trust"
@@ -186,8 +190,65 @@ func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	if firstErr == nil {
+		firstErr = inclusionOf(ctx, svc, o, res)
+	}
 	res.Pupils, res.Commits, res.Events, res.Elapsed = total, commits.Load(), events.Load(), time.Since(start)
 	return res, firstErr
+}
+
+// inclusionOf gives each school its attendance and exclusion counts for
+// the terms of the last year (imported as its MIS would export them) and
+// a round of the MAT SEND review with every statement rated.
+func inclusionOf(ctx context.Context, svc *app.Service, o Options, res Result) error {
+	r := rand.New(rand.NewPCG(o.Seed, 22))
+	y, _, _ := o.Until.Parts()
+	var terms []inclusion.Term
+	for year := y - 1; year <= y; year++ {
+		for _, season := range inclusion.Seasons {
+			if t := (inclusion.Term{Season: season, Year: year}); !t.Start().After(o.Until) && t.End().After(o.Until.AddDays(-365)) {
+				terms = append(terms, t)
+			}
+		}
+	}
+	slices.SortFunc(terms, inclusion.Term.Compare)
+	support, plans := o.Roll*10/100, o.Roll*5/100
+	for _, school := range res.SchoolIDs {
+		var csv strings.Builder
+		csv.WriteString("term,sen_status,on_roll,sessions_possible,sessions_attended,suspended_pupils,suspension_days,permanent_exclusions\n")
+		for _, t := range terms {
+			for _, g := range []struct {
+				status             string
+				roll               int
+				attends, suspended float64
+			}{{"N", o.Roll - support - plans, 0.95, 0.01}, {"K", support, 0.91, 0.04}, {"E", plans, 0.89, 0.05}} {
+				possible := g.roll * 120 // about 60 school days a term, two sessions each
+				attended := int(float64(possible) * (g.attends + r.Float64()*0.02 - 0.01))
+				suspended := int(float64(g.roll) * g.suspended * (0.5 + r.Float64()))
+				fmt.Fprintf(&csv, "%s,%s,%d,%d,%d,%d,%g,%d\n", t.Label(), g.status, g.roll, possible, attended, suspended,
+					float64(suspended)*1.5, r.IntN(2)*min(suspended, 1))
+			}
+		}
+		if _, err := svc.ImportAttendance(ctx, system, school, strings.NewReader(csv.String()), app.AttendanceImport{}); err != nil {
+			return fmt.Errorf("seed attendance: %w", err)
+		}
+		round, err := svc.OpenRound(ctx, system, app.CommandOptions{}, school, inclusion.OpenRound{Name: "Review " + strconv.Itoa(y), OpenedOn: o.Until.AddDays(-30)})
+		if err != nil {
+			return fmt.Errorf("seed review round: %w", err)
+		}
+		for _, a := range inclusion.Areas {
+			cmd := inclusion.RateArea{Area: a.ID}
+			for _, st := range inclusion.Framework {
+				if st.Area == a.ID {
+					cmd.Ratings = append(cmd.Ratings, inclusion.StatementRating{StatementID: st.ID, Rating: inclusion.Ratings[r.IntN(len(inclusion.Ratings))]})
+				}
+			}
+			if _, err := svc.RateArea(ctx, system, app.CommandOptions{}, round.ID, cmd); err != nil {
+				return fmt.Errorf("seed review ratings: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 // gen writes one pupil's history through the use cases, as the seed user.

@@ -190,6 +190,13 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		checkDeliveryAndImpact(t, projections.Views{Store: s, Dir: Directory(items), Today: AsOf})
 	})
 
+	t.Run("patterns of need", func(t *testing.T) {
+		s := open(t)
+		items := Impact()
+		ApplyInBatches(t, s, items, 5)
+		checkPatterns(t, projections.Views{Store: s, Dir: Directory(items), Today: AsOf})
+	})
+
 	t.Run("grants and needs by school", func(t *testing.T) {
 		s := open(t)
 		ApplyInBatches(t, s, items, 10)
@@ -736,5 +743,38 @@ func checkDeliveryAndImpact(t *testing.T, v projections.Views) {
 	// As of 10 October nothing had been reviewed.
 	if early, err := v.Impact(ctx, Trust, "", d("2025-09-01"), d("2025-12-31"), d("2025-10-10"), true); err != nil || len(early.Provisions) != 0 {
 		t.Errorf("impact as of 10 October: %+v %v", early.Provisions, err)
+	}
+}
+
+// checkPatterns: the impact scenario's pupils by need, now and as they
+// stood before the last was registered.
+func checkPatterns(t *testing.T, v projections.Views) {
+	t.Helper()
+	ctx := context.Background()
+	tr, _ := v.Dir.Trust(Trust)
+	got, err := v.Patterns(ctx, tr, "", AsOf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8 on SEN support: SLCN 6 (communication and interaction, 75%),
+	// SEMH 2 (25%); none with a plan; every one registered since 31 August.
+	tp := got.Trust
+	if tp.Support != 8 || tp.Plan != 0 || tp.ByArea[0].Support != 6 || *tp.ByArea[0].SupportPercent != 75 || *tp.ByArea[2].SupportPercent != 25 ||
+		len(tp.ByNeed) != 2 || tp.ByNeed[0].Need != "SLCN" {
+		t.Errorf("the trust's pattern: %+v", tp)
+	}
+	last, before := got.Series[len(got.Series)-1], got.Series[len(got.Series)-2]
+	if last.AsOf != AsOf || last.Support != 8 || last.ByArea["semh"] != 2 || before.AsOf != d("2025-08-31") || before.Support != 0 {
+		t.Errorf("over time: %+v then %+v", before, last)
+	}
+	// Without small numbers, a school of fewer than 5 is withheld.
+	got, err = v.Patterns(ctx, tr, "", AsOf, false)
+	for _, sc := range got.Schools {
+		if n := sc.Support + sc.Plan; !sc.Withheld && n < projections.MinPupils {
+			t.Errorf("%s: %d pupils shown", sc.Name, n)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
