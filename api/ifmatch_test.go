@@ -22,12 +22,13 @@ func TestIfMatchOnEveryCommand(t *testing.T) {
 	for _, r := range e.node.API.Routes() {
 		if r.Method == "" || r.Method == "GET" || strings.HasSuffix(r.Path, "imports") || strings.HasSuffix(r.Path, "/invitations") ||
 			strings.HasSuffix(r.Path, "/provisions/{provision}/sessions") || strings.HasSuffix(r.Path, "/documents") ||
-			strings.HasSuffix(r.Path, "/answer") {
+			strings.HasSuffix(r.Path, "/answer") || strings.HasSuffix(r.Path, "/evidence") {
 			// Not a command: the imports and a group session are batches
 			// of them, each without If-Match (a group session refuses
 			// one: TestGroupSessionOverHTTP); an invitation appends nothing.
-			// A document and a professional's answer are multipart uploads
-			// (TestDocuments and TestProfessionals check their If-Match).
+			// A document, a professional's answer and a round's evidence are
+			// multipart uploads (TestDocuments and TestProfessionals check
+			// their If-Match).
 			continue
 		}
 		path := fill.Replace(r.Path)

@@ -93,3 +93,30 @@ func (s *Server) importAttendance(w http.ResponseWriter, r *http.Request, u user
 	}
 	s.reply(w, r, rep)
 }
+
+// addEvidence attaches a document to a round as evidence
+// (multipart/form-data: the file in "file", its name in "name", the
+// statement in "statement_id").
+func (s *Server) addEvidence(w http.ResponseWriter, r *http.Request, u user.User) {
+	id := r.PathValue("round")
+	o, f, name, ok := s.upload(w, r, func() error { return s.svc.MayAddEvidence(r.Context(), u, id) })
+	if !ok {
+		return
+	}
+	defer f.Close()
+	res, err := s.svc.AddEvidence(r.Context(), u, o, id, inclusion.AddEvidence{Name: name, StatementID: r.FormValue("statement_id")}, f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.reply(w, r, res)
+}
+
+func (s *Server) evidence(w http.ResponseWriter, r *http.Request, u user.User) {
+	d, err := s.svc.Evidence(r.Context(), u, r.PathValue("round"), r.PathValue("doc"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	httpx.WriteDownload(w, d.ContentType, d.Name, d.Content)
+}

@@ -69,6 +69,12 @@ func TestMATSENDReview(t *testing.T) {
 	if lead["statements"] != 16.0 || lead["rated"] != 3.0 || lead["percent"] != 50.0 || lead["secure"] != 1.0 {
 		t.Fatalf("leadership's score: %v", lead)
 	}
+	// The round's history says who rated what, and when.
+	hist := got.Body["history"].([]any)
+	if rated := hist[len(hist)-1].(map[string]any); len(hist) != 2 || rated["by"] != "Sam Senco" || rated["recorded_at"] == "" ||
+		rated["what"] != "Rated leadership-1 secure, leadership-2 developing, leadership-own-1 not yet" {
+		t.Errorf("the round's history: %v", hist)
+	}
 
 	// An action, on the owner's Due soon until done.
 	senco := e.meID(t, w.sencoA)
@@ -101,6 +107,31 @@ func TestMATSENDReview(t *testing.T) {
 	}
 	e.must(t, 404, "GET", r, w.sencoB, nil)
 	e.must(t, 404, "GET", "/v1/review-rounds/nope", w.lead, nil)
+
+	// Evidence: a document of the round, read by whoever reads the round.
+	evidence := func(token, filename string, content []byte, fields map[string]string) resp {
+		body, ct := multipartFile(t, filename, content, fields)
+		return e.do(t, "POST", r+"/evidence", token, body.String(), "Content-Type", ct)
+	}
+	if got := evidence(w.sencoA, "plan.exe", elfBytes, map[string]string{"name": "Plan"}); got.Status != 400 || strings.Join(got.fields(), ",") != "file" {
+		t.Errorf("a program as evidence: %d %s", got.Status, got.Raw)
+	}
+	if got := evidence(w.sencoA, "plan.pdf", pdfBytes, map[string]string{"statement_id": "nope"}); got.Status != 400 || strings.Join(got.fields(), ",") != "statement_id" {
+		t.Errorf("evidence of no statement: %d %s", got.Status, got.Raw)
+	}
+	if got := evidence(w.otherLead, "plan.pdf", pdfBytes, nil); got.Status != 403 {
+		t.Errorf("evidence from the reviewer: %d", got.Status)
+	}
+	doc := evidence(w.sencoA, "plan.pdf", pdfBytes, map[string]string{"name": "SEND development plan", "statement_id": "leadership-7"})
+	if doc.Status != 201 {
+		t.Fatalf("evidence: %d %s", doc.Status, doc.Raw)
+	}
+	for _, tok := range []string{w.lead, w.otherLead} {
+		if got := e.do(t, "GET", r+"/evidence/"+doc.str("id"), tok, nil); got.Status != 200 || string(got.Raw) != string(pdfBytes) {
+			t.Errorf("reading the evidence: %d", got.Status)
+		}
+	}
+	e.must(t, 404, "GET", r+"/evidence/"+doc.str("id"), w.sencoB, nil)
 
 	// A second round: the heat map shows it and the change since the first.
 	second := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/review-rounds", w.sencoA, map[string]any{"name": "Spring 2026", "opened_on": "2025-11-05"}).str("id")
@@ -254,6 +285,10 @@ func TestPatternsOfNeed(t *testing.T) {
 	if school["sen_support"] != 4.0 || school["ehc_plan"] != 1.0 || school["roll"] != 234.0 || school["sen_support_percent_of_roll"] != 1.7 ||
 		school["ehc_plan_percent_of_roll"] != 0.4 || area["sen_support"] != 2.0 || area["ehc_plan"] != 1.0 || area["sen_support_percent"] != 50.0 {
 		t.Fatalf("the school's pattern: %v", school)
+	}
+	// 5 of 234 with SEN, 2.1%, against 14.2 + 5.3 = 19.5% nationally.
+	if school["national_difference_points"] != -17.4 {
+		t.Errorf("the difference from the national share: %v", school["national_difference_points"])
 	}
 	if nat := got.Body["national"].(map[string]any); nat["ehc_plan_percent_of_pupils"] != 5.3 || nat["sen_support_percent_of_pupils"] != 14.2 {
 		t.Errorf("the national figures: %v", nat)

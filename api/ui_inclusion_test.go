@@ -51,6 +51,20 @@ func TestInclusionInTheUI(t *testing.T) {
 	if _, page := senco.get(round); !strings.Contains(page, "Each academy screens reading in Year 7") {
 		t.Errorf("the trust's statement is not on the round")
 	}
+	// Evidence through the page's file input; a file not chosen is named.
+	senco.get(round)
+	if res := senco.postFile(t, round+"/evidence", "", nil, map[string]string{"csrf": senco.csrf}); res.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(bodyOf(res), `href="#evidence-file"`) {
+		t.Errorf("evidence without a file: %d", res.StatusCode)
+	}
+	if res := senco.postFile(t, round+"/evidence", "plan.pdf", pdfBytes, map[string]string{"csrf": senco.csrf, "name": "SEND development plan"}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("evidence: %d %s", res.StatusCode, bodyOf(res))
+	}
+	_, page = senco.get(round)
+	link := between(page, `<a href="`, `" download>SEND development plan</a>`)
+	if res := senco.getRaw(link); res.StatusCode != 200 {
+		t.Errorf("downloading the evidence from %q: %d", link, res.StatusCode)
+	}
 	if code, page := senco.get(round + "/report"); code != 200 || strings.Contains(page, "Save the ratings") || !strings.Contains(page, "A clear vision") {
 		t.Errorf("the report: %d", code)
 	}

@@ -57,17 +57,8 @@ func (s *Service) AddDocument(ctx context.Context, u user.User, o CommandOptions
 // fields, the file, who may (may, on pupilID's record) and a stale
 // If-Match.
 func (s *Service) readUpload(ctx context.Context, o CommandOptions, pupilID string, content io.Reader, cmd any, may func(p *pupil.Pupil) error) ([]byte, pupil.File, error) {
-	b, err := io.ReadAll(io.LimitReader(content, pupil.MaxDocumentBytes+1))
+	b, f, err := s.judgeFile(content, cmd)
 	if err != nil {
-		return nil, pupil.File{}, domain.Invalid("file", "could not be read: send it again")
-	}
-	sum := sha256.Sum256(b)
-	f := pupil.File{ContentType: mimetype.Detect(b).String(), Size: len(b), SHA256: hex.EncodeToString(sum[:])}
-	f.ContentType, _, _ = strings.Cut(f.ContentType, ";") // "text/plain; charset=utf-8"
-	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
-		return nil, f, err
-	}
-	if err := pupil.CheckFile(f); err != nil {
 		return nil, f, err
 	}
 	err = s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
@@ -82,7 +73,24 @@ func (s *Service) readUpload(ctx context.Context, o CommandOptions, pupilID stri
 	return b, f, err
 }
 
-// storeThenRecord stores b sealed under pupilID's key as a new document,
+// judgeFile reads an upload's file and checks it and cmd's fields: what
+// every upload refuses before anything is stored.
+func (s *Service) judgeFile(content io.Reader, cmd any) ([]byte, pupil.File, error) {
+	b, err := io.ReadAll(io.LimitReader(content, pupil.MaxDocumentBytes+1))
+	if err != nil {
+		return nil, pupil.File{}, domain.Invalid("file", "could not be read: send it again")
+	}
+	sum := sha256.Sum256(b)
+	f := pupil.File{ContentType: mimetype.Detect(b).String(), Size: len(b), SHA256: hex.EncodeToString(sum[:])}
+	f.ContentType, _, _ = strings.Cut(f.ContentType, ";") // "text/plain; charset=utf-8"
+	if err := domain.ValidateOn(cmd, s.Today()); err != nil {
+		return nil, f, err
+	}
+	return b, f, pupil.CheckFile(f)
+}
+
+// storeThenRecord stores b sealed under pupilID's key (or a review
+// round's) as a new document,
 // then has record say so on the record; a refused or failed record deletes
 // the bytes again.
 func (s *Service) storeThenRecord(ctx context.Context, pupilID string, b []byte, record func(docID string) (Result, error)) (Result, error) {

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -12,6 +14,7 @@ import (
 	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/importer"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -56,8 +59,16 @@ func (s *Service) OpenRound(ctx context.Context, u user.User, o CommandOptions, 
 	return res, s.awaitDirectory(ctx, res.Seq)
 }
 
-// roundCommand runs command op on round id for u, who needs need.
+// roundCommand runs command op on round id for u, who needs need; its
+// result names the round.
 func roundCommand(ctx context.Context, s *Service, u user.User, o CommandOptions, op, id string, need RoundAccess,
+	decide func(r *inclusion.Round, f inclusion.Facts) ([]event.Data, error)) (Result, error) {
+	return roundCommandAnswering(ctx, s, u, o, op, id, id, need, decide)
+}
+
+// roundCommandAnswering is roundCommand whose result names answer (a
+// part of the round the command made).
+func roundCommandAnswering(ctx context.Context, s *Service, u user.User, o CommandOptions, op, id, answer string, need RoundAccess,
 	decide func(r *inclusion.Round, f inclusion.Facts) ([]event.Data, error)) (Result, error) {
 	res, err := execute[inclusion.Round, *inclusion.Round, Result](ctx, s.rounds, id, s.request(u, o, op, id), func(r *inclusion.Round) (decision[*inclusion.Round, Result], error) {
 		if err := requireRound(u, r, need); err != nil {
@@ -68,7 +79,7 @@ func roundCommand(ctx context.Context, s *Service, u user.User, o CommandOptions
 			return t.Statement(sid)
 		}}
 		evs, err := decide(r, f)
-		return decision[*inclusion.Round, Result]{events: evs, answer: answerID[*inclusion.Round](id)}, err
+		return decision[*inclusion.Round, Result]{events: evs, answer: answerID[*inclusion.Round](answer)}, err
 	})
 	if err != nil {
 		return res, err
@@ -139,6 +150,19 @@ type RoundView struct {
 	Owners []user.User `json:"-"`
 	// Reviewers are who may be invited (CanWrite only).
 	Candidates []user.User `json:"-"`
+	// History is every entry of the round: who did what, when.
+	History []RoundEntry `json:"history"`
+}
+
+// RoundEntry is one entry of a round's history, from its event.
+type RoundEntry struct {
+	Entry      int       `json:"entry"`
+	Type       string    `json:"type"`
+	By         string    `json:"by"`
+	Role       string    `json:"role"`
+	RecordedAt time.Time `json:"recorded_at"`
+	// What says what it did: the statements rated and how, the action, ...
+	What string `json:"what"`
 }
 
 // RoundRef names a round and its scores.
@@ -167,6 +191,17 @@ func (s *Service) Round(ctx context.Context, u user.User, roundID string) (Round
 	if i := slices.IndexFunc(rounds, func(x inclusion.Round) bool { return x.ID == r.ID }); i > 0 {
 		p := rounds[i-1]
 		out.Previous = &RoundRef{ID: p.ID, Name: p.Name, Scores: p.Scores(out.Statements)}
+	}
+	commits, err := s.store.Load(ctx, eventlog.Subject("round", roundID), 0)
+	if err != nil {
+		return RoundView{}, err
+	}
+	out.History = []RoundEntry{}
+	for _, c := range commits {
+		for _, ev := range c.Commit.Events {
+			out.History = append(out.History, RoundEntry{Entry: ev.Version, Type: ev.Type, By: ev.Actor.Name, Role: ev.Actor.Role,
+				RecordedAt: ev.RecordedAt, What: inclusion.Describe(ev.Data)})
+		}
 	}
 	name := func(id string) {
 		if pu, ok := s.dir.User(id); ok {
@@ -350,4 +385,64 @@ func (s *Service) reviewActionsDue(u user.User, schools []trust.School, today ci
 		}
 	}
 	return out
+}
+
+// AddEvidence attaches the file read from content to round roundID as
+// evidence (of a statement, or of the round): checked as any document
+// (type by content, 20 MiB) and stored under the round's own key. As
+// RateArea.
+//
+// Errors: ErrNotFound, ErrForbidden, *ValidationError ("file", "name",
+// "statement_id"), ErrUnavailable.
+func (s *Service) AddEvidence(ctx context.Context, u user.User, o CommandOptions, roundID string, cmd inclusion.AddEvidence, content io.Reader) (Result, error) {
+	b, f, err := s.judgeFile(content, cmd)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := s.MayAddEvidence(ctx, u, roundID); err != nil {
+		return Result{}, err
+	}
+	return s.storeThenRecord(ctx, roundID, b, func(docID string) (Result, error) {
+		return roundCommandAnswering(ctx, s, u, o, "AddEvidence", roundID, docID, WritesRound, func(r *inclusion.Round, facts inclusion.Facts) ([]event.Data, error) {
+			return r.AddEvidence(cmd, inclusion.Evidence{ID: docID, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}, facts)
+		})
+	})
+}
+
+// MayAddEvidence checks, before a file is read, that u may attach
+// evidence to round roundID.
+//
+// Errors: ErrNotFound, ErrForbidden.
+func (s *Service) MayAddEvidence(ctx context.Context, u user.User, roundID string) error {
+	r, _ := fresh(ctx, s, func() (inclusion.Round, bool) { return s.dir.Round(roundID) })
+	return requireRound(u, &r, WritesRound)
+}
+
+// EvidenceFile is a round's evidence with its bytes.
+type EvidenceFile struct {
+	inclusion.Evidence
+	Content []byte
+}
+
+// Evidence reads document docID of round roundID's evidence: whoever reads
+// the round.
+//
+// Errors: ErrNotFound, ErrUnavailable.
+func (s *Service) Evidence(ctx context.Context, u user.User, roundID, docID string) (EvidenceFile, error) {
+	r, _ := s.dir.Round(roundID)
+	if err := requireRound(u, &r, ReviewsRound); err != nil {
+		return EvidenceFile{}, err
+	}
+	ev, ok := r.EvidenceOf(docID)
+	if !ok {
+		return EvidenceFile{}, domain.NotFound("document %s", docID)
+	}
+	content, err := s.store.Document(ctx, roundID, docID)
+	if errors.Is(err, eventlog.ErrNoDocument) {
+		return EvidenceFile{}, domain.NotFound("document %s", docID)
+	}
+	if err != nil {
+		return EvidenceFile{}, err
+	}
+	return EvidenceFile{Evidence: ev, Content: content}, nil
 }

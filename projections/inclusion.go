@@ -146,6 +146,10 @@ type NeedPattern struct {
 	// Difference is the largest gap, in points, between the school's share
 	// of SEN pupils in a broad area and the trust's.
 	Difference float64 `json:"difference_points"`
+	// NationalDifference is the school's share of its roll with SEN (on SEN
+	// support or with a plan) less the national share, in points; nil
+	// when its roll is not known.
+	NationalDifference *float64 `json:"national_difference_points,omitempty"`
 }
 
 // Patterns is patterns of need on a date.
@@ -257,6 +261,10 @@ func (v Views) Patterns(ctx context.Context, t trust.Trust, schoolID string, asO
 			if d > s.Difference {
 				s.Difference, s.DifferenceArea = math.Round(d*10)/10, a.Need
 			}
+		}
+		if s.Roll > 0 {
+			nd := math.Round((pct(s.Support+s.Plan, s.Roll)-NationalCensus2025.SupportPercent-NationalCensus2025.PlanPercent)*10) / 10
+			s.NationalDifference = &nd
 		}
 		if !small && s.Support+s.Plan < MinPupils {
 			*s = NeedPattern{SchoolID: s.SchoolID, Name: s.Name, Withheld: true, ByArea: []NeedCount{}, ByNeed: []NeedCount{}}

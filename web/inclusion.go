@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/sendcase/sendcase/app"
@@ -12,6 +14,7 @@ import (
 	"github.com/sendcase/sendcase/domain/inclusion"
 	"github.com/sendcase/sendcase/domain/trust"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/httpx"
 	"github.com/sendcase/sendcase/importer"
 	"github.com/sendcase/sendcase/projections"
 )
@@ -262,6 +265,21 @@ func (s *Server) roundForm(w http.ResponseWriter, r *http.Request, u user.User) 
 			_, err = s.svc.InviteRoundReviewer(r.Context(), u, o, id, cmd)
 		}
 		msg, anchor = "Reviewer invited: they see this round under Peer reviews", "reviewers"
+	case "evidence":
+		fl, hdr, ferr := r.FormFile("file")
+		if ferr != nil {
+			errs = map[string]string{"file": "Choose the file to attach"}
+			break
+		}
+		defer fl.Close()
+		var cmd inclusion.AddEvidence
+		if errs = decodeForm(r, &cmd); errs == nil {
+			if cmd.Name == "" {
+				cmd.Name = hdr.Filename
+			}
+			_, err = s.svc.AddEvidence(r.Context(), u, o, id, cmd, fl)
+		}
+		msg, anchor = "Evidence attached", "evidence"
 	case "comment":
 		var cmd inclusion.AddComment
 		if errs = decodeForm(r, &cmd); errs == nil {
@@ -349,9 +367,10 @@ type patternsPage struct {
 	inclusionBase
 	P     projections.Patterns
 	Chart barChart
-	// Differ are the schools that differ most from the trust (trust page).
-	Differ []projections.NeedPattern
-	CSV    string
+	// Differ are the schools that differ most from the trust (trust page);
+	// National those furthest from the national share of pupils with SEN.
+	Differ, National []projections.NeedPattern
+	CSV              string
 }
 
 // patterns is patterns of need of a trust or a school (?as_of=dd/mm/yyyy).
@@ -390,7 +409,14 @@ func (s *Server) patterns(w http.ResponseWriter, r *http.Request, u user.User) {
 			if !sc.Withheld && sc.DifferenceArea != "" && len(d.Differ) < 3 {
 				d.Differ = append(d.Differ, sc)
 			}
+			if !sc.Withheld && sc.NationalDifference != nil {
+				d.National = append(d.National, sc)
+			}
 		}
+		slices.SortStableFunc(d.National, func(a, b projections.NeedPattern) int {
+			return cmp.Compare(math.Abs(*b.NationalDifference), math.Abs(*a.NationalDifference))
+		})
+		d.National = d.National[:min(3, len(d.National))]
 	}
 	pg := page{Title: b.title("Patterns of need"), User: &u, Data: d, FormName: "patterns", Form: form, Errors: errs}
 	status := http.StatusOK
@@ -511,4 +537,14 @@ func statusWords(s string) string {
 		return "EHC plan"
 	}
 	return "No SEN"
+}
+
+// evidence downloads a document of a round's evidence.
+func (s *Server) evidence(w http.ResponseWriter, r *http.Request, u user.User) {
+	d, err := s.svc.Evidence(r.Context(), u, r.PathValue("round"), r.PathValue("doc"))
+	if err != nil {
+		s.fail(w, r, u, err)
+		return
+	}
+	httpx.WriteDownload(w, d.ContentType, d.Name, d.Content)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/civil"
@@ -27,6 +28,20 @@ type Round struct {
 	Actions   []Action  `json:"actions"`
 	Reviewers []string  `json:"reviewers"`
 	Comments  []Comment `json:"comments"`
+	// Evidence are the documents attached as evidence, oldest first.
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Evidence is a document attached to a round (on a statement, or the
+// round as a whole); its bytes are in the documents store.
+type Evidence struct {
+	ID          string     `json:"id"`
+	StatementID string     `json:"statement_id,omitempty"`
+	Name        string     `json:"name"`
+	ContentType string     `json:"content_type"`
+	Size        int        `json:"size"`
+	SHA256      string     `json:"sha256"`
+	AddedOn     civil.Date `json:"added_on"`
 }
 
 // Rated is a statement's rating and its evidence.
@@ -113,6 +128,11 @@ type (
 		StatementID string `json:"statement_id" validate:"max=64"`
 		Text        string `json:"text" validate:"notblank,max=2000"`
 	}
+	// AddEvidence names a document attached as evidence.
+	AddEvidence struct {
+		StatementID string `json:"statement_id" validate:"max=64"`
+		Name        string `json:"name" validate:"notblank,max=200"`
+	}
 )
 
 // Events.
@@ -141,6 +161,9 @@ type (
 	Commented struct {
 		Comment Comment `json:"comment"`
 	}
+	EvidenceAdded struct {
+		Evidence Evidence `json:"evidence"`
+	}
 )
 
 func (RoundOpened) EventType() string     { return "review_round_opened" }
@@ -149,6 +172,7 @@ func (ActionAdded) EventType() string     { return "review_action_added" }
 func (ActionDone) EventType() string      { return "review_action_done" }
 func (ReviewerInvited) EventType() string { return "review_reviewer_invited" }
 func (Commented) EventType() string       { return "review_commented" }
+func (EvidenceAdded) EventType() string   { return "review_evidence_added" }
 
 func (e RoundOpened) OccurredOn() civil.Date { return e.OpenedOn }
 func (e StatementsRated) OccurredOn() civil.Date {
@@ -161,6 +185,7 @@ func (e ActionAdded) OccurredOn() civil.Date     { return e.Action.AddedOn }
 func (e ActionDone) OccurredOn() civil.Date      { return e.On }
 func (e ReviewerInvited) OccurredOn() civil.Date { return e.On }
 func (e Commented) OccurredOn() civil.Date       { return e.Comment.On }
+func (e EvidenceAdded) OccurredOn() civil.Date   { return e.Evidence.AddedOn }
 
 func init() {
 	event.Register[RoundOpened](1)
@@ -169,6 +194,7 @@ func init() {
 	event.Register[ActionDone](1)
 	event.Register[ReviewerInvited](1)
 	event.Register[Commented](1)
+	event.Register[EvidenceAdded](1)
 }
 
 // Apply folds an event into the round.
@@ -200,7 +226,34 @@ func (r *Round) Apply(e event.Event) {
 		r.Reviewers = append(slices.Clip(r.Reviewers), d.UserID)
 	case Commented:
 		r.Comments = append(slices.Clip(r.Comments), d.Comment)
+	case EvidenceAdded:
+		r.Evidence = append(slices.Clip(r.Evidence), d.Evidence)
 	}
+}
+
+// EvidenceOf returns document id of the round's evidence.
+func (r *Round) EvidenceOf(id string) (Evidence, bool) {
+	i := slices.IndexFunc(r.Evidence, func(e Evidence) bool { return e.ID == id })
+	if i < 0 {
+		return Evidence{}, false
+	}
+	return r.Evidence[i], true
+}
+
+// AddEvidence decides attaching document e (its file checked by the
+// service) as evidence, today.
+func (r *Round) AddEvidence(cmd AddEvidence, e Evidence, f Facts) ([]event.Data, error) {
+	if err := domain.ValidateOn(cmd, f.Today); err != nil {
+		return nil, err
+	}
+	if err := r.exists(); err != nil {
+		return nil, err
+	}
+	if err := f.optionalStatement(cmd.StatementID); err != nil {
+		return nil, err
+	}
+	e.StatementID, e.Name, e.AddedOn = cmd.StatementID, cmd.Name, f.Today
+	return []event.Data{EvidenceAdded{Evidence: e}}, nil
 }
 
 // Exists reports whether the round was opened.
@@ -413,4 +466,29 @@ func (r *Round) Scores(statements []Statement) []AreaScore {
 		}
 	}
 	return out
+}
+
+// Describe says in words what an event of a round did, for its history.
+func Describe(d event.Data) string {
+	switch d := d.(type) {
+	case RoundOpened:
+		return "Round opened: " + d.Name
+	case StatementsRated:
+		parts := make([]string, len(d.Ratings))
+		for i, r := range d.Ratings {
+			parts[i] = r.StatementID + " " + strings.ReplaceAll(r.Rating, "_", " ")
+		}
+		return "Rated " + strings.Join(parts, ", ")
+	case ActionAdded:
+		return "Action added, due " + d.Action.DueOn.String() + ": " + d.Action.What
+	case ActionDone:
+		return "Action done on " + d.On.String()
+	case ReviewerInvited:
+		return "A reviewer from another trust invited"
+	case Commented:
+		return "Comment: " + d.Comment.Text
+	case EvidenceAdded:
+		return "Evidence attached: " + d.Evidence.Name
+	}
+	return ""
 }
