@@ -96,9 +96,10 @@ func TestMATSENDReview(t *testing.T) {
 	actionID := roundNow.Body["actions"].([]any)[0].(map[string]any)["id"].(string)
 
 	// A reviewer from another trust reads and comments; she does not rate.
-	e.must(t, 400, "POST", r+"/reviewers", w.sencoA, map[string]any{"user_id": e.meID(t, w.sencoB)})
-	e.must(t, 201, "POST", r+"/reviewers", w.sencoA, map[string]any{"user_id": e.meID(t, w.otherLead)})
-	e.must(t, 409, "POST", r+"/reviewers", w.sencoA, map[string]any{"user_id": e.meID(t, w.otherLead)})
+	e.must(t, 400, "POST", r+"/reviewers", w.sencoA, map[string]any{"email": e.must(t, 200, "GET", "/v1/me", w.sencoB, nil).str("email")}) // of this trust
+	e.must(t, 400, "POST", r+"/reviewers", w.sencoA, map[string]any{"email": "nobody@elm.org.uk"})
+	e.must(t, 201, "POST", r+"/reviewers", w.sencoA, map[string]any{"email": "OLA@elm.org.uk"})
+	e.must(t, 409, "POST", r+"/reviewers", w.sencoA, map[string]any{"email": "ola@elm.org.uk"})
 	e.must(t, 200, "GET", r, w.otherLead, nil)
 	e.must(t, 403, "POST", r+"/ratings", w.otherLead, rate)
 	e.must(t, 201, "POST", r+"/comments", w.otherLead, map[string]any{"statement_id": "leadership-2", "text": "Our SENCOs joined the senior team last year: happy to share how."})

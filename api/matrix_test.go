@@ -44,7 +44,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// A MAT SEND review round of school A, with the other trust's SENCO
 	// invited to review it.
 	round := e.must(t, 201, "POST", "/v1/schools/"+w.schoolA+"/review-rounds", w.sencoA, map[string]any{"name": "Autumn 2025", "opened_on": "2025-10-01"}).str("id")
-	e.must(t, 201, "POST", "/v1/review-rounds/"+round+"/reviewers", w.sencoA, map[string]any{"user_id": e.meID(t, elmSenco)})
+	e.must(t, 201, "POST", "/v1/review-rounds/"+round+"/reviewers", w.sencoA, map[string]any{"email": "e@elm.org.uk"})
 	// A therapist, asked for the referral's report.
 	sam := e.must(t, 201, "POST", "/v1/pupils/"+pupil+"/professionals", w.sencoA, map[string]any{"name": "Sam Therapist", "email": "sam@nhs.example.org", "referral_id": ref})
 	samToken := e.must(t, 201, "POST", "/v1/users/"+sam.str("user_id")+"/tokens", adminToken, nil).str("token")

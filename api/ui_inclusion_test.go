@@ -92,7 +92,7 @@ func TestInclusionInTheUI(t *testing.T) {
 	}
 
 	// A peer reviewer from another trust.
-	e.must(t, 201, "POST", "/v1/review-rounds/"+strings.TrimPrefix(round, "/ui/rounds/")+"/reviewers", w.sencoA, map[string]any{"user_id": e.meID(t, w.otherLead)})
+	e.must(t, 201, "POST", "/v1/review-rounds/"+strings.TrimPrefix(round, "/ui/rounds/")+"/reviewers", w.sencoA, map[string]any{"email": "ola@elm.org.uk"})
 	other := e.signIn(t, w.otherLead)
 	if _, page := other.get("/ui/review-rounds"); !strings.Contains(page, "Oak Primary (Oak Learning Trust): Autumn 2025") {
 		t.Errorf("her peer reviews:\n%s", page)

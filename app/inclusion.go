@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sendcase/sendcase/domain"
@@ -113,12 +114,28 @@ func (s *Service) CompleteReviewAction(ctx context.Context, u user.User, o Comma
 	})
 }
 
-// InviteRoundReviewer invites a SENCO or trust lead of another trust to
-// read round roundID and comment on it. As RateArea; errors also
-// *ConflictError (invited already).
-func (s *Service) InviteRoundReviewer(ctx context.Context, u user.User, o CommandOptions, roundID string, cmd inclusion.InviteReviewer) (Result, error) {
+// InviteReviewer names the reviewer to invite by their email: a school
+// sees no list of another trust's people.
+type InviteReviewer struct {
+	Email string `json:"email" validate:"required,email,max=254"`
+}
+
+// InviteRoundReviewer invites a SENCO or trust lead of another trust, by
+// their email, to read round roundID and comment on it. As RateArea;
+// errors also *ConflictError (invited already).
+func (s *Service) InviteRoundReviewer(ctx context.Context, u user.User, o CommandOptions, roundID string, cmd InviteReviewer) (Result, error) {
 	return roundCommand(ctx, s, u, o, "InviteRoundReviewer", roundID, WritesRound, func(r *inclusion.Round, f inclusion.Facts) ([]event.Data, error) {
-		return r.InviteReviewer(cmd, f)
+		if err := domain.Validate(cmd); err != nil {
+			return nil, err
+		}
+		for _, role := range []user.Role{user.SENCO, user.TrustLead} {
+			for _, p := range s.dir.Users(role) {
+				if p.TrustID != r.TrustID && strings.EqualFold(p.Email, strings.TrimSpace(cmd.Email)) {
+					return r.InviteReviewer(inclusion.InviteReviewer{UserID: p.ID}, f)
+				}
+			}
+		}
+		return nil, domain.Invalid("email", "is not the email of a SENCO or trust lead of another trust")
 	})
 }
 
@@ -148,8 +165,6 @@ type RoundView struct {
 	CanWrite bool `json:"can_write"`
 	// Owners are who an action may be given to (CanWrite only).
 	Owners []user.User `json:"-"`
-	// Reviewers are who may be invited (CanWrite only).
-	Candidates []user.User `json:"-"`
 	// History is every entry of the round: who did what, when.
 	History []RoundEntry `json:"history"`
 }
@@ -220,12 +235,8 @@ func (s *Service) Round(ctx context.Context, u user.User, roundID string) (Round
 	if out.CanWrite {
 		for _, role := range []user.Role{user.SENCO, user.TrustLead} {
 			for _, p := range s.dir.Users(role) {
-				switch {
-				case !p.MaySignIn():
-				case p.TrustID == r.TrustID && (role == user.TrustLead || p.InSchool(r.SchoolID)):
+				if p.MaySignIn() && p.TrustID == r.TrustID && (role == user.TrustLead || p.InSchool(r.SchoolID)) {
 					out.Owners = append(out.Owners, p)
-				case p.TrustID != r.TrustID && p.TrustID != "" && !r.HasReviewer(p.ID):
-					out.Candidates = append(out.Candidates, p)
 				}
 			}
 		}
@@ -323,7 +334,7 @@ func (s *Service) ImportAttendance(ctx context.Context, u user.User, schoolID st
 	today := s.Today()
 	var plans []inclusion.RecordTerm
 	for _, tr := range file.Terms {
-		res := importer.TermResult{Term: tr.Term.Label(), Action: importer.Created}
+		res := importer.TermResult{Term: tr.Term.Label()}
 		cmd := inclusion.RecordTerm{Term: tr.Term.String(), None: tr.None, Support: tr.Support, Plan: tr.Plan}
 		evs, had, err := att.Record(schoolID, trustID, cmd, today)
 		switch {
@@ -332,12 +343,9 @@ func (s *Service) ImportAttendance(ctx context.Context, u user.User, schoolID st
 		case len(evs) == 0:
 			res.Action = importer.Unchanged
 		case had:
-			res.Action = importer.Updated
+			res.Action, plans = importer.Updated, append(plans, cmd)
 		default:
-			plans = append(plans, cmd)
-		}
-		if res.Action == importer.Updated {
-			plans = append(plans, cmd)
+			res.Action, plans = importer.Created, append(plans, cmd)
 		}
 		rep.Terms = append(rep.Terms, res)
 		rep.Count(res.Action)

@@ -260,7 +260,7 @@ func (s *Server) roundForm(w http.ResponseWriter, r *http.Request, u user.User) 
 		}
 		msg, anchor = "Action done", "actions"
 	case "reviewer":
-		var cmd inclusion.InviteReviewer
+		var cmd app.InviteReviewer
 		if errs = decodeForm(r, &cmd); errs == nil {
 			_, err = s.svc.InviteRoundReviewer(r.Context(), u, o, id, cmd)
 		}

@@ -121,8 +121,10 @@ type (
 		ActionID string     `json:"action_id" validate:"required,max=64"`
 		On       civil.Date `json:"on" validate:"required,date,happened"`
 	}
+	// InviteReviewer names the reviewer's account (the service finds it
+	// from their email).
 	InviteReviewer struct {
-		UserID string `json:"user_id" validate:"required,uuid"`
+		UserID string `json:"-" validate:"required"`
 	}
 	AddComment struct {
 		StatementID string `json:"statement_id" validate:"max=64"`
