@@ -81,7 +81,6 @@ func TestMATSENDReview(t *testing.T) {
 	e.must(t, 400, "POST", r+"/actions", w.lead, map[string]any{"what": "x", "owner_id": e.meID(t, w.otherLead), "due_on": "2025-12-01"})
 	e.must(t, 400, "POST", r+"/actions", w.lead, map[string]any{"what": "x", "owner_id": senco, "due_on": "2025-09-01"})
 	action := e.must(t, 201, "POST", r+"/actions", w.lead, map[string]any{"statement_id": "leadership-2", "what": "Put the SENCO on the senior team", "owner_id": senco, "due_on": "2025-12-01"})
-	_ = action
 	due := as[dueAnswer](t, e.must(t, 200, "GET", "/v1/me/due?within=30", w.sencoA, nil))
 	var line *dueLine
 	for i, it := range due.Items {
@@ -92,8 +91,10 @@ func TestMATSENDReview(t *testing.T) {
 	if line == nil || line.DueOn != "2025-12-01" || line.RoundID != first {
 		t.Fatalf("the action on her Due soon: %+v", due.Items)
 	}
-	roundNow := e.must(t, 200, "GET", r, w.sencoA, nil)
-	actionID := roundNow.Body["actions"].([]any)[0].(map[string]any)["id"].(string)
+	actionID := action.str("id")
+	if roundNow := e.must(t, 200, "GET", r, w.sencoA, nil); roundNow.Body["actions"].([]any)[0].(map[string]any)["id"] != actionID {
+		t.Errorf("the action's id answered: %s", actionID)
+	}
 
 	// A reviewer from another trust reads and comments; she does not rate.
 	e.must(t, 400, "POST", r+"/reviewers", w.sencoA, map[string]any{"email": e.must(t, 200, "GET", "/v1/me", w.sencoB, nil).str("email")}) // of this trust

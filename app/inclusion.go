@@ -75,7 +75,7 @@ func roundCommandAnswering(ctx context.Context, s *Service, u user.User, o Comma
 		if err := requireRound(u, r, need); err != nil {
 			return decision[*inclusion.Round, Result]{}, err
 		}
-		f := inclusion.Facts{Today: s.Today(), NewID: NewID, User: s.dir.User, Statement: func(sid string) (inclusion.Statement, bool) {
+		f := inclusion.Facts{Today: s.Today(), User: s.dir.User, Statement: func(sid string) (inclusion.Statement, bool) {
 			t, _ := s.dir.Trust(r.TrustID)
 			return t.Statement(sid)
 		}}
@@ -99,10 +99,12 @@ func (s *Service) RateArea(ctx context.Context, u user.User, o CommandOptions, r
 }
 
 // AddReviewAction adds an action to round roundID, for an owner of the
-// trust (it shows on their Due soon). As RateArea.
+// trust (it shows on their Due soon), and answers the action's id. As
+// RateArea.
 func (s *Service) AddReviewAction(ctx context.Context, u user.User, o CommandOptions, roundID string, cmd inclusion.AddAction) (Result, error) {
-	return roundCommand(ctx, s, u, o, "AddReviewAction", roundID, WritesRound, func(r *inclusion.Round, f inclusion.Facts) ([]event.Data, error) {
-		return r.AddAction(cmd, f)
+	id := newID()
+	return roundCommandAnswering(ctx, s, u, o, "AddReviewAction", roundID, id, WritesRound, func(r *inclusion.Round, f inclusion.Facts) ([]event.Data, error) {
+		return r.AddAction(id, cmd, f)
 	})
 }
 

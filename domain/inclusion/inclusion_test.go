@@ -146,7 +146,7 @@ const (
 func TestRoundDecisions(t *testing.T) {
 	lead := user.User{ID: leadID, Role: user.TrustLead, TrustID: "t", Version: 1}
 	other := user.User{ID: otherID, Role: user.SENCO, TrustID: "u", SchoolIDs: []string{"x"}, Version: 1}
-	facts := Facts{Today: d("2025-11-10"), NewID: func() string { return "a1" },
+	facts := Facts{Today: d("2025-11-10"),
 		Statement: func(id string) (Statement, bool) {
 			for _, s := range Framework {
 				if s.ID == id {
@@ -180,8 +180,8 @@ func TestRoundDecisions(t *testing.T) {
 		err   error
 		field string
 	}{
-		{"an owner of another trust", second(r.AddAction(AddAction{What: "x", OwnerID: otherID, DueOn: d("2025-12-01")}, facts)), "owner_id"},
-		{"due before the round", second(r.AddAction(AddAction{What: "x", OwnerID: leadID, DueOn: d("2025-09-01")}, facts)), "due_on"},
+		{"an owner of another trust", second(r.AddAction("a1", AddAction{What: "x", OwnerID: otherID, DueOn: d("2025-12-01")}, facts)), "owner_id"},
+		{"due before the round", second(r.AddAction("a1", AddAction{What: "x", OwnerID: leadID, DueOn: d("2025-09-01")}, facts)), "due_on"},
 		{"a reviewer of this trust", second(r.InviteReviewer(InviteReviewer{UserID: leadID}, facts)), "user_id"},
 		{"rated twice in one form", second(r.RateArea(RateArea{Area: "leadership", Ratings: []StatementRating{{StatementID: "leadership-1", Rating: Secure}, {StatementID: "leadership-1", Rating: NotYet}}}, facts)), "ratings[1].statement_id"},
 	} {
@@ -190,7 +190,7 @@ func TestRoundDecisions(t *testing.T) {
 			t.Errorf("%s: %v, want %s", tc.name, tc.err, tc.field)
 		}
 	}
-	apply(must(t)(r.AddAction(AddAction{What: "Brief the executive", OwnerID: leadID, DueOn: d("2025-12-01")}, facts)))
+	apply(must(t)(r.AddAction("a1", AddAction{What: "Brief the executive", OwnerID: leadID, DueOn: d("2025-12-01")}, facts)))
 	apply(must(t)(r.CompleteAction(CompleteAction{ActionID: "a1", On: d("2025-11-10")}, facts)))
 	var ce *domain.ConflictError
 	if _, err := r.CompleteAction(CompleteAction{ActionID: "a1", On: d("2025-11-10")}, facts); !errors.As(err, &ce) {

@@ -78,7 +78,6 @@ type Comment struct {
 // Facts are what round decisions look up.
 type Facts struct {
 	Today civil.Date
-	NewID func() string
 	// Statement looks up a statement of the round's trust (the framework's
 	// and its own).
 	Statement func(id string) (Statement, bool)
@@ -330,10 +329,10 @@ func (r *Round) RateArea(cmd RateArea, f Facts) ([]event.Data, error) {
 	return []event.Data{StatementsRated{Ratings: out}}, nil
 }
 
-// AddAction decides an action for an owner of the round's trust (one who
+// AddAction decides action id for an owner of the round's trust (one who
 // has a due list: a SENCO or the trust lead), due on or after the round
 // opened.
-func (r *Round) AddAction(cmd AddAction, f Facts) ([]event.Data, error) {
+func (r *Round) AddAction(id string, cmd AddAction, f Facts) ([]event.Data, error) {
 	if err := domain.ValidateOn(cmd, f.Today); err != nil {
 		return nil, err
 	}
@@ -349,7 +348,7 @@ func (r *Round) AddAction(cmd AddAction, f Facts) ([]event.Data, error) {
 	if cmd.DueOn.Before(r.OpenedOn) {
 		return nil, domain.Invalid("due_on", "must not be before the round opened (%s)", r.OpenedOn)
 	}
-	return []event.Data{ActionAdded{Action: Action{ID: f.NewID(), StatementID: cmd.StatementID, What: cmd.What, OwnerID: cmd.OwnerID,
+	return []event.Data{ActionAdded{Action: Action{ID: id, StatementID: cmd.StatementID, What: cmd.What, OwnerID: cmd.OwnerID,
 		DueOn: cmd.DueOn, AddedOn: f.Today}}}, nil
 }
 
