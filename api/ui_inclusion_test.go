@@ -34,6 +34,10 @@ func TestInclusionInTheUI(t *testing.T) {
 		!strings.Contains(page, "Brief the executive termly</textarea>") || !strings.Contains(page, "A clear vision</textarea>") {
 		t.Fatalf("a refused rating: %d\n%s", res.StatusCode, page)
 	}
+	if res := senco.post(round+"/rate", url.Values{"area": {"leadership"}, "ratings[0].statement_id": {"leadership-1"}}); res.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(bodyOf(res), `href="#rate-leadership-ratings-0-rating"`) {
+		t.Errorf("nothing rated: %d", res.StatusCode)
+	}
 	form.Set("ratings[2].rating", "developing")
 	if res := senco.post(round+"/rate", form); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("rating: %d %s", res.StatusCode, bodyOf(res))

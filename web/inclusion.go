@@ -323,6 +323,9 @@ func remapRows(errs map[string]string, err error, typed, sent url.Values) (map[s
 	}
 	out := map[string]string{}
 	for k, v := range errs {
+		if k == "ratings" { // nothing rated: said on the first statement
+			k, v = "ratings[0].rating", "Rate at least one statement"
+		}
 		for from, to := range back {
 			if strings.HasPrefix(k, from) {
 				k = to + strings.TrimPrefix(k, from)
