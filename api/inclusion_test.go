@@ -91,6 +91,9 @@ func TestMATSENDReview(t *testing.T) {
 	if line == nil || line.DueOn != "2025-12-01" || line.RoundID != first {
 		t.Fatalf("the action on her Due soon: %+v", due.Items)
 	}
+	if _, page := e.signIn(t, w.sencoA).get("/ui/due"); !strings.Contains(page, `href="/ui/rounds/`+first+`#actions"`) {
+		t.Errorf("her Due soon page does not link the action to its round")
+	}
 	actionID := action.str("id")
 	if roundNow := e.must(t, 200, "GET", r, w.sencoA, nil); roundNow.Body["actions"].([]any)[0].(map[string]any)["id"] != actionID {
 		t.Errorf("the action's id answered: %s", actionID)

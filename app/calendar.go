@@ -10,6 +10,7 @@ import (
 
 	"github.com/sendcase/sendcase/domain"
 	"github.com/sendcase/sendcase/domain/user"
+	"github.com/sendcase/sendcase/projections"
 )
 
 // A person's deadlines as a private iCalendar feed (RFC 5545) that Outlook
@@ -100,7 +101,7 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) ([]byte, erro
 		start := it.DueOn.Time()
 		ev.Props.SetDate(ical.PropDateTimeStart, start)
 		ev.Props.SetDate(ical.PropDateTimeEnd, start.AddDate(0, 0, 1))
-		summary := initials(it.Name) + ": " + it.What()
+		summary := s.whose(it) + ": " + it.What()
 		switch {
 		case it.DoneOn.Valid():
 			summary = "Done: " + summary
@@ -121,6 +122,17 @@ func (s *Service) CalendarFeed(ctx context.Context, secret string) ([]byte, erro
 }
 
 // initials are what a calendar says of a pupil ("Ada Lovelace" → "A.L.").
+// whose says whose a due line is, without a name: the pupil's initials,
+// or for an action of the MAT SEND review its school.
+func (s *Service) whose(it projections.DueItem) string {
+	if it.RoundID != "" {
+		if sch, _, ok := s.dir.School(it.SchoolID); ok {
+			return sch.Name
+		}
+	}
+	return initials(it.Name)
+}
+
 func initials(name string) string {
 	var b strings.Builder
 	for _, w := range strings.Fields(name) {

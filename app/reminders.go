@@ -469,7 +469,7 @@ func (s *Service) dueLine(it projections.DueItem, withSchool bool) string {
 			school = ", " + sch.Name
 		}
 	}
-	line := fmt.Sprintf("- %s%s: %s%s\n", initials(it.Name), school, it.What(), when)
+	line := fmt.Sprintf("- %s%s: %s%s\n", s.whose(it), school, it.What(), when)
 	if it.Basis != "" {
 		line += "  " + it.Basis + "\n"
 	}
