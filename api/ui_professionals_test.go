@@ -83,7 +83,7 @@ func TestProfessionalsInTheUI(t *testing.T) {
 	if status, _ := eve.get(reqPath); status != http.StatusNotFound {
 		t.Errorf("the request after her advice: %d", status)
 	}
-	if _, page := senco.get("/ui/pupils/" + id); !strings.Contains(page, "Sent on 10 November 2025") || strings.Contains(page, `id="invite-professional"`) {
+	if _, page := senco.get("/ui/pupils/" + id); !strings.Contains(page, "Sent on 10 November 2025: <a href=\"/ui/pupils/"+id+"/documents/") || strings.Contains(page, `id="invite-professional"`) {
 		t.Errorf("the record after her advice: no answer shown, or still offering the advice")
 	}
 }
