@@ -3,6 +3,7 @@ package projections
 import (
 	"context"
 	"math"
+	"runtime"
 	"sort"
 
 	"github.com/sendcase/sendcase/domain/civil"
@@ -101,6 +102,70 @@ func CostPence(hourly int64, minutes, group int) int64 {
 	return (2*num + den) / (2 * den)
 }
 
+// impactPart is one worker's figures.
+type impactPart struct {
+	lines  map[string]*ImpactLine
+	groups map[[3]string]*ImpactLine
+	totals ImpactFigures
+}
+
+// group is the part's line of provision prov in group by=key.
+func (p *impactPart) group(by, key, label string, prov trust.Provision) *ImpactLine {
+	k := [3]string{by, key, prov.ID}
+	g := p.groups[k]
+	if g == nil {
+		g = &ImpactLine{ProvisionID: prov.ID, Name: prov.Name, By: by, Key: key, Label: label}
+		p.groups[k] = g
+	}
+	return g
+}
+
+// merge adds another worker's figures to p's.
+func (p *impactPart) merge(o *impactPart) {
+	for id, l := range o.lines {
+		p.lines[id].merge(&l.ImpactFigures)
+	}
+	for k, g := range o.groups {
+		if mine := p.groups[k]; mine != nil {
+			mine.merge(&g.ImpactFigures)
+		} else {
+			p.groups[k] = g
+		}
+	}
+	p.totals.merge(&o.totals)
+}
+
+// merge adds figures o, of other pupils, to f.
+func (f *ImpactFigures) merge(o *ImpactFigures) {
+	if o.pupils == nil {
+		return
+	}
+	if f.pupils == nil {
+		f.pupils, f.outcomes, f.measures = map[string]bool{}, map[string]bool{}, map[string]*MeasureImpact{}
+	}
+	for id := range o.pupils {
+		f.pupils[id] = true
+	}
+	for id := range o.outcomes {
+		f.outcomes[id] = true
+	}
+	f.Outcomes += o.Outcomes
+	f.MetOrExceeded += o.MetOrExceeded
+	f.CostPence += o.CostPence
+	for id, m := range o.measures {
+		mi := f.measures[id]
+		if mi == nil {
+			c := *m
+			f.measures[id] = &c
+			continue
+		}
+		mi.Outcomes += m.Outcomes
+		mi.gain += m.gain
+		mi.ofTarget += m.ofTarget
+		mi.ReachedTarget += m.ReachedTarget
+	}
+}
+
 // reviewed is one cycle reviewed in the period, as it counts for one of
 // its provisions.
 type reviewed struct {
@@ -177,22 +242,22 @@ func (v Views) Impact(ctx context.Context, trustID, schoolID string, from, to, a
 	t, _ := v.Dir.Trust(trustID)
 	measures := t.Measure
 	out := Impact{From: from, To: to, AsOf: asOf, MinPupils: MinPupils}
-	lines := map[string]*ImpactLine{}
-	for _, p := range t.Provisions {
-		lines[p.ID] = &ImpactLine{ProvisionID: p.ID, Name: p.Name}
+	// Each worker adds into its own figures; they are merged at the end
+	// (a pupil is one worker's, so their pupils and outcomes never meet).
+	workers := 1
+	pv, parallel := v.Store.(ParallelVisitor)
+	if parallel {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	groups := map[[3]string]*ImpactLine{}
-	group := func(by, key, label string, prov trust.Provision) *ImpactLine {
-		k := [3]string{by, key, prov.ID}
-		g := groups[k]
-		if g == nil {
-			g = &ImpactLine{ProvisionID: prov.ID, Name: prov.Name, By: by, Key: key, Label: label}
-			groups[k] = g
+	parts := make([]*impactPart, workers)
+	for w := range parts {
+		parts[w] = &impactPart{lines: map[string]*ImpactLine{}, groups: map[[3]string]*ImpactLine{}}
+		for _, p := range t.Provisions {
+			parts[w].lines[p.ID] = &ImpactLine{ProvisionID: p.ID, Name: p.Name}
 		}
-		return g
 	}
-	out.Totals.Name = "All provision"
-	visit := func(p *pupil.Pupil) {
+	visit := func(w int, p *pupil.Pupil) {
+		part := parts[w]
 		for _, c := range p.Cycles {
 			if c.Review == nil || c.Plan == nil || c.Review.HeldOn.Before(from) || c.Review.HeldOn.After(to) {
 				continue
@@ -210,20 +275,36 @@ func (v Views) Impact(ctx context.Context, trustID, schoolID string, from, to, a
 					continue
 				}
 				r := reviewed{pupilID: p.ID, results: results, cost: CostPence(prov.HourlyCostPence, d.PlannedMinutes, d.GroupSize)}
-				lines[prov.ID].add(r, measures)
-				out.Totals.add(r, measures)
-				group("area_of_need", string(area), area.Label(), prov).add(r, measures)
-				group("year_group", string(year), year.Label(), prov).add(r, measures)
+				part.lines[prov.ID].add(r, measures)
+				part.totals.add(r, measures)
+				part.group("area_of_need", string(area), area.Label(), prov).add(r, measures)
+				part.group("year_group", string(year), year.Label(), prov).add(r, measures)
 				if schoolID == "" {
 					s, _ := t.School(at)
-					group("school", at, s.Name, prov).add(r, measures)
+					part.group("school", at, s.Name, prov).add(r, measures)
 				}
 			}
 		}
 	}
-	if err := v.eachPastPupil(ctx, trustID, schoolID, asOf, visit); err != nil {
+	var err error
+	if parallel {
+		err = pv.EachPastPupilParallel(ctx, trustID, schoolID, workers, func(w int, s *Summary) {
+			if p := s.At(asOf, v.KnownAt); p.Exists() {
+				visit(w, p)
+			}
+		})
+	} else {
+		err = v.eachPastPupil(ctx, trustID, schoolID, asOf, func(p *pupil.Pupil) { visit(0, p) })
+	}
+	if err != nil {
 		return Impact{}, err
 	}
+	all := parts[0]
+	for _, part := range parts[1:] {
+		all.merge(part)
+	}
+	lines, groups := all.lines, all.groups
+	out.Totals = ImpactLine{Name: "All provision", ImpactFigures: all.totals}
 	for _, p := range t.Provisions {
 		if l := lines[p.ID]; l.pupils != nil {
 			l.finish(suppress)
