@@ -75,7 +75,9 @@ func TestBrowserInclusion(t *testing.T) {
 	b.axe("the trust's heat map")
 	b.narrow("review-heatmap")
 	b.do(chromedp.Click(chromedp.CSS(`table.heatmap a[href^="/ui/rounds/"]`)), chromedp.WaitVisible(chromedp.ID("area-leadership")))
+	b.shot("review-round")
 	b.axe("a review round, as the trust lead")
+	b.narrow("review-round")
 	b.open("/ui/trusts/" + w.trust + "/patterns")
 	if s := b.text("main"); !strings.Contains(s, "Communication and interaction") || !strings.Contains(s, "of 234 on roll") {
 		t.Fatalf("patterns of need: %q", s)

@@ -72,7 +72,7 @@ func TestMATSENDReview(t *testing.T) {
 	// The round's history says who rated what, and when.
 	hist := got.Body["history"].([]any)
 	if rated := hist[len(hist)-1].(map[string]any); len(hist) != 2 || rated["by"] != "Sam Senco" || rated["recorded_at"] == "" ||
-		rated["what"] != "Rated leadership-1 secure, leadership-2 developing, leadership-own-1 not yet" {
+		rated["what"] != "Rated 3 statements of Leadership: 1 secure, 1 developing, 1 not yet in place" {
 		t.Errorf("the round's history: %v", hist)
 	}
 

@@ -475,11 +475,24 @@ func Describe(d event.Data) string {
 	case RoundOpened:
 		return "Round opened: " + d.Name
 	case StatementsRated:
-		parts := make([]string, len(d.Ratings))
-		for i, r := range d.Ratings {
-			parts[i] = r.StatementID + " " + strings.ReplaceAll(r.Rating, "_", " ")
+		// "Rated 3 statements of Leadership: 1 secure, 1 developing, 1 not
+		// yet in place" (a statement's id starts with its area's).
+		n := map[string]int{}
+		for _, r := range d.Ratings {
+			n[r.Rating]++
 		}
-		return "Rated " + strings.Join(parts, ", ")
+		var parts []string
+		for _, rating := range Ratings {
+			if n[rating] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n[rating], map[string]string{Secure: "secure", Developing: "developing", NotYet: "not yet in place"}[rating]))
+			}
+		}
+		what := "statements"
+		if len(d.Ratings) == 1 {
+			what = "statement"
+		}
+		area, _, _ := strings.Cut(d.Ratings[0].StatementID, "-")
+		return fmt.Sprintf("Rated %d %s of %s: %s", len(d.Ratings), what, AreaName(area), strings.Join(parts, ", "))
 	case ActionAdded:
 		return "Action added, due " + d.Action.DueOn.String() + ": " + d.Action.What
 	case ActionDone:
