@@ -84,6 +84,19 @@ type Facts struct {
 	User      func(id string) (user.User, bool)
 }
 
+// ready checks what every command on a round checks first: cmd's fields,
+// a round that exists, and the statement it names (if any) being the
+// trust's.
+func (r *Round) ready(cmd any, statementID string, f Facts) error {
+	if err := domain.ValidateOn(cmd, f.Today); err != nil {
+		return err
+	}
+	if err := r.exists(); err != nil {
+		return err
+	}
+	return f.optionalStatement(statementID)
+}
+
 // optionalStatement refuses a statement_id given that is not the trust's.
 func (f Facts) optionalStatement(id string) error {
 	if _, ok := f.Statement(id); id != "" && !ok {
@@ -244,13 +257,7 @@ func (r *Round) EvidenceOf(id string) (Evidence, bool) {
 // AddEvidence decides attaching document e (its file checked by the
 // service) as evidence, today.
 func (r *Round) AddEvidence(cmd AddEvidence, e Evidence, f Facts) ([]event.Data, error) {
-	if err := domain.ValidateOn(cmd, f.Today); err != nil {
-		return nil, err
-	}
-	if err := r.exists(); err != nil {
-		return nil, err
-	}
-	if err := f.optionalStatement(cmd.StatementID); err != nil {
+	if err := r.ready(cmd, cmd.StatementID, f); err != nil {
 		return nil, err
 	}
 	e.StatementID, e.Name, e.AddedOn = cmd.StatementID, cmd.Name, f.Today
@@ -333,13 +340,7 @@ func (r *Round) RateArea(cmd RateArea, f Facts) ([]event.Data, error) {
 // has a due list: a SENCO or the trust lead), due on or after the round
 // opened.
 func (r *Round) AddAction(id string, cmd AddAction, f Facts) ([]event.Data, error) {
-	if err := domain.ValidateOn(cmd, f.Today); err != nil {
-		return nil, err
-	}
-	if err := r.exists(); err != nil {
-		return nil, err
-	}
-	if err := f.optionalStatement(cmd.StatementID); err != nil {
+	if err := r.ready(cmd, cmd.StatementID, f); err != nil {
 		return nil, err
 	}
 	if u, ok := f.User(cmd.OwnerID); !ok || u.TrustID != r.TrustID || (u.Role != user.SENCO && u.Role != user.TrustLead) || !u.MaySignIn() {
@@ -390,13 +391,7 @@ func (r *Round) InviteReviewer(cmd InviteReviewer, f Facts) ([]event.Data, error
 // Comment decides a reviewer's comment today (who may is the service's
 // rule).
 func (r *Round) Comment(userID string, cmd AddComment, f Facts) ([]event.Data, error) {
-	if err := domain.ValidateOn(cmd, f.Today); err != nil {
-		return nil, err
-	}
-	if err := r.exists(); err != nil {
-		return nil, err
-	}
-	if err := f.optionalStatement(cmd.StatementID); err != nil {
+	if err := r.ready(cmd, cmd.StatementID, f); err != nil {
 		return nil, err
 	}
 	return []event.Data{Commented{Comment: Comment{UserID: userID, StatementID: cmd.StatementID, Text: cmd.Text, On: f.Today}}}, nil
