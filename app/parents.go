@@ -34,9 +34,27 @@ type InviteParent struct {
 // Errors: *ValidationError, *ConflictError (already linked; the pupil has
 // left), ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) InviteParent(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd InviteParent) (Invitation, error) {
-	// Everything the link would refuse is refused before an account is
-	// made: who may, a stale If-Match (first, as on every command), the
-	// fields, a pupil who has left.
+	parent, err := s.accountToInvite(ctx, u, o, pupilID, cmd, user.Parent, cmd.Name, cmd.Email, (*pupil.Pupil).OnRollError)
+	if err != nil {
+		return Invitation{}, err
+	}
+	link := pupil.LinkParent{UserID: parent.ID, Relationship: cmd.Relationship, ParentalResponsibility: cmd.ParentalResponsibility}
+	if _, err := pupilCommand(ctx, s, u, o, "InviteParent", pupilID, ReadWrite, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
+		return simple(p.LinkParent(link, f))
+	}); err != nil {
+		return Invitation{}, err
+	}
+	return s.invite(ctx, u, parent)
+}
+
+// accountToInvite finds or makes the account of role (name, email, of the
+// pupil's trust) that an invitation from pupilID's record is for. First,
+// so that no account is made for an invitation the record would refuse,
+// it checks what the command will: who may (the pupil's SENCO, an admin),
+// a stale If-Match (first, as on every command), cmd's fields, and check
+// on the record.
+func (s *Service) accountToInvite(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd any, role user.Role, name, email string,
+	check func(p *pupil.Pupil) error) (user.User, error) {
 	var trustID string
 	err := s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
 		if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
@@ -49,22 +67,12 @@ func (s *Service) InviteParent(ctx context.Context, u user.User, o CommandOption
 			return err
 		}
 		trustID = p.TrustID
-		return p.OnRollError()
+		return check(p)
 	})
 	if err != nil {
-		return Invitation{}, err
+		return user.User{}, err
 	}
-	parent, err := s.accountFor(ctx, user.Parent, trustID, cmd.Name, cmd.Email)
-	if err != nil {
-		return Invitation{}, err
-	}
-	link := pupil.LinkParent{UserID: parent.ID, Relationship: cmd.Relationship, ParentalResponsibility: cmd.ParentalResponsibility}
-	if _, err := pupilCommand(ctx, s, u, o, "InviteParent", pupilID, ReadWrite, func(p *pupil.Pupil, f pupil.Facts) (pupilDecision[Result], error) {
-		return simple(p.LinkParent(link, f))
-	}); err != nil {
-		return Invitation{}, err
-	}
-	return s.invite(ctx, u, parent)
+	return s.accountFor(ctx, role, trustID, name, email)
 }
 
 // accountFor finds the account of role of trust trustID with email, or

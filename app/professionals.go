@@ -34,27 +34,10 @@ type InviteProfessional struct {
 // open; a document not of the record), *ConflictError (asked already; the
 // pupil has left), ErrNotFound, ErrForbidden, ErrUnavailable.
 func (s *Service) InviteProfessional(ctx context.Context, u user.User, o CommandOptions, pupilID string, cmd InviteProfessional) (Invitation, error) {
-	// Everything the request would refuse is refused before an account
-	// is made, as for parents.
-	var trustID string
-	err := s.pupils.Read(ctx, pupilID, func(p *pupil.Pupil) error {
-		if err := requirePupil(u, pupilID, p, s.Today(), ReadWrite); err != nil {
-			return err
-		}
-		if o.IfMatch != nil && *o.IfMatch != p.Version {
-			return domain.StaleVersion(*o.IfMatch, p.Version)
-		}
-		if err := domain.ValidateOn(cmd, s.Today()); err != nil {
-			return err
-		}
-		trustID = p.TrustID
+	pro, err := s.accountToInvite(ctx, u, o, pupilID, cmd, user.Professional, cmd.Name, cmd.Email, func(p *pupil.Pupil) error {
 		_, err := p.CheckInvitation(cmd.InviteProfessional, s.Today())
 		return err
 	})
-	if err != nil {
-		return Invitation{}, err
-	}
-	pro, err := s.accountFor(ctx, user.Professional, trustID, cmd.Name, cmd.Email)
 	if err != nil {
 		return Invitation{}, err
 	}
