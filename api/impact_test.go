@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -75,6 +76,9 @@ func TestImpactAndDelivery(t *testing.T) {
 	e := start(t, "")
 	w := e.impactWorld(t)
 	a := "/v1/schools/" + w.schoolA
+	// Every read below comes after the views have the whole world (they
+	// follow the stream a moment behind the writes).
+	e.must(t, 200, "GET", a+fmt.Sprintf("/impact?min_seq=%d", e.lastSeq(t)), w.sencoA, nil)
 
 	var im projections.Impact
 	if err := json.Unmarshal(e.must(t, 200, "GET", a+"/impact", w.sencoA, nil).Raw, &im); err != nil {
