@@ -151,3 +151,14 @@ func (s *Service) verify(ctx context.Context, id string, events []event.Event) (
 	}
 	return v, nil
 }
+
+// awaitWritten waits until the views have applied everything written so
+// far: for answers found from the views that must hold a write made a
+// moment ago (by this server or another).
+func (s *Service) awaitWritten(ctx context.Context) error {
+	last, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	return s.awaitViews(ctx, last)
+}

@@ -62,11 +62,7 @@ func (s *Service) ImportRegister(ctx context.Context, u user.User, schoolID stri
 	// The roll is read from the views: let them catch up with everything
 	// written so far, or a pupil registered a moment ago (by hand, or
 	// through another server) would be missing from the absent list.
-	last, err := s.store.LastSeq(ctx)
-	if err != nil {
-		return importer.Report{}, err
-	}
-	if err := s.awaitViews(ctx, last); err != nil {
+	if err := s.awaitWritten(ctx); err != nil {
 		return importer.Report{}, err
 	}
 	roster, err := s.roster(ctx, schoolID)

@@ -129,10 +129,15 @@ type Support struct {
 
 // Children lists the children a parent is linked to. A parent only.
 //
-// Errors: ErrForbidden, ErrUnavailable.
+// Errors: ErrForbidden, ErrBehind (the views did not catch up in time),
+// ErrUnavailable.
 func (s *Service) Children(ctx context.Context, u user.User) ([]ChildRef, error) {
 	if u.Role != user.Parent {
 		return nil, domain.Forbidden("Only a parent sees their children here.")
+	}
+	// Found from the views, which must hold a link made a moment ago.
+	if err := s.awaitWritten(ctx); err != nil {
+		return nil, err
 	}
 	out := []ChildRef{}
 	err := s.proj.Store().EachTrustPupil(ctx, u.TrustID, func(sm *projections.Summary) {

@@ -68,10 +68,16 @@ type RequestRef struct {
 // Requests lists the requests made of professional u, newest first. A
 // professional only.
 //
-// Errors: ErrForbidden, ErrUnavailable.
+// Errors: ErrForbidden, ErrBehind (the views did not catch up in time),
+// ErrUnavailable.
 func (s *Service) Requests(ctx context.Context, u user.User) ([]RequestRef, error) {
 	if u.Role != user.Professional {
 		return nil, domain.Forbidden("Only an outside professional sees their requests here.")
+	}
+	// The list is found from the views, which must hold a request made a
+	// moment ago.
+	if err := s.awaitWritten(ctx); err != nil {
+		return nil, err
 	}
 	var ids []string
 	err := s.proj.Store().EachTrustPupil(ctx, u.TrustID, func(sm *projections.Summary) {
