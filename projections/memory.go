@@ -2,6 +2,8 @@ package projections
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 )
 
@@ -82,7 +84,9 @@ func (m *Memory) Skip(_ context.Context, it Item, reason string) error {
 	}
 	if it.Commit.Aggregate == "pupil" {
 		touched := map[string]*Summary{}
-		m.touch(touched, it.Commit.AggregateID).MarkUnapplied(it)
+		if s := m.touch(touched, it.Commit.AggregateID); it.Seq > s.Seq {
+			s.MarkUnapplied(it)
+		}
 		for _, s := range touched {
 			m.index(s)
 		}
@@ -233,4 +237,51 @@ func (m *Memory) Reset(context.Context) error {
 	defer m.mu.Unlock()
 	m.reset()
 	return nil
+}
+
+// Export hands a snapshot writer the sequence and refused commits the
+// snapshot stands at (start), then every summary (each). Summaries change
+// in place, so each is called under the read lock, but a few hundred
+// summaries at a time, letting commits be applied between: a summary may
+// then be ahead of seq (its own Seq says how far), which replaying from
+// seq allows for, since a commit at or below a summary's Seq is not
+// applied to it again.
+func (m *Memory) Export(start func(seq uint64, refused []Unapplied) error, each func(id string, s *Summary) error) error {
+	m.mu.RLock()
+	seq, refused := m.seq, slices.Clone(m.refused)
+	ids := slices.Collect(maps.Keys(m.pupils))
+	m.mu.RUnlock()
+	if err := start(seq, refused); err != nil {
+		return err
+	}
+	const chunk = 256
+	for len(ids) > 0 {
+		n := min(chunk, len(ids))
+		var err error
+		m.mu.RLock()
+		for _, id := range ids[:n] {
+			if err = each(id, m.pupils[id]); err != nil {
+				break
+			}
+		}
+		m.mu.RUnlock()
+		if err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// Restore replaces the store's content with a snapshot's: summaries as
+// Export gave them (by pupil id), at sequence seq.
+func (m *Memory) Restore(seq uint64, refused []Unapplied, summaries map[string]*Summary) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.reset()
+	m.seq, m.refused = seq, refused
+	for id, s := range summaries {
+		m.pupils[id] = s
+		m.index(s)
+	}
 }

@@ -107,7 +107,13 @@ func applyOne(it Item, get func(pupilID string) *Summary) (err error) {
 			err = fmt.Errorf("commit %d: %w: applying it failed: %v", it.Seq, ErrRefused, r)
 		}
 	}()
-	get(it.Commit.AggregateID).Apply(it.Seq, it.Commit)
+	s := get(it.Commit.AggregateID)
+	if it.Seq <= s.Seq {
+		// Already in this summary: a snapshot taken while commits were
+		// applied holds some pupils ahead of its sequence (see Memory.Export).
+		return nil
+	}
+	s.Apply(it.Seq, it.Commit)
 	return nil
 }
 

@@ -41,6 +41,29 @@ type proc struct {
 	cmd  *exec.Cmd
 	addr string
 	done chan error
+	mu   sync.Mutex
+	log  []string // its stderr, a line each
+}
+
+// logged reports whether a line of the server's log contains every part.
+func (p *proc) logged(parts ...string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, l := range p.log {
+		if containsAll(l, parts) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAll(s string, parts []string) bool {
+	for _, part := range parts {
+		if !strings.Contains(s, part) {
+			return false
+		}
+	}
+	return true
 }
 
 func startServe(t *testing.T, dataDir string, extraEnv ...string) *proc {
@@ -58,10 +81,14 @@ func startServe(t *testing.T, dataDir string, extraEnv ...string) *proc {
 		t.Fatal(err)
 	}
 	ready := make(chan struct{})
+	p := &proc{cmd: cmd, addr: addr, done: make(chan error, 1)}
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		signalled := false
 		for sc.Scan() {
+			p.mu.Lock()
+			p.log = append(p.log, sc.Text())
+			p.mu.Unlock()
 			if !signalled && strings.Contains(sc.Text(), `"msg":"sendcase ready"`) && strings.Contains(sc.Text(), addr) {
 				close(ready)
 				signalled = true
@@ -69,7 +96,6 @@ func startServe(t *testing.T, dataDir string, extraEnv ...string) *proc {
 		}
 		_, _ = io.Copy(io.Discard, stderr)
 	}()
-	p := &proc{cmd: cmd, addr: addr, done: make(chan error, 1)}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	select {
@@ -248,6 +274,69 @@ func TestServeKilledMidCatchUp(t *testing.T) {
 	waitReady(t, mem)
 	if fromMemory := mem.get(t, workload); fromMemory != fromPG {
 		t.Fatalf("after the kill PostgreSQL answers\n%s\nbut a rebuild in memory answers\n%s", fromPG, fromMemory)
+	}
+}
+
+// TestServeStartsFromASnapshot: a server writes a snapshot of its
+// in-memory views; the next start loads it and replays only the commits
+// after it (here a second trust seeded while no server ran), and answers
+// as a full rebuild does.
+func TestServeStartsFromASnapshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("process test")
+	}
+	dir := t.TempDir()
+	first := seedTrust(t, dir, "--pupils 400")
+	p := startServe(t, dir, "SENDCASE_SNAPSHOT_EVERY=1", "SENDCASE_SNAPSHOT_MINUTES=0.01")
+	until.True(t, 60*time.Second, "a snapshot to be written", func() bool { return p.logged(`"msg":"snapshot of the views written"`) })
+	stop(t, p)
+	second := seedTrust(t, dir, "--pupils 300")
+
+	workloads := func(p *proc) string {
+		return p.get(t, "/v1/trusts/"+first+"/workload?as_of=2026-07-15") + p.get(t, "/v1/trusts/"+second+"/workload?as_of=2026-07-15")
+	}
+	p = startServe(t, dir)
+	if !p.logged(`"msg":"views loaded from a snapshot"`) || p.logged(`"from_snapshot":0`) {
+		t.Errorf("the views were not loaded from the snapshot:\n%s", strings.Join(p.log, "\n"))
+	}
+	fromSnapshot := workloads(p)
+	stop(t, p)
+	p = startServe(t, dir, "SENDCASE_SNAPSHOT_EVERY=-1")
+	if !p.logged(`"from_snapshot":0`) {
+		t.Errorf("snapshots off, yet the views did not start from nothing")
+	}
+	if rebuilt := workloads(p); rebuilt != fromSnapshot {
+		t.Errorf("from the snapshot and its tail:\n%s\nfrom the whole stream:\n%s", fromSnapshot, rebuilt)
+	}
+}
+
+// seedTrust seeds one school's trust into dir and answers its id.
+func seedTrust(t *testing.T, dir, args string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=seed --quiet --schools 1 --years 1 --until 2026-07-15 "+args,
+		"SENDCASE_DATA_DIR="+dir, "NATS_URL=", "DATABASE_URL=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("seed: %v\n%s", err, out)
+	}
+	m := regexp.MustCompile(`seeded trust ([0-9a-f-]{36})`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("seed output: %s", out)
+	}
+	return m[1]
+}
+
+// stop ends serve with SIGTERM and waits for it.
+func stop(t *testing.T, p *proc) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("still running 30s after SIGTERM")
 	}
 }
 

@@ -64,6 +64,13 @@ type Config struct {
 	// schedule when it has a mailer (0: every minute; negative: never, for
 	// tests that run it by hand).
 	RemindEvery time.Duration
+	// SnapshotEvery and SnapshotInterval schedule the snapshots of the
+	// in-memory views: one is written once this many commits have been
+	// applied since the last, or this long after it if any were (0: every
+	// 100,000 commits or 10 minutes; SnapshotEvery negative: never, and
+	// none is loaded).
+	SnapshotEvery    int
+	SnapshotInterval time.Duration
 	// Now is the clock (tests pin it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -117,7 +124,8 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err := n.dir.WaitCaughtUp(cctx); err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
 	}
-	var store projections.Store = projections.NewMemory()
+	mem := projections.NewMemory()
+	var store projections.Store = mem
 	if cfg.DatabaseURL != "" {
 		if n.pg, err = pgstore.Open(ctx, cfg.DatabaseURL, n.Store.Keys()); err != nil {
 			return nil, err
@@ -125,17 +133,31 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		store = n.pg
 	}
 	n.Projector = projector.New(n.Store, store, cfg.Logger)
+	var snaps *snapshots
 	if cfg.DatabaseURL == "" {
-		// In memory the views are rebuilt from the stream before serving.
+		// In memory the views are loaded from the newest snapshot, if any,
+		// and brought up to date from the stream before serving.
 		start := time.Now()
+		snaps = n.loadSnapshot(ctx, cfg, mem)
+		from, _ := mem.Checkpoint(ctx)
 		if err := n.Projector.CatchUp(ctx, nil); err != nil {
 			return nil, fmt.Errorf("rebuild projections: %w", err)
 		}
-		cfg.Logger.Info("projections rebuilt", "seq", n.Projector.Seq(), "duration", time.Since(start).Round(time.Millisecond))
+		cfg.Logger.Info("projections rebuilt", "seq", n.Projector.Seq(), "from_snapshot", from, "duration", time.Since(start).Round(time.Millisecond))
 	}
 	bg, stop := context.WithCancel(context.Background())
 	n.stop, n.done = stop, make(chan struct{})
-	go func() { defer close(n.done); n.Projector.Run(bg) }()
+	go func() {
+		defer close(n.done)
+		if snaps == nil {
+			n.Projector.Run(bg)
+			return
+		}
+		ran := make(chan struct{})
+		go func() { defer close(ran); n.Projector.Run(bg) }()
+		n.writeSnapshots(bg, snaps)
+		<-ran
+	}()
 
 	opts := app.Options{Now: cfg.Now, CatchUpDirectory: n.dir.WaitCaughtUp, PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, DigestAt: cfg.DigestAt}
 	if rp, err := passkey.New(cfg.PublicURL); err == nil {

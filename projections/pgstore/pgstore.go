@@ -23,7 +23,6 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/sendcase/sendcase/projections"
-	"github.com/sendcase/sendcase/shred"
 )
 
 //go:embed migrations/*.sql
@@ -35,23 +34,9 @@ const (
 	lockKey    = int64(0x53454e44_43415345) // "SENDCASE"
 )
 
-// Keys gives the ciphers of pupils' keys (eventstore.Keyring in a running
-// sendcase). The personal fields of every summary are sealed under its
-// pupil's key before they reach PostgreSQL, so destroying the key erases
-// them from the rows, their old versions, the WAL and backups alike.
-type Keys interface {
-	// Cipher returns the pupil's cipher for reading, or an error wrapping
-	// shred.ErrKeyDestroyed once the pupil is erased.
-	Cipher(ctx context.Context, id string) (*shred.Cipher, error)
-	// CipherForWriting is Cipher, creating the key of a pupil that has none.
-	CipherForWriting(ctx context.Context, id string) (*shred.Cipher, error)
-}
-
-// personal is the tree of a summary's personal fields as stored.
-var personal = projections.SummaryPersonal()
-
-// sealedFor binds a summary's sealed values to its pupil.
-func sealedFor(pupilID string) []byte { return []byte(pupilID + "/summary") }
+// Keys gives the ciphers that seal summaries' personal fields before they
+// reach PostgreSQL (projections.SealSummary).
+type Keys = projections.Keys
 
 // Store is the PostgreSQL store.
 type Store struct {
@@ -318,51 +303,14 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 	return nil
 }
 
-// encode is the stored form of pupil id's summary: JSON with its personal
-// fields sealed under the pupil's key, or erased once the key is destroyed.
+// encode is the stored form of pupil id's summary (projections.SealSummary).
 func (s *Store) encode(ctx context.Context, id string, sm *projections.Summary) ([]byte, error) {
-	doc, err := json.Marshal(sm)
-	if err != nil {
-		return nil, fmt.Errorf("encode summary %s: %w: %v", id, projections.ErrRefused, err)
-	}
-	c, err := s.keys.CipherForWriting(ctx, id)
-	switch {
-	case errors.Is(err, shred.ErrKeyDestroyed):
-		doc, err = shred.Erase(personal, doc)
-	case err != nil:
-		return nil, fmt.Errorf("seal summary %s: %w", id, err)
-	default:
-		doc, err = c.Seal(personal, doc, sealedFor(id))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("seal summary %s: %w: %v", id, projections.ErrRefused, err)
-	}
-	return doc, nil
+	return projections.SealSummary(ctx, s.keys, id, sm)
 }
 
-// decode reads a stored summary of pupil id into sm. Its personal fields
-// read as erased when the key is destroyed, or when a value does not open
-// (the row was altered), as the stream's events do.
+// decode reads a stored summary of pupil id into sm (projections.OpenSummary).
 func (s *Store) decode(ctx context.Context, id string, doc []byte, sm *projections.Summary) error {
-	c, err := s.keys.Cipher(ctx, id)
-	var plain []byte
-	switch {
-	case errors.Is(err, shred.ErrKeyDestroyed):
-		plain, err = shred.Erase(personal, doc)
-	case err != nil:
-		return fmt.Errorf("open summary %s: %w", id, err)
-	default:
-		if plain, err = c.Open(personal, doc, sealedFor(id)); err != nil {
-			plain, err = shred.Erase(personal, doc)
-		}
-	}
-	if err == nil {
-		err = gojson.Unmarshal(plain, sm)
-	}
-	if err != nil {
-		return fmt.Errorf("decode summary %s: %w", id, err)
-	}
-	return nil
+	return projections.OpenSummary(ctx, s.keys, id, doc, sm)
 }
 
 // Checkpoint implements projections.Store.

@@ -25,19 +25,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// appendItems stores scenario commits in the stream, keeping their sequences.
 func appendItems(t *testing.T, s *eventstore.Store, items []projections.Item) {
 	t.Helper()
-	for _, it := range items {
-		c := it.Commit
-		r, err := s.JetStream().Publish(context.Background(), eventlog.Subject(c.Aggregate, c.AggregateID), mustJSON(t, c))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Sequence != it.Seq {
-			t.Fatalf("stored at %d, scenario says %d", r.Sequence, it.Seq)
-		}
-	}
+	storetest.Publish(t, s.JetStream(), items)
 }
 
 type runner struct {

@@ -90,7 +90,7 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		// Delivering the last batches again (a crash before the ack) changes nothing.
 		ApplyInBatches(t, s, items[len(items)-12:], 4)
 		if got := Snapshot(t, s, items); got != want {
-			t.Fatalf("redelivery changed the views:\n%s", diff(want, got))
+			t.Fatalf("redelivery changed the views:\n%s", Diff(want, got))
 		}
 		a, ok, err := s.Anchor(ctx, Ben)
 		if err != nil || !ok || a.Events != 9 || a.Head == "" || a.SchoolID != SchoolA {
@@ -107,7 +107,7 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		}
 		ApplyInBatches(t, s, items, 1000)
 		if got := Snapshot(t, s, items); got != want {
-			t.Fatalf("rebuild differs:\n%s", diff(want, got))
+			t.Fatalf("rebuild differs:\n%s", Diff(want, got))
 		}
 	})
 
@@ -295,7 +295,7 @@ func Run(t *testing.T, open func(t *testing.T) projections.Store) {
 		ApplyInBatches(t, a, items, 1)
 		ApplyInBatches(t, b, items, len(items))
 		if sa, sb := Snapshot(t, a, items), Snapshot(t, b, items); sa != sb {
-			t.Fatalf("one by one vs all at once:\n%s", diff(sa, sb))
+			t.Fatalf("one by one vs all at once:\n%s", Diff(sa, sb))
 		}
 	})
 }
@@ -605,8 +605,8 @@ func checkTrends(t *testing.T, v projections.Views) {
 	}
 }
 
-// diff shows the first differing line of two snapshots.
-func diff(a, b string) string {
+// Diff shows the first differing line of two snapshots.
+func Diff(a, b string) string {
 	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
 	for i := 0; i < len(al) && i < len(bl); i++ {
 		if al[i] != bl[i] {
@@ -700,7 +700,7 @@ func checkDeliveryAndImpact(t *testing.T, v projections.Views) {
 		"All provision: 7 pupils, 540/week, planned 2160, delivered 600 (27%), attended 540 (90%)",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") || len(trustWide.Pupils) != 0 {
-		t.Errorf("the trust's delivery:\n%s", diff(strings.Join(want, "\n"), strings.Join(lines, "\n")))
+		t.Errorf("the trust's delivery:\n%s", Diff(strings.Join(want, "\n"), strings.Join(lines, "\n")))
 	}
 
 	// Impact, autumn term. Talk Boost: 3 of 5 outcomes met or exceeded
@@ -732,7 +732,7 @@ func checkDeliveryAndImpact(t *testing.T, v projections.Views) {
 		"All provision: 7 pupils, 4 of 7 met (57%), 27375p, 6844p a met outcome" + measured,
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
-		t.Errorf("the trust's impact:\n%s", diff(strings.Join(want, "\n"), strings.Join(lines, "\n")))
+		t.Errorf("the trust's impact:\n%s", Diff(strings.Join(want, "\n"), strings.Join(lines, "\n")))
 	}
 	// In its own school the figures for two pupils are shown: 1 of 2 met,
 	// 2 × 6750 = 13500p, 13500p a met outcome.
