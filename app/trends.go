@@ -70,3 +70,16 @@ func (s *Service) trends(ctx context.Context, trustID, schoolID string, q TrendQ
 		return s.viewsOf(When{}).Trends(ctx, trustID, schoolID, from, to)
 	})
 }
+
+// WarmTrends works out every trust's trends over the default months, as
+// its lead would first ask, so that the first to ask after a start does
+// not wait while every pupil's month ends are worked out: the in-memory
+// summaries keep them from then on (docs/projections.md).
+func (s *Service) WarmTrends(ctx context.Context) {
+	for _, t := range s.dir.Trusts() {
+		if ctx.Err() != nil {
+			return
+		}
+		_, _ = s.trends(ctx, t.ID, "", TrendQuery{})
+	}
+}

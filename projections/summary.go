@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"unique"
 
 	gojson "github.com/goccy/go-json"
@@ -34,6 +35,9 @@ type Summary struct {
 	// of them happened on. Stores may load History only for past views.
 	History      []PastEvent
 	LastOccurred civil.Date
+	// trends is what this pupil added to each month end of the trends
+	// last computed (see trendCache), kept while the summary is the same.
+	trends atomic.Pointer[trendCache]
 }
 
 // Apply folds one pupil commit into s.
@@ -206,7 +210,7 @@ type summaryJSON struct {
 func SummaryPersonal() *event.Personal { return event.PersonalOf(summaryJSON{}) }
 
 // MarshalJSON keeps the EHCP records, which the pupil's API shape omits.
-func (s Summary) MarshalJSON() ([]byte, error) {
+func (s *Summary) MarshalJSON() ([]byte, error) {
 	p := s.Pupil
 	return json.Marshal(summaryJSON{Pupil: &p, EHCPRecords: s.Pupil.EHCPRecords, Events: s.Events, Head: s.Head, Seq: s.Seq, Unapplied: s.Unapplied, LastOccurred: s.LastOccurred,
 		Delivered: deliveredOf(s.Pupil.Cycles)})

@@ -44,7 +44,7 @@ func TestSummaryKeepsMeetingsWithParents(t *testing.T) {
 	if len(s.Pupil.Cycles) != 2 || s.Pupil.MeetingsWithParents(d("2025-09-01"), d("2025-12-31")) != 3 {
 		t.Fatalf("cycles %d, meetings %+v", len(s.Pupil.Cycles), s.Pupil.ParentMeetings)
 	}
-	b, err := json.Marshal(s)
+	b, err := json.Marshal(&s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestSummaryKeepsProfessionalsByAccount(t *testing.T) {
 	s.Apply(1, event.Commit{Events: []event.Event{{Version: 1, Data: pupil.Registered{PupilID: "p", SchoolID: "s", On: d("2025-09-01"), SENStatus: need.SENSupport}}}})
 	s.Apply(2, event.Commit{Events: []event.Event{{Version: 2, Data: pupil.ProfessionalInvited{Request: pupil.ProfessionalRequest{
 		ID: "r1", UserID: "eve", AdviceEntry: 1, From: "educational psychologist", Message: "private", DocumentIDs: []string{"d1"}, InvitedOn: d("2025-11-10")}}}}})
-	b, err := json.Marshal(s)
+	b, err := json.Marshal(&s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,12 +84,13 @@ func (v Views) Trends(ctx context.Context, trustID, schoolID string, from, to ci
 		Total: TrendSeries{Name: t.Name, Months: newMonths(ends)}, Schools: []TrendSeries{}}
 	phases := map[string]string{}
 	for _, s := range t.Schools {
+		phases[s.ID] = string(s.Phase)
 		if schoolID != "" && s.ID != schoolID {
 			continue
 		}
 		out.Schools = append(out.Schools, TrendSeries{SchoolID: s.ID, Name: s.Name, Months: newMonths(ends)})
-		phases[s.ID] = string(s.Phase)
 	}
+	key := phasesKey(phases)
 	// Each worker counts into its own copy of the schools' months; the
 	// copies are summed at the end.
 	workers := 1
@@ -105,15 +106,43 @@ func (v Views) Trends(ctx context.Context, trustID, schoolID string, from, to ci
 		}
 	}
 	visit := func(w int, s *Summary) {
-		var clk clockCache
-		s.eachMonthEnd(ends, func(i int, p *pupil.Pupil) {
-			if !p.Exists() || !p.OnRoll {
-				return
+		// Month ends this pupil added to before, unchanged since, are
+		// added from its cache; the others are worked out, and cached.
+		c := s.cachedTrends(key)
+		var missing []int
+		for i, end := range ends {
+			part, ok := c.lookup(end)
+			if !ok {
+				missing = append(missing, i)
+			} else if series := parts[w][part.schoolOf()]; series != nil {
+				part.addTo(&series.Months[i])
 			}
+		}
+		if len(missing) == 0 {
+			return
+		}
+		sub := make([]civil.Date, len(missing))
+		for k, i := range missing {
+			sub[k] = ends[i]
+		}
+		worked, cacheable := make([]trendPart, len(missing)), true
+		var clk clockCache
+		s.eachMonthEnd(sub, func(k int, p *pupil.Pupil) {
+			if !p.Exists() || !p.OnRoll {
+				return // adds nothing: the zero part
+			}
+			i := missing[k]
+			var m TrendMonth
+			m.add(p, s, clk.of(p), phases[p.SchoolID], ends[i])
+			part, ok := packTrend(p.SchoolID, &m)
+			worked[k], cacheable = part, cacheable && ok
 			if series := parts[w][p.SchoolID]; series != nil {
-				series.Months[i].add(p, s, clk.of(p), phases[p.SchoolID], ends[i])
+				series.Months[i].sum(m)
 			}
 		})
+		if cacheable {
+			s.trends.Store(c.with(s.Seq, key, sub, worked))
+		}
 	}
 	var err error
 	switch {

@@ -74,14 +74,16 @@ func benchCmd(args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	opts := seedFlags(fs, 10, 2000, 1)
 	appends := fs.Int("appends", 20000, "commands in the append comparison")
+	appendsDir := fs.String("appends-dir", "", "where the append comparison's own server keeps its data (default: beside -data, on the same file system)")
 	concurrency := fs.Int("concurrency", 32, "concurrent writers in the append comparison")
 	loads := fs.Int("loads", 200, "pupils in the aggregate-load comparison")
+	rounds := fs.Int("rounds", 3, "rounds of each side of a ratio, interleaved; medians compared")
 	httpFor := fs.Duration("http", 5*time.Second, "how long each view is loaded")
 	clients := fs.Int("clients", 32, "concurrent HTTP clients")
 	databaseURL := fs.String("database", env("DATABASE_URL", ""), "also rebuild into this PostgreSQL (DATABASE_URL)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the uncached view computations to this file (go tool pprof)")
-	dataDir := fs.String("data", "", "where the benchmark's embedded NATS keeps its data (default: a temporary directory, removed after)")
+	dataDir := fs.String("data", "", "where the benchmark's embedded NATS keeps its data (default: a temporary directory, removed after); a trust already seeded there is measured without seeding again")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,8 +101,8 @@ func benchCmd(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	o.Workers = 32
-	rep, err := bench.Run(ctx, bench.Options{Seed: o, DataDir: dir, DatabaseURL: *databaseURL, Appends: *appends, Concurrency: *concurrency,
-		Loads: *loads, HTTP: *httpFor, Clients: *clients, CPUProfile: *cpuProfile, Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+	rep, err := bench.Run(ctx, bench.Options{Seed: o, DataDir: dir, DatabaseURL: *databaseURL, Appends: *appends, AppendsDir: *appendsDir, Concurrency: *concurrency,
+		Loads: *loads, Rounds: *rounds, HTTP: *httpFor, Clients: *clients, CPUProfile: *cpuProfile, Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 	if err != nil {
 		return err
 	}

@@ -71,6 +71,10 @@ type Config struct {
 	// none is loaded).
 	SnapshotEvery    int
 	SnapshotInterval time.Duration
+	// NoWarmUp leaves the trends to be worked out when first asked for,
+	// instead of in the background once the in-memory views are loaded
+	// (the bench measures that first time).
+	NoWarmUp bool
 	// Now is the clock (tests pin it).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -166,6 +170,15 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		cfg.Logger.Warn("passkeys are off", "err", err)
 	}
 	n.Service = app.New(n.Store, dir, n.Projector, opts)
+	if cfg.DatabaseURL == "" && !cfg.NoWarmUp {
+		running := n.done
+		n.done = make(chan struct{})
+		go func() {
+			defer close(n.done)
+			n.Service.WarmTrends(bg)
+			<-running
+		}()
+	}
 	if cfg.AdminToken != "" {
 		if _, err := n.Service.EnsureAdmin(ctx, cfg.AdminToken); err != nil {
 			return nil, err

@@ -89,7 +89,7 @@ func (sn *snapshots) maybeWrite(ctx context.Context, n *Node) {
 		}
 	}
 	start := time.Now()
-	at, err := sn.series.Write(ctx, sn.mem, start)
+	info, err := sn.series.Write(ctx, sn.mem, start)
 	sn.lastAt = time.Now()
 	if err != nil {
 		if ctx.Err() == nil {
@@ -97,6 +97,6 @@ func (sn *snapshots) maybeWrite(ctx context.Context, n *Node) {
 		}
 		return
 	}
-	sn.last = at
-	n.log.Info("snapshot of the views written", "seq", at, "duration", time.Since(start).Round(time.Millisecond))
+	sn.last = info.Seq
+	n.log.Info("snapshot of the views written", "seq", info.Seq, "bytes", info.Size, "duration", time.Since(start).Round(time.Millisecond))
 }

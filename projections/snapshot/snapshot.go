@@ -163,12 +163,13 @@ func (s *Series) streamID(ctx context.Context) (string, uint64, error) {
 }
 
 // Write takes a snapshot of m and stores it, then deletes all but the
-// newest few. It answers the sequence the snapshot stands at. A snapshot
-// of a sequence already in the bucket is not written again.
-func (s *Series) Write(ctx context.Context, m *projections.Memory, now time.Time) (uint64, error) {
+// newest few. It answers the snapshot stored: the sequence it stands at,
+// and its size. A snapshot of a sequence already in the bucket is not
+// written again (the one there is answered).
+func (s *Series) Write(ctx context.Context, m *projections.Memory, now time.Time) (Info, error) {
 	stream, _, err := s.streamID(ctx)
 	if err != nil {
-		return 0, err
+		return Info{}, err
 	}
 	pr, pw := io.Pipe()
 	type exported struct {
@@ -186,28 +187,28 @@ func (s *Series) Write(ctx context.Context, m *projections.Memory, now time.Time
 	// (Object store names are chosen before Put, and a rename is a new
 	// meta record only, no copy of the chunks.)
 	tmp := fmt.Sprintf("partial-%d-%d", now.UnixNano(), time.Now().UnixNano())
-	_, perr := s.obj.Put(ctx, jetstream.ObjectMeta{Name: tmp}, pr)
+	put, perr := s.obj.Put(ctx, jetstream.ObjectMeta{Name: tmp}, pr)
 	pr.CloseWithError(errors.New("snapshot upload stopped"))
 	ex := <-done
 	if ex.err != nil || perr != nil {
 		_ = s.obj.Delete(context.WithoutCancel(ctx), tmp)
-		return 0, fmt.Errorf("snapshots: write: %w", errors.Join(ex.err, perr))
+		return Info{}, fmt.Errorf("snapshots: write: %w", errors.Join(ex.err, perr))
 	}
-	name := Name(ex.seq)
-	if _, err := s.obj.GetInfo(ctx, name); err == nil {
+	name, size := Name(ex.seq), put.Size
+	if o, err := s.obj.GetInfo(ctx, name); err == nil {
 		// Another server wrote this sequence first: keep theirs.
 		_ = s.obj.Delete(ctx, tmp)
-		return ex.seq, nil
+		return Info{Name: name, Seq: ex.seq, Format: Format, Size: o.Size}, nil
 	}
 	if err := s.rename(ctx, tmp, name, ex.seq); err != nil {
 		_ = s.obj.Delete(context.WithoutCancel(ctx), tmp)
 		if errors.Is(err, jetstream.ErrObjectAlreadyExists) {
-			return ex.seq, nil // as above, a moment later
+			return Info{Name: name, Seq: ex.seq, Format: Format, Size: size}, nil // as above, a moment later
 		}
-		return 0, err
+		return Info{}, err
 	}
 	s.prune(ctx)
-	return ex.seq, nil
+	return Info{Name: name, Seq: ex.seq, Format: Format, Size: size}, nil
 }
 
 // rename gives the uploaded object its snapshot name and metadata.

@@ -97,11 +97,11 @@ func (w *world) want(t *testing.T) string {
 
 func (w *world) write(t *testing.T) uint64 {
 	t.Helper()
-	seq, err := w.s.Write(context.Background(), w.mem, written)
+	info, err := w.s.Write(context.Background(), w.mem, written)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return seq
+	return info.Seq
 }
 
 func (w *world) load(t *testing.T, m *projections.Memory) uint64 {
