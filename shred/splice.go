@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/sendcase/sendcase/domain/event"
 )
@@ -147,36 +146,33 @@ func skipValue(b []byte, i int) (int, error) {
 	}
 	switch b[i] {
 	case '"':
-		for j := i + 1; j < len(b); j++ {
+		return skipString(b, i)
+	case '{', '[':
+		// Skipped, not parsed: brackets are counted outside strings. A
+		// value whose brackets do not match is still refused, by the JSON
+		// decoding every caller does next. (Most of a summary is skipped:
+		// this is most of the time opening one takes.)
+		depth := 0
+		for j := i; j < len(b); j++ {
 			switch b[j] {
-			case '\\':
-				j++
 			case '"':
-				return j + 1, nil
+				k, err := skipString(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = k - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1, nil
+				}
 			}
 		}
 		return 0, errMalformed
-	case '{', '[':
-		end := 0
-		err := eachMember(b, i, func(_ []byte, _, e int) error { end = e; return nil })
-		if err != nil {
-			return 0, err
-		}
-		closer := byte(']')
-		if b[i] == '{' {
-			closer = '}'
-		}
-		if end == 0 {
-			end = i + 1
-		}
-		j := skipSpace(b, end)
-		if j >= len(b) || b[j] != closer {
-			return 0, errMalformed
-		}
-		return j + 1, nil
 	default:
 		j := i
-		for j < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[j])) {
+		for j < len(b) && !endsScalar[b[j]] {
 			j++
 		}
 		if j == i {
@@ -184,4 +180,29 @@ func skipValue(b []byte, i int) (int, error) {
 		}
 		return j, nil
 	}
+}
+
+// endsScalar marks the bytes that end a number, true, false or null.
+var endsScalar = [256]bool{',': true, '}': true, ']': true, ' ': true, '\t': true, '\r': true, '\n': true}
+
+// skipString answers the index after the string starting at b[i] (a
+// quote), found with IndexByte: a quote preceded by an odd number of
+// backslashes is escaped.
+func skipString(b []byte, i int) (int, error) {
+	for j := i + 1; j < len(b); {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			break
+		}
+		q := j + k
+		n := 0
+		for p := q - 1; p > i && b[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1, nil
+		}
+		j = q + 1
+	}
+	return 0, errMalformed
 }

@@ -116,3 +116,37 @@ func TestRewriteSplicesInPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestSkipValue: what is skipped over to reach the personal fields ends
+// where the JSON value ends, escapes and nesting included.
+func TestSkipValue(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int // the index after the value; -1: malformed
+	}{
+		{`"plain",`, 7},
+		{`"a\"b",`, 6},
+		{`"a\\",`, 5},
+		{`"a\\\"b",`, 8},
+		{`"brackets ] } in a string",`, 26},
+		{`{"a":[1,{"b":"}"}],"c":null},`, 28},
+		{`[[],[[]],{}] ,`, 12},
+		{`12.5e3}`, 6},
+		{`true]`, 4},
+		{`"open`, -1},
+		{`{"a":[1,2}`, -1},
+		{`[`, -1},
+	}
+	for _, tt := range tests {
+		got, err := skipValue([]byte(tt.in), 0)
+		if tt.want < 0 {
+			if err == nil {
+				t.Errorf("%s: ended at %d, want malformed", tt.in, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("%s: %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/sendcase/sendcase/internal/node"
 )
 
 // adminCmd is `sendcase admin invite`: the first administrator of a new
@@ -43,7 +45,7 @@ func adminCmd(args []string) error {
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	n, err := startNode(ctx, *publicURL)
+	n, err := startNode(ctx, func(c *node.Config) { c.PublicURL = *publicURL })
 	if err != nil {
 		return err
 	}

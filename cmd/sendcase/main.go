@@ -232,15 +232,17 @@ func localURL(addr string, tls bool) string {
 
 // nodeFlags are the connection flags of the tools that run a whole node
 // (import, seed): the same settings as serve, quieter logs.
-func nodeFlags(fs *flag.FlagSet) func(ctx context.Context, publicURL ...string) (*node.Node, error) {
+func nodeFlags(fs *flag.FlagSet) func(ctx context.Context, adjust ...func(*node.Config)) (*node.Node, error) {
 	dataDir := fs.String("data", env("SENDCASE_DATA_DIR", "./data"), "embedded NATS storage (SENDCASE_DATA_DIR)")
 	natsURL := fs.String("nats", env("NATS_URL", ""), "NATS server (NATS_URL)")
 	databaseURL := fs.String("database", env("DATABASE_URL", ""), "PostgreSQL for the projections (DATABASE_URL)")
-	return func(ctx context.Context, publicURL ...string) (*node.Node, error) {
-		cfg := node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL,
+	return func(ctx context.Context, adjust ...func(*node.Config)) (*node.Node, error) {
+		// A command runs for a moment: its views come from the newest
+		// snapshot, and it works out no trends in the background.
+		cfg := node.Config{DataDir: *dataDir, NATSURL: *natsURL, DatabaseURL: *databaseURL, NoWarmUp: true,
 			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-		if len(publicURL) > 0 {
-			cfg.PublicURL = publicURL[0]
+		for _, a := range adjust {
+			a(&cfg)
 		}
 		return node.Start(ctx, cfg)
 	}

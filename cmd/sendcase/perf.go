@@ -14,6 +14,7 @@ import (
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/internal/bench"
+	"github.com/sendcase/sendcase/internal/node"
 	"github.com/sendcase/sendcase/internal/seed"
 )
 
@@ -51,7 +52,9 @@ func seedCmd(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	n, err := startNode(ctx)
+	// The seed writes commands and reads no view: it keeps none, so that
+	// its memory does not grow with the history it writes.
+	n, err := startNode(ctx, func(c *node.Config) { c.NoViews = true })
 	if err != nil {
 		return err
 	}

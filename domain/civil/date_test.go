@@ -157,3 +157,21 @@ func TestSchoolDaysTo(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDigitsAgreesWithTimeParse: the quick reading of YYYY-MM-DD
+// gives time.Parse's date for every day of two centuries, and leaves
+// everything else to it.
+func TestParseDigitsAgreesWithTimeParse(t *testing.T) {
+	for day := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC); day.Year() < 2101; day = day.AddDate(0, 0, 1) {
+		s := day.Format(Layout)
+		got, ok := parseDigits(s)
+		if want := FromTime(day); !ok || got != want {
+			t.Fatalf("%s: %v %v, want %v", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"2025-02-29", "2024-02-30", "2025-13-01", "2025-00-10", "2025-1-01", "20250101", "2025-01-0x", "0999-12-31", "+025-01-01", ""} {
+		if d, ok := parseDigits(s); ok {
+			t.Errorf("%q read as %v", s, d)
+		}
+	}
+}

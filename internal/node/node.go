@@ -71,6 +71,9 @@ type Config struct {
 	// none is loaded).
 	SnapshotEvery    int
 	SnapshotInterval time.Duration
+	// NoViews keeps no pupil views at all (projections.Discard): for a
+	// process that only writes commands (`sendcase seed`).
+	NoViews bool
 	// NoWarmUp leaves the trends to be worked out when first asked for,
 	// instead of in the background once the in-memory views are loaded
 	// (the bench measures that first time).
@@ -130,7 +133,14 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}
 	mem := projections.NewMemory()
 	var store projections.Store = mem
-	if cfg.DatabaseURL != "" {
+	if cfg.NoViews {
+		// Nothing to rebuild: the store stands at the stream's end.
+		last, err := n.Store.LastSeq(ctx)
+		if err != nil {
+			return nil, err
+		}
+		store, mem, cfg.SnapshotEvery, cfg.NoWarmUp = projections.NewDiscard(last), nil, -1, true
+	} else if cfg.DatabaseURL != "" {
 		if n.pg, err = pgstore.Open(ctx, cfg.DatabaseURL, n.Store.Keys()); err != nil {
 			return nil, err
 		}
@@ -138,7 +148,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}
 	n.Projector = projector.New(n.Store, store, cfg.Logger)
 	var snaps *snapshots
-	if cfg.DatabaseURL == "" {
+	if mem != nil && cfg.DatabaseURL == "" {
 		// In memory the views are loaded from the newest snapshot, if any,
 		// and brought up to date from the stream before serving.
 		start := time.Now()

@@ -133,6 +133,11 @@ func cmpUint(a, b uint64) int {
 	return 0
 }
 
+// transfer bounds the upload or download of one snapshot. Without a
+// deadline of its own, nats.go gives an object's Get and Put its default
+// timeout (5 s) in all, far too short for a large trust's views.
+const transfer = 30 * time.Minute
+
 // Name is the object name of the snapshot at seq: zero-padded, so that
 // names sort as sequences do.
 func Name(seq uint64) string { return fmt.Sprintf("%s%020d", prefix, seq) }
@@ -187,7 +192,9 @@ func (s *Series) Write(ctx context.Context, m *projections.Memory, now time.Time
 	// (Object store names are chosen before Put, and a rename is a new
 	// meta record only, no copy of the chunks.)
 	tmp := fmt.Sprintf("partial-%d-%d", now.UnixNano(), time.Now().UnixNano())
-	put, perr := s.obj.Put(ctx, jetstream.ObjectMeta{Name: tmp}, pr)
+	pctx, cancel := context.WithTimeout(ctx, transfer)
+	put, perr := s.obj.Put(pctx, jetstream.ObjectMeta{Name: tmp}, pr)
+	cancel()
 	pr.CloseWithError(errors.New("snapshot upload stopped"))
 	ex := <-done
 	if ex.err != nil || perr != nil {
@@ -375,6 +382,8 @@ var errCorrupt = errors.New("corrupt")
 // read reads and checks a whole snapshot; nothing of it is kept unless
 // every record reads and the checksum matches.
 func (s *Series) read(ctx context.Context, name, stream string) (uint64, map[string]*projections.Summary, []projections.Unapplied, error) {
+	ctx, cancel := context.WithTimeout(ctx, transfer)
+	defer cancel()
 	obj, err := s.obj.Get(ctx, name)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("read: %w", err)
