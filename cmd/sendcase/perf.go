@@ -87,8 +87,14 @@ func benchCmd(args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the uncached view computations to this file (go tool pprof)")
 	dataDir := fs.String("data", "", "where the benchmark's embedded NATS keeps its data (default: a temporary directory, removed after); a trust already seeded there is measured without seeding again")
+	natsURL := fs.String("nats", "", "measure this 3-node cluster instead (appends against raw publishes, commands through two serve processes)")
+	cluster := fs.Bool("cluster", false, "start a 3-node R3 cluster (sync always) and measure it as -nats does, killing the stream leader's node part way")
+	runFor := fs.Duration("for", 30*time.Second, "with -nats or -cluster: how long the commands through the two servers run")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *natsURL != "" || *cluster {
+		return benchCluster(*natsURL, *dataDir, *appends, *concurrency, *rounds, *runFor, *asJSON)
 	}
 	o, err := opts()
 	if err != nil {
@@ -110,6 +116,32 @@ func benchCmd(args []string) error {
 		return err
 	}
 	if *asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	fmt.Print(rep.Table())
+	return nil
+}
+
+// benchCluster is `sendcase bench -nats URL` and `-cluster`.
+func benchCluster(url, dir string, appends, concurrency, rounds int, runFor time.Duration, asJSON bool) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "sendcase-bench-cluster-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	rep, err := bench.RunCluster(ctx, bench.ClusterOptions{NATSURL: url, Dir: dir, Appends: appends, Concurrency: concurrency, Rounds: rounds, For: runFor,
+		Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+	if err != nil {
+		return err
+	}
+	if asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)

@@ -21,9 +21,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/node"
 	"github.com/sendcase/sendcase/internal/seed"
 	"github.com/sendcase/sendcase/projections"
+	"github.com/sendcase/sendcase/projections/snapshot"
 )
 
 // Options of a run.
@@ -156,7 +158,15 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 
 	// Start again on the seeded data, as an operator would: fresh serve
-	// processes, measured from outside.
+	// processes, measured from outside; snapshots left by an earlier run
+	// are deleted first, so that this one writes and loads its own.
+	series, err := snapshot.Open(ctx, n.Store.JetStream(), eventstore.StreamName, 1, n.Store.Keys(), slog.New(slog.DiscardHandler))
+	if err == nil {
+		err = series.Clear(ctx)
+	}
+	if err != nil {
+		return rep, err
+	}
 	n.Close()
 	if err := startups(ctx, o, &rep, logf); err != nil {
 		return rep, err

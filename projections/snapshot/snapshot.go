@@ -218,6 +218,24 @@ func (s *Series) Write(ctx context.Context, m *projections.Memory, now time.Time
 	return Info{Name: name, Seq: ex.seq, Format: Format, Size: size}, nil
 }
 
+// Clear deletes every object in the bucket (`sendcase bench`, so that each
+// run measures writing a snapshot and loading it).
+func (s *Series) Clear(ctx context.Context) error {
+	objs, err := s.obj.List(ctx)
+	if errors.Is(err, jetstream.ErrNoObjectsFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("snapshots: list: %w", err)
+	}
+	for _, o := range objs {
+		if err := s.obj.Delete(ctx, o.Name); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+			return fmt.Errorf("snapshots: delete %s: %w", o.Name, err)
+		}
+	}
+	return nil
+}
+
 // rename gives the uploaded object its snapshot name and metadata.
 func (s *Series) rename(ctx context.Context, from, to string, seq uint64) error {
 	err := s.obj.UpdateMeta(ctx, from, jetstream.ObjectMeta{Name: to,
