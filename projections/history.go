@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unique"
 
 	gojson "github.com/goccy/go-json"
 
@@ -23,20 +24,35 @@ import (
 // PastEvent is what a summary's history keeps of an event: what folding it
 // again needs, and no more (no envelope, no stored bytes), since every
 // pupil's history is in memory.
+// Every pupil's history is in memory (1.4 million events at 100 schools
+// over three years), so it is laid out to be small and to hold few
+// pointers for the collector to follow: the type interned, the recording
+// time as nanoseconds, the version as 32 bits (56 bytes an event, not 80).
 type PastEvent struct {
-	Type       string
-	Version    int
-	OccurredOn civil.Date
-	RecordedAt time.Time
-	// Shredded: the event was read with the pupil's key destroyed.
-	Shredded bool
+	Type string
 	// Data is the payload with its personal fields erased.
 	Data event.Data
+	// recorded is RecordedAt in Unix nanoseconds.
+	recorded   int64
+	Version    int32
+	OccurredOn civil.Date
+	// Shredded: the event was read with the pupil's key destroyed.
+	Shredded bool
 }
+
+// NewPastEvent is what a history keeps of e: its payload as given (the
+// caller erases what must be).
+func NewPastEvent(e event.Event, data event.Data) PastEvent {
+	return PastEvent{Type: unique.Make(e.Type).Value(), Data: data, recorded: e.RecordedAt.UnixNano(), Version: int32(e.Version),
+		OccurredOn: e.OccurredOn, Shredded: e.Shredded}
+}
+
+// RecordedAt is when the event was recorded.
+func (e *PastEvent) RecordedAt() time.Time { return time.Unix(0, e.recorded).UTC() }
 
 // Event is e as the domain's Apply takes it.
 func (e *PastEvent) Event() event.Event {
-	return event.Event{Type: e.Type, Version: e.Version, OccurredOn: e.OccurredOn, RecordedAt: e.RecordedAt, Data: e.Data, Shredded: e.Shredded}
+	return event.Event{Type: e.Type, Version: int(e.Version), OccurredOn: e.OccurredOn, RecordedAt: e.RecordedAt(), Data: e.Data, Shredded: e.Shredded}
 }
 
 // remember keeps e in the summary's history.
@@ -45,8 +61,7 @@ func (s *Summary) remember(e event.Event) {
 		return
 	}
 	s.LastOccurred = civil.Max(s.LastOccurred, e.OccurredOn)
-	s.History = append(s.History, PastEvent{Type: e.Type, Version: e.Version, OccurredOn: e.OccurredOn,
-		RecordedAt: e.RecordedAt, Shredded: e.Shredded, Data: event.ErasedCopy(e.Data)})
+	s.History = append(s.History, NewPastEvent(e, event.ErasedCopy(e.Data)))
 }
 
 // decode sets e's Data from a stored payload.
@@ -75,7 +90,7 @@ func (e PastEvent) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history: %s: %w", e.Type, err)
 	}
-	return json.Marshal(pastJSON{Type: e.Type, Version: e.Version, OccurredOn: e.OccurredOn, RecordedAt: e.RecordedAt, Shredded: e.Shredded, Data: raw})
+	return json.Marshal(pastJSON{Type: e.Type, Version: int(e.Version), OccurredOn: e.OccurredOn, RecordedAt: e.RecordedAt(), Shredded: e.Shredded, Data: raw})
 }
 
 // UnmarshalJSON reads what MarshalJSON wrote.
@@ -84,7 +99,7 @@ func (e *PastEvent) UnmarshalJSON(b []byte) error {
 	if err := gojson.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*e = PastEvent{Type: v.Type, Version: v.Version, OccurredOn: v.OccurredOn, RecordedAt: v.RecordedAt, Shredded: v.Shredded}
+	*e = NewPastEvent(event.Event{Type: v.Type, Version: v.Version, OccurredOn: v.OccurredOn, RecordedAt: v.RecordedAt, Shredded: v.Shredded}, nil)
 	return e.decode(v.Data)
 }
 
@@ -98,7 +113,7 @@ func (s *Summary) At(asOf civil.Date, knownAt time.Time) *pupil.Pupil {
 	}
 	p := &pupil.Pupil{}
 	for _, e := range s.History {
-		if event.Counts(e.OccurredOn, e.RecordedAt, asOf, knownAt) {
+		if event.Counts(e.OccurredOn, e.RecordedAt(), asOf, knownAt) {
 			p.Apply(e.Event())
 		}
 	}
