@@ -53,8 +53,10 @@ func seedCmd(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	// The seed writes commands and reads no view: it keeps none, so that
-	// its memory does not grow with the history it writes.
-	n, err := startNode(ctx, func(c *node.Config) { c.NoViews = true })
+	// its memory does not grow with the history it writes; and each of its
+	// writers makes one pupil at a time, start to finish, so a few pupils
+	// cached for each is all that helps.
+	n, err := startNode(ctx, func(c *node.Config) { c.NoViews, c.CachedPupils = true, 4*seed.DefaultWorkers })
 	if err != nil {
 		return err
 	}
@@ -109,7 +111,7 @@ func benchCmd(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	o.Workers = 32
+	o.Workers = seed.DefaultWorkers
 	rep, err := bench.Run(ctx, bench.Options{Seed: o, DataDir: dir, DatabaseURL: *databaseURL, Appends: *appends, AppendsDir: *appendsDir, Concurrency: *concurrency,
 		Loads: *loads, Rounds: *rounds, HTTP: *httpFor, Clients: *clients, CPUProfile: *cpuProfile, Log: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 	if err != nil {

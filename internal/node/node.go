@@ -75,6 +75,9 @@ type Config struct {
 	// NoViews keeps no pupil views at all (projections.Discard): for a
 	// process that only writes commands (`sendcase seed`).
 	NoViews bool
+	// CachedPupils bounds the pupil aggregates the command side keeps
+	// (0: app's default).
+	CachedPupils int
 	// NoWarmUp leaves the trends to be worked out when first asked for,
 	// instead of in the background once the in-memory views are loaded
 	// (the bench measures that first time).
@@ -178,7 +181,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		<-ran
 	}()
 
-	opts := app.Options{Now: cfg.Now, CatchUpDirectory: n.dir.WaitCaughtUp, PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, DigestAt: cfg.DigestAt}
+	opts := app.Options{Now: cfg.Now, CacheSize: cfg.CachedPupils, CatchUpDirectory: n.dir.WaitCaughtUp, PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, DigestAt: cfg.DigestAt}
 	if rp, err := passkey.New(cfg.PublicURL); err == nil {
 		opts.Passkeys = rp
 	} else if cfg.PublicURL != "" {

@@ -29,6 +29,9 @@ import (
 	"github.com/sendcase/sendcase/domain/yeargroup"
 )
 
+// DefaultWorkers is how many pupils are written at once unless told.
+const DefaultWorkers = 32
+
 // Options size the trust.
 type Options struct {
 	Schools int
@@ -119,7 +122,7 @@ var measures = []seedMeasure{
 func Run(ctx context.Context, svc *app.Service, o Options) (Result, error) {
 	start := time.Now()
 	if o.Workers <= 0 {
-		o.Workers = 32
+		o.Workers = DefaultWorkers
 	}
 	res := Result{}
 	t, err := svc.CreateTrust(ctx, system, app.CommandOptions{}, trust.Create{Name: fmt.Sprintf("Seeded Trust %d", o.Seed)})
