@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -127,7 +128,10 @@ func RunCluster(ctx context.Context, o ClusterOptions) (Report, error) {
 	rep.add(Line{Name: fmt.Sprintf("commands through two servers, %d clients, p50", o.Concurrency), Value: ms(all.pct(.5)), Unit: "ms"})
 	rep.add(Line{Name: "  p99", Value: ms(all.pct(.99)), Unit: "ms"})
 	rep.add(Line{Name: "  throughput", Value: float64(len(lats)) / o.For.Seconds(), Unit: "commands/s"})
-	rep.add(Line{Name: "  failed (answered other than 201)", Value: float64(w.failed.Load()), Unit: "commands"})
+	whys := slices.Sorted(maps.Keys(w.failed))
+	for _, why := range whys {
+		rep.add(Line{Name: "  refused or failed: " + why, Value: float64(w.failed[why]), Unit: "commands"})
+	}
 	if killedAt.IsZero() {
 		return rep, nil
 	}
@@ -196,7 +200,27 @@ func startCluster(ctx context.Context, dir string) ([]*natsNode, error) {
 		}
 		nodes = append(nodes, n)
 	}
+	for i, n := range nodes {
+		if err := waitListening(ctx, fmt.Sprintf("127.0.0.1:%d", ports[i]), 30*time.Second); err != nil {
+			return nodes, fmt.Errorf("nats node %s: %w", n.name, err)
+		}
+	}
 	return nodes, nil
+}
+
+// waitListening waits until addr accepts a connection.
+func waitListening(ctx context.Context, addr string, d time.Duration) error {
+	deadline := time.Now().Add(d)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			return c.Close()
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("not listening after %s: %w", d, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 func (n *natsNode) start() error {
@@ -255,7 +279,14 @@ type commandLoad struct {
 	token   string
 	paths   []string // a cycle's sessions, one per client
 	body    string
-	failed  atomicInt
+	mu      sync.Mutex
+	failed  map[string]int // why: "503", "409", "connection", ...
+}
+
+func (w *commandLoad) fail(why string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.failed[why]++
 }
 
 type timed struct {
@@ -266,7 +297,7 @@ type timed struct {
 // newCommandLoad sets up, through the first server, a trust, a school, its
 // SENCO and one pupil per client in a cycle's Do stage.
 func newCommandLoad(servers []string, clients int) (*commandLoad, error) {
-	w := &commandLoad{servers: servers}
+	w := &commandLoad{servers: servers, failed: map[string]int{}}
 	call := func(server, token, path string, body any, out any) error {
 		b, _ := json.Marshal(body)
 		req, _ := http.NewRequest("POST", server+path, bytes.NewReader(b))
@@ -357,13 +388,13 @@ func (w *commandLoad) run(d time.Duration) []timed {
 				t := time.Now()
 				res, err := client.Do(req)
 				if err != nil {
-					w.failed.add()
+					w.fail("no answer")
 					continue
 				}
 				_, _ = io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 				if res.StatusCode != 201 {
-					w.failed.add()
+					w.fail(fmt.Sprint(res.StatusCode))
 					continue
 				}
 				out[c] = append(out[c], timed{t, time.Since(t)})
