@@ -404,11 +404,3 @@ func (w *commandLoad) run(d time.Duration) []timed {
 	wg.Wait()
 	return slices.Concat(out...)
 }
-
-type atomicInt struct {
-	mu sync.Mutex
-	n  int
-}
-
-func (a *atomicInt) add()      { a.mu.Lock(); a.n++; a.mu.Unlock() }
-func (a *atomicInt) Load() int { a.mu.Lock(); defer a.mu.Unlock(); return a.n }
