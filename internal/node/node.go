@@ -68,7 +68,7 @@ type Config struct {
 	// SnapshotEvery and SnapshotInterval schedule the snapshots of the
 	// in-memory views: one is written once this many commits have been
 	// applied since the last, or this long after it if any were (0: every
-	// 100,000 commits or 10 minutes; SnapshotEvery negative: never, and
+	// 100,000 commits or an hour; SnapshotEvery negative: never, and
 	// none is loaded).
 	SnapshotEvery    int
 	SnapshotInterval time.Duration

@@ -15,7 +15,7 @@ import (
 
 const (
 	defaultSnapshotEvery    = 100_000
-	defaultSnapshotInterval = 10 * time.Minute
+	defaultSnapshotInterval = time.Hour
 )
 
 // snapshots is the schedule of one server's snapshot writing.
