@@ -168,9 +168,10 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		cfg.Logger.Info("projections rebuilt", "seq", n.Projector.Seq(), "from_snapshot", from, "duration", time.Since(start).Round(time.Millisecond))
 	}
 	bg, stop := context.WithCancel(context.Background())
-	n.stop, n.done = stop, make(chan struct{})
+	running := make(chan struct{})
+	n.stop, n.done = stop, running
 	go func() {
-		defer close(n.done)
+		defer close(running)
 		if snaps == nil {
 			n.Projector.Run(bg)
 			return
@@ -189,10 +190,12 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}
 	n.Service = app.New(n.Store, dir, n.Projector, opts)
 	if cfg.DatabaseURL == "" && !cfg.NoWarmUp {
-		running := n.done
-		n.done = make(chan struct{})
+		// Close waits for the warm-up as for the projector (n.done is set
+		// here, before any goroutine reads it).
+		warmed := make(chan struct{})
+		n.done = warmed
 		go func() {
-			defer close(n.done)
+			defer close(warmed)
 			n.Service.WarmTrends(bg)
 			<-running
 		}()
