@@ -100,10 +100,7 @@ type Info struct {
 // List is the snapshots in the bucket, newest (highest sequence) first.
 // Objects not named as snapshots are left out.
 func (s *Series) List(ctx context.Context) ([]Info, error) {
-	objs, err := s.obj.List(ctx)
-	if errors.Is(err, jetstream.ErrNoObjectsFound) {
-		return nil, nil
-	}
+	objs, err := s.objects(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("snapshots: list: %w", err)
 	}
@@ -137,6 +134,30 @@ func cmpUint(a, b uint64) int {
 // deadline of its own, nats.go gives an object's Get and Put its default
 // timeout (5 s) in all, far too short for a large trust's views.
 const transfer = 30 * time.Minute
+
+// objects lists the bucket's objects (none: nil). nats.go's List watches
+// the bucket until it has seen every object, and can wait for ever while
+// another server changes it (seen here with two writers deleting and
+// renaming; compare nats-io/nats.go#1610, a List of deleted objects that
+// never returned), so each try is bounded and made again.
+func (s *Series) objects(ctx context.Context) ([]*jetstream.ObjectInfo, error) {
+	var err error
+	for range 5 {
+		lctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		var objs []*jetstream.ObjectInfo
+		objs, err = s.obj.List(lctx)
+		cancel()
+		switch {
+		case errors.Is(err, jetstream.ErrNoObjectsFound):
+			return nil, nil
+		case err == nil:
+			return objs, nil
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		}
+	}
+	return nil, err
+}
 
 // Name is the object name of the snapshot at seq: zero-padded, so that
 // names sort as sequences do.
@@ -221,10 +242,7 @@ func (s *Series) Write(ctx context.Context, m *projections.Memory, now time.Time
 // Clear deletes every object in the bucket (`sendcase bench`, so that each
 // run measures writing a snapshot and loading it).
 func (s *Series) Clear(ctx context.Context) error {
-	objs, err := s.obj.List(ctx)
-	if errors.Is(err, jetstream.ErrNoObjectsFound) {
-		return nil
-	}
+	objs, err := s.objects(ctx)
 	if err != nil {
 		return fmt.Errorf("snapshots: list: %w", err)
 	}
@@ -259,7 +277,7 @@ func (s *Series) prune(ctx context.Context) {
 			s.log.Warn("snapshots: prune", "snapshot", old.Name, "err", err)
 		}
 	}
-	objs, err := s.obj.List(ctx)
+	objs, err := s.objects(ctx)
 	if err != nil {
 		return
 	}
