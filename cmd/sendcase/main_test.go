@@ -233,18 +233,7 @@ func TestServeKilledMidCatchUp(t *testing.T) {
 		t.Skip("fault test")
 	}
 	dir, db := t.TempDir(), pgtest.URL(t)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "SENDCASE_TEST_MAIN=seed --quiet --schools 1 --pupils 2000 --years 1 --until 2026-07-15",
-		"SENDCASE_DATA_DIR="+dir, "NATS_URL=", "DATABASE_URL=")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("seed: %v\n%s", err, out)
-	}
-	m := regexp.MustCompile(`seeded trust ([0-9a-f-]{36})`).FindStringSubmatch(string(out))
-	if m == nil {
-		t.Fatalf("seed output: %s", out)
-	}
-	workload := "/v1/trusts/" + m[1] + "/workload?as_of=2026-07-15"
+	workload := "/v1/trusts/" + seedTrust(t, dir, "--pupils 2000") + "/workload?as_of=2026-07-15"
 
 	p := startServe(t, dir, "DATABASE_URL="+db)
 	// Kill it as soon as the catch-up has written its first checkpoint.
