@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/sendcase/sendcase/domain/civil"
 	"github.com/sendcase/sendcase/domain/event"
@@ -80,5 +81,27 @@ func TestSummaryKeepsProfessionalsByAccount(t *testing.T) {
 	}
 	if got := back.Pupil.Professionals; len(got) != 1 || got[0].UserID != "eve" || got[0].Message != "" || got[0].DocumentIDs != nil {
 		t.Errorf("the professionals kept: %+v", got)
+	}
+}
+
+// TestPastEventKeepsItsRecordingTime: a past event answers the time it
+// was recorded, to the nanosecond, and an event recorded at no stated time
+// stays so (through JSON too).
+func TestPastEventKeepsItsRecordingTime(t *testing.T) {
+	for _, at := range []time.Time{{}, time.Date(2025, 11, 10, 9, 30, 0, 123456789, time.UTC)} {
+		e := NewPastEvent(event.Event{Type: "pupil_registered", Version: 1, RecordedAt: at}, pupil.Registered{PupilID: "p"})
+		var back PastEvent
+		b, err := json.Marshal(e)
+		if err == nil {
+			err = json.Unmarshal(b, &back)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, got := range []time.Time{e.RecordedAt(), back.RecordedAt()} {
+			if !got.Equal(at) || got.IsZero() != at.IsZero() {
+				t.Errorf("recorded at %v, want %v", got, at)
+			}
+		}
 	}
 }

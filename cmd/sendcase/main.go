@@ -107,8 +107,8 @@ func serve(args []string) error {
 	ratePerSecond := numbers.Float("rate-limit", "SENDCASE_RATE_LIMIT", 50, 0.1, 1e6, "requests a second allowed per token; more get 429")
 	tlsCert := fs.String("tls-cert", env("SENDCASE_TLS_CERT", ""), "serve HTTPS with this certificate (SENDCASE_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("SENDCASE_TLS_KEY", ""), "and this key (SENDCASE_TLS_KEY)")
-	snapshotEvery := numbers.Int("snapshot-every", "SENDCASE_SNAPSHOT_EVERY", 100_000, -1, 1<<30,
-		"in-memory views: write a snapshot after this many commits (-1: never)")
+	snapshotEvery := numbers.IntOrNever("snapshot-every", "SENDCASE_SNAPSHOT_EVERY", 100_000, 1, 1<<30,
+		"in-memory views: write a snapshot after this many commits")
 	snapshotMinutes := numbers.Float("snapshot-minutes", "SENDCASE_SNAPSHOT_MINUTES", 60, 0.01, 24*60,
 		"in-memory views: or this many minutes after the last, if anything changed")
 	maxInFlight := numbers.Int("max-in-flight", "SENDCASE_MAX_IN_FLIGHT", 256, 1, 1<<20, "requests served at once; more get 503")

@@ -117,13 +117,7 @@ func benchCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}
-	fmt.Print(rep.Table())
-	return nil
+	return printBench(rep, *asJSON)
 }
 
 // benchCluster is `sendcase bench -nats URL` and `-cluster`.
@@ -143,6 +137,11 @@ func benchCluster(url, dir string, appends, concurrency, rounds int, runFor time
 	if err != nil {
 		return err
 	}
+	return printBench(rep, asJSON)
+}
+
+// printBench writes a bench report as a table, or as JSON.
+func printBench(rep bench.Report, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")

@@ -15,7 +15,9 @@ type numeric struct {
 	flag, env string
 	min, max  float64
 	whole     bool
-	value     *float64
+	// never: -1 is also allowed, meaning the thing is off.
+	never bool
+	value *float64
 }
 
 // settings are a command's numeric settings, checked once its flags are parsed.
@@ -29,6 +31,14 @@ func newSettings(fs *flag.FlagSet) *settings { return &settings{fs: fs} }
 // Int registers a whole-number setting in [min, max].
 func (s *settings) Int(name, env string, def, min, max int, usage string) func() int {
 	n := s.add(name, env, float64(def), float64(min), float64(max), true, usage)
+	return func() int { return int(*n.value) }
+}
+
+// IntOrNever registers a whole-number setting in [min, max], or -1 for
+// never (the usage says so).
+func (s *settings) IntOrNever(name, env string, def, min, max int, usage string) func() int {
+	n := s.add(name, env, float64(def), float64(min), float64(max), true, usage+" (-1: never)")
+	n.never = true
 	return func() int { return int(*n.value) }
 }
 
@@ -63,7 +73,11 @@ func (s *settings) Check() error {
 		switch {
 		case n.whole && v != float64(int64(v)):
 			return fmt.Errorf("%s must be a whole number, not %v", source, v)
+		case n.never && v == -1:
 		case v < n.min || v > n.max:
+			if n.never {
+				return fmt.Errorf("%s must be from %v to %v, or -1 for never, not %v", source, n.min, n.max, v)
+			}
 			return fmt.Errorf("%s must be from %v to %v, not %v", source, n.min, n.max, v)
 		}
 	}

@@ -47,3 +47,39 @@ func TestNumericSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestSettingOrNever: a count that may be -1 for "never" refuses 0 and
+// other values out of range, naming the setting.
+func TestSettingOrNever(t *testing.T) {
+	tests := []struct {
+		env     string
+		want    int
+		wantErr string
+	}{
+		{"", 100, ""},
+		{"-1", -1, ""},
+		{"1", 1, ""},
+		{"0", 0, "SENDCASE_SNAPSHOT_EVERY must be from 1 to 1000, or -1 for never, not 0"},
+		{"-2", 0, "SENDCASE_SNAPSHOT_EVERY must be from 1 to 1000, or -1 for never, not -2"},
+	}
+	for _, tt := range tests {
+		t.Setenv("SENDCASE_SNAPSHOT_EVERY", tt.env)
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		s := newSettings(fs)
+		every := s.IntOrNever("snapshot-every", "SENDCASE_SNAPSHOT_EVERY", 100, 1, 1000, "snapshots")
+		if err := fs.Parse(nil); err != nil {
+			t.Fatal(err)
+		}
+		err := s.Check()
+		switch {
+		case tt.wantErr != "":
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("%q: got %v, want %q", tt.env, err, tt.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%q: %v", tt.env, err)
+		case every() != tt.want:
+			t.Errorf("%q: got %d, want %d", tt.env, every(), tt.want)
+		}
+	}
+}

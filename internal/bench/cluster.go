@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"maps"
 	"net"
 	"net/http"
@@ -20,10 +21,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/nats-io/nats.go"
-
 	"github.com/sendcase/sendcase/domain/upn"
 	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/internal/node"
 )
 
 // ClusterOptions of a cluster run.
@@ -75,7 +75,7 @@ func RunCluster(ctx context.Context, o ClusterOptions) (Report, error) {
 		return rep, err
 	}
 	defer nc.Close()
-	es, err := openClustered(ctx, nc)
+	es, err := node.OpenStoreWaiting(ctx, nc, 3, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return rep, err
 	}
@@ -152,19 +152,6 @@ func RunCluster(ctx context.Context, o ClusterOptions) (Report, error) {
 	rep.add(Line{Name: "  p99 in the 10 s after the kill", Value: ms(after.pct(.99)), Unit: "ms"})
 	rep.add(Line{Name: "  from the kill to the first command begun after it acknowledged", Value: ms(next), Unit: "ms"})
 	return rep, nil
-}
-
-// openClustered opens the event store with three replicas, waiting (up
-// to a minute) for the cluster to elect its JetStream leader.
-func openClustered(ctx context.Context, nc *nats.Conn) (*eventstore.Store, error) {
-	deadline := time.Now().Add(time.Minute)
-	for {
-		es, err := eventstore.Open(ctx, nc, eventstore.Options{Replicas: 3})
-		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {
-			return es, err
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
 }
 
 // natsNode is one clustered nats-server process (`sendcase nats-node`).

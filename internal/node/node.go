@@ -135,24 +135,30 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	if err := n.dir.WaitCaughtUp(cctx); err != nil {
 		return nil, fmt.Errorf("directory: %w", err)
 	}
-	mem := projections.NewMemory()
-	var store projections.Store = mem
-	if cfg.NoViews {
+	// mem is the in-memory store when the views are kept in memory (the
+	// default), nil otherwise.
+	var mem *projections.Memory
+	var store projections.Store
+	switch {
+	case cfg.NoViews:
 		// Nothing to rebuild: the store stands at the stream's end.
 		last, err := n.Store.LastSeq(ctx)
 		if err != nil {
 			return nil, err
 		}
-		store, mem, cfg.SnapshotEvery, cfg.NoWarmUp = projections.NewDiscard(last), nil, -1, true
-	} else if cfg.DatabaseURL != "" {
+		store = projections.NewDiscard(last)
+	case cfg.DatabaseURL != "":
 		if n.pg, err = pgstore.Open(ctx, cfg.DatabaseURL, n.Store.Keys()); err != nil {
 			return nil, err
 		}
 		store = n.pg
+	default:
+		mem = projections.NewMemory()
+		store = mem
 	}
 	n.Projector = projector.New(n.Store, store, cfg.Logger)
 	var snaps *snapshots
-	if mem != nil && cfg.DatabaseURL == "" {
+	if mem != nil {
 		// In memory the views are loaded from the newest snapshot, if any,
 		// and brought up to date from the stream before serving.
 		start := time.Now()
@@ -189,7 +195,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		cfg.Logger.Warn("passkeys are off", "err", err)
 	}
 	n.Service = app.New(n.Store, dir, n.Projector, opts)
-	if cfg.DatabaseURL == "" && !cfg.NoWarmUp {
+	if mem != nil && !cfg.NoWarmUp {
 		// Close waits for the warm-up as for the projector (n.done is set
 		// here, before any goroutine reads it).
 		warmed := make(chan struct{})
@@ -230,17 +236,27 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	return n, nil
 }
 
-// openStore opens the event store. A cluster that is still electing its
-// JetStream leader (at boot, or after losing a node) answers "unavailable"
-// for a few seconds, so an external NATS is waited for, up to a minute.
+// openStore opens the event store: at once on the embedded server, and on
+// an external NATS as OpenStoreWaiting does.
 func openStore(ctx context.Context, nc *nats.Conn, cfg Config) (*eventstore.Store, error) {
+	if cfg.NATSURL == "" {
+		return eventstore.Open(ctx, nc, eventstore.Options{Replicas: cfg.Replicas})
+	}
+	return OpenStoreWaiting(ctx, nc, cfg.Replicas, cfg.Logger)
+}
+
+// OpenStoreWaiting opens the event store on a NATS server or cluster. A
+// cluster that is still electing its JetStream leader (at boot, or after
+// losing a node) answers "unavailable" for a few seconds, so it is waited
+// for, up to a minute, each retry logged.
+func OpenStoreWaiting(ctx context.Context, nc *nats.Conn, replicas int, log *slog.Logger) (*eventstore.Store, error) {
 	deadline := time.Now().Add(time.Minute)
 	for {
-		s, err := eventstore.Open(ctx, nc, eventstore.Options{Replicas: cfg.Replicas})
-		if err == nil || cfg.NATSURL == "" || time.Now().After(deadline) || ctx.Err() != nil {
+		s, err := eventstore.Open(ctx, nc, eventstore.Options{Replicas: replicas})
+		if err == nil || time.Now().After(deadline) || ctx.Err() != nil {
 			return s, err
 		}
-		cfg.Logger.Warn("event store not ready; retrying", "err", err)
+		log.Warn("event store not ready; retrying", "err", err)
 		time.Sleep(time.Second)
 	}
 }

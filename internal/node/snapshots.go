@@ -50,9 +50,10 @@ func (n *Node) loadSnapshot(ctx context.Context, cfg Config, mem *projections.Me
 	if cfg.SnapshotInterval > 0 {
 		sn.interval = cfg.SnapshotInterval
 	}
+	// Load fills mem only from a snapshot that read whole, so on an error
+	// mem is still empty.
 	if sn.last, err = series.Load(ctx, mem); err != nil {
 		n.log.Warn("snapshot of the views not loaded; rebuilding them from the stream", "err", err)
-		mem.Reset(ctx)
 	}
 	return sn
 }

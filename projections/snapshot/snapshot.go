@@ -483,10 +483,14 @@ func (s *Series) decodePupils(ctx context.Context, in *recordReader) (map[string
 			}
 		}()
 	}
-	var end []byte
+	var end, before []byte
 	var readErr error
 	for {
-		before := in.sum.Sum(nil)
+		// The checksum covers everything before the end record, so it is
+		// taken just before that record is read.
+		if next, err := in.r.Peek(1); err == nil && next[0] == kindEnd {
+			before = in.sum.Sum(nil)
+		}
 		kind, b := in.record()
 		if in.err != nil {
 			readErr = fmt.Errorf("%w: %v", errCorrupt, in.err)
