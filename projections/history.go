@@ -69,7 +69,7 @@ func (s *Summary) remember(e event.Event) {
 		return
 	}
 	s.LastOccurred = civil.Max(s.LastOccurred, e.OccurredOn)
-	s.History = append(s.History, NewPastEvent(e, event.ErasedCopy(e.Data)))
+	s.History.add(NewPastEvent(e, event.ErasedCopy(e.Data)))
 }
 
 // decode sets e's Data from a stored payload.
@@ -120,7 +120,7 @@ func (s *Summary) At(asOf civil.Date, knownAt time.Time) *pupil.Pupil {
 		return &s.Pupil
 	}
 	p := &pupil.Pupil{}
-	for _, e := range s.History {
+	for _, e := range s.History.Events() {
 		if event.Counts(e.OccurredOn, e.RecordedAt(), asOf, knownAt) {
 			p.Apply(e.Event())
 		}

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -284,4 +285,141 @@ func (m *Memory) Restore(seq uint64, refused []Unapplied, summaries map[string]*
 		m.pupils[id] = s
 		m.index(s)
 	}
+}
+
+// PackHistories packs the histories of the summaries with at least
+// minTail events not yet packed (see History) on workers goroutines, and
+// says how many it packed. It reads a few hundred at a time under the
+// read lock, packs outside any lock and puts the packed histories in
+// place under the write lock, so commits go on being applied meanwhile;
+// a history packed or changed between is packed again next time.
+func (m *Memory) PackHistories(ctx context.Context, minTail, workers int) (int, error) {
+	m.mu.RLock()
+	all := slices.Collect(maps.Values(m.pupils))
+	m.mu.RUnlock()
+	workers = max(workers, 1)
+	const chunk = 512
+	packed := 0
+	for len(all) > 0 {
+		if err := ctx.Err(); err != nil {
+			return packed, err
+		}
+		n := min(chunk, len(all))
+		var work []*packing
+		m.mu.RLock()
+		for _, s := range all[:n] {
+			h := &s.History
+			if len(h.tail) >= max(minTail, 1) {
+				work = append(work, &packing{h: h, packed: h.packed, npacked: h.npacked, tail: h.tail})
+			}
+		}
+		m.mu.RUnlock()
+		all = all[n:]
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(work); i += workers {
+					work[i].pack()
+				}
+			})
+		}
+		wg.Wait()
+		m.mu.Lock()
+		for _, p := range work {
+			if p.put() {
+				packed++
+			}
+		}
+		m.mu.Unlock()
+		for _, p := range work {
+			if p.err != nil {
+				return packed, fmt.Errorf("pack history: %w", p.err)
+			}
+		}
+	}
+	return packed, nil
+}
+
+// Compact makes every summary afresh from its stored form (the JSON a
+// snapshot or PostgreSQL keeps, its history packed), on workers
+// goroutines, and says how many it replaced. Views folded from the
+// stream leave their summaries scattered among the garbage of decoding
+// every commit, with spare capacity in their slices: after a full
+// rebuild of a 100-school trust the heap in use was twice the live heap.
+// Summaries made afresh, after that garbage is gone, take the memory a
+// snapshot's do. A few hundred are replaced at a time under the write
+// lock; one a commit changed meanwhile is left as it is.
+func (m *Memory) Compact(ctx context.Context, workers int) (int, error) {
+	m.mu.RLock()
+	ids := slices.Collect(maps.Keys(m.pupils))
+	m.mu.RUnlock()
+	workers = max(workers, 1)
+	type job struct {
+		id         string
+		old, fresh *Summary
+		seq        uint64
+		doc        []byte
+		packed     []byte
+		n          int
+		err        error
+	}
+	parallel := func(jobs []job, fn func(j *job)) {
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				for i := w; i < len(jobs); i += workers {
+					fn(&jobs[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	const chunk = 512
+	replaced := 0
+	for len(ids) > 0 {
+		if err := ctx.Err(); err != nil {
+			return replaced, err
+		}
+		n := min(chunk, len(ids))
+		jobs := make([]job, n)
+		m.mu.RLock()
+		for i, id := range ids[:n] {
+			jobs[i] = job{id: id, old: m.pupils[id]}
+		}
+		parallel(jobs, func(j *job) {
+			j.seq, j.n = j.old.Seq, j.old.History.Len()
+			if j.doc, j.err = j.old.MarshalJSON(); j.err == nil {
+				j.packed, j.err = j.old.History.Packed()
+			}
+		})
+		m.mu.RUnlock()
+		ids = ids[n:]
+		parallel(jobs, func(j *job) {
+			if j.err != nil {
+				return
+			}
+			j.fresh = &Summary{}
+			if j.err = j.fresh.UnmarshalJSON(j.doc); j.err == nil {
+				j.fresh.History.SetPacked(slices.Clip(j.packed), j.n)
+			}
+			j.doc = nil
+		})
+		m.mu.Lock()
+		for _, j := range jobs {
+			if j.err != nil || m.pupils[j.id] != j.old || j.old.Seq != j.seq || j.old.History.Len() != j.n {
+				continue
+			}
+			m.unindex(j.old)
+			m.pupils[j.id] = j.fresh
+			m.index(j.fresh)
+			replaced++
+		}
+		m.mu.Unlock()
+		for _, j := range jobs {
+			if j.err != nil {
+				return replaced, fmt.Errorf("compact the summary of %s: %w", j.id, j.err)
+			}
+		}
+	}
+	return replaced, nil
 }

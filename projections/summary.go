@@ -33,7 +33,7 @@ type Summary struct {
 	// History and LastOccurred answer for past dates (see history.go): the
 	// events views read, personal fields erased, and the latest date any
 	// of them happened on. Stores may load History only for past views.
-	History      []PastEvent
+	History      History
 	LastOccurred civil.Date
 	// trends is what this pupil added to each month end of the trends
 	// last computed (see trendCache), kept while the summary is the same.
@@ -223,5 +223,33 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq, s.Unapplied, s.LastOccurred = v.EHCPRecords, v.Events, v.Head, v.Seq, v.Unapplied, v.LastOccurred
-	return s.putDelivered(v.Delivered)
+	if err := s.putDelivered(v.Delivered); err != nil {
+		return err
+	}
+	// What was stored was pruned; pruning again shares the ids a rebuilt
+	// summary shares and drops nothing more. The decoder grows slices by
+	// doubling, so they are trimmed too: a snapshot's summaries then take
+	// no more memory than those folded from the stream.
+	s.prune(true)
+	s.trim()
+	return nil
+}
+
+// trim leaves no spare capacity in the slices of s that stay as long as
+// it does (a third of the heap of views loaded from a snapshot was the
+// decoder's slices).
+func (s *Summary) trim() {
+	p := &s.Pupil
+	p.Cycles, p.ActiveProvisions, p.Grants, p.Staff, p.Referrals = exact(p.Cycles), exact(p.ActiveProvisions), exact(p.Grants), exact(p.Staff), exact(p.Referrals)
+	p.EHCPRecords, p.Schools, p.ParentMeetings, p.Parents = exact(p.EHCPRecords), exact(p.Schools), exact(p.ParentMeetings), exact(p.Parents)
+	p.MeetingRequests, p.Professionals = exact(p.MeetingRequests), exact(p.Professionals)
+	for _, c := range p.Cycles {
+		c.DeliveredOf, c.Readings = exact(c.DeliveredOf), exact(c.Readings)
+		if c.Plan != nil {
+			c.Plan.Outcomes, c.Plan.Provisions = exact(c.Plan.Outcomes), exact(c.Plan.Provisions)
+		}
+		if c.Review != nil {
+			c.Review.Outcomes = exact(c.Review.Outcomes)
+		}
+	}
 }

@@ -191,23 +191,27 @@ func newMonths(ends []civil.Date) []TrendMonth {
 func (s *Summary) eachMonthEnd(ends []civil.Date, fn func(i int, p *pupil.Pupil)) {
 	p, last := &pupil.Pupil{}, -1 // last: the stream position of the last event applied
 	var prev civil.Date
+	var history []PastEvent // decoded when first needed
 	for i, end := range ends {
 		if !s.LastOccurred.After(end) {
 			fn(i, &s.Pupil)
 			continue
 		}
+		if history == nil {
+			history = s.History.eventsOnce()
+		}
 		// Every event after last that counts now began to count since the
 		// previous month; one before last that begins to count now means
 		// folding again from the start.
 		for j := 0; j < last; j++ {
-			if on := s.History[j].OccurredOn; on.After(prev) && !on.After(end) {
+			if on := history[j].OccurredOn; on.After(prev) && !on.After(end) {
 				p, last = &pupil.Pupil{}, -1
 				break
 			}
 		}
-		for j := last + 1; j < len(s.History); j++ {
-			if !s.History[j].OccurredOn.After(end) {
-				p.Apply(s.History[j].Event())
+		for j := last + 1; j < len(history); j++ {
+			if !history[j].OccurredOn.After(end) {
+				p.Apply(history[j].Event())
 				last = j
 			}
 		}

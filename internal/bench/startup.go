@@ -13,6 +13,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/sendcase/sendcase/internal/node"
 )
 
 // startups measures fresh `sendcase serve` processes on the seeded data,
@@ -26,12 +28,17 @@ func startups(ctx context.Context, o Options, rep *Report, logf func(string, ...
 	if err != nil {
 		return err
 	}
+	settled, err := full.settle()
+	if err != nil {
+		return err
+	}
 	if err := full.stop(); err != nil {
 		return err
 	}
 	rep.add(Line{Name: "start-up, full rebuild of the in-memory views (fresh serve)", Value: full.ready.Seconds(), Unit: "s", Target: "≤ 60 s", Met: met(full.ready <= time.Minute)})
 	rep.add(Line{Name: "  its resident memory at ready (no forced GC)", Value: mib(full.rss), Unit: "MiB", Target: "≤ 1024 MiB", Met: met(full.rss <= 1<<30)})
 	rep.add(Line{Name: "  its peak resident memory", Value: mib(full.peak), Unit: "MiB"})
+	rep.add(Line{Name: "  its resident memory once settled (views compacted, trends worked out, histories packed)", Value: mib(settled), Unit: "MiB", Target: "≤ 1024 MiB", Met: met(settled <= 1<<30)})
 
 	logf("start-up: a fresh serve writes a snapshot")
 	writer, err := startServe(ctx, o.DataDir, "SENDCASE_SNAPSHOT_EVERY=1", "SENDCASE_SNAPSHOT_MINUTES=0.01")
@@ -60,6 +67,10 @@ func startups(ctx context.Context, o Options, rep *Report, logf func(string, ...
 		return err
 	}
 	loaded := snap.logged(`"msg":"views loaded from a snapshot"`)
+	snapSettled, err := snap.settle()
+	if err != nil {
+		return err
+	}
 	if err := snap.stop(); err != nil {
 		return err
 	}
@@ -69,7 +80,18 @@ func startups(ctx context.Context, o Options, rep *Report, logf func(string, ...
 	rep.add(Line{Name: "start-up from a snapshot (fresh serve)", Value: snap.ready.Seconds(), Unit: "s", Target: "≤ 10 s", Met: met(snap.ready <= 10*time.Second)})
 	rep.add(Line{Name: "  its resident memory at ready (no forced GC)", Value: mib(snap.rss), Unit: "MiB", Target: "≤ 1024 MiB", Met: met(snap.rss <= 1<<30)})
 	rep.add(Line{Name: "  its peak resident memory", Value: mib(snap.peak), Unit: "MiB"})
+	rep.add(Line{Name: "  its resident memory once settled (views compacted, trends worked out, histories packed)", Value: mib(snapSettled), Unit: "MiB", Target: "≤ 1024 MiB", Met: met(snapSettled <= 1<<30)})
 	return nil
+}
+
+// settle waits for the work a server does in the background once ready
+// (its views compacted after a full rebuild, the trends worked out, the
+// histories packed) and answers its resident memory then.
+func (p *serveProc) settle() (int64, error) {
+	if _, err := p.await(`"msg":"`+node.SettledLog+`"`, 10*time.Minute); err != nil {
+		return 0, err
+	}
+	return procStatus(p.cmd.Process.Pid, "VmRSS:"), nil
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }

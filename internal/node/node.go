@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -158,6 +159,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	}
 	n.Projector = projector.New(n.Store, store, cfg.Logger)
 	var snaps *snapshots
+	var applied uint64 // commits applied from the stream at start
 	if mem != nil {
 		// In memory the views are loaded from the newest snapshot, if any,
 		// and brought up to date from the stream before serving.
@@ -167,6 +169,7 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		if err := n.Projector.CatchUp(ctx, nil); err != nil {
 			return nil, fmt.Errorf("rebuild projections: %w", err)
 		}
+		applied = n.Projector.Seq() - from
 		// Loading leaves about twice the views in garbage (decoded JSON,
 		// buffers), which the scavenger would hand back to the system over
 		// minutes: collect it and hand it back now, once.
@@ -176,18 +179,6 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 	bg, stop := context.WithCancel(context.Background())
 	running := make(chan struct{})
 	n.stop, n.done = stop, running
-	go func() {
-		defer close(running)
-		if snaps == nil {
-			n.Projector.Run(bg)
-			return
-		}
-		ran := make(chan struct{})
-		go func() { defer close(ran); n.Projector.Run(bg) }()
-		n.writeSnapshots(bg, snaps)
-		<-ran
-	}()
-
 	opts := app.Options{Now: cfg.Now, CacheSize: cfg.CachedPupils, CatchUpDirectory: n.dir.WaitCaughtUp, PublicURL: cfg.PublicURL, Mailer: cfg.Mailer, DigestAt: cfg.DigestAt}
 	if rp, err := passkey.New(cfg.PublicURL); err == nil {
 		opts.Passkeys = rp
@@ -195,17 +186,19 @@ func Start(ctx context.Context, cfg Config) (_ *Node, err error) {
 		cfg.Logger.Warn("passkeys are off", "err", err)
 	}
 	n.Service = app.New(n.Store, dir, n.Projector, opts)
-	if mem != nil && !cfg.NoWarmUp {
-		// Close waits for the warm-up as for the projector (n.done is set
-		// here, before any goroutine reads it).
-		warmed := make(chan struct{})
-		n.done = warmed
-		go func() {
-			defer close(warmed)
-			n.Service.WarmTrends(bg)
-			<-running
-		}()
-	}
+	// Close waits for all of these.
+	go func() {
+		defer close(running)
+		var wg sync.WaitGroup
+		if mem != nil {
+			wg.Go(func() { n.settle(bg, mem, applied, !cfg.NoWarmUp) })
+		}
+		if snaps != nil {
+			wg.Go(func() { n.writeSnapshots(bg, snaps) })
+		}
+		n.Projector.Run(bg)
+		wg.Wait()
+	}()
 	if cfg.AdminToken != "" {
 		if _, err := n.Service.EnsureAdmin(ctx, cfg.AdminToken); err != nil {
 			return nil, err

@@ -287,7 +287,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*proje
 			return err
 		}
 		// The history is stored with its personal fields erased.
-		history, err := json.Marshal(sm.History)
+		history, err := json.Marshal(&sm.History)
 		if err != nil {
 			return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
 		}

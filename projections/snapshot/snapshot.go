@@ -19,6 +19,7 @@ package snapshot
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -35,7 +36,6 @@ import (
 	"sync"
 	"time"
 
-	gojson "github.com/goccy/go-json"
 	"github.com/klauspost/compress/zstd"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -49,7 +49,7 @@ const Bucket = "sendcase_view_snapshots"
 // it. Raise it whenever either changes (a new field a view reads, a
 // summary pruned differently): a server then passes older snapshots over
 // and rebuilds from the stream, which is always right.
-const Format = 1
+const Format = 2
 
 // keep is how many snapshots the bucket keeps: the newest, and older ones
 // to fall back on if it does not read.
@@ -311,10 +311,13 @@ func (s *Series) encode(ctx context.Context, w io.Writer, m *projections.Memory,
 		if err != nil {
 			return err
 		}
-		hist, err := json.Marshal(sm.History)
+		// The history goes as the views keep it, packed (see
+		// projections.History), after its count of events.
+		packed, err := sm.History.Packed()
 		if err != nil {
 			return fmt.Errorf("history of %s: %w", id, err)
 		}
+		hist := append(binary.AppendUvarint(nil, uint64(sm.History.Len())), packed...)
 		out.pupil(id, doc, hist)
 		pupils++
 		return out.err
@@ -472,7 +475,7 @@ func (s *Series) decodePupils(ctx context.Context, in *recordReader) (map[string
 				sm := &projections.Summary{}
 				err := projections.OpenSummary(ctx, s.keys, j.id, j.doc, sm)
 				if err == nil {
-					err = gojson.Unmarshal(j.hist, &sm.History)
+					err = putHistory(j.hist, sm)
 				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -536,6 +539,18 @@ func (s *Series) decodePupils(ctx context.Context, in *recordReader) (map[string
 		return nil, fmt.Errorf("%w: bytes after the end record", errCorrupt)
 	}
 	return sums, nil
+}
+
+// putHistory reads a pupil record's history (its count of events, then
+// the events packed) into sm, which keeps it packed. The bytes are copied:
+// the record they come from holds the summary too.
+func putHistory(b []byte, sm *projections.Summary) error {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || (n > 0) != (len(b) > k) {
+		return errors.New("a history does not fit")
+	}
+	sm.History.SetPacked(bytes.Clone(b[k:]), int(n))
+	return nil
 }
 
 func split3(b []byte) ([3][]byte, bool) {

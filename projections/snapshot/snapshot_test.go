@@ -3,6 +3,7 @@ package snapshot
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -227,7 +228,7 @@ func TestEachFallback(t *testing.T) {
 		}, "corrupt"},
 		{"an older format", func(t *testing.T, w *world, good uint64) {
 			w.put(t, good+1, Format-1, w.raw(t, Name(good)), true)
-		}, "format 0, this server reads 1"},
+		}, fmt.Sprintf("format %d, this server reads %d", Format-1, Format)},
 		{"ahead of the stream", func(t *testing.T, w *world, good uint64) {
 			w.put(t, good+1000, Format, w.raw(t, Name(good)), true)
 		}, "ahead of the stream"},

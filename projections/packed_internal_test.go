@@ -1,0 +1,68 @@
+package projections
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/sendcase/sendcase/domain/civil"
+	"github.com/sendcase/sendcase/domain/event"
+	"github.com/sendcase/sendcase/domain/pupil"
+)
+
+func pastEvent(t *testing.T) PastEvent {
+	t.Helper()
+	e := event.Event{Type: "cycle_opened", Version: 7, OccurredOn: civil.MustParse("2025-09-08"),
+		RecordedAt: time.Date(2025, 9, 8, 10, 0, 0, 0, time.UTC), Data: pupil.CycleOpened{CycleID: "c1"}}
+	return NewPastEvent(e, e.Data)
+}
+
+// TestReadRecordRefusesWhatIsCutShort: every record cut short is refused,
+// never read as a shorter event.
+func TestReadRecordRefusesWhatIsCutShort(t *testing.T) {
+	e := pastEvent(t)
+	b, err := appendRecord(nil, &e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, rest, err := readRecord(b)
+	if err != nil || len(rest) != 0 || got.Type != e.Type || got.Version != e.Version || got.OccurredOn != e.OccurredOn ||
+		!got.RecordedAt().Equal(e.RecordedAt()) || got.Data.(pupil.CycleOpened).CycleID != "c1" {
+		t.Fatalf("read %+v, rest %d, %v; want %+v", got, len(rest), err, e)
+	}
+	for n := range len(b) {
+		if _, _, err := readRecord(b[:n]); err == nil {
+			t.Errorf("the first %d of %d bytes read as a record", n, len(b))
+		} else if n < len(b)-len(`{"cycle_id":"c1"}`) && !errors.Is(err, errRecord) {
+			t.Errorf("the first %d bytes: %v, want errRecord", n, err)
+		}
+	}
+}
+
+// TestDecodedHistoriesAreBounded: no more than decodedKept packed
+// histories stay decoded; the oldest decoded lets its events go first.
+func TestDecodedHistoriesAreBounded(t *testing.T) {
+	e := pastEvent(t)
+	frame, err := packFrame([]PastEvent{e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := make([]History, decodedKept+10)
+	for i := range hs {
+		hs[i].SetPacked(frame, 1)
+		if evs := hs[i].Events(); len(evs) != 1 || evs[0].Type != e.Type {
+			t.Fatalf("history %d: %+v", i, evs)
+		}
+	}
+	decoded := 0
+	for i := range hs {
+		if hs[i].decoded.Load() != nil {
+			decoded++
+		} else if i >= 10 {
+			t.Errorf("history %d, among the newest decoded, is not kept decoded", i)
+		}
+	}
+	if decoded != decodedKept {
+		t.Errorf("%d histories kept decoded, want %d", decoded, decodedKept)
+	}
+}
