@@ -315,15 +315,7 @@ func (m *Memory) PackHistories(ctx context.Context, minTail, workers int) (int, 
 		}
 		m.mu.RUnlock()
 		all = all[n:]
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() {
-				for i := w; i < len(work); i += workers {
-					work[i].pack()
-				}
-			})
-		}
-		wg.Wait()
+		inParallel(workers, len(work), func(i int) { work[i].pack() })
 		m.mu.Lock()
 		for _, p := range work {
 			if p.put() {
@@ -364,15 +356,7 @@ func (m *Memory) Compact(ctx context.Context, workers int) (int, error) {
 		err        error
 	}
 	parallel := func(jobs []job, fn func(j *job)) {
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Go(func() {
-				for i := w; i < len(jobs); i += workers {
-					fn(&jobs[i])
-				}
-			})
-		}
-		wg.Wait()
+		inParallel(workers, len(jobs), func(i int) { fn(&jobs[i]) })
 	}
 	const chunk = 512
 	replaced := 0
@@ -422,4 +406,17 @@ func (m *Memory) Compact(ctx context.Context, workers int) (int, error) {
 		}
 	}
 	return replaced, nil
+}
+
+// inParallel calls fn(i) for every i below n, on workers goroutines.
+func inParallel(workers, n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	for w := range max(workers, 1) {
+		wg.Go(func() {
+			for i := w; i < n; i += max(workers, 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
