@@ -384,6 +384,7 @@ func (m *Memory) Compact(ctx context.Context, workers int) (int, error) {
 			}
 			j.fresh = &Summary{}
 			if j.err = j.fresh.UnmarshalJSON(j.doc); j.err == nil {
+				j.fresh.Trim()
 				j.fresh.History.SetPacked(slices.Clip(j.packed), j.n)
 			}
 			j.doc = nil

@@ -223,22 +223,18 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	s.Pupil.EHCPRecords, s.Events, s.Head, s.Seq, s.Unapplied, s.LastOccurred = v.EHCPRecords, v.Events, v.Head, v.Seq, v.Unapplied, v.LastOccurred
-	if err := s.putDelivered(v.Delivered); err != nil {
-		return err
-	}
-	// What was stored was pruned; pruning again shares the ids a rebuilt
-	// summary shares and drops nothing more. The decoder grows slices by
-	// doubling, so they are trimmed too: a snapshot's summaries then take
-	// no more memory than those folded from the stream.
-	s.prune(true)
-	s.trim()
-	return nil
+	return s.putDelivered(v.Delivered)
 }
 
-// trim leaves no spare capacity in the slices of s that stay as long as
-// it does (a third of the heap of views loaded from a snapshot was the
-// decoder's slices).
-func (s *Summary) trim() {
+// Trim readies a summary read back from its JSON to be kept in memory
+// for long (a snapshot's, one made afresh by Memory.Compact): what was
+// stored was pruned, and pruning again shares the ids a summary folded
+// from the stream shares and drops nothing more; and its slices lose the
+// spare capacity the decoder's doubling left (a third of the heap of
+// views loaded from a snapshot). A store that reads summaries for one
+// view only (PostgreSQL) need not.
+func (s *Summary) Trim() {
+	s.prune(true)
 	p := &s.Pupil
 	p.Cycles, p.ActiveProvisions, p.Grants, p.Staff, p.Referrals = exact(p.Cycles), exact(p.ActiveProvisions), exact(p.Grants), exact(p.Staff), exact(p.Referrals)
 	p.EHCPRecords, p.Schools, p.ParentMeetings, p.Parents = exact(p.EHCPRecords), exact(p.Schools), exact(p.ParentMeetings), exact(p.Parents)

@@ -475,6 +475,7 @@ func (s *Series) decodePupils(ctx context.Context, in *recordReader) (map[string
 				sm := &projections.Summary{}
 				err := projections.OpenSummary(ctx, s.keys, j.id, j.doc, sm)
 				if err == nil {
+					sm.Trim() // kept for as long as the server runs
 					err = putHistory(j.hist, sm)
 				}
 				mu.Lock()
