@@ -125,7 +125,7 @@ func (c compactingMemory) Apply(ctx context.Context, batch []projections.Item) e
 	if err := c.Memory.Apply(ctx, batch); err != nil {
 		return err
 	}
-	_, err := c.Compact(ctx, 2)
+	_, _, err := c.Compact(ctx, 2)
 	return err
 }
 
@@ -146,7 +146,7 @@ func TestCompactReplacesEverySummary(t *testing.T) {
 		return nil
 	})
 	want := storetest.Snapshot(t, m, items)
-	n, err := m.Compact(ctx, 2)
+	n, _, err := m.Compact(ctx, 2)
 	if err != nil || n != len(before) {
 		t.Fatalf("compacted %d of %d: %v", n, len(before), err)
 	}

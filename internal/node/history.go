@@ -27,8 +27,9 @@ const (
 // settle brings the views, once the node serves, to the memory they keep
 // (docs/projections.md), then keeps them there until ctx ends:
 //  1. after a start that applied more than compactAfter commits from the
-//     stream, every summary is made afresh, away from the garbage of the
-//     rebuild;
+//     stream, every summary is laid out afresh, away from the garbage of
+//     the rebuild (views and commits wait a few seconds, logged as
+//     views_paused);
 //  2. every trust's trends are worked out, when warm is set, so that the
 //     first lead to ask does not wait (app.WarmTrends);
 //  3. every history is packed, and what the steps before freed is handed
@@ -39,9 +40,10 @@ func (n *Node) settle(ctx context.Context, mem *projections.Memory, applied uint
 	start := time.Now()
 	cores := runtime.GOMAXPROCS(0)
 	compacted := 0
+	var paused time.Duration
 	if applied > compactAfter {
 		var err error
-		if compacted, err = mem.Compact(ctx, cores); err != nil {
+		if compacted, paused, err = mem.Compact(ctx, cores); err != nil {
 			n.failedToSettle(ctx, "views not compacted", err)
 			return
 		}
@@ -55,7 +57,8 @@ func (n *Node) settle(ctx context.Context, mem *projections.Memory, applied uint
 		return
 	}
 	debug.FreeOSMemory()
-	n.log.Info(SettledLog, "compacted", compacted, "packed", packed, "duration", time.Since(start).Round(time.Millisecond))
+	n.log.Info(SettledLog, "compacted", compacted, "views_paused", paused.Round(time.Millisecond), "packed", packed,
+		"duration", time.Since(start).Round(time.Millisecond))
 	t := time.NewTicker(packEvery)
 	defer t.Stop()
 	for {
