@@ -353,7 +353,7 @@ func (m *Memory) PackHistories(ctx context.Context, minTail, workers int) (int, 
 //     summary decoded into the emptied store.
 //
 // Views and commits wait during step 2, whose length is returned with
-// the count: about 2 s for that trust.
+// the count: about 1 s for that trust.
 func (m *Memory) Compact(ctx context.Context, workers int) (laid int, paused time.Duration, err error) {
 	type stored struct {
 		id     string
