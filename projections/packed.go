@@ -144,10 +144,8 @@ func (p *packing) pack() {
 			return
 		}
 	}
-	for i := range p.tail {
-		if raw, p.err = appendRecord(raw, &p.tail[i]); p.err != nil {
-			return
-		}
+	if raw, p.err = appendRecords(raw, p.tail); p.err != nil {
+		return
 	}
 	p.out = encoder.EncodeAll(raw, make([]byte, 0, len(raw)/4))
 }
@@ -238,14 +236,22 @@ func readRecord(b []byte) (PastEvent, []byte, error) {
 
 // packFrame is events as one frame.
 func packFrame(events []PastEvent) ([]byte, error) {
-	var raw []byte
+	raw, err := appendRecords(nil, events)
+	if err != nil {
+		return nil, err
+	}
+	return encoder.EncodeAll(raw, nil), nil
+}
+
+// appendRecords appends a record of each event to b.
+func appendRecords(b []byte, events []PastEvent) ([]byte, error) {
 	var err error
 	for i := range events {
-		if raw, err = appendRecord(raw, &events[i]); err != nil {
+		if b, err = appendRecord(b, &events[i]); err != nil {
 			return nil, err
 		}
 	}
-	return encoder.EncodeAll(raw, nil), nil
+	return b, nil
 }
 
 // unpack decodes packed, which holds n events or fewer (capacity for n).
