@@ -17,6 +17,7 @@ import (
 	"github.com/sendcase/sendcase/domain/event"
 	"github.com/sendcase/sendcase/eventlog"
 	"github.com/sendcase/sendcase/eventstore"
+	"github.com/sendcase/sendcase/internal/gcbudget"
 	"github.com/sendcase/sendcase/projections"
 )
 
@@ -33,11 +34,25 @@ type Projector struct {
 	// OnApplied, when set, is called after each batch with its first and
 	// last sequence (tests use it).
 	OnApplied func(first, last uint64)
+	// deferredFrom and deferredCount are the first commit and the number
+	// deferred since the last flush (follow with a Deferrer).
+	deferredFrom  uint64
+	deferredCount int
+	// LongCatchUp is how many commits behind a catch-up is long: it
+	// collects garbage against CatchUpMemory (see package gcbudget) and
+	// defers a Deferrer store's writes, flushing every FlushEvery commits.
+	// Below it, a catch-up is over before either matters.
+	LongCatchUp uint64
+	// CatchUpMemory is the heap a long catch-up collects against; 0 keeps
+	// the usual pacing.
+	CatchUpMemory int64
+	FlushEvery    int
 }
 
 // New returns a projector of es's whole stream into store.
 func New(es *eventstore.Store, store projections.Store, log *slog.Logger) *Projector {
-	return &Projector{js: es.JetStream(), keys: es.Keys(), store: store, log: log, Progress: projections.NewProgress(), BatchSize: 1000}
+	return &Projector{js: es.JetStream(), keys: es.Keys(), store: store, log: log, Progress: projections.NewProgress(), BatchSize: 1000,
+		LongCatchUp: 50_000, CatchUpMemory: gcbudget.Default, FlushEvery: 500_000}
 }
 
 // Store is the store the projector maintains.
@@ -66,10 +81,44 @@ func (p *Projector) CatchUp(ctx context.Context, progress func(applied, total ui
 	if cp >= target {
 		return nil
 	}
+	long := target-cp > p.LongCatchUp
+	if long {
+		defer gcbudget.Relax(p.CatchUpMemory)()
+	}
+	// Far behind, a store that can defer its writes writes once a flush
+	// instead of once a batch. Should that fail for a reason that would
+	// fail again (a commit refused, another process applying), what was
+	// deferred is dropped and the catch-up goes on from the checkpoint a
+	// transaction a batch, where a refused commit is skipped and recorded.
+	d, _ := p.store.(projections.Deferrer)
+	if !long || p.FlushEvery <= 0 {
+		d = nil
+	}
+	for {
+		err := p.followUntil(ctx, cp, target, progress, d)
+		if d == nil || !errors.Is(err, errRedo) {
+			return err
+		}
+		p.log.Warn("projector: deferred writes dropped; catching up a transaction a batch", "err", err)
+		d = nil
+		if cp, err = p.store.Checkpoint(ctx); err != nil {
+			return err
+		}
+		if cp >= target {
+			return nil
+		}
+	}
+}
+
+// followUntil runs follow to target, deferring writes to d when set.
+func (p *Projector) followUntil(ctx context.Context, cp, target uint64, progress func(applied, total uint64), d projections.Deferrer) error {
+	if d != nil {
+		defer d.Drop() // the kept summaries are for this catch-up only
+	}
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errc := make(chan error, 1)
-	go func() { errc <- p.follow(cctx, cp, target, progress) }()
+	go func() { errc <- p.follow(cctx, cp, target, progress, d) }()
 	select {
 	case err := <-errc:
 		if errors.Is(err, errReached) {
@@ -80,6 +129,10 @@ func (p *Projector) CatchUp(ctx context.Context, progress func(applied, total ui
 		return ctx.Err()
 	}
 }
+
+// errRedo wraps why deferred writes were dropped in a way trying again
+// would not mend.
+var errRedo = errors.New("deferred writes dropped")
 
 var errReached = errors.New("target reached")
 
@@ -102,13 +155,22 @@ func (p *Projector) Run(ctx context.Context) {
 			}
 			runCtx, release = lctx, rel
 		}
-		cp, err := p.store.Checkpoint(runCtx)
+		var err error
+		if _, ok := p.store.(projections.Deferrer); ok {
+			// Far behind (a new database, one a migration emptied), catch up
+			// with the writes deferred first; then follow batch by batch.
+			err = p.CatchUp(runCtx, nil)
+		}
+		var cp uint64
+		if err == nil {
+			cp, err = p.store.Checkpoint(runCtx)
+		}
 		if err == nil {
 			err = p.countUnapplied(runCtx)
 		}
 		if err == nil {
 			p.Advance(cp)
-			err = p.follow(runCtx, cp, 0, nil)
+			err = p.follow(runCtx, cp, 0, nil, nil)
 		}
 		release()
 		if ctx.Err() == nil {
@@ -147,8 +209,10 @@ func sleep(ctx context.Context, d time.Duration) {
 }
 
 // follow consumes from after cp and applies batches until ctx ends, an
-// error occurs, or (target > 0) target has been applied.
-func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func(applied, total uint64)) error {
+// error occurs, or (target > 0) target has been applied. With d set, the
+// batches are deferred to it and flushed every p.FlushEvery commits and at
+// target; Progress advances at each flush, when the rows are there.
+func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func(applied, total uint64), d projections.Deferrer) error {
 	// Decoding is most of a rebuild's work, so it runs on every core; the
 	// ordered queue hands the decoded commits to the applier in stream order.
 	// Everything below stops on this context, cancelled when follow returns
@@ -196,6 +260,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 		decoders.Wait()
 	}()
 	batch := make([]projections.Item, 0, p.BatchSize)
+	p.deferredFrom, p.deferredCount = 0, 0
 	next := func(pd *pending) bool {
 		select {
 		case <-pd.done:
@@ -229,13 +294,25 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 					break drain
 				}
 			}
-			if err := p.apply(ctx, batch); err != nil {
-				return fmt.Errorf("apply up to %d: %w", batch[len(batch)-1].Seq, err)
+			first, last := batch[0].Seq, batch[len(batch)-1].Seq
+			if d != nil {
+				written, err := p.deferBatch(ctx, d, batch, target)
+				if err != nil {
+					return err
+				}
+				if written == 0 {
+					if progress != nil {
+						progress(last, target) // folded, not written yet
+					}
+					continue
+				}
+				first = written
+			} else if err := p.apply(ctx, batch); err != nil {
+				return fmt.Errorf("apply up to %d: %w", last, err)
 			}
-			last := batch[len(batch)-1].Seq
 			p.Advance(last)
 			if p.OnApplied != nil {
-				p.OnApplied(batch[0].Seq, last)
+				p.OnApplied(first, last)
 			}
 			if progress != nil {
 				progress(last, target)
@@ -245,6 +322,36 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			}
 		}
 	}
+}
+
+// deferBatch defers batch to d and flushes when p.FlushEvery commits are
+// deferred or target is reached, answering the first commit the flush
+// wrote (0: none written yet). An error that trying again would not mend
+// wraps errRedo.
+func (p *Projector) deferBatch(ctx context.Context, d projections.Deferrer, batch []projections.Item, target uint64) (uint64, error) {
+	last := batch[len(batch)-1].Seq
+	if err := d.ApplyDeferred(ctx, batch); err != nil {
+		return 0, deferError("defer up to", last, err)
+	}
+	if p.deferredCount == 0 {
+		p.deferredFrom = batch[0].Seq
+	}
+	p.deferredCount += len(batch)
+	if p.deferredCount < p.FlushEvery && last < target {
+		return 0, nil
+	}
+	if err := d.Flush(ctx); err != nil {
+		return 0, deferError("flush up to", last, err)
+	}
+	p.deferredCount = 0
+	return p.deferredFrom, nil
+}
+
+func deferError(what string, seq uint64, err error) error {
+	if errors.Is(err, projections.ErrRefused) || errors.Is(err, projections.ErrCheckpointMoved) {
+		return fmt.Errorf("%s %d: %w: %w", what, seq, errRedo, err)
+	}
+	return fmt.Errorf("%s %d: %w", what, seq, err)
 }
 
 // apply applies batch. When the store refuses a commit of it (see
