@@ -102,8 +102,48 @@ func (h *History) Packed() ([]byte, error) {
 	return append(slices.Clip(h.packed), frame...), nil
 }
 
+// binaryVersion leads a history's binary form: it names the record layout
+// of appendRecord, and changes with it, so that a store holding an older
+// form can tell (and rebuild) instead of misreading it.
+const binaryVersion = 1
+
+// MarshalBinary is the history as a store outside memory keeps it (since
+// PostgreSQL's history_packed column): binaryVersion, the number of
+// events as a uvarint, then Packed. A seventh of its JSON, and packed
+// without encoding JSON again.
+func (h *History) MarshalBinary() ([]byte, error) {
+	packed, err := h.Packed()
+	if err != nil {
+		return nil, err
+	}
+	b := binary.AppendUvarint([]byte{binaryVersion}, uint64(h.Len()))
+	return append(b, packed...), nil
+}
+
+// UnmarshalBinary reads what MarshalBinary wrote, unpacked: every record
+// is read now, so a block that does not decode is an error here rather
+// than a panic in a past view.
+func (h *History) UnmarshalBinary(b []byte) error {
+	if len(b) == 0 || b[0] != binaryVersion {
+		return fmt.Errorf("history: not of binary form %d", binaryVersion)
+	}
+	n, k := binary.Uvarint(b[1:])
+	if k <= 0 || n > uint64(len(b)) {
+		return errors.New("history: bad event count")
+	}
+	events, err := unpack(b[1+k:], int(n))
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	if len(events) != int(n) {
+		return fmt.Errorf("history: %d events, said %d", len(events), n)
+	}
+	h.Set(events)
+	return nil
+}
+
 // MarshalJSON writes the events as an array, as stores outside memory
-// keep them.
+// kept them before MarshalBinary.
 func (h *History) MarshalJSON() ([]byte, error) {
 	evs := h.Events()
 	if evs == nil {

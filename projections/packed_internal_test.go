@@ -66,3 +66,62 @@ func TestDecodedHistoriesAreBounded(t *testing.T) {
 		t.Errorf("%d histories kept decoded, want %d", decoded, decodedKept)
 	}
 }
+
+// TestBinaryHistoryRoundTrips: MarshalBinary reads back as the same
+// events, packed or in a tail or both, and what is cut short, of another
+// version or of another count is an error, not a panic later.
+func TestBinaryHistoryRoundTrips(t *testing.T) {
+	e := pastEvent(t)
+	frame, err := packFrame([]PastEvent{e, e})
+	if err != nil {
+		t.Fatal(err)
+	}
+	packedAndTail := History{}
+	packedAndTail.SetPacked(frame, 2)
+	packedAndTail.add(e)
+	tests := []struct {
+		name string
+		h    *History
+		want int
+	}{
+		{"empty", &History{}, 0},
+		{"a tail", func() *History { var h History; h.add(e); return &h }(), 1},
+		{"packed and a tail", &packedAndTail, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := tt.h.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got History
+			if err := got.UnmarshalBinary(b); err != nil {
+				t.Fatal(err)
+			}
+			if got.Len() != tt.want {
+				t.Fatalf("read back %d events, want %d", got.Len(), tt.want)
+			}
+			for _, ev := range got.Events() {
+				if ev.Type != e.Type || ev.Version != e.Version || ev.Data.(pupil.CycleOpened).CycleID != "c1" {
+					t.Fatalf("read back %+v, want %+v", ev, e)
+				}
+			}
+			if tt.want == 0 {
+				return
+			}
+			for n := range len(b) {
+				if err := new(History).UnmarshalBinary(b[:n]); err == nil {
+					t.Errorf("the first %d of %d bytes read", n, len(b))
+				}
+			}
+			other := append([]byte{binaryVersion + 1}, b[1:]...)
+			if err := new(History).UnmarshalBinary(other); err == nil {
+				t.Error("another version read")
+			}
+			miscounted := append([]byte{binaryVersion, byte(tt.want + 1)}, b[2:]...)
+			if err := new(History).UnmarshalBinary(miscounted); err == nil {
+				t.Error("a wrong count read")
+			}
+		})
+	}
+}

@@ -64,6 +64,36 @@ type Store interface {
 	Reset(ctx context.Context) error
 }
 
+// Deferrer is implemented by stores whose Apply pays a transaction, and a
+// read and a write of every summary the batch touches (PostgreSQL). A
+// catch-up far behind the stream folds its batches with ApplyDeferred into
+// summaries the store keeps in this process, and writes them with Flush
+// every so many commits and at the end: a summary is then read once and
+// written once a flush rather than once a batch. Nothing deferred is seen
+// by readers, or survives a crash, before its Flush: the checkpoint moves
+// only with the rows.
+type Deferrer interface {
+	// ApplyDeferred folds batch, in stream order, into the summaries kept
+	// in this process. On an error, wrapping ErrRefused when a commit
+	// cannot be folded, everything deferred since the last Flush is
+	// dropped.
+	ApplyDeferred(ctx context.Context, batch []Item) error
+	// Flush writes the summaries changed since the last Flush and moves
+	// the checkpoint to the last commit deferred, in one transaction. On
+	// an error everything deferred since the last Flush is dropped. It
+	// returns an error wrapping ErrCheckpointMoved when another process
+	// moved the checkpoint since the summaries were read, and one wrapping
+	// ErrRefused when the database refuses a value.
+	Flush(ctx context.Context) error
+	// Drop forgets everything deferred, flushed or not, and the summaries
+	// kept for it.
+	Drop()
+}
+
+// ErrCheckpointMoved is returned (wrapped) by Deferrer.Flush when another
+// process applied commits while this one deferred its own.
+var ErrCheckpointMoved = errors.New("the checkpoint moved while commits were deferred")
+
 // ErrRefused is returned (wrapped) by Store.Apply when the store cannot
 // apply a commit of the batch however often it is asked: PostgreSQL refuses
 // a value in it, or folding it into a summary fails. Any other error is

@@ -42,6 +42,8 @@ type Keys = projections.Keys
 type Store struct {
 	pool *pgxpool.Pool
 	keys Keys
+	// deferred is what a catch-up folded and has not written (deferred.go).
+	deferred deferred
 	// FailBeforeCommit, when set, is called inside Apply after the rows are
 	// written and before the commit; tests use it to crash mid-batch.
 	FailBeforeCommit func() error
@@ -49,6 +51,7 @@ type Store struct {
 
 var _ projections.Store = (*Store)(nil)
 var _ projections.Leaser = (*Store)(nil)
+var _ projections.Deferrer = (*Store)(nil)
 
 // Open connects and migrates the schema (goose, embedded SQL files).
 // Summaries' personal fields are sealed with keys.
@@ -112,6 +115,7 @@ func (s *Store) Apply(ctx context.Context, batch []projections.Item) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	s.Drop() // the rows change under what was deferred
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		cp, err := lockCheckpoint(ctx, tx)
 		if err != nil {
@@ -181,6 +185,7 @@ func moveCheckpoint(ctx context.Context, tx pgx.Tx, seq uint64) error {
 // projection_unapplied records it, and the checkpoint moves past it, in one
 // transaction.
 func (s *Store) Skip(ctx context.Context, it projections.Item, reason string) error {
+	s.Drop()
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		cp, err := lockCheckpoint(ctx, tx)
 		if err != nil || it.Seq <= cp {
@@ -243,65 +248,117 @@ func refused(what string, err error) error {
 
 // load reads the current summaries of the pupils a batch touches.
 func (s *Store) load(ctx context.Context, tx pgx.Tx, batch []projections.Item) (map[string]*projections.Summary, error) {
+	out := make(map[string]*projections.Summary)
+	return out, s.loadInto(ctx, tx, pupilsOf(batch, nil), out)
+}
+
+// pupilsOf lists, once each, the pupils batch has commits of that are not
+// in have.
+func pupilsOf(batch []projections.Item, have map[string]*projections.Summary) []string {
 	var ids []string
 	seen := map[string]bool{}
 	for _, it := range batch {
-		if it.Commit.Aggregate == "pupil" && !seen[it.Commit.AggregateID] {
-			seen[it.Commit.AggregateID] = true
-			ids = append(ids, it.Commit.AggregateID)
+		id := it.Commit.AggregateID
+		if it.Commit.Aggregate != "pupil" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, ok := have[id]; !ok {
+			ids = append(ids, id)
 		}
 	}
-	out := make(map[string]*projections.Summary, len(ids))
+	return ids
+}
+
+// querier is a transaction or the pool.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// loadInto reads the stored summaries of ids into out (pupils not stored
+// yet are left out).
+func (s *Store) loadInto(ctx context.Context, q querier, ids []string, out map[string]*projections.Summary) error {
 	if len(ids) == 0 {
-		return out, nil
+		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT pupil_id, doc, history FROM pupil_summaries WHERE pupil_id = ANY($1)`, ids)
+	rows, err := q.Query(ctx, `SELECT pupil_id, doc, `+historyColumns+` FROM pupil_summaries WHERE pupil_id = ANY($1)`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("load summaries: %w", err)
+		return fmt.Errorf("load summaries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
-		var doc, history []byte
-		if err := rows.Scan(&id, &doc, &history); err != nil {
-			return nil, fmt.Errorf("load summaries: %w", err)
+		var doc, history, packed []byte
+		if err := rows.Scan(&id, &doc, &history, &packed); err != nil {
+			return fmt.Errorf("load summaries: %w", err)
 		}
 		sm := &projections.Summary{}
 		if err := s.decode(ctx, id, doc, sm); err != nil {
-			return nil, err
+			return err
 		}
-		if err := decodeHistory(id, history, sm); err != nil {
-			return nil, err
+		if err := decodeHistory(id, history, packed, sm); err != nil {
+			return err
 		}
 		out[id] = sm
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // save upserts the summaries in one round trip.
 func (s *Store) save(ctx context.Context, tx pgx.Tx, summaries map[string]*projections.Summary) error {
+	return s.saveSome(ctx, tx, summaries, func(string) bool { return true })
+}
+
+// saveSome upserts the summaries, each with its history where withHistory
+// says so (a summary not stored yet always has it). They go in round trips
+// of saveChunk, so that a flush of a whole trust is not one buffer of
+// hundreds of megabytes, and PostgreSQL works on one chunk while the next
+// is encoded.
+func (s *Store) saveSome(ctx context.Context, tx pgx.Tx, summaries map[string]*projections.Summary, withHistory func(id string) bool) error {
 	b := &pgx.Batch{}
+	send := func() error {
+		if b.Len() == 0 {
+			return nil
+		}
+		err := tx.SendBatch(ctx, b).Close()
+		b = &pgx.Batch{}
+		if err != nil {
+			return refused("save summaries", err)
+		}
+		return nil
+	}
 	for id, sm := range summaries {
 		doc, err := s.encode(ctx, id, sm)
 		if err != nil {
 			return err
 		}
-		// The history is stored with its personal fields erased.
-		history, err := json.Marshal(&sm.History)
-		if err != nil {
-			return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
+		if !withHistory(id) {
+			b.Queue(`UPDATE pupil_summaries SET trust_id = $2, school_id = $3, listed = $4, events = $5, head_hash = $6, seq = $7, doc = $8
+				WHERE pupil_id = $1`,
+				id, sm.Pupil.TrustID, sm.Pupil.SchoolID, sm.Listed(), sm.Events, sm.Head, int64(sm.Seq), doc)
+		} else {
+			// The history is stored with its personal fields erased.
+			history, err := sm.History.MarshalBinary()
+			if err != nil {
+				return fmt.Errorf("encode history %s: %w: %v", id, projections.ErrRefused, err)
+			}
+			b.Queue(`INSERT INTO pupil_summaries (pupil_id, trust_id, school_id, listed, events, head_hash, seq, doc, history, history_packed)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '[]', $9)
+				ON CONFLICT (pupil_id) DO UPDATE SET trust_id = $2, school_id = $3, listed = $4, events = $5,
+					head_hash = $6, seq = $7, doc = $8, history = '[]', history_packed = $9`,
+				id, sm.Pupil.TrustID, sm.Pupil.SchoolID, sm.Listed(), sm.Events, sm.Head, int64(sm.Seq), doc, history)
 		}
-		b.Queue(`INSERT INTO pupil_summaries (pupil_id, trust_id, school_id, listed, events, head_hash, seq, doc, history)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-			ON CONFLICT (pupil_id) DO UPDATE SET trust_id = $2, school_id = $3, listed = $4, events = $5,
-				head_hash = $6, seq = $7, doc = $8, history = $9`,
-			id, sm.Pupil.TrustID, sm.Pupil.SchoolID, sm.Listed(), sm.Events, sm.Head, int64(sm.Seq), doc, history)
+		if b.Len() >= saveChunk {
+			if err := send(); err != nil {
+				return err
+			}
+		}
 	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return refused("save summaries", err)
-	}
-	return nil
+	return send()
 }
+
+// saveChunk is how many summaries go in one round trip.
+const saveChunk = 500
 
 // encode is the stored form of pupil id's summary (projections.SealSummary).
 func (s *Store) encode(ctx context.Context, id string, sm *projections.Summary) ([]byte, error) {
@@ -331,7 +388,7 @@ func (s *Store) Checkpoint(ctx context.Context) (uint64, error) {
 func (s *Store) each(ctx context.Context, where, key string, withHistory bool, fn func(*projections.Summary)) error {
 	query := `SELECT pupil_id, doc FROM pupil_summaries WHERE ` + where
 	if withHistory {
-		query = `SELECT pupil_id, doc, history FROM pupil_summaries WHERE ` + where
+		query = `SELECT pupil_id, doc, ` + historyColumns + ` FROM pupil_summaries WHERE ` + where
 	}
 	rows, err := s.pool.Query(ctx, query, key)
 	if err != nil {
@@ -341,10 +398,10 @@ func (s *Store) each(ctx context.Context, where, key string, withHistory bool, f
 	var sm projections.Summary
 	for rows.Next() {
 		var id string
-		var doc, history []byte
+		var doc, history, packed []byte
 		dest := []any{&id, &doc}
 		if withHistory {
-			dest = append(dest, &history)
+			dest = append(dest, &history, &packed)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return fmt.Errorf("read summaries: %w", err)
@@ -354,7 +411,7 @@ func (s *Store) each(ctx context.Context, where, key string, withHistory bool, f
 			return err
 		}
 		if withHistory {
-			if err := decodeHistory(id, history, &sm); err != nil {
+			if err := decodeHistory(id, history, packed, &sm); err != nil {
 				return err
 			}
 		}
@@ -363,9 +420,21 @@ func (s *Store) each(ctx context.Context, where, key string, withHistory bool, f
 	return rows.Err()
 }
 
-// decodeHistory reads a stored history into sm.History.
-func decodeHistory(id string, history []byte, sm *projections.Summary) error {
-	if err := gojson.Unmarshal(history, &sm.History); err != nil {
+// historyColumns are a row's history: as JSON (written before
+// history_packed) and packed (projections.History.MarshalBinary; NULL in
+// rows written before).
+const historyColumns = `history, history_packed`
+
+// decodeHistory reads a stored history into sm.History: the packed one
+// when the row has it, else its JSON.
+func decodeHistory(id string, history, packed []byte, sm *projections.Summary) error {
+	var err error
+	if packed != nil {
+		err = sm.History.UnmarshalBinary(packed)
+	} else {
+		err = gojson.Unmarshal(history, &sm.History)
+	}
+	if err != nil {
 		return fmt.Errorf("decode history %s: %w", id, err)
 	}
 	return nil
@@ -422,6 +491,7 @@ func (s *Store) Anchor(ctx context.Context, pupilID string) (projections.Anchor,
 // Reset implements projections.Store: the rows and the checkpoint go in one
 // transaction, so a reader never sees an empty store with an old checkpoint.
 func (s *Store) Reset(ctx context.Context) error {
+	s.Drop()
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `TRUNCATE pupil_summaries, projection_unapplied`); err != nil {
 			return fmt.Errorf("reset: %w", err)

@@ -130,6 +130,23 @@ func TestSecondProcessTakesOver(t *testing.T) {
 	}
 }
 
+// publishPoisoned publishes items with a NUL in Dan's registration, which
+// PostgreSQL refuses, and answers its sequence.
+func publishPoisoned(t *testing.T, es *eventstore.Store, items []projections.Item) (poisoned uint64) {
+	t.Helper()
+	for _, it := range items {
+		b := mustJSON(t, it.Commit)
+		if it.Commit.AggregateID == storetest.Dan && poisoned == 0 {
+			b = bytes.Replace(b, []byte(`"year_group":"4"`), []byte(`"year_group":"4\u0000"`), 1)
+			poisoned = it.Seq
+		}
+		if _, err := es.JetStream().Publish(context.Background(), eventlog.Subject(it.Commit.Aggregate, it.Commit.AggregateID), b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return poisoned
+}
+
 // TestRefusedCommitDoesNotStopTheViews: a commit PostgreSQL cannot hold (a
 // NUL in a text field, as streams written before input was checked may
 // have) is recorded and skipped; every later commit is applied, the pupil's
@@ -143,17 +160,7 @@ func TestRefusedCommitDoesNotStopTheViews(t *testing.T) {
 	}
 	url := pgtest.URL(t)
 	items := storetest.Scenario()
-	var poisoned uint64
-	for _, it := range items {
-		b := mustJSON(t, it.Commit)
-		if it.Commit.AggregateID == storetest.Dan && poisoned == 0 {
-			b = bytes.Replace(b, []byte(`"year_group":"4"`), []byte(`"year_group":"4\u0000"`), 1)
-			poisoned = it.Seq
-		}
-		if _, err := es.JetStream().Publish(ctx, eventlog.Subject(it.Commit.Aggregate, it.Commit.AggregateID), b); err != nil {
-			t.Fatal(err)
-		}
-	}
+	poisoned := publishPoisoned(t, es, items)
 	last := items[len(items)-1].Seq
 	r := startProjector(t, es, url)
 	waitSeq(t, r.p, last)
