@@ -15,7 +15,6 @@ import (
 
 	"github.com/sendcase/sendcase/eventstore"
 	"github.com/sendcase/sendcase/internal/node"
-	"github.com/sendcase/sendcase/projections"
 	"github.com/sendcase/sendcase/projections/pgstore"
 	"github.com/sendcase/sendcase/projections/projector"
 )
@@ -23,23 +22,6 @@ import (
 // projectionNames are the projections `rebuild` knows; all views are served
 // from the one "pupils" projection.
 var projectionNames = []string{"pupils"}
-
-// countingStore counts the events a rebuild applies, for its events/s.
-type countingStore struct {
-	projections.Store
-	events, commits int
-}
-
-func (c *countingStore) Apply(ctx context.Context, batch []projections.Item) error {
-	if err := c.Store.Apply(ctx, batch); err != nil {
-		return err
-	}
-	for _, it := range batch {
-		c.events += len(it.Commit.Events)
-	}
-	c.commits += len(batch)
-	return nil
-}
 
 func rebuild(args []string) error {
 	fs := flag.NewFlagSet("rebuild", flag.ContinueOnError)
@@ -99,8 +81,7 @@ func rebuild(args []string) error {
 	if err != nil {
 		return err
 	}
-	store := &countingStore{Store: pg}
-	p := projector.New(es, store, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	p := projector.New(es, pg, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	bar := progressbar.NewOptions64(int64(total),
 		progressbar.OptionSetDescription("rebuilding "+*which),
 		progressbar.OptionSetWriter(os.Stderr),
@@ -117,8 +98,9 @@ func rebuild(args []string) error {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	elapsed := time.Since(start)
-	rate := float64(store.events) / max(elapsed.Seconds(), 1e-9)
+	commits, events := p.Applied()
+	rate := float64(events) / max(elapsed.Seconds(), 1e-9)
 	fmt.Printf("rebuilt %s: %d events in %d commits (stream seq %d) in %s, %.0f events/s\n",
-		*which, store.events, store.commits, total, elapsed.Round(time.Millisecond), rate)
+		*which, events, commits, total, elapsed.Round(time.Millisecond), rate)
 	return nil
 }

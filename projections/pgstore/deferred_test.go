@@ -134,6 +134,13 @@ func TestDeferredCatchUp(t *testing.T) {
 	if got := p.Seq(); got != last {
 		t.Fatalf("caught up to %d, want %d", got, last)
 	}
+	var events int64
+	for _, it := range items {
+		events += int64(len(it.Commit.Events))
+	}
+	if c, e := p.Applied(); c != int64(len(items)) || e != events {
+		t.Fatalf("Applied = %d commits, %d events; want %d, %d", c, e, len(items), events)
+	}
 	if n := len(*flushed); n < 2 || (*flushed)[0][0] != 1 || (*flushed)[n-1][1] != last {
 		t.Fatalf("flushes %v: want several, from 1 to %d", *flushed, last)
 	}

@@ -34,6 +34,9 @@ type Projector struct {
 	// OnApplied, when set, is called after each batch with its first and
 	// last sequence (tests use it).
 	OnApplied func(first, last uint64)
+	// commits and events count what was applied or deferred, for a
+	// rebuild's rate (Applied).
+	commits, events atomic.Int64
 	// deferredFrom and deferredCount are the first commit and the number
 	// deferred since the last flush (follow with a Deferrer).
 	deferredFrom  uint64
@@ -309,6 +312,8 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 				first = written
 			} else if err := p.apply(ctx, batch); err != nil {
 				return fmt.Errorf("apply up to %d: %w", last, err)
+			} else {
+				p.count(batch)
 			}
 			p.Advance(last)
 			if p.OnApplied != nil {
@@ -333,6 +338,7 @@ func (p *Projector) deferBatch(ctx context.Context, d projections.Deferrer, batc
 	if err := d.ApplyDeferred(ctx, batch); err != nil {
 		return 0, deferError("defer up to", last, err)
 	}
+	p.count(batch)
 	if p.deferredCount == 0 {
 		p.deferredFrom = batch[0].Seq
 	}
@@ -381,6 +387,21 @@ func (p *Projector) apply(ctx context.Context, batch []projections.Item) error {
 			"seq", it.Seq, "aggregate", it.Commit.Aggregate, "aggregate_id", it.Commit.AggregateID, "err", err)
 	}
 	return nil
+}
+
+// Applied is how many commits, and events in them, this projector has
+// applied (or folded, deferred) since New: a rebuild's rate is reckoned
+// from them.
+func (p *Projector) Applied() (commits, events int64) { return p.commits.Load(), p.events.Load() }
+
+// count adds batch to Applied.
+func (p *Projector) count(batch []projections.Item) {
+	var n int
+	for _, it := range batch {
+		n += len(it.Commit.Events)
+	}
+	p.commits.Add(int64(len(batch)))
+	p.events.Add(int64(n))
 }
 
 // Unapplied is how many commits the store has refused (see apply), as of
