@@ -34,13 +34,9 @@ type Projector struct {
 	// OnApplied, when set, is called after each batch with its first and
 	// last sequence (tests use it).
 	OnApplied func(first, last uint64)
-	// commits and events count what was applied or deferred, for a
+	// commits and events count what was applied or written, for a
 	// rebuild's rate (Applied).
 	commits, events atomic.Int64
-	// deferredFrom and deferredCount are the first commit and the number
-	// deferred since the last flush (follow with a Deferrer).
-	deferredFrom  uint64
-	deferredCount int
 	// LongCatchUp is how many commits behind a catch-up is long: it
 	// collects garbage against CatchUpMemory (see package gcbudget) and
 	// defers a Deferrer store's writes, flushing every FlushEvery commits.
@@ -49,7 +45,9 @@ type Projector struct {
 	// CatchUpMemory is the heap a long catch-up collects against; 0 keeps
 	// the usual pacing.
 	CatchUpMemory int64
-	FlushEvery    int
+	// FlushEvery is how many commits a long catch-up defers between
+	// writes; 0 or less applies batch by batch.
+	FlushEvery int
 }
 
 // New returns a projector of es's whole stream into store.
@@ -263,7 +261,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 		decoders.Wait()
 	}()
 	batch := make([]projections.Item, 0, p.BatchSize)
-	p.deferredFrom, p.deferredCount = 0, 0
+	var since unflushed // with d: what was deferred since the last flush
 	next := func(pd *pending) bool {
 		select {
 		case <-pd.done:
@@ -299,7 +297,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			}
 			first, last := batch[0].Seq, batch[len(batch)-1].Seq
 			if d != nil {
-				written, err := p.deferBatch(ctx, d, batch, target)
+				written, err := p.deferBatch(ctx, d, batch, target, &since)
 				if err != nil {
 					return err
 				}
@@ -313,7 +311,7 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 			} else if err := p.apply(ctx, batch); err != nil {
 				return fmt.Errorf("apply up to %d: %w", last, err)
 			} else {
-				p.count(batch)
+				p.count(len(batch), eventsIn(batch))
 			}
 			p.Advance(last)
 			if p.OnApplied != nil {
@@ -329,28 +327,37 @@ func (p *Projector) follow(ctx context.Context, cp, target uint64, progress func
 	}
 }
 
+// unflushed is what a deferred follow folded since its last flush.
+type unflushed struct {
+	first           uint64
+	commits, events int
+}
+
 // deferBatch defers batch to d and flushes when p.FlushEvery commits are
 // deferred or target is reached, answering the first commit the flush
 // wrote (0: none written yet). An error that trying again would not mend
-// wraps errRedo.
-func (p *Projector) deferBatch(ctx context.Context, d projections.Deferrer, batch []projections.Item, target uint64) (uint64, error) {
+// wraps errRedo. Applied counts commits once they are written, so a
+// deferred run that is dropped and done again counts them once.
+func (p *Projector) deferBatch(ctx context.Context, d projections.Deferrer, batch []projections.Item, target uint64, since *unflushed) (uint64, error) {
 	last := batch[len(batch)-1].Seq
 	if err := d.ApplyDeferred(ctx, batch); err != nil {
 		return 0, deferError("defer up to", last, err)
 	}
-	p.count(batch)
-	if p.deferredCount == 0 {
-		p.deferredFrom = batch[0].Seq
+	if since.commits == 0 {
+		since.first = batch[0].Seq
 	}
-	p.deferredCount += len(batch)
-	if p.deferredCount < p.FlushEvery && last < target {
+	since.commits += len(batch)
+	since.events += eventsIn(batch)
+	if since.commits < p.FlushEvery && last < target {
 		return 0, nil
 	}
 	if err := d.Flush(ctx); err != nil {
 		return 0, deferError("flush up to", last, err)
 	}
-	p.deferredCount = 0
-	return p.deferredFrom, nil
+	p.count(since.commits, since.events)
+	first := since.first
+	*since = unflushed{}
+	return first, nil
 }
 
 func deferError(what string, seq uint64, err error) error {
@@ -390,18 +397,23 @@ func (p *Projector) apply(ctx context.Context, batch []projections.Item) error {
 }
 
 // Applied is how many commits, and events in them, this projector has
-// applied (or folded, deferred) since New: a rebuild's rate is reckoned
+// applied (or, deferred, written) since New: a rebuild's rate is reckoned
 // from them.
 func (p *Projector) Applied() (commits, events int64) { return p.commits.Load(), p.events.Load() }
 
-// count adds batch to Applied.
-func (p *Projector) count(batch []projections.Item) {
+// count adds to Applied.
+func (p *Projector) count(commits, events int) {
+	p.commits.Add(int64(commits))
+	p.events.Add(int64(events))
+}
+
+// eventsIn is the number of events in batch's commits.
+func eventsIn(batch []projections.Item) int {
 	var n int
 	for _, it := range batch {
 		n += len(it.Commit.Events)
 	}
-	p.commits.Add(int64(len(batch)))
-	p.events.Add(int64(n))
+	return n
 }
 
 // Unapplied is how many commits the store has refused (see apply), as of
